@@ -1,0 +1,271 @@
+#include "core/graph/graph_json.h"
+
+#include "core/graph/layer_registry.h"
+
+namespace qnn {
+
+using nlohmann::json;
+
+namespace {
+
+json attrToJson(const AttrValue& v)
+{
+    return std::visit([](const auto& x) { return json(x); }, v);
+}
+
+bool attrFromJson(const json& j, AttrType type, AttrValue& out)
+{
+    switch (type) {
+    case AttrType::Int:
+        if (!j.is_number_integer())
+            return false;
+        out = j.get<int64_t>();
+        return true;
+    case AttrType::Float:
+        if (!j.is_number())
+            return false;
+        out = j.get<double>();
+        return true;
+    case AttrType::Bool:
+        if (!j.is_boolean())
+            return false;
+        out = j.get<bool>();
+        return true;
+    case AttrType::Enum:
+        if (!j.is_string())
+            return false;
+        out = j.get<std::string>();
+        return true;
+    case AttrType::IntList: {
+        if (!j.is_array())
+            return false;
+        std::vector<int64_t> list;
+        for (const json& x : j) {
+            if (!x.is_number_integer())
+                return false;
+            list.push_back(x.get<int64_t>());
+        }
+        out = list;
+        return true;
+    }
+    }
+    return false;
+}
+
+std::string expected(AttrType type)
+{
+    switch (type) {
+    case AttrType::Int: return "an integer";
+    case AttrType::Float: return "a number";
+    case AttrType::Bool: return "true or false";
+    case AttrType::Enum: return "a string";
+    case AttrType::IntList: return "a list of integers";
+    }
+    return "?";
+}
+
+// Reads a required member of a given kind; false with a message when missing or of another type.
+template <typename Check>
+bool member(const json& obj, const char* key, const std::string& where, std::string& error, Check isRight,
+            const char* want, const json*& out)
+{
+    auto it = obj.find(key);
+    if (it == obj.end()) {
+        error = where + ": missing field '" + key + "'";
+        return false;
+    }
+    if (!isRight(*it)) {
+        error = where + "." + key + ": expected " + want + ", got " + jsonTypeName(*it);
+        return false;
+    }
+    out = &*it;
+    return true;
+}
+
+bool optionalInt(const json& obj, const char* key, const std::string& where, std::string& error, int& value)
+{
+    auto it = obj.find(key);
+    if (it == obj.end())
+        return true;
+    if (!it->is_number_integer()) {
+        error = where + "." + key + ": expected an integer, got " + jsonTypeName(*it);
+        return false;
+    }
+    value = it->get<int>();
+    return true;
+}
+
+} // namespace
+
+std::string jsonTypeName(const json& value)
+{
+    switch (value.type()) {
+    case json::value_t::null: return "null";
+    case json::value_t::object: return "an object";
+    case json::value_t::array: return "a list";
+    case json::value_t::string: return "a string";
+    case json::value_t::boolean: return "true/false";
+    case json::value_t::number_integer:
+    case json::value_t::number_unsigned: return "an integer";
+    case json::value_t::number_float: return "a number with a fraction";
+    default: return "something else";
+    }
+}
+
+json nodeToJson(const Node& n)
+{
+    const LayerSpec& spec = LayerRegistry::spec(n.kind);
+    json j = json::object();
+    j["id"] = n.id;
+    j["kind"] = spec.name;
+    j["name"] = n.name;
+    json attrs = json::object();
+    for (const auto& [key, value] : n.attrs)
+        attrs[key] = attrToJson(value);
+    j["attrs"] = attrs;
+    // Bits are written where they mean something, and anywhere they are not the
+    // default, so a file that is wrong stays wrong on a round trip and validation can say so.
+    if (spec.hasWeights || n.quant.weightBits != 32)
+        j["weight_bits"] = n.quant.weightBits;
+    if (spec.hasActivationBits || n.quant.actBits != 32)
+        j["act_bits"] = n.quant.actBits;
+    j["pos"] = {{"x", n.pos.x}, {"y", n.pos.y}};
+    return j;
+}
+
+json graphToJson(const Graph& graph)
+{
+    json nodes = json::array();
+    for (const auto& [id, n] : graph.nodes())
+        nodes.push_back(nodeToJson(n));
+    json edges = json::array();
+    for (const Edge& e : graph.edges())
+        edges.push_back({{"from", e.fromNode}, {"from_port", e.fromPort}, {"to", e.toNode}, {"to_port", e.toPort}});
+    return {{"nodes", nodes}, {"edges", edges}};
+}
+
+bool nodeFromJson(const json& j, Node& out, std::string& error, const std::string& where)
+{
+    if (!j.is_object()) {
+        error = where + ": expected an object, got " + jsonTypeName(j);
+        return false;
+    }
+    const json* id = nullptr;
+    const json* kind = nullptr;
+    if (!member(j, "id", where, error, [](const json& x) { return x.is_number_integer(); }, "an integer", id))
+        return false;
+    if (!member(j, "kind", where, error, [](const json& x) { return x.is_string(); }, "a string", kind))
+        return false;
+    const auto k = layerKindFromName(kind->get<std::string>());
+    if (!k) {
+        std::string known;
+        for (LayerKind each : allLayerKinds())
+            known += (known.empty() ? "" : ", ") + layerKindName(each);
+        error = where + ".kind: unknown layer kind '" + kind->get<std::string>() + "'; known kinds are " + known;
+        return false;
+    }
+    Node n = LayerRegistry::makeNode(*k, id->get<int>());
+    if (n.id <= 0) {
+        error = where + ".id: node ids must be positive, got " + std::to_string(n.id);
+        return false;
+    }
+    if (auto it = j.find("name"); it != j.end()) {
+        if (!it->is_string()) {
+            error = where + ".name: expected a string, got " + jsonTypeName(*it);
+            return false;
+        }
+        n.name = it->get<std::string>();
+    }
+    if (auto it = j.find("attrs"); it != j.end()) {
+        if (!it->is_object()) {
+            error = where + ".attrs: expected an object, got " + jsonTypeName(*it);
+            return false;
+        }
+        const LayerSpec& spec = LayerRegistry::spec(*k);
+        for (auto a = it->begin(); a != it->end(); ++a) {
+            const AttrSpec* as = spec.attr(a.key());
+            if (!as) {
+                std::string known;
+                for (const AttrSpec& each : spec.attrs)
+                    known += (known.empty() ? "" : ", ") + each.name;
+                error = where + ".attrs: " + spec.name + " has no attribute '" + a.key() + "'" +
+                        (known.empty() ? "" : " (it has " + known + ")");
+                return false;
+            }
+            if (!attrFromJson(a.value(), as->type, n.attrs[a.key()])) {
+                error = where + ".attrs." + a.key() + ": expected " + expected(as->type) + ", got " +
+                        jsonTypeName(a.value());
+                return false;
+            }
+        }
+    }
+    if (!optionalInt(j, "weight_bits", where, error, n.quant.weightBits) ||
+        !optionalInt(j, "act_bits", where, error, n.quant.actBits))
+        return false;
+    if (auto it = j.find("pos"); it != j.end()) {
+        const bool ok = it->is_object() && it->contains("x") && it->contains("y") && (*it)["x"].is_number() &&
+                        (*it)["y"].is_number();
+        if (!ok) {
+            error = where + ".pos: expected {\"x\": number, \"y\": number}";
+            return false;
+        }
+        n.pos = {(*it)["x"].get<double>(), (*it)["y"].get<double>()};
+    }
+    out = std::move(n);
+    return true;
+}
+
+bool graphFromJson(const json& j, Graph& out, std::string& error, const std::string& where)
+{
+    if (!j.is_object()) {
+        error = where + ": expected an object, got " + jsonTypeName(j);
+        return false;
+    }
+    const json* nodes = nullptr;
+    const json* edges = nullptr;
+    if (!member(j, "nodes", where, error, [](const json& x) { return x.is_array(); }, "a list", nodes))
+        return false;
+    if (!member(j, "edges", where, error, [](const json& x) { return x.is_array(); }, "a list", edges))
+        return false;
+    Graph g;
+    for (size_t i = 0; i < nodes->size(); ++i) {
+        const std::string at = where + ".nodes[" + std::to_string(i) + "]";
+        Node n;
+        if (!nodeFromJson((*nodes)[i], n, error, at))
+            return false;
+        if (!g.insertNode(n)) {
+            error = at + ".id: the id " + std::to_string(n.id) + " is used twice";
+            return false;
+        }
+    }
+    for (size_t i = 0; i < edges->size(); ++i) {
+        const std::string at = where + ".edges[" + std::to_string(i) + "]";
+        const json& e = (*edges)[i];
+        if (!e.is_object()) {
+            error = at + ": expected an object, got " + jsonTypeName(e);
+            return false;
+        }
+        const json* from = nullptr;
+        const json* to = nullptr;
+        auto isInt = [](const json& x) { return x.is_number_integer(); };
+        if (!member(e, "from", at, error, isInt, "an integer", from) ||
+            !member(e, "to", at, error, isInt, "an integer", to))
+            return false;
+        Edge edge{from->get<int>(), 0, to->get<int>(), 0};
+        if (!optionalInt(e, "from_port", at, error, edge.fromPort) || !optionalInt(e, "to_port", at, error, edge.toPort))
+            return false;
+        for (NodeId ref : {edge.fromNode, edge.toNode})
+            if (!g.contains(ref)) {
+                error = at + ": refers to node " + std::to_string(ref) + ", which is not in the graph";
+                return false;
+            }
+        if (!g.connect(edge)) {
+            error = at + ": the same edge is listed twice";
+            return false;
+        }
+    }
+    out = std::move(g);
+    return true;
+}
+
+} // namespace qnn

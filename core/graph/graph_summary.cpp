@@ -1,0 +1,214 @@
+#include "core/graph/graph_summary.h"
+
+#include "core/graph/layer_registry.h"
+
+#include <cstdio>
+#include <iomanip>
+#include <sstream>
+
+namespace qnn {
+
+namespace {
+
+struct Cost {
+    int64_t weights = 0;
+    int64_t fp32Params = 0; // bias, BatchNorm gamma and beta
+    int64_t macs = 0;
+};
+
+Cost layerCost(const Node& n, const std::vector<TensorType>& in, const TensorType& out)
+{
+    Cost c;
+    switch (n.kind) {
+    case LayerKind::Dense: {
+        const int64_t inSize = shapeSize(in[0].shape);
+        const int64_t units = n.attrInt("units");
+        c.weights = inSize * units;
+        c.fp32Params = n.attrBool("bias") ? units : 0;
+        c.macs = c.weights;
+        break;
+    }
+    case LayerKind::Conv2D: {
+        const int64_t k = n.attrInt("kernel");
+        const int64_t filters = n.attrInt("filters");
+        c.weights = filters * in[0].shape[0] * k * k;
+        c.fp32Params = n.attrBool("bias") ? filters : 0;
+        c.macs = c.weights * out.shape[1] * out.shape[2];
+        break;
+    }
+    case LayerKind::BatchNorm: c.fp32Params = 2 * in[0].shape[0]; break;
+    default: break;
+    }
+    return c;
+}
+
+std::string padRight(const std::string& s, size_t width)
+{
+    // Count UTF-8 code points, not bytes, so "×" lines up.
+    size_t glyphs = 0;
+    for (unsigned char ch : s)
+        glyphs += (ch & 0xC0) != 0x80;
+    return s + std::string(width > glyphs ? width - glyphs : 0, ' ');
+}
+
+std::string padLeft(const std::string& s, size_t width)
+{
+    size_t glyphs = 0;
+    for (unsigned char ch : s)
+        glyphs += (ch & 0xC0) != 0x80;
+    return std::string(width > glyphs ? width - glyphs : 0, ' ') + s;
+}
+
+std::string bitsCell(int bits) { return bits == 0 ? "-" : std::to_string(bits); }
+
+} // namespace
+
+GraphSummary summarizeGraph(const Graph& graph) { return summarizeGraph(graph, analyzeGraph(graph)); }
+
+GraphSummary summarizeGraph(const Graph& graph, const GraphAnalysis& analysis)
+{
+    GraphSummary s;
+    s.complete = !analysis.hasErrors();
+    for (NodeId id : analysis.order) {
+        const TensorType* out = analysis.outputType(id);
+        auto in = analysis.inputTypes.find(id);
+        if (!out)
+            continue;
+        const Node& n = *graph.node(id);
+        const LayerSpec& spec = LayerRegistry::spec(n.kind);
+        static const std::vector<TensorType> none;
+        const std::vector<TensorType>& inputs = in == analysis.inputTypes.end() ? none : in->second;
+        const Cost c = layerCost(n, inputs, *out);
+
+        LayerSummary l;
+        l.id = id;
+        l.name = n.name;
+        l.kind = n.kind;
+        l.outputShape = out->shape;
+        l.weightBits = spec.hasWeights ? n.quant.weightBits : 0;
+        l.actBits = spec.hasWeights && !inputs.empty() ? inputs[0].bits : out->bits;
+        l.params = c.weights + c.fp32Params;
+        l.weightMemoryBits = c.weights * n.quant.weightBits + c.fp32Params * 32;
+        l.macs = c.macs;
+        l.bops = c.macs * (spec.hasWeights ? n.quant.weightBits : 32) * l.actBits;
+        s.layers.push_back(l);
+
+        s.params += l.params;
+        s.weightMemoryBits += l.weightMemoryBits;
+        s.fp32MemoryBits += l.params * 32;
+        s.macs += l.macs;
+        s.bops += l.bops;
+    }
+    s.compression = s.weightMemoryBits > 0 ? static_cast<double>(s.fp32MemoryBits) / s.weightMemoryBits : 1.0;
+    return s;
+}
+
+std::string humanCount(double v)
+{
+    const char* units[] = {"", " k", " M", " G", " T", " P"};
+    int u = 0;
+    while (v >= 1000 && u < 5) {
+        v /= 1000;
+        ++u;
+    }
+    char buf[32];
+    std::snprintf(buf, sizeof buf, u == 0 ? "%.0f%s" : "%.2f%s", v, units[u]);
+    return buf;
+}
+
+std::string humanBytes(double v)
+{
+    const char* units[] = {" B", " KiB", " MiB", " GiB", " TiB"};
+    int u = 0;
+    while (v >= 1024 && u < 4) {
+        v /= 1024;
+        ++u;
+    }
+    char buf[32];
+    std::snprintf(buf, sizeof buf, u == 0 ? "%.0f%s" : "%.1f%s", v, units[u]);
+    return buf;
+}
+
+std::string formatSummaryTable(const GraphSummary& s)
+{
+    const std::vector<std::string> head{"layer", "kind", "output", "wbits", "abits", "params", "weight bits",
+                                        "bytes", "MACs", "BOPs"};
+    std::vector<std::vector<std::string>> rows;
+    for (const LayerSummary& l : s.layers)
+        rows.push_back({l.name, layerKindName(l.kind), shapeToString(l.outputShape), bitsCell(l.weightBits),
+                        std::to_string(l.actBits), std::to_string(l.params), std::to_string(l.weightMemoryBits),
+                        std::to_string((l.weightMemoryBits + 7) / 8), std::to_string(l.macs),
+                        std::to_string(l.bops)});
+    rows.push_back({"total", "", "", "", "", std::to_string(s.params), std::to_string(s.weightMemoryBits),
+                    std::to_string(s.weightMemoryBytes()), std::to_string(s.macs), std::to_string(s.bops)});
+
+    std::vector<size_t> width(head.size());
+    auto glyphs = [](const std::string& x) {
+        size_t g = 0;
+        for (unsigned char ch : x)
+            g += (ch & 0xC0) != 0x80;
+        return g;
+    };
+    for (size_t c = 0; c < head.size(); ++c) {
+        width[c] = glyphs(head[c]);
+        for (const auto& r : rows)
+            width[c] = std::max(width[c], glyphs(r[c]));
+    }
+    // Text columns flush left, numbers flush right.
+    auto line = [&](const std::vector<std::string>& r) {
+        std::string out;
+        for (size_t c = 0; c < r.size(); ++c) {
+            if (c)
+                out += "  ";
+            out += c < 3 ? padRight(r[c], width[c]) : padLeft(r[c], width[c]);
+        }
+        while (!out.empty() && out.back() == ' ')
+            out.pop_back();
+        return out + "\n";
+    };
+    std::string rule;
+    for (size_t c = 0; c < head.size(); ++c)
+        rule += std::string(width[c], '-') + (c + 1 < head.size() ? "  " : "");
+
+    std::ostringstream o;
+    o << line(head) << rule << "\n";
+    for (size_t i = 0; i + 1 < rows.size(); ++i)
+        o << line(rows[i]);
+    o << rule << "\n" << line(rows.back());
+    o << "\nweights " << humanBytes(static_cast<double>(s.weightMemoryBytes())) << " (FP32 "
+      << humanBytes(static_cast<double>((s.fp32MemoryBits + 7) / 8)) << ", compression " << std::fixed
+      << std::setprecision(2) << s.compression << "x), " << humanCount(static_cast<double>(s.macs))
+      << " MACs/frame, " << humanCount(static_cast<double>(s.bops)) << " BOPs/frame\n";
+    if (!s.complete)
+        o << "the graph has errors: layers after them are not counted (see `qnnw check`)\n";
+    return o.str();
+}
+
+nlohmann::json summaryToJson(const GraphSummary& s)
+{
+    nlohmann::json layers = nlohmann::json::array();
+    for (const LayerSummary& l : s.layers)
+        layers.push_back({{"id", l.id},
+                          {"name", l.name},
+                          {"kind", layerKindName(l.kind)},
+                          {"output_shape", l.outputShape},
+                          {"weight_bits", l.weightBits == 0 ? nlohmann::json(nullptr) : nlohmann::json(l.weightBits)},
+                          {"act_bits", l.actBits},
+                          {"params", l.params},
+                          {"weight_memory_bits", l.weightMemoryBits},
+                          {"weight_memory_bytes", (l.weightMemoryBits + 7) / 8},
+                          {"macs", l.macs},
+                          {"bops", l.bops}});
+    return {{"layers", layers},
+            {"complete", s.complete},
+            {"totals",
+             {{"params", s.params},
+              {"weight_bits", s.weightMemoryBits},
+              {"weight_bytes", s.weightMemoryBytes()},
+              {"fp32_weight_bits", s.fp32MemoryBits},
+              {"macs", s.macs},
+              {"bops", s.bops},
+              {"compression", s.compression}}}};
+}
+
+} // namespace qnn

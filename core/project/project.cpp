@@ -1,0 +1,264 @@
+#include "core/project/project.h"
+
+#include "core/graph/graph_json.h"
+#include "core/util/atomic_file.h"
+
+#include <nlohmann/json.hpp>
+
+namespace qnn {
+
+using nlohmann::json;
+
+bool TrainingConfig::operator==(const TrainingConfig& o) const
+{
+    return epochs == o.epochs && batchSize == o.batchSize && optimizer == o.optimizer &&
+           learningRate == o.learningRate && learningRateEnd == o.learningRateEnd && schedule == o.schedule &&
+           stepEpochs == o.stepEpochs && stepGamma == o.stepGamma && momentum == o.momentum &&
+           weightDecay == o.weightDecay && loss == o.loss && seed == o.seed && threads == o.threads &&
+           logEveryBatches == o.logEveryBatches;
+}
+
+namespace {
+
+// "line 3, column 7" for a byte offset into text (nlohmann reports offsets only).
+std::string lineColumn(const std::string& text, size_t offset)
+{
+    size_t line = 1, col = 1;
+    for (size_t i = 0; i < offset && i < text.size(); ++i) {
+        if (text[i] == '\n') {
+            ++line;
+            col = 1;
+        } else if ((static_cast<unsigned char>(text[i]) & 0xC0) != 0x80) {
+            ++col;
+        }
+    }
+    // nlohmann points one past the offending character.
+    return "line " + std::to_string(line) + ", column " + std::to_string(col > 1 ? col - 1 : col);
+}
+
+/** Reads optional typed fields of one JSON object and reports the first mistake. */
+class FieldReader
+{
+public:
+    FieldReader(const json& obj, std::string where, std::string& error)
+        : m_obj(obj), m_where(std::move(where)), m_error(error)
+    {
+    }
+
+    bool ok() const { return m_ok; }
+
+    void str(const char* key, std::string& out) { read(key, out, &json::is_string, "a string"); }
+    void integer(const char* key, int& out) { read(key, out, &json::is_number_integer, "an integer"); }
+    void number(const char* key, double& out) { read(key, out, &json::is_number, "a number"); }
+    void u64(const char* key, uint64_t& out)
+    {
+        read(key, out, &json::is_number_unsigned, "a whole number of 0 or more");
+    }
+
+private:
+    template <typename T>
+    void read(const char* key, T& out, bool (json::*check)() const noexcept, const char* want)
+    {
+        if (!m_ok)
+            return;
+        auto it = m_obj.find(key);
+        if (it == m_obj.end())
+            return;
+        if (!((*it).*check)()) {
+            m_error = m_where + "." + key + ": expected " + want + ", got " + jsonTypeName(*it);
+            m_ok = false;
+            return;
+        }
+        out = it->get<T>();
+    }
+
+    const json& m_obj;
+    std::string m_where;
+    std::string& m_error;
+    bool m_ok = true;
+};
+
+bool objectAt(const json& root, const char* key, const json*& out, std::string& error)
+{
+    auto it = root.find(key);
+    if (it == root.end()) {
+        out = nullptr;
+        return true;
+    }
+    if (!it->is_object()) {
+        error = std::string(key) + ": expected an object, got " + jsonTypeName(*it);
+        return false;
+    }
+    out = &*it;
+    return true;
+}
+
+} // namespace
+
+std::string serializeProject(const Project& p)
+{
+    const TrainingConfig& t = p.training;
+    json j = json::object();
+    // nlohmann sorts object keys, so the layout of the file is fixed by the data alone.
+    j["format"] = kProjectFormat;
+    j["version"] = kProjectVersion;
+    j["name"] = p.name;
+    j["description"] = p.description;
+    j["graph"] = graphToJson(p.graph);
+    j["dataset"] = {{"name", p.dataset.name}, {"path", p.dataset.path}};
+    j["training"] = {{"epochs", t.epochs},
+                     {"batch_size", t.batchSize},
+                     {"optimizer", t.optimizer},
+                     {"lr", t.learningRate},
+                     {"lr_end", t.learningRateEnd},
+                     {"schedule", t.schedule},
+                     {"step_epochs", t.stepEpochs},
+                     {"step_gamma", t.stepGamma},
+                     {"momentum", t.momentum},
+                     {"weight_decay", t.weightDecay},
+                     {"loss", t.loss},
+                     {"seed", t.seed},
+                     {"threads", t.threads},
+                     {"log_every_batches", t.logEveryBatches}};
+    j["deploy"] = {{"board", p.deploy.board},
+                   {"part", p.deploy.part},
+                   {"clock_mhz", p.deploy.clockMhz},
+                   {"host", p.deploy.host}};
+    j["runs"] = p.runs;
+    return j.dump(2) + "\n";
+}
+
+bool parseProject(const std::string& text, Project& out, std::string& error)
+{
+    json root;
+    try {
+        root = json::parse(text);
+    } catch (const json::parse_error& e) {
+        std::string what = e.what();
+        // Keep nlohmann's reason, drop its "[json.exception.parse_error.101] parse error at ...:" prefix.
+        const auto colon = what.find(": ", what.find("parse error"));
+        const std::string reason = colon == std::string::npos ? what : what.substr(colon + 2);
+        error = "not valid JSON at " + lineColumn(text, e.byte) + ": " + reason;
+        return false;
+    }
+    if (!root.is_object()) {
+        error = "expected a JSON object at the top, got " + jsonTypeName(root);
+        return false;
+    }
+    auto format = root.find("format");
+    if (format == root.end() || !format->is_string() || format->get<std::string>() != kProjectFormat) {
+        error = std::string("not a QNN Workbench project: \"format\" must be \"") + kProjectFormat + "\"";
+        return false;
+    }
+    auto version = root.find("version");
+    if (version == root.end()) {
+        error = "missing field 'version'";
+        return false;
+    }
+    if (!version->is_number_integer()) {
+        error = "version: expected an integer, got " + jsonTypeName(*version);
+        return false;
+    }
+    const int v = version->get<int>();
+    if (v > kProjectVersion) {
+        error = "this project was written by a newer QNN Workbench (file version " + std::to_string(v) +
+                "; this one reads up to " + std::to_string(kProjectVersion) + "); please update";
+        return false;
+    }
+    if (v < 1) {
+        error = "version: " + std::to_string(v) + " is not a valid project version";
+        return false;
+    }
+
+    Project p;
+    FieldReader top(root, "project", error);
+    top.str("name", p.name);
+    top.str("description", p.description);
+    if (!top.ok())
+        return false;
+    auto graph = root.find("graph");
+    if (graph == root.end()) {
+        error = "missing field 'graph'";
+        return false;
+    }
+    if (!graphFromJson(*graph, p.graph, error, "graph"))
+        return false;
+
+    const json* section = nullptr;
+    if (!objectAt(root, "dataset", section, error))
+        return false;
+    if (section) {
+        FieldReader r(*section, "dataset", error);
+        r.str("name", p.dataset.name);
+        r.str("path", p.dataset.path);
+        if (!r.ok())
+            return false;
+    }
+    if (!objectAt(root, "training", section, error))
+        return false;
+    if (section) {
+        TrainingConfig& t = p.training;
+        FieldReader r(*section, "training", error);
+        r.integer("epochs", t.epochs);
+        r.integer("batch_size", t.batchSize);
+        r.str("optimizer", t.optimizer);
+        r.number("lr", t.learningRate);
+        r.number("lr_end", t.learningRateEnd);
+        r.str("schedule", t.schedule);
+        r.integer("step_epochs", t.stepEpochs);
+        r.number("step_gamma", t.stepGamma);
+        r.number("momentum", t.momentum);
+        r.number("weight_decay", t.weightDecay);
+        r.str("loss", t.loss);
+        r.u64("seed", t.seed);
+        r.integer("threads", t.threads);
+        r.integer("log_every_batches", t.logEveryBatches);
+        if (!r.ok())
+            return false;
+    }
+    if (!objectAt(root, "deploy", section, error))
+        return false;
+    if (section) {
+        FieldReader r(*section, "deploy", error);
+        r.str("board", p.deploy.board);
+        r.str("part", p.deploy.part);
+        r.number("clock_mhz", p.deploy.clockMhz);
+        r.str("host", p.deploy.host);
+        if (!r.ok())
+            return false;
+    }
+    if (auto runs = root.find("runs"); runs != root.end()) {
+        if (!runs->is_array()) {
+            error = "runs: expected a list, got " + jsonTypeName(*runs);
+            return false;
+        }
+        for (size_t i = 0; i < runs->size(); ++i) {
+            if (!(*runs)[i].is_string()) {
+                error = "runs[" + std::to_string(i) + "]: expected a string, got " + jsonTypeName((*runs)[i]);
+                return false;
+            }
+            p.runs.push_back((*runs)[i].get<std::string>());
+        }
+    }
+    out = std::move(p);
+    return true;
+}
+
+bool loadProject(const std::string& path, Project& out, std::string& error)
+{
+    std::string text;
+    if (!readFile(path, text, error))
+        return false;
+    if (!parseProject(text, out, error)) {
+        error = path + ": " + error;
+        return false;
+    }
+    return true;
+}
+
+bool saveProject(const std::string& path, const Project& project, std::string& error)
+{
+    return writeFileAtomic(path, serializeProject(project), error);
+}
+
+} // namespace qnn

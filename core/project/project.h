@@ -1,0 +1,91 @@
+#pragma once
+
+#include "core/graph/graph.h"
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace qnn {
+
+/** Which data a project trains on; `path` empty means the default place
+ *  (../shared/datasets/<name> or the built-in generator for synthetic-digits). */
+struct DatasetChoice {
+    /** synthetic-digits, mnist, fashion-mnist, cifar10 or image-folder. */
+    std::string name = "synthetic-digits";
+    std::string path;
+    bool operator==(const DatasetChoice& o) const { return name == o.name && path == o.path; }
+};
+
+/** How to train; the command line can override each field for one run. */
+struct TrainingConfig {
+    int epochs = 10;
+    int batchSize = 100;
+    /** adam or sgd. */
+    std::string optimizer = "adam";
+    double learningRate = 1e-3;
+    /** Final rate for the exponential (BinaryNet) and cosine schedules. */
+    double learningRateEnd = 1e-5;
+    /** constant, exponential, cosine or step. */
+    std::string schedule = "constant";
+    /** step schedule: multiply the rate by stepGamma every stepEpochs. */
+    int stepEpochs = 10;
+    double stepGamma = 0.1;
+    double momentum = 0.9;
+    double weightDecay = 0.0;
+    /** squared_hinge (targets ±1, BinaryNet) or cross_entropy. */
+    std::string loss = "cross_entropy";
+    uint64_t seed = 1;
+    /** 0 = every core of the machine. */
+    int threads = 0;
+    /** Write a per-batch line to metrics.jsonl every N batches (0 = never). */
+    int logEveryBatches = 50;
+
+    bool operator==(const TrainingConfig& o) const;
+};
+
+/** Where the packed network goes. */
+struct DeployTarget {
+    std::string board = "pynq-z1";
+    std::string part = "xc7z020clg400-1";
+    double clockMhz = 100.0;
+    /** Board address for SSH deployment; empty = not set. */
+    std::string host;
+    bool operator==(const DeployTarget& o) const
+    {
+        return board == o.board && part == o.part && clockMhz == o.clockMhz && host == o.host;
+    }
+};
+
+/** Everything in a *.qnnproj file. */
+struct Project {
+    std::string name;
+    std::string description;
+    Graph graph;
+    DatasetChoice dataset;
+    TrainingConfig training;
+    DeployTarget deploy;
+    /** Run folder names under runs/, oldest first. */
+    std::vector<std::string> runs;
+
+    bool operator==(const Project& o) const
+    {
+        return name == o.name && description == o.description && graph == o.graph && dataset == o.dataset &&
+               training == o.training && deploy == o.deploy && runs == o.runs;
+    }
+};
+
+constexpr const char* kProjectFormat = "qnn-workbench-project";
+constexpr int kProjectVersion = 1;
+
+/** The file's bytes: 2-space JSON, nodes by id, ending in a newline. */
+std::string serializeProject(const Project& project);
+/** Parses file text; the error says where (line and column for bad JSON, a
+ *  field path otherwise) but not which file. */
+bool parseProject(const std::string& text, Project& out, std::string& error);
+/** Reads a file; the error starts with the path. */
+bool loadProject(const std::string& path, Project& out, std::string& error);
+/** Atomic: on failure the old file is still there, whole. */
+bool saveProject(const std::string& path, const Project& project, std::string& error);
+
+} // namespace qnn
