@@ -342,6 +342,8 @@ private:
             }
             std::vector<NodeId> cycle(path.begin() + static_cast<long>(pos[cur]), path.end());
             std::reverse(cycle.begin(), cycle.end());
+            // Start the ring at its smallest id so the message does not depend on where the walk began.
+            std::rotate(cycle.begin(), std::min_element(cycle.begin(), cycle.end()), cycle.end());
             std::string ring;
             for (NodeId id : cycle)
                 ring += m_graph.node(id)->name + " → ";

@@ -210,6 +210,7 @@ std::vector<LayerSpec> buildSpecs()
         s.name = "QuantAct";
         s.category = "Quantization";
         s.doc = "Uniform quantizer to the node's activation bits over a fixed range.";
+        s.defaultQuant.actBits = 8;
         s.attrs = {boolAttr("signed", true, "Levels span [-range, range] when on, [0, range] when off."),
                    floatAttr("range", 1.0, 1e-6, 1e6, "Largest magnitude represented; values beyond are clipped.")};
         s.hasActivationBits = true;
@@ -356,6 +357,7 @@ Node LayerRegistry::makeNode(LayerKind kind, NodeId id, const std::string& name)
     n.id = id;
     n.kind = kind;
     n.name = name;
+    n.quant = s.defaultQuant;
     for (const AttrSpec& a : s.attrs)
         n.attrs[a.name] = a.defaultValue;
     return n;

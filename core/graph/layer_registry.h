@@ -58,6 +58,8 @@ struct LayerSpec {
     bool hasWeights = false;
     /** Input, Activation, QuantAct: the node's activation bit-width means something. */
     bool hasActivationBits = false;
+    /** Bits a new node of this kind starts with. */
+    QuantSpec defaultQuant;
     InferFn infer;
 
     const AttrSpec* attr(const std::string& name) const;
