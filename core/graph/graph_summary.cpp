@@ -42,21 +42,33 @@ Cost layerCost(const Node& n, const std::vector<TensorType>& in, const TensorTyp
     return c;
 }
 
-std::string padRight(const std::string& s, size_t width)
+// UTF-8 code points, not bytes, so "×" lines up in a terminal.
+size_t glyphCount(const std::string& s)
 {
-    // Count UTF-8 code points, not bytes, so "×" lines up.
     size_t glyphs = 0;
     for (unsigned char ch : s)
         glyphs += (ch & 0xC0) != 0x80;
-    return s + std::string(width > glyphs ? width - glyphs : 0, ' ');
+    return glyphs;
 }
 
-std::string padLeft(const std::string& s, size_t width)
+std::string padding(const std::string& s, size_t width)
 {
-    size_t glyphs = 0;
-    for (unsigned char ch : s)
-        glyphs += (ch & 0xC0) != 0x80;
-    return std::string(width > glyphs ? width - glyphs : 0, ' ') + s;
+    const size_t glyphs = glyphCount(s);
+    return std::string(width > glyphs ? width - glyphs : 0, ' ');
+}
+
+// Divides by `base` until the value is below it and appends the unit reached.
+std::string scaled(double v, double base, const std::vector<const char*>& units, const char* smallFormat,
+                   const char* format)
+{
+    size_t u = 0;
+    while (v >= base && u + 1 < units.size()) {
+        v /= base;
+        ++u;
+    }
+    char buf[32];
+    std::snprintf(buf, sizeof buf, u == 0 ? smallFormat : format, v, units[u]);
+    return buf;
 }
 
 std::string bitsCell(int bits) { return bits == 0 ? "-" : std::to_string(bits); }
@@ -105,28 +117,12 @@ GraphSummary summarizeGraph(const Graph& graph, const GraphAnalysis& analysis)
 
 std::string humanCount(double v)
 {
-    const char* units[] = {"", " k", " M", " G", " T", " P"};
-    int u = 0;
-    while (v >= 1000 && u < 5) {
-        v /= 1000;
-        ++u;
-    }
-    char buf[32];
-    std::snprintf(buf, sizeof buf, u == 0 ? "%.0f%s" : "%.2f%s", v, units[u]);
-    return buf;
+    return scaled(v, 1000, {"", " k", " M", " G", " T", " P"}, "%.0f%s", "%.2f%s");
 }
 
 std::string humanBytes(double v)
 {
-    const char* units[] = {" B", " KiB", " MiB", " GiB", " TiB"};
-    int u = 0;
-    while (v >= 1024 && u < 4) {
-        v /= 1024;
-        ++u;
-    }
-    char buf[32];
-    std::snprintf(buf, sizeof buf, u == 0 ? "%.0f%s" : "%.1f%s", v, units[u]);
-    return buf;
+    return scaled(v, 1024, {" B", " KiB", " MiB", " GiB", " TiB"}, "%.0f%s", "%.1f%s");
 }
 
 std::string formatSummaryTable(const GraphSummary& s)
@@ -143,16 +139,10 @@ std::string formatSummaryTable(const GraphSummary& s)
                     std::to_string(s.weightMemoryBytes()), std::to_string(s.macs), std::to_string(s.bops)});
 
     std::vector<size_t> width(head.size());
-    auto glyphs = [](const std::string& x) {
-        size_t g = 0;
-        for (unsigned char ch : x)
-            g += (ch & 0xC0) != 0x80;
-        return g;
-    };
     for (size_t c = 0; c < head.size(); ++c) {
-        width[c] = glyphs(head[c]);
+        width[c] = glyphCount(head[c]);
         for (const auto& r : rows)
-            width[c] = std::max(width[c], glyphs(r[c]));
+            width[c] = std::max(width[c], glyphCount(r[c]));
     }
     // Text columns flush left, numbers flush right.
     auto line = [&](const std::vector<std::string>& r) {
@@ -160,7 +150,7 @@ std::string formatSummaryTable(const GraphSummary& s)
         for (size_t c = 0; c < r.size(); ++c) {
             if (c)
                 out += "  ";
-            out += c < 3 ? padRight(r[c], width[c]) : padLeft(r[c], width[c]);
+            out += c < 3 ? r[c] + padding(r[c], width[c]) : padding(r[c], width[c]) + r[c];
         }
         while (!out.empty() && out.back() == ' ')
             out.pop_back();
