@@ -1,0 +1,250 @@
+#include "core/data/dataset.h"
+
+#include "core/data/cifar10_reader.h"
+#include "core/data/idx_reader.h"
+#include "core/data/image_folder.h"
+#include "core/data/synthetic_digits.h"
+
+#include <cstdlib>
+#include <filesystem>
+
+namespace qnn {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+// The generator's own seed: the data stays the same whatever training seed a run uses.
+constexpr uint64_t kSyntheticSeed = 20240501;
+
+bool pathExists(const fs::path& p)
+{
+    std::error_code ec;
+    return fs::exists(p, ec);
+}
+
+std::string joinList(const std::vector<std::string>& items)
+{
+    std::string s;
+    for (size_t i = 0; i < items.size(); ++i)
+        s += (i ? ", " : "") + items[i];
+    return s;
+}
+
+// "train-images-idx3-ubyte.gz" or the same name without .gz.
+std::string idxFile(const fs::path& dir, const std::string& stem)
+{
+    const fs::path gz = dir / (stem + ".gz");
+    if (pathExists(gz))
+        return gz.string();
+    for (const char* alt : {"", ".idx"}) // also accept the t10k-images.idx3-ubyte spelling of some mirrors
+        if (pathExists(dir / (stem + alt)))
+            return (dir / (stem + alt)).string();
+    return gz.string();
+}
+
+const std::vector<std::string>& requiredFiles(const std::string& name)
+{
+    static const std::vector<std::string> idx{"train-images-idx3-ubyte.gz", "train-labels-idx1-ubyte.gz",
+                                              "t10k-images-idx3-ubyte.gz", "t10k-labels-idx1-ubyte.gz"};
+    static const std::vector<std::string> cifar{"data_batch_1.bin", "data_batch_2.bin", "data_batch_3.bin",
+                                                "data_batch_4.bin", "data_batch_5.bin", "test_batch.bin"};
+    static const std::vector<std::string> none;
+    if (name == "mnist" || name == "fashion-mnist")
+        return idx;
+    if (name == "cifar10")
+        return cifar;
+    return none;
+}
+
+// True when dir looks like it holds the dataset (its first required file, gzip or raw).
+bool holdsDataset(const fs::path& dir, const std::string& name)
+{
+    std::error_code ec;
+    if (!fs::is_directory(dir, ec))
+        return false;
+    if (name == "image-folder")
+        return true;
+    const std::string first = requiredFiles(name).front();
+    if (name == "cifar10")
+        return pathExists(dir / first) || pathExists(dir / "cifar-10-batches-bin" / first);
+    return pathExists(dir / first) || pathExists(dir / first.substr(0, first.size() - 3));
+}
+
+bool loadIdx(const fs::path& dir, DatasetSplits& out, std::string& error)
+{
+    ImageSet train, test;
+    if (!readIdxPair(idxFile(dir, "train-images-idx3-ubyte"), idxFile(dir, "train-labels-idx1-ubyte"), 10, train,
+                     error))
+        return false;
+    if (!readIdxPair(idxFile(dir, "t10k-images-idx3-ubyte"), idxFile(dir, "t10k-labels-idx1-ubyte"), 10, test,
+                     error))
+        return false;
+    // BinaryNet recipe: the last 10k training images validate (fewer for a small file).
+    const size_t validation = train.size() >= 20000 ? 10000 : train.size() / 6;
+    out.train = train.slice(0, train.size() - validation);
+    out.validation = train.slice(train.size() - validation, train.size());
+    out.test = std::move(test);
+    return true;
+}
+
+bool loadCifar(fs::path dir, DatasetSplits& out, std::string& error)
+{
+    if (!pathExists(dir / "data_batch_1.bin") && pathExists(dir / "cifar-10-batches-bin"))
+        dir /= "cifar-10-batches-bin";
+    ImageSet train, test;
+    for (int i = 1; i <= 5; ++i)
+        if (!readCifarBatch((dir / ("data_batch_" + std::to_string(i) + ".bin")).string(), train, error))
+            return false;
+    if (!readCifarBatch((dir / "test_batch.bin").string(), test, error))
+        return false;
+    std::vector<std::string> names;
+    if (pathExists(dir / "batches.meta.txt")) {
+        if (!readCifarMeta((dir / "batches.meta.txt").string(), names, error))
+            return false;
+        train.classNames = names;
+        test.classNames = names;
+    }
+    const size_t validation = train.size() >= 10000 ? 5000 : train.size() / 10;
+    out.train = train.slice(0, train.size() - validation);
+    out.validation = train.slice(train.size() - validation, train.size());
+    out.test = std::move(test);
+    return true;
+}
+
+// Every tenth image (position 9 of each 10) goes to `picked`; the order inside
+// each class folder is kept, so every class lands in both parts.
+void splitEveryTenth(const ImageSet& all, int position, ImageSet& rest, ImageSet& picked)
+{
+    rest = all.slice(0, 0);
+    picked = all.slice(0, 0);
+    for (size_t i = 0; i < all.size(); ++i) {
+        ImageSet& to = static_cast<int>(i % 10) == position ? picked : rest;
+        to.labels.push_back(all.labels[i]);
+        to.pixels.insert(to.pixels.end(), all.image(i), all.image(i) + all.imageBytes());
+    }
+}
+
+bool loadImageFolder(const fs::path& dir, DatasetSplits& out, std::string& error)
+{
+    std::error_code ec;
+    if (fs::is_directory(dir / "train", ec) && fs::is_directory(dir / "test", ec)) {
+        ImageSet train, test;
+        if (!readImageFolder((dir / "train").string(), train, error) ||
+            !readImageFolder((dir / "test").string(), test, error))
+            return false;
+        if (test.imageBytes() != train.imageBytes() || test.classes != train.classes) {
+            error = (dir / "test").string() + ": images or classes differ from " + (dir / "train").string();
+            return false;
+        }
+        splitEveryTenth(train, 9, out.train, out.validation);
+        out.test = std::move(test);
+        return true;
+    }
+    ImageSet all, rest;
+    if (!readImageFolder(dir.string(), all, error))
+        return false;
+    splitEveryTenth(all, 9, rest, out.test);
+    splitEveryTenth(rest, 8, out.train, out.validation);
+    return true;
+}
+
+} // namespace
+
+const std::vector<std::string>& knownDatasets()
+{
+    static const std::vector<std::string> names{"synthetic-digits", "mnist", "fashion-mnist", "cifar10",
+                                                "image-folder"};
+    return names;
+}
+
+std::vector<std::string> datasetSearchPaths(const DatasetRequest& r)
+{
+    std::vector<std::string> paths;
+    auto add = [&](const fs::path& p) {
+        const std::string s = p.lexically_normal().string();
+        for (const std::string& have : paths)
+            if (have == s)
+                return;
+        paths.push_back(s);
+    };
+    const fs::path projectDir = r.projectDir.empty() ? fs::path(".") : fs::path(r.projectDir);
+    if (!r.dataDir.empty()) {
+        add(r.dataDir);
+        return paths; // a folder the user named is the only place looked at
+    }
+    if (!r.choice.path.empty()) {
+        const fs::path p(r.choice.path);
+        add(p.is_absolute() ? p : projectDir / p);
+    }
+    if (const char* env = std::getenv("QNN_DATASETS"); env && *env)
+        add(fs::path(env) / r.choice.name);
+    std::error_code ec;
+    for (fs::path start : {fs::absolute(projectDir, ec), fs::current_path(ec)}) {
+        for (fs::path a = start; !a.empty(); a = a.parent_path()) {
+            add(a / "shared" / "datasets" / r.choice.name);
+            if (a == a.parent_path())
+                break;
+        }
+    }
+    return paths;
+}
+
+bool loadDataset(const DatasetRequest& r, DatasetSplits& out, std::string& error)
+{
+    const std::string& name = r.choice.name;
+    if (name == "synthetic-digits") {
+        out.train = generateSyntheticDigits(20000, kSyntheticSeed, 0);
+        out.validation = generateSyntheticDigits(2000, kSyntheticSeed, 1000000);
+        out.test = generateSyntheticDigits(2000, kSyntheticSeed, 2000000);
+        out.source = "built-in generator";
+        return true;
+    }
+    bool known = false;
+    for (const std::string& k : knownDatasets())
+        known = known || k == name;
+    if (!known) {
+        error = "unknown dataset '" + name + "'; choose one of " + joinList(knownDatasets());
+        return false;
+    }
+    const std::vector<std::string> places = datasetSearchPaths(r);
+    fs::path dir;
+    for (const std::string& p : places) {
+        if (holdsDataset(p, name)) {
+            dir = p;
+            break;
+        }
+    }
+    if (dir.empty()) {
+        // A folder the user named is used even when it looks wrong: the reader then names the missing file.
+        if (!r.dataDir.empty() && name != "image-folder" && pathExists(r.dataDir)) {
+            dir = r.dataDir;
+        } else {
+            std::string where = places.back();
+            for (const std::string& p : places)
+                if (p.find("/shared/datasets/") != std::string::npos) {
+                    where = p;
+                    break;
+                }
+            const std::vector<std::string>& files = requiredFiles(name);
+            error = "dataset '" + name + "' not found; ";
+            if (name == "image-folder")
+                error += "set the project's dataset path or pass --data DIR: a folder with one sub-folder per class";
+            else
+                error += "put " + joinList(files) + (name == "cifar10" ? "" : " (gzip or raw)") + " into " +
+                         (r.dataDir.empty() ? where + " (next to the repository: ../shared/datasets/" + name + ")"
+                                            : where) +
+                         ", or pass --data DIR";
+            error += ". Looked in: " + joinList(places);
+            return false;
+        }
+    }
+    out.source = dir.string();
+    if (name == "mnist" || name == "fashion-mnist")
+        return loadIdx(dir, out, error);
+    if (name == "cifar10")
+        return loadCifar(dir, out, error);
+    return loadImageFolder(dir, out, error);
+}
+
+} // namespace qnn

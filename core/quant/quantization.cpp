@@ -1,0 +1,81 @@
+#include "core/quant/quantization.h"
+
+#include <algorithm>
+#include <cmath>
+
+namespace qnn {
+
+int64_t QuantLevels::levelCount() const
+{
+    if (isFloat())
+        return 0;
+    if (isBipolar())
+        return 2;
+    return maxLevel - minLevel + 1;
+}
+
+namespace {
+
+QuantLevels makeLevels(int bits, bool isSigned, double range)
+{
+    QuantLevels q;
+    q.bits = bits;
+    q.isSigned = isSigned;
+    if (bits >= 32 || bits < 1) {
+        q.bits = 32;
+        return q;
+    }
+    if (bits == 1) {
+        q.isSigned = true;
+        q.minLevel = -1;
+        q.maxLevel = 1;
+        q.scale = range;
+        return q;
+    }
+    if (isSigned) {
+        q.maxLevel = (int64_t{1} << (bits - 1)) - 1;
+        q.minLevel = -q.maxLevel;
+    } else {
+        q.minLevel = 0;
+        q.maxLevel = (int64_t{1} << bits) - 1;
+    }
+    // A zero range (an all-zero tensor) would give a zero step and a division by zero later.
+    q.scale = (range > 0 ? range : 1.0) / static_cast<double>(q.maxLevel);
+    return q;
+}
+
+} // namespace
+
+QuantLevels weightLevels(int bits, double range) { return makeLevels(bits, true, range); }
+
+QuantLevels activationLevels(int bits, bool isSigned, double range) { return makeLevels(bits, isSigned, range); }
+
+double roundHalfEven(double x)
+{
+    const double r = std::round(x); // ties away from zero
+    if (std::fabs(x - std::trunc(x)) == 0.5)
+        return 2.0 * std::round(x / 2.0);
+    return r;
+}
+
+int64_t quantizeToLevel(double x, const QuantLevels& levels)
+{
+    if (levels.isFloat())
+        return 0;
+    if (levels.isBipolar())
+        return x >= 0 ? 1 : -1;
+    const double steps = roundHalfEven(x / levels.scale);
+    return static_cast<int64_t>(
+        std::clamp(steps, static_cast<double>(levels.minLevel), static_cast<double>(levels.maxLevel)));
+}
+
+double quantizeValue(double x, const QuantLevels& levels)
+{
+    if (levels.isFloat())
+        return x;
+    if (levels.isBipolar())
+        return x >= 0 ? levels.scale : -levels.scale;
+    return static_cast<double>(quantizeToLevel(x, levels)) * levels.scale;
+}
+
+} // namespace qnn

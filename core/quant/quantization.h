@@ -1,0 +1,50 @@
+#pragma once
+
+#include <cstdint>
+
+namespace qnn {
+
+/** What one QuantSpec bit-width means for one tensor: the integer codes it
+ *  may hold and the real value of one step. The trainer's fake quantizers,
+ *  the packer and the integer engine all take their numbers from here, so a
+ *  value quantized in training is the same value the hardware computes with.
+ *
+ *  - 32 bits: plain float, no quantization.
+ *  - 1 bit: bipolar {-1, +1}; x >= 0 maps to +1 (sign(0) = +1, as XNOR hardware
+ *    reads a 0 bit as -1 and a 1 bit as +1, and a zero must land on one of them).
+ *  - n bits, signed: symmetric "narrow" range -(2^(n-1)-1) .. 2^(n-1)-1, so that
+ *    2 bits is ternary {-1, 0, +1} and the levels are symmetric around 0.
+ *  - n bits, unsigned (after ReLU): 0 .. 2^n-1.
+ *  Values are clipped to [minValue(), maxValue()] and rounded half to even. */
+struct QuantLevels {
+    int bits = 32;
+    bool isSigned = true;
+    int64_t minLevel = 0;
+    int64_t maxLevel = 0;
+    /** Real value of one integer step; a code q means q * scale. */
+    double scale = 1.0;
+
+    bool isFloat() const { return bits >= 32; }
+    bool isBipolar() const { return bits == 1; }
+    /** How many distinct values the tensor may hold (2 for bipolar). */
+    int64_t levelCount() const;
+    double minValue() const { return isBipolar() ? -scale : static_cast<double>(minLevel) * scale; }
+    double maxValue() const { return isBipolar() ? scale : static_cast<double>(maxLevel) * scale; }
+};
+
+/** Weights of Dense/Conv2D: always signed. `range` is the largest magnitude
+ *  represented (for n-bit weights the trainer passes max|w| of the tensor; for
+ *  bipolar weights it is the magnitude of ±1 and stays 1). */
+QuantLevels weightLevels(int bits, double range = 1.0);
+/** Activations (Input, Activation, QuantAct): signed over [-range, range] or
+ *  unsigned over [0, range]. Bipolar ignores isSigned. */
+QuantLevels activationLevels(int bits, bool isSigned, double range = 1.0);
+
+/** Round to nearest, ties to even (what torch.round and the FPGA rounding use). */
+double roundHalfEven(double x);
+/** The integer code of x: clipped to the range, then rounded (bipolar: -1 or +1). */
+int64_t quantizeToLevel(double x, const QuantLevels& levels);
+/** The real value the quantized x stands for (levels.isFloat(): x unchanged). */
+double quantizeValue(double x, const QuantLevels& levels);
+
+} // namespace qnn
