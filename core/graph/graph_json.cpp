@@ -2,6 +2,8 @@
 
 #include "core/graph/layer_registry.h"
 
+#include <limits>
+
 namespace qnn {
 
 using nlohmann::json;
@@ -91,7 +93,12 @@ bool optionalInt(const json& obj, const char* key, const std::string& where, std
         error = where + "." + key + ": expected an integer, got " + jsonTypeName(*it);
         return false;
     }
-    value = it->get<int>();
+    const int64_t v = it->get<int64_t>();
+    if (v < std::numeric_limits<int>::min() || v > std::numeric_limits<int>::max()) {
+        error = where + "." + key + ": " + std::to_string(v) + " is too large";
+        return false;
+    }
+    value = static_cast<int>(v);
     return true;
 }
 
@@ -164,11 +171,12 @@ bool nodeFromJson(const json& j, Node& out, std::string& error, const std::strin
         error = where + ".kind: unknown layer kind '" + kind->get<std::string>() + "'; known kinds are " + known;
         return false;
     }
-    Node n = LayerRegistry::makeNode(*k, id->get<int>());
-    if (n.id <= 0) {
-        error = where + ".id: node ids must be positive, got " + std::to_string(n.id);
+    const int64_t rawId = id->get<int64_t>();
+    if (rawId <= 0 || rawId > std::numeric_limits<int>::max()) {
+        error = where + ".id: node ids must be positive whole numbers below 2^31, got " + std::to_string(rawId);
         return false;
     }
+    Node n = LayerRegistry::makeNode(*k, static_cast<NodeId>(rawId));
     if (auto it = j.find("name"); it != j.end()) {
         if (!it->is_string()) {
             error = where + ".name: expected a string, got " + jsonTypeName(*it);
@@ -251,7 +259,9 @@ bool graphFromJson(const json& j, Graph& out, std::string& error, const std::str
         if (!member(e, "from", at, error, isInt, "an integer", from) ||
             !member(e, "to", at, error, isInt, "an integer", to))
             return false;
-        Edge edge{from->get<int>(), 0, to->get<int>(), 0};
+        Edge edge{0, 0, 0, 0};
+        if (!optionalInt(e, "from", at, error, edge.fromNode) || !optionalInt(e, "to", at, error, edge.toNode))
+            return false;
         if (!optionalInt(e, "from_port", at, error, edge.fromPort) || !optionalInt(e, "to_port", at, error, edge.toPort))
             return false;
         for (NodeId ref : {edge.fromNode, edge.toNode})

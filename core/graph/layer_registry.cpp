@@ -1,5 +1,6 @@
 #include "core/graph/layer_registry.h"
 
+#include <algorithm>
 #include <cassert>
 #include <sstream>
 
@@ -86,6 +87,13 @@ InferResult inferWindow(const Node& n, const TensorType& in, int64_t channels, b
     return InferResult::success(out);
 }
 
+// Keeps weight and MAC counts far from int64 overflow in the cost figures.
+bool tooManyWeights(int64_t fanIn, int64_t fanOut)
+{
+    constexpr int64_t limit = int64_t(1) << 40;
+    return fanIn > 0 && fanOut > limit / fanIn;
+}
+
 TensorType passThrough(const TensorType& in) { return in; }
 
 std::vector<LayerSpec> buildSpecs()
@@ -105,7 +113,7 @@ std::vector<LayerSpec> buildSpecs()
         shape.type = AttrType::IntList;
         shape.defaultValue = std::vector<int64_t>{784};
         shape.min = 1;
-        shape.max = 1 << 20;
+        shape.max = 1 << 16;
         shape.listLengths = {1, 3};
         shape.doc = "Flat size (e.g. 784) or channels, height, width (e.g. 3, 32, 32).";
         s.attrs = {shape};
@@ -131,6 +139,9 @@ std::vector<LayerSpec> buildSpecs()
             if (!isFlat(in[0]))
                 return InferResult::failure("Dense needs a flat input but gets " + shapeWord(in[0]) +
                                             "; insert a Flatten before it");
+            if (tooManyWeights(shapeSize(in[0].shape), n.attrInt("units")))
+                return InferResult::failure("a Dense of " + std::to_string(n.attrInt("units")) + " units on " +
+                                            shapeWord(in[0]) + " inputs would have more than 2^40 weights");
             TensorType t;
             t.shape = {n.attrInt("units")};
             return InferResult::success(t);
@@ -150,6 +161,10 @@ std::vector<LayerSpec> buildSpecs()
                    boolAttr("bias", true, "Add a learned bias (usually off when BatchNorm follows).")};
         s.hasWeights = true;
         s.infer = [](const Node& n, const std::vector<TensorType>& in) {
+            if (isImage(in[0]) && tooManyWeights(in[0].shape[0] * n.attrInt("kernel") * n.attrInt("kernel"),
+                                                 n.attrInt("filters") * in[0].shape[1] * in[0].shape[2]))
+                return InferResult::failure("this convolution on a " + shapeWord(in[0]) +
+                                            " input would need more than 2^40 multiply-accumulates per frame");
             return inferWindow(n, in[0], n.attrInt("filters"), false);
         };
         specs.push_back(s);
@@ -325,7 +340,11 @@ int LayerSpec::inputCount(const Node& node) const
 {
     if (inputs >= 0)
         return inputs;
-    return static_cast<int>(node.attrInt(inputCountAttr));
+    // A loaded file may hold any number here; validation reports it, and the
+    // port count stays within the declared range so that nothing allocates a million ports.
+    const AttrSpec* a = attr(inputCountAttr);
+    const int64_t n = node.attrInt(inputCountAttr);
+    return static_cast<int>(std::clamp<int64_t>(n, static_cast<int64_t>(a->min), static_cast<int64_t>(a->max)));
 }
 
 const std::vector<LayerSpec>& LayerRegistry::all()

@@ -1,4 +1,5 @@
 // Project files: byte-stable round trips, clear load errors, atomic saves.
+#include "core/graph/graph_summary.h"
 #include "core/project/project.h"
 #include "core/util/atomic_file.h"
 
@@ -7,6 +8,8 @@
 #include <QDir>
 #include <QFile>
 #include <QTemporaryDir>
+
+#include <random>
 
 using namespace qnn;
 
@@ -59,6 +62,7 @@ private Q_SLOTS:
     void interruptedSaveKeepsOldFile();
     void failedRenameKeepsOldFileAndNoTemp();
     void saveIntoMissingFolderSaysWhy();
+    void mutatedFilesNeverCrash();
 };
 
 void TestProject::examplesRoundTripByteIdentical()
@@ -228,6 +232,39 @@ void TestProject::saveIntoMissingFolderSaysWhy()
     QVERIFY(!saveProject(path, Project{}, error));
     QVERIFY2(QString::fromStdString(error).startsWith(QString::fromStdString("cannot write " + path)), error.c_str());
     QVERIFY2(QString::fromStdString(error).contains("No such file or directory"), error.c_str());
+}
+
+void TestProject::mutatedFilesNeverCrash()
+{
+    // Random edits of a real file: each must load or fail with a message, and
+    // whatever loads must analyze and summarize without crashing.
+    const std::string original = readAll(QNN_SOURCE_DIR "/projects/cnv-w1a1-cifar10.qnnproj").toStdString();
+    QVERIFY(!original.empty());
+    const char* tokens[] = {"0", "-1", "99999999999", "\"x\"", "[]", "{}", "null", "true", "1.5", ",", "]", "}"};
+    std::mt19937 rng(1234);
+    int loaded = 0, refused = 0;
+    for (int i = 0; i < 3000; ++i) {
+        std::string text = original;
+        const int edits = 1 + int(rng() % 3);
+        for (int e = 0; e < edits; ++e) {
+            // Replace a number or a short span with a token: hits values, types and syntax alike.
+            const size_t pos = rng() % text.size();
+            const size_t len = rng() % 4;
+            text.replace(pos, std::min(len, text.size() - pos), tokens[rng() % std::size(tokens)]);
+        }
+        Project p;
+        std::string error;
+        if (parseProject(text, p, error)) {
+            ++loaded;
+            const GraphSummary s = summarizeGraph(p.graph);
+            QVERIFY(s.layers.size() <= p.graph.size());
+        } else {
+            ++refused;
+            QVERIFY(!error.empty());
+        }
+    }
+    QVERIFY(loaded > 100);
+    QVERIFY(refused > 100);
 }
 
 QTEST_APPLESS_MAIN(TestProject)
