@@ -19,5 +19,7 @@ const std::vector<Command>& commands();
 
 int runSummary(const std::vector<std::string>& args);
 int runCheck(const std::vector<std::string>& args);
+int runTrain(const std::vector<std::string>& args);
+int runEval(const std::vector<std::string>& args);
 
 } // namespace qnn::cli

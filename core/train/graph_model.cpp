@@ -1,0 +1,473 @@
+// Torch modules built from a Graph, and the quantizers they use.
+#include "core/train/detail/graph_model.h"
+
+#include "core/graph/layer_registry.h"
+
+#include <cmath>
+
+namespace qnn::detail {
+
+using torch::Tensor;
+using torch::autograd::AutogradContext;
+using torch::autograd::tensor_list;
+
+namespace {
+
+bool fastPath(const Tensor& t)
+{
+    return t.device().is_cpu() && t.scalar_type() == torch::kFloat && t.is_contiguous();
+}
+
+// Multiplies the gradient by a 0/1 mask; on the CPU in one pass instead of a
+// dtype promotion plus a multiply.
+Tensor maskGradient(const Tensor& grad, const Tensor& mask)
+{
+    if (fastPath(grad) && mask.device().is_cpu() && mask.is_contiguous()) {
+        Tensor out = torch::empty_like(grad);
+        const float* g = grad.data_ptr<float>();
+        const bool* m = mask.data_ptr<bool>();
+        float* o = out.data_ptr<float>();
+        const int64_t n = grad.numel();
+        at::parallel_for(0, n, 1 << 16, [&](int64_t begin, int64_t end) {
+            for (int64_t i = begin; i < end; ++i)
+                o[i] = m[i] ? g[i] : 0.0f;
+        });
+        return out;
+    }
+    return grad * mask.to(grad.scalar_type());
+}
+
+struct SignSte : public torch::autograd::Function<SignSte> {
+    static Tensor forward(AutogradContext* ctx, const Tensor& x, double scale)
+    {
+        const bool needMask = x.requires_grad();
+        if (fastPath(x)) {
+            Tensor out = torch::empty_like(x);
+            Tensor mask = needMask ? torch::empty(x.sizes(), x.options().dtype(torch::kBool)) : Tensor();
+            const float* in = x.data_ptr<float>();
+            float* o = out.data_ptr<float>();
+            bool* m = needMask ? mask.data_ptr<bool>() : nullptr;
+            const float s = static_cast<float>(scale);
+            const int64_t n = x.numel();
+            at::parallel_for(0, n, 1 << 16, [&](int64_t begin, int64_t end) {
+                for (int64_t i = begin; i < end; ++i) {
+                    const float v = in[i];
+                    o[i] = v >= 0.0f ? s : -s;
+                    if (m)
+                        m[i] = v >= -1.0f && v <= 1.0f;
+                }
+            });
+            if (needMask)
+                ctx->save_for_backward({mask});
+            return out;
+        }
+        if (needMask)
+            ctx->save_for_backward({x.abs() <= 1});
+        return torch::where(x >= 0, torch::full({}, scale, x.options()), torch::full({}, -scale, x.options()));
+    }
+    static tensor_list backward(AutogradContext* ctx, tensor_list grads)
+    {
+        const auto saved = ctx->get_saved_variables();
+        return {maskGradient(grads[0].contiguous(), saved[0]), Tensor()};
+    }
+};
+
+struct WeightSignSte : public torch::autograd::Function<WeightSignSte> {
+    static Tensor forward(AutogradContext*, const Tensor& w)
+    {
+        if (fastPath(w)) {
+            Tensor out = torch::empty_like(w);
+            const float* in = w.data_ptr<float>();
+            float* o = out.data_ptr<float>();
+            const int64_t n = w.numel();
+            at::parallel_for(0, n, 1 << 16, [&](int64_t begin, int64_t end) {
+                for (int64_t i = begin; i < end; ++i)
+                    o[i] = in[i] >= 0.0f ? 1.0f : -1.0f;
+            });
+            return out;
+        }
+        return torch::where(w >= 0, torch::ones({}, w.options()), -torch::ones({}, w.options()));
+    }
+    static tensor_list backward(AutogradContext*, tensor_list grads) { return {grads[0]}; }
+};
+
+struct UniformSte : public torch::autograd::Function<UniformSte> {
+    static Tensor forward(AutogradContext* ctx, const Tensor& x, double scale, double lo, double hi)
+    {
+        if (x.requires_grad())
+            ctx->save_for_backward({(x >= lo * scale).logical_and_(x <= hi * scale)});
+        // torch::round rounds half to even, like qnn::roundHalfEven.
+        return torch::round(x / scale).clamp_(lo, hi).mul_(scale);
+    }
+    static tensor_list backward(AutogradContext* ctx, tensor_list grads)
+    {
+        const auto saved = ctx->get_saved_variables();
+        return {maskGradient(grads[0].contiguous(), saved[0]), Tensor(), Tensor(), Tensor()};
+    }
+};
+
+// ---- one module per layer kind ----
+
+class InputLayer : public LayerImpl
+{
+public:
+    explicit InputLayer(int bits) : m_bits(bits) {}
+    Tensor forward(const std::vector<Tensor>& in) override
+    {
+        if (m_bits == 1)
+            return binaryActivation(in[0]);
+        if (m_bits < 32)
+            return uniformQuantize(in[0], activationLevels(m_bits, true, 1.0));
+        return in[0];
+    }
+
+private:
+    int m_bits;
+};
+
+class DenseLayer : public LayerImpl
+{
+public:
+    DenseLayer(int64_t inFeatures, int64_t units, bool bias, int bits) : m_bits(bits)
+    {
+        weight = register_parameter("weight", torch::empty({units, inFeatures}));
+        // PyTorch's nn.Linear initialisation, so that FP32 graphs train as users expect.
+        torch::nn::init::kaiming_uniform_(weight, std::sqrt(5.0));
+        if (bias) {
+            const double bound = 1.0 / std::sqrt(static_cast<double>(inFeatures));
+            this->bias = register_parameter("bias", torch::empty({units}).uniform_(-bound, bound));
+        }
+    }
+    Tensor forward(const std::vector<Tensor>& in) override
+    {
+        return torch::nn::functional::linear(in[0], quantizeWeight(weight, m_bits), bias);
+    }
+    Tensor weight, bias;
+
+private:
+    int m_bits;
+};
+
+class ConvLayer : public LayerImpl
+{
+public:
+    ConvLayer(int64_t inChannels, const Node& n) : m_bits(n.quant.weightBits)
+    {
+        const int64_t k = n.attrInt("kernel");
+        m_stride = n.attrInt("stride");
+        m_padding = n.attrInt("padding");
+        weight = register_parameter("weight", torch::empty({n.attrInt("filters"), inChannels, k, k}));
+        torch::nn::init::kaiming_uniform_(weight, std::sqrt(5.0));
+        if (n.attrBool("bias")) {
+            const double bound = 1.0 / std::sqrt(static_cast<double>(inChannels * k * k));
+            bias = register_parameter("bias", torch::empty({n.attrInt("filters")}).uniform_(-bound, bound));
+        }
+    }
+    Tensor forward(const std::vector<Tensor>& in) override
+    {
+        return torch::conv2d(in[0], quantizeWeight(weight, m_bits), bias, {m_stride, m_stride},
+                             {m_padding, m_padding});
+    }
+    Tensor weight, bias;
+
+private:
+    int m_bits;
+    int64_t m_stride = 1, m_padding = 0;
+};
+
+class PoolLayer : public LayerImpl
+{
+public:
+    PoolLayer(bool max, int64_t kernel, int64_t stride) : m_max(max), m_kernel(kernel), m_stride(stride) {}
+    Tensor forward(const std::vector<Tensor>& in) override
+    {
+        if (m_max)
+            return torch::max_pool2d(in[0], {m_kernel, m_kernel}, {m_stride, m_stride});
+        return torch::avg_pool2d(in[0], {m_kernel, m_kernel}, {m_stride, m_stride});
+    }
+
+private:
+    bool m_max;
+    int64_t m_kernel, m_stride;
+};
+
+class BatchNormLayer : public LayerImpl
+{
+public:
+    BatchNormLayer(int64_t features, double eps, double momentum) : m_eps(eps), m_momentum(momentum)
+    {
+        weight = register_parameter("weight", torch::ones({features}));
+        bias = register_parameter("bias", torch::zeros({features}));
+        runningMean = register_buffer("running_mean", torch::zeros({features}));
+        runningVar = register_buffer("running_var", torch::ones({features}));
+    }
+    Tensor forward(const std::vector<Tensor>& in) override
+    {
+        return torch::batch_norm(in[0], weight, bias, runningMean, runningVar, is_training(), m_momentum, m_eps,
+                                 false);
+    }
+    Tensor weight, bias, runningMean, runningVar;
+
+private:
+    double m_eps, m_momentum;
+};
+
+class ActivationLayer : public LayerImpl
+{
+public:
+    ActivationLayer(std::string function, int bits) : m_function(std::move(function)), m_bits(bits) {}
+    Tensor forward(const std::vector<Tensor>& in) override
+    {
+        const Tensor& x = in[0];
+        if (m_function == "sign" || m_bits == 1)
+            return binaryActivation(x);
+        Tensor y = x;
+        if (m_function == "relu")
+            y = torch::relu(x);
+        else if (m_function == "hardtanh")
+            y = torch::hardtanh(x);
+        if (m_bits >= 32)
+            return y;
+        return uniformQuantize(y, activationLevels(m_bits, m_function != "relu", 1.0));
+    }
+
+private:
+    std::string m_function;
+    int m_bits;
+};
+
+class QuantActLayer : public LayerImpl
+{
+public:
+    QuantActLayer(int bits, bool isSigned, double range) : m_levels(activationLevels(bits, isSigned, range)) {}
+    Tensor forward(const std::vector<Tensor>& in) override
+    {
+        if (m_levels.isFloat())
+            return in[0];
+        if (m_levels.isBipolar())
+            return binaryActivation(in[0], m_levels.scale);
+        return uniformQuantize(in[0], m_levels);
+    }
+
+private:
+    QuantLevels m_levels;
+};
+
+class DropoutLayer : public LayerImpl
+{
+public:
+    explicit DropoutLayer(double p) : m_p(p) {}
+    Tensor forward(const std::vector<Tensor>& in) override { return torch::dropout(in[0], m_p, is_training()); }
+
+private:
+    double m_p;
+};
+
+class FlattenLayer : public LayerImpl
+{
+public:
+    Tensor forward(const std::vector<Tensor>& in) override { return in[0].flatten(1); }
+};
+
+class AddLayer : public LayerImpl
+{
+public:
+    Tensor forward(const std::vector<Tensor>& in) override { return in[0] + in[1]; }
+};
+
+class ConcatLayer : public LayerImpl
+{
+public:
+    Tensor forward(const std::vector<Tensor>& in) override { return torch::cat(in, 1); }
+};
+
+class OutputLayer : public LayerImpl
+{
+public:
+    Tensor forward(const std::vector<Tensor>& in) override { return in[0]; }
+};
+
+std::shared_ptr<LayerImpl> makeLayer(const Node& n, const std::vector<TensorType>& inputs)
+{
+    const Shape in = inputs.empty() ? Shape{} : inputs[0].shape;
+    switch (n.kind) {
+    case LayerKind::Input:
+        return std::make_shared<InputLayer>(n.quant.actBits);
+    case LayerKind::Dense:
+        return std::make_shared<DenseLayer>(in[0], n.attrInt("units"), n.attrBool("bias"), n.quant.weightBits);
+    case LayerKind::Conv2D:
+        return std::make_shared<ConvLayer>(in[0], n);
+    case LayerKind::MaxPool:
+    case LayerKind::AvgPool:
+        return std::make_shared<PoolLayer>(n.kind == LayerKind::MaxPool, n.attrInt("kernel"), n.attrInt("stride"));
+    case LayerKind::BatchNorm:
+        return std::make_shared<BatchNormLayer>(in[0], n.attrFloat("eps"), n.attrFloat("momentum"));
+    case LayerKind::Activation:
+        return std::make_shared<ActivationLayer>(n.attrString("function"), n.quant.actBits);
+    case LayerKind::QuantAct:
+        return std::make_shared<QuantActLayer>(n.quant.actBits, n.attrBool("signed"), n.attrFloat("range"));
+    case LayerKind::Dropout:
+        return std::make_shared<DropoutLayer>(n.attrFloat("p"));
+    case LayerKind::Flatten:
+        return std::make_shared<FlattenLayer>();
+    case LayerKind::Add:
+        return std::make_shared<AddLayer>();
+    case LayerKind::Concat:
+        return std::make_shared<ConcatLayer>();
+    case LayerKind::Output:
+        return std::make_shared<OutputLayer>();
+    }
+    return nullptr;
+}
+
+// torch module names may not contain dots; node names may.
+std::string moduleName(const Node& n, const std::set<std::string>& taken)
+{
+    std::string s = n.name;
+    for (char& c : s)
+        if (c == '.' || c == ' ')
+            c = '_';
+    if (s.empty() || taken.count(s))
+        s = "node" + std::to_string(n.id);
+    return s;
+}
+
+} // namespace
+
+Tensor binaryActivation(const Tensor& x, double scale) { return SignSte::apply(x, scale); }
+
+Tensor binaryWeight(const Tensor& w) { return WeightSignSte::apply(w); }
+
+Tensor uniformQuantize(const Tensor& x, const QuantLevels& levels)
+{
+    if (levels.isFloat())
+        return x;
+    if (levels.isBipolar())
+        return binaryActivation(x, levels.scale);
+    return UniformSte::apply(x, levels.scale, static_cast<double>(levels.minLevel),
+                             static_cast<double>(levels.maxLevel));
+}
+
+Tensor quantizeWeight(const Tensor& w, int bits)
+{
+    if (bits >= 32)
+        return w;
+    if (bits == 1)
+        return binaryWeight(w);
+    // Per-tensor scale from the largest latent weight: the levels then cover the weights that exist.
+    const double range = w.detach().abs().max().item<double>();
+    return uniformQuantize(w, weightLevels(bits, range));
+}
+
+GraphModelImpl::GraphModelImpl(const Graph& graph, const GraphAnalysis& analysis)
+{
+    m_order = analysis.order;
+    std::map<NodeId, size_t> stepOf;
+    std::set<std::string> names;
+    for (NodeId id : m_order) {
+        const Node& n = *graph.node(id);
+        auto inTypes = analysis.inputTypes.count(id) ? analysis.inputTypes.at(id) : std::vector<TensorType>{};
+        Step step;
+        step.id = id;
+        step.layer = makeLayer(n, inTypes);
+        std::vector<Edge> in = graph.inEdges(id);
+        std::sort(in.begin(), in.end(), [](const Edge& a, const Edge& b) { return a.toPort < b.toPort; });
+        for (const Edge& e : in)
+            step.inputs.push_back(stepOf.at(e.fromNode));
+        const std::string name = moduleName(n, names);
+        names.insert(name);
+        register_module(name, step.layer);
+        if (n.kind == LayerKind::Input) {
+            m_inputShape = n.attrInts("shape");
+            m_inputActBits = n.quant.actBits;
+        }
+        if (n.kind == LayerKind::Output)
+            m_outputStep = m_steps.size();
+        if ((n.kind == LayerKind::Dense || n.kind == LayerKind::Conv2D) && n.quant.weightBits < 32) {
+            if (auto* d = dynamic_cast<DenseLayer*>(step.layer.get()))
+                m_clipped.push_back(d->weight);
+            if (auto* c = dynamic_cast<ConvLayer*>(step.layer.get()))
+                m_clipped.push_back(c->weight);
+        }
+        stepOf[id] = m_steps.size();
+        m_steps.push_back(std::move(step));
+    }
+}
+
+std::vector<Tensor> GraphModelImpl::forwardAll(const Tensor& input)
+{
+    std::vector<int64_t> shape{input.size(0)};
+    shape.insert(shape.end(), m_inputShape.begin(), m_inputShape.end());
+    const Tensor x = input.reshape(shape);
+    std::vector<Tensor> values(m_steps.size());
+    std::vector<Tensor> args;
+    for (size_t i = 0; i < m_steps.size(); ++i) {
+        args.clear();
+        if (m_steps[i].inputs.empty())
+            args.push_back(x);
+        for (size_t from : m_steps[i].inputs)
+            args.push_back(values[from]);
+        values[i] = m_steps[i].layer->forward(args);
+    }
+    return values;
+}
+
+Tensor GraphModelImpl::forward(const Tensor& input)
+{
+    std::vector<int64_t> shape{input.size(0)};
+    shape.insert(shape.end(), m_inputShape.begin(), m_inputShape.end());
+    const Tensor x = input.reshape(shape);
+    std::vector<Tensor> values(m_steps.size());
+    std::vector<Tensor> args;
+    // Count remaining uses so that activations autograd does not need are freed early.
+    std::vector<int> uses(m_steps.size(), 0);
+    for (const Step& s : m_steps)
+        for (size_t from : s.inputs)
+            ++uses[from];
+    for (size_t i = 0; i < m_steps.size(); ++i) {
+        args.clear();
+        if (m_steps[i].inputs.empty())
+            args.push_back(x);
+        for (size_t from : m_steps[i].inputs)
+            args.push_back(values[from]);
+        values[i] = m_steps[i].layer->forward(args);
+        for (size_t from : m_steps[i].inputs)
+            if (--uses[from] == 0 && from != m_outputStep)
+                values[from] = Tensor();
+    }
+    return values[m_outputStep];
+}
+
+bool buildGraphModel(const Graph& graph, GraphModel& out, std::string& error)
+{
+    const GraphAnalysis analysis = analyzeGraph(graph);
+    if (analysis.hasErrors()) {
+        for (const Diagnostic& d : analysis.diagnostics) {
+            if (d.severity != Severity::Error)
+                continue;
+            const Node* n = graph.node(d.node);
+            error = "the graph cannot be trained: it has " + std::to_string(analysis.errorCount()) +
+                    (analysis.errorCount() == 1 ? " error" : " errors") + "; first: " +
+                    (n ? n->name + ": " : std::string()) + d.message;
+            return false;
+        }
+    }
+    int inputs = 0, outputs = 0;
+    for (const auto& [id, n] : graph.nodes()) {
+        inputs += n.kind == LayerKind::Input;
+        outputs += n.kind == LayerKind::Output;
+    }
+    if (inputs != 1 || outputs != 1) {
+        error = "the graph cannot be trained: it needs exactly one Input and one Output node (it has " +
+                std::to_string(inputs) + " and " + std::to_string(outputs) + ")";
+        return false;
+    }
+    if (analysis.order.size() != graph.size()) {
+        error = "the graph cannot be trained: some nodes are not connected in a way that can be ordered";
+        return false;
+    }
+    out = GraphModel(graph, analysis);
+    return true;
+}
+
+} // namespace qnn::detail

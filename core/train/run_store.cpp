@@ -1,0 +1,166 @@
+#include "core/train/run_store.h"
+
+#include "core/util/atomic_file.h"
+
+#include <ctime>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+namespace qnn {
+
+namespace fs = std::filesystem;
+
+std::string runNameStem(const std::string& name)
+{
+    std::string s;
+    for (char c : name) {
+        const bool keep = std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' || c == '.';
+        s += keep ? c : '-';
+    }
+    return s.empty() ? "run" : s;
+}
+
+bool RunStore::create(const std::string& runsDir, const std::string& name, RunStore& out, std::string& error)
+{
+    std::error_code ec;
+    fs::create_directories(runsDir, ec);
+    if (ec) {
+        error = "cannot create the runs folder " + runsDir + ": " + ec.message();
+        return false;
+    }
+    char stamp[32];
+    const std::time_t now = std::time(nullptr);
+    std::tm tm {};
+    localtime_r(&now, &tm);
+    std::strftime(stamp, sizeof stamp, "%Y%m%d-%H%M%S", &tm);
+    const std::string base = (fs::path(runsDir) / (std::string(stamp) + "-" + runNameStem(name))).string();
+    for (int i = 1; i < 1000; ++i) {
+        const std::string dir = i == 1 ? base : base + "-" + std::to_string(i);
+        // create_directory is false for an existing folder: two runs started in one second get their own.
+        if (fs::create_directory(dir, ec)) {
+            out.m_dir = dir;
+            return true;
+        }
+        if (ec) {
+            error = "cannot create the run folder " + dir + ": " + ec.message();
+            return false;
+        }
+    }
+    error = "cannot create a run folder under " + runsDir + ": too many runs in one second";
+    return false;
+}
+
+bool RunStore::open(const std::string& runDir, RunStore& out, std::string& error)
+{
+    std::error_code ec;
+    if (!fs::is_directory(runDir, ec)) {
+        error = "run folder " + runDir + " does not exist";
+        return false;
+    }
+    if (!fs::exists(fs::path(runDir) / "config.json", ec)) {
+        error = runDir + " is not a run folder: it has no config.json";
+        return false;
+    }
+    out.m_dir = runDir;
+    while (out.m_dir.size() > 1 && out.m_dir.back() == '/')
+        out.m_dir.pop_back();
+    return true;
+}
+
+bool RunStore::writeConfig(const nlohmann::json& config, std::string& error) const
+{
+    return writeFileAtomic(configPath(), config.dump(2) + "\n", error);
+}
+
+bool RunStore::readConfig(nlohmann::json& config, std::string& error) const
+{
+    std::string text;
+    if (!readFile(configPath(), text, error))
+        return false;
+    try {
+        config = nlohmann::json::parse(text);
+    } catch (const nlohmann::json::parse_error& e) {
+        error = configPath() + ": not valid JSON (" + e.what() + ")";
+        return false;
+    }
+    return true;
+}
+
+bool RunStore::appendMetrics(const nlohmann::json& line, std::string& error) const
+{
+    std::ofstream out(metricsPath(), std::ios::app);
+    out << line.dump() << "\n";
+    out.flush();
+    if (!out) {
+        error = "cannot write " + metricsPath();
+        return false;
+    }
+    return true;
+}
+
+bool RunStore::readMetrics(std::vector<nlohmann::json>& lines, std::string& error) const
+{
+    lines.clear();
+    std::ifstream in(metricsPath());
+    if (!in)
+        return true; // no metrics yet
+    std::string line;
+    int number = 0;
+    while (std::getline(in, line)) {
+        ++number;
+        if (line.empty())
+            continue;
+        try {
+            lines.push_back(nlohmann::json::parse(line));
+        } catch (const nlohmann::json::parse_error&) {
+            // A line cut short by a crash mid-write; everything before it is good.
+            error = metricsPath() + ": line " + std::to_string(number) + " is not valid JSON";
+            return false;
+        }
+    }
+    return true;
+}
+
+bool RunStore::truncateMetricsAfter(int epoch, std::string& error) const
+{
+    std::ifstream in(metricsPath());
+    if (!in)
+        return true;
+    std::string kept, line;
+    while (std::getline(in, line)) {
+        if (line.empty())
+            continue;
+        nlohmann::json j;
+        try {
+            j = nlohmann::json::parse(line);
+        } catch (const nlohmann::json::parse_error&) {
+            break; // a torn last line
+        }
+        if (j.value("epoch", 0) > epoch)
+            continue;
+        kept += line + "\n";
+    }
+    return writeFileAtomic(metricsPath(), kept, error);
+}
+
+bool RunStore::writeSummary(const nlohmann::json& summary, std::string& error) const
+{
+    return writeFileAtomic(summaryPath(), summary.dump(2) + "\n", error);
+}
+
+bool RunStore::readSummary(nlohmann::json& summary, std::string& error) const
+{
+    std::string text;
+    if (!readFile(summaryPath(), text, error))
+        return false;
+    try {
+        summary = nlohmann::json::parse(text);
+    } catch (const nlohmann::json::parse_error& e) {
+        error = summaryPath() + ": not valid JSON (" + e.what() + ")";
+        return false;
+    }
+    return true;
+}
+
+} // namespace qnn

@@ -1,0 +1,644 @@
+// The training loop: batches, loss, optimizer, schedules, checkpoints.
+#include "core/train/trainer.h"
+
+#include "core/train/detail/graph_model.h"
+#include "core/train/run_store.h"
+#include "core/train/torch_info.h"
+#include "core/util/atomic_file.h"
+
+#include <ATen/Parallel.h>
+#include <torch/torch.h>
+
+#include <chrono>
+#include <cmath>
+#include <numeric>
+#include <sstream>
+
+namespace qnn {
+
+using torch::Tensor;
+using Clock = std::chrono::steady_clock;
+
+namespace {
+
+double secondsSince(Clock::time_point t) { return std::chrono::duration<double>(Clock::now() - t).count(); }
+
+uint64_t mix64(uint64_t x)
+{
+    x += 0x9E3779B97F4A7C15ull;
+    x = (x ^ (x >> 30)) * 0xBF58476D1CE4E5B9ull;
+    x = (x ^ (x >> 27)) * 0x94D049BB133111EBull;
+    return x ^ (x >> 31);
+}
+
+// The order of an epoch depends only on (seed, epoch): a resumed run shuffles
+// exactly as an unbroken one, with no generator state to carry along.
+std::vector<int64_t> epochOrder(size_t n, uint64_t seed, int epoch)
+{
+    std::vector<int64_t> order(n);
+    std::iota(order.begin(), order.end(), 0);
+    uint64_t state = mix64(seed * 0x100000001B3ull + static_cast<uint64_t>(epoch));
+    for (size_t i = n; i > 1; --i) {
+        state = mix64(state);
+        const size_t j = static_cast<size_t>(state % i);
+        std::swap(order[i - 1], order[j]);
+    }
+    return order;
+}
+
+double learningRateAt(const TrainingConfig& c, int epochIndex)
+{
+    const int epochs = std::max(1, c.epochs);
+    if (c.schedule == "exponential") {
+        if (epochs == 1 || c.learningRate <= 0 || c.learningRateEnd <= 0)
+            return c.learningRate;
+        // BinaryNet: a constant factor per epoch, from the start rate to the end rate at the last epoch.
+        return c.learningRate * std::pow(c.learningRateEnd / c.learningRate, double(epochIndex) / (epochs - 1));
+    }
+    if (c.schedule == "cosine") {
+        const double t = epochs == 1 ? 0.0 : double(epochIndex) / (epochs - 1);
+        return c.learningRateEnd + (c.learningRate - c.learningRateEnd) * 0.5 * (1.0 + std::cos(M_PI * t));
+    }
+    if (c.schedule == "step")
+        return c.learningRate * std::pow(c.stepGamma, epochIndex / std::max(1, c.stepEpochs));
+    return c.learningRate;
+}
+
+bool isOneOf(const std::string& v, std::initializer_list<const char*> options)
+{
+    for (const char* o : options)
+        if (v == o)
+            return true;
+    return false;
+}
+
+bool checkConfig(const TrainingConfig& c, std::string& error)
+{
+    if (c.epochs < 1)
+        error = "training.epochs must be 1 or more (it is " + std::to_string(c.epochs) + ")";
+    else if (c.batchSize < 2)
+        error = "training.batch_size must be 2 or more, since batch normalization needs two samples (it is " +
+                std::to_string(c.batchSize) + ")";
+    else if (!isOneOf(c.optimizer, {"adam", "sgd"}))
+        error = "training.optimizer '" + c.optimizer + "' is not known; use adam or sgd";
+    else if (!isOneOf(c.loss, {"cross_entropy", "squared_hinge"}))
+        error = "training.loss '" + c.loss + "' is not known; use cross_entropy or squared_hinge";
+    else if (!isOneOf(c.schedule, {"constant", "exponential", "cosine", "step"}))
+        error = "training.schedule '" + c.schedule + "' is not known; use constant, exponential, cosine or step";
+    else if (!(c.learningRate > 0))
+        error = "training.lr must be above 0";
+    return error.empty();
+}
+
+Tensor lossOf(const std::string& loss, const Tensor& out, const Tensor& labels)
+{
+    if (loss == "squared_hinge") {
+        // Targets +1 for the true class and -1 for the others (BinaryNet).
+        Tensor target = torch::full_like(out, -1.0).scatter_(1, labels.unsqueeze(1), 1.0);
+        return (1.0 - out * target).clamp_min_(0.0).square().mean();
+    }
+    return torch::nn::functional::cross_entropy(out, labels);
+}
+
+} // namespace
+
+struct Trainer::Impl {
+    const DatasetSplits* data = nullptr;
+    std::string datasetName;
+    TrainOptions options;
+    detail::GraphModel model{nullptr};
+    torch::Device device{torch::kCPU};
+    Transform trainTransform;
+    Transform evalTransform;
+    int threads = 1;
+
+    std::vector<Tensor> params;
+    std::vector<char> clip;
+    std::vector<Tensor> state1; // Adam: first moment; SGD: momentum buffer
+    std::vector<Tensor> state2; // Adam: second moment
+    int64_t step = 0;
+
+    int epochsDone = 0;
+    int bestEpoch = 0;
+    double bestValAccuracy = 0;
+    bool resumed = false;
+
+    std::function<void(const BatchProgress&)> onBatch;
+    std::function<void(const EpochMetrics&)> onEpoch;
+    const std::atomic<bool>* cancel = nullptr;
+    const RunStore* store = nullptr;
+
+    void optimizerStep(double lr);
+    bool saveCheckpoint(const std::string& path, std::string& error);
+    bool loadCheckpoint(const std::string& path, bool weightsOnly, std::string& error);
+    EvalResult evaluate(const ImageSet& set);
+    void record(const nlohmann::json& line)
+    {
+        std::string ignored; // metrics are a log: a full disk must not stop training
+        if (store)
+            store->appendMetrics(line, ignored);
+    }
+};
+
+Trainer::Trainer() : m_impl(std::make_unique<Impl>()) {}
+Trainer::~Trainer() = default;
+
+bool Trainer::setup(const Graph& graph, const DatasetSplits& data, const std::string& datasetName,
+                    const TrainOptions& options, std::string& error)
+{
+    Impl& d = *m_impl;
+    if (!checkConfig(options.config, error))
+        return false;
+    d.data = &data;
+    d.datasetName = datasetName;
+    d.options = options;
+    d.threads = setTorchThreads(options.config.threads);
+
+    const std::string& dev = options.device;
+    if (dev == "cuda" && !torch::cuda::is_available()) {
+        error = "--device cuda: the LibTorch this program links has no CUDA, or no GPU is present; use --device cpu";
+        return false;
+    }
+    if (!isOneOf(dev, {"auto", "cpu", "cuda"})) {
+        error = "device '" + dev + "' is not known; use auto, cpu or cuda";
+        return false;
+    }
+    d.device = (dev == "cuda" || (dev == "auto" && torch::cuda::is_available())) ? torch::Device(torch::kCUDA)
+                                                                                 : torch::Device(torch::kCPU);
+
+    torch::manual_seed(options.config.seed);
+    if (!detail::buildGraphModel(graph, d.model, error))
+        return false;
+    const ImageSet& train = data.train;
+    const int64_t perSample = shapeSize(d.model->inputShape());
+    if (static_cast<size_t>(perSample) != train.imageBytes()) {
+        error = "the Input node takes " + shapeToString(d.model->inputShape()) + " values per sample, but " +
+                datasetName + " images are " +
+                shapeToString({train.channels, train.height, train.width}) + "; change the Input shape";
+        return false;
+    }
+    for (const auto& [id, n] : graph.nodes()) {
+        if (n.kind == LayerKind::Output && n.attrInt("classes") < train.classes) {
+            error = "the Output node has " + std::to_string(n.attrInt("classes")) + " classes, but " + datasetName +
+                    " has " + std::to_string(train.classes);
+            return false;
+        }
+    }
+    if (train.size() < 2) {
+        error = "the training split of " + datasetName + " has fewer than 2 images";
+        return false;
+    }
+    d.trainTransform = defaultTransform(datasetName, d.model->inputActBits(), true);
+    d.evalTransform = defaultTransform(datasetName, d.model->inputActBits(), false);
+    d.model->to(d.device);
+
+    d.params.clear();
+    d.clip.clear();
+    d.state1.clear();
+    d.state2.clear();
+    for (const Tensor& p : d.model->parameters()) {
+        d.params.push_back(p);
+        bool clipped = false;
+        for (const Tensor& c : d.model->clippedWeights())
+            clipped = clipped || c.unsafeGetTensorImpl() == p.unsafeGetTensorImpl();
+        d.clip.push_back(clipped);
+        d.state1.push_back(torch::zeros_like(p));
+        d.state2.push_back(options.config.optimizer == "adam" ? torch::zeros_like(p) : Tensor());
+    }
+    d.step = 0;
+    d.epochsDone = 0;
+    d.bestEpoch = 0;
+    d.bestValAccuracy = 0;
+    d.resumed = false;
+    return true;
+}
+
+void Trainer::setBatchCallback(std::function<void(const BatchProgress&)> callback)
+{
+    m_impl->onBatch = std::move(callback);
+}
+void Trainer::setEpochCallback(std::function<void(const EpochMetrics&)> callback)
+{
+    m_impl->onEpoch = std::move(callback);
+}
+void Trainer::setCancelFlag(const std::atomic<bool>* flag) { m_impl->cancel = flag; }
+void Trainer::setRunStore(const RunStore* store) { m_impl->store = store; }
+int Trainer::epochsDone() const { return m_impl->epochsDone; }
+std::string Trainer::deviceName() const { return m_impl->device.is_cuda() ? "cuda" : "cpu"; }
+int Trainer::threads() const { return m_impl->threads; }
+
+int64_t Trainer::parameterCount() const
+{
+    int64_t n = 0;
+    for (const Tensor& p : m_impl->params)
+        n += p.numel();
+    return n;
+}
+
+// One pass over each parameter: weight decay, moment updates, the step and the
+// latent clipping in a single loop. torch::optim::Adam makes about ten passes
+// (plus a separate clamp), and at batch 100 those passes over 2.9 M parameters
+// cost as much as the matrix products.
+void Trainer::Impl::optimizerStep(double lr)
+{
+    torch::NoGradGuard noGrad;
+    ++step;
+    const TrainingConfig& c = options.config;
+    const bool adam = c.optimizer == "adam";
+    const float b1 = 0.9f, b2 = 0.999f, eps = 1e-8f;
+    const float wd = static_cast<float>(c.weightDecay);
+    const double bc1 = 1.0 - std::pow(0.9, static_cast<double>(step));
+    const double bc2 = 1.0 - std::pow(0.999, static_cast<double>(step));
+    const float stepSize = static_cast<float>(lr / bc1);
+    const float invSqrtBc2 = static_cast<float>(1.0 / std::sqrt(bc2));
+    const float momentum = static_cast<float>(c.momentum);
+    const float rate = static_cast<float>(lr);
+
+    for (size_t i = 0; i < params.size(); ++i) {
+        Tensor& p = params[i];
+        const Tensor& g = p.grad();
+        if (!g.defined())
+            continue;
+        const bool fast = p.device().is_cpu() && p.scalar_type() == torch::kFloat && p.is_contiguous() &&
+                          g.is_contiguous() && g.scalar_type() == torch::kFloat;
+        if (!fast) {
+            // Same arithmetic with tensor operations (CUDA, odd layouts).
+            Tensor grad = wd != 0 ? g + wd * p : g;
+            if (adam) {
+                state1[i].mul_(b1).add_(grad, 1 - b1);
+                state2[i].mul_(b2).addcmul_(grad, grad, 1 - b2);
+                Tensor denom = state2[i].sqrt().mul_(invSqrtBc2).add_(eps);
+                p.addcdiv_(state1[i], denom, -stepSize);
+            } else {
+                if (step == 1)
+                    state1[i].copy_(grad);
+                else
+                    state1[i].mul_(momentum).add_(grad);
+                p.add_(state1[i], -rate);
+            }
+            if (clip[i])
+                p.clamp_(-1.0, 1.0);
+            continue;
+        }
+        float* pw = p.data_ptr<float>();
+        const float* gw = g.data_ptr<float>();
+        float* m = state1[i].data_ptr<float>();
+        float* v = adam ? state2[i].data_ptr<float>() : nullptr;
+        const bool clipIt = clip[i];
+        const bool first = step == 1;
+        at::parallel_for(0, p.numel(), 1 << 15, [&](int64_t begin, int64_t end) {
+            if (adam) {
+                for (int64_t j = begin; j < end; ++j) {
+                    const float gj = gw[j] + wd * pw[j];
+                    const float mj = b1 * m[j] + (1 - b1) * gj;
+                    const float vj = b2 * v[j] + (1 - b2) * gj * gj;
+                    m[j] = mj;
+                    v[j] = vj;
+                    float pj = pw[j] - stepSize * mj / (std::sqrt(vj) * invSqrtBc2 + eps);
+                    if (clipIt)
+                        pj = pj < -1.0f ? -1.0f : (pj > 1.0f ? 1.0f : pj);
+                    pw[j] = pj;
+                }
+            } else {
+                for (int64_t j = begin; j < end; ++j) {
+                    const float gj = gw[j] + wd * pw[j];
+                    const float bj = first ? gj : momentum * m[j] + gj;
+                    m[j] = bj;
+                    float pj = pw[j] - rate * bj;
+                    if (clipIt)
+                        pj = pj < -1.0f ? -1.0f : (pj > 1.0f ? 1.0f : pj);
+                    pw[j] = pj;
+                }
+            }
+        });
+    }
+}
+
+EvalResult Trainer::Impl::evaluate(const ImageSet& set)
+{
+    EvalResult r;
+    const int classes = std::max(set.classes, 1);
+    r.confusion.assign(static_cast<size_t>(classes), std::vector<int64_t>(static_cast<size_t>(classes), 0));
+    if (set.size() == 0)
+        return r;
+    torch::NoGradGuard noGrad;
+    model->eval();
+    const int64_t batch = 500;
+    const int64_t n = static_cast<int64_t>(set.size());
+    Tensor x = torch::empty({batch, static_cast<int64_t>(set.imageBytes())});
+    Tensor y = torch::empty({batch}, torch::kLong);
+    std::vector<int64_t> idx(static_cast<size_t>(batch));
+    double lossSum = 0;
+    int64_t correct = 0;
+    for (int64_t start = 0; start < n; start += batch) {
+        const int64_t count = std::min(batch, n - start);
+        std::iota(idx.begin(), idx.begin() + count, start);
+        fillBatch(set, idx.data(), static_cast<size_t>(count), evalTransform, 0, x.data_ptr<float>(),
+                  y.data_ptr<int64_t>());
+        Tensor xb = x.narrow(0, 0, count).to(device);
+        Tensor yb = y.narrow(0, 0, count).to(device);
+        Tensor out = model->forward(xb);
+        lossSum += lossOf(options.config.loss, out, yb).item<double>() * static_cast<double>(count);
+        Tensor pred = out.argmax(1).to(torch::kCPU);
+        const int64_t* pp = pred.data_ptr<int64_t>();
+        const int64_t* yy = y.data_ptr<int64_t>();
+        for (int64_t i = 0; i < count; ++i) {
+            correct += pp[i] == yy[i];
+            if (yy[i] < classes && pp[i] < classes)
+                ++r.confusion[static_cast<size_t>(yy[i])][static_cast<size_t>(pp[i])];
+        }
+    }
+    r.images = n;
+    r.loss = lossSum / static_cast<double>(n);
+    r.accuracy = static_cast<double>(correct) / static_cast<double>(n);
+    return r;
+}
+
+EvalResult Trainer::evaluate(const ImageSet& set) { return m_impl->evaluate(set); }
+
+bool Trainer::Impl::saveCheckpoint(const std::string& path, std::string& error)
+{
+    try {
+        torch::serialize::OutputArchive archive;
+        torch::serialize::OutputArchive modelArchive;
+        model->save(modelArchive);
+        archive.write("model", modelArchive);
+        torch::serialize::OutputArchive optim;
+        for (size_t i = 0; i < params.size(); ++i) {
+            optim.write("m" + std::to_string(i), state1[i]);
+            if (state2[i].defined())
+                optim.write("v" + std::to_string(i), state2[i]);
+        }
+        optim.write("step", torch::tensor(step));
+        archive.write("optimizer", optim);
+        archive.write("epoch", torch::tensor(static_cast<int64_t>(epochsDone)));
+        archive.write("best_epoch", torch::tensor(static_cast<int64_t>(bestEpoch)));
+        archive.write("best_val_accuracy", torch::tensor(bestValAccuracy, torch::kDouble));
+        {
+            auto gen = at::detail::getDefaultCPUGenerator();
+            std::lock_guard<std::mutex> lock(gen.mutex());
+            archive.write("rng_state", gen.get_state());
+        }
+        std::ostringstream bytes;
+        archive.save_to(bytes);
+        AtomicFile file(path);
+        if (!file.write(bytes.str()) || !file.commit()) {
+            error = file.error();
+            return false;
+        }
+    } catch (const c10::Error& e) {
+        error = "cannot write checkpoint " + path + ": " + e.what_without_backtrace();
+        return false;
+    }
+    return true;
+}
+
+bool Trainer::Impl::loadCheckpoint(const std::string& path, bool weightsOnly, std::string& error)
+{
+    try {
+        torch::serialize::InputArchive archive;
+        archive.load_from(path, device);
+        torch::serialize::InputArchive modelArchive;
+        archive.read("model", modelArchive);
+        model->load(modelArchive);
+        if (weightsOnly)
+            return true;
+        torch::serialize::InputArchive optim;
+        archive.read("optimizer", optim);
+        for (size_t i = 0; i < params.size(); ++i) {
+            Tensor m;
+            optim.read("m" + std::to_string(i), m);
+            state1[i].copy_(m);
+            if (state2[i].defined()) {
+                Tensor v;
+                optim.read("v" + std::to_string(i), v);
+                state2[i].copy_(v);
+            }
+        }
+        Tensor t;
+        optim.read("step", t);
+        step = t.item<int64_t>();
+        archive.read("epoch", t);
+        epochsDone = static_cast<int>(t.item<int64_t>());
+        archive.read("best_epoch", t);
+        bestEpoch = static_cast<int>(t.item<int64_t>());
+        archive.read("best_val_accuracy", t);
+        bestValAccuracy = t.item<double>();
+        archive.read("rng_state", t);
+        auto gen = at::detail::getDefaultCPUGenerator();
+        std::lock_guard<std::mutex> lock(gen.mutex());
+        gen.set_state(t);
+    } catch (const c10::Error& e) {
+        std::string what = e.what_without_backtrace();
+        error = path + ": not a checkpoint of this graph (" + what.substr(0, what.find('\n')) + ")";
+        return false;
+    }
+    return true;
+}
+
+bool Trainer::resumeFrom(const std::string& checkpointPath, std::string& error)
+{
+    if (!m_impl->loadCheckpoint(checkpointPath, false, error))
+        return false;
+    m_impl->resumed = true;
+    return true;
+}
+
+bool Trainer::loadWeights(const std::string& checkpointPath, std::string& error)
+{
+    return m_impl->loadCheckpoint(checkpointPath, true, error);
+}
+
+TrainResult Trainer::train()
+{
+    Impl& d = *m_impl;
+    TrainResult result;
+    const auto wallStart = Clock::now();
+    const TrainingConfig& c = d.options.config;
+    const ImageSet& trainSet = d.data->train;
+    const size_t n = d.options.trainLimit > 0 ? std::min(d.options.trainLimit, trainSet.size()) : trainSet.size();
+    const int64_t bs = c.batchSize;
+    int64_t batches = (static_cast<int64_t>(n) + bs - 1) / bs;
+    // A last batch of one sample cannot be batch-normalized in training mode: skip it.
+    if (static_cast<int64_t>(n) % bs == 1)
+        --batches;
+    std::string error;
+
+    if (d.store) {
+        if (d.resumed) {
+            d.store->truncateMetricsAfter(d.epochsDone, error);
+        } else if (!d.saveCheckpoint(d.store->checkpointPath(), error)) {
+            // The epoch-0 checkpoint makes a run cancelled in its first epoch resumable.
+            result.error = error;
+            return result;
+        }
+    }
+
+    Tensor x = torch::empty({bs, static_cast<int64_t>(trainSet.imageBytes())});
+    Tensor y = torch::empty({bs}, torch::kLong);
+    double trainSeconds = 0;
+    int64_t trainImages = 0;
+    const int64_t batchesLeftAtStart = static_cast<int64_t>(c.epochs - d.epochsDone) * batches;
+    int64_t batchesDone = 0;
+    result.status = "completed";
+
+    for (int epoch = d.epochsDone + 1; epoch <= c.epochs; ++epoch) {
+        const double lr = learningRateAt(c, epoch - 1);
+        const auto epochStart = Clock::now();
+        double epochTrainSeconds = 0;
+        d.model->train();
+        const std::vector<int64_t> order = epochOrder(n, c.seed, epoch);
+        double lossSum = 0, intervalLoss = 0;
+        int64_t correct = 0, seen = 0, intervalCorrect = 0, intervalSeen = 0;
+        bool stop = false;
+        for (int64_t b = 0; b < batches; ++b) {
+            if (d.cancel && d.cancel->load()) {
+                result.status = "cancelled";
+                stop = true;
+                break;
+            }
+            const auto batchStart = Clock::now();
+            const int64_t count = std::min<int64_t>(bs, static_cast<int64_t>(n) - b * bs);
+            const uint64_t augmentSeed = mix64(c.seed ^ mix64(static_cast<uint64_t>(epoch) << 32 | static_cast<uint64_t>(b)));
+            fillBatch(trainSet, order.data() + b * bs, static_cast<size_t>(count), d.trainTransform, augmentSeed,
+                      x.data_ptr<float>(), y.data_ptr<int64_t>());
+            Tensor xb = x.narrow(0, 0, count);
+            Tensor yb = y.narrow(0, 0, count);
+            if (d.device.is_cuda()) {
+                xb = xb.to(d.device);
+                yb = yb.to(d.device);
+            }
+            // Undefined gradients let backward hand its results over instead of adding them to zeros.
+            for (Tensor& p : d.params)
+                p.mutable_grad().reset();
+            Tensor out = d.model->forward(xb);
+            Tensor loss = lossOf(c.loss, out, yb);
+            const double lossValue = loss.item<double>();
+            if (!std::isfinite(lossValue)) {
+                result.status = "diverged";
+                result.divergedEpoch = epoch;
+                stop = true;
+                break;
+            }
+            loss.backward();
+            d.optimizerStep(lr);
+            const int64_t right = out.detach().argmax(1).eq(yb).sum().item<int64_t>();
+            const double dt = secondsSince(batchStart);
+            trainSeconds += dt;
+            epochTrainSeconds += dt;
+            trainImages += count;
+            ++batchesDone;
+            lossSum += lossValue * count;
+            correct += right;
+            seen += count;
+            intervalLoss += lossValue * count;
+            intervalCorrect += right;
+            intervalSeen += count;
+
+            if (d.onBatch) {
+                BatchProgress p;
+                p.epoch = epoch;
+                p.epochs = c.epochs;
+                p.batch = b + 1;
+                p.batches = batches;
+                p.loss = lossValue;
+                p.accuracy = static_cast<double>(right) / count;
+                p.learningRate = lr;
+                p.imagesPerSecond = trainSeconds > 0 ? trainImages / trainSeconds : 0;
+                p.etaSeconds = batchesDone > 0 ? trainSeconds / batchesDone * (batchesLeftAtStart - batchesDone) : 0;
+                d.onBatch(p);
+            }
+            if (c.logEveryBatches > 0 && (b + 1) % c.logEveryBatches == 0) {
+                d.record({{"type", "batch"},
+                          {"epoch", epoch},
+                          {"batch", b + 1},
+                          {"loss", intervalLoss / intervalSeen},
+                          {"accuracy", static_cast<double>(intervalCorrect) / intervalSeen},
+                          {"lr", lr}});
+                intervalLoss = 0;
+                intervalCorrect = 0;
+                intervalSeen = 0;
+            }
+        }
+        if (stop)
+            break;
+
+        EpochMetrics m;
+        m.epoch = epoch;
+        m.trainLoss = seen ? lossSum / seen : 0;
+        m.trainAccuracy = seen ? static_cast<double>(correct) / seen : 0;
+        const EvalResult val = d.evaluate(d.data->validation);
+        m.valLoss = val.loss;
+        m.valAccuracy = val.accuracy;
+        m.learningRate = lr;
+        m.imagesPerSecond = epochTrainSeconds > 0 ? seen / epochTrainSeconds : 0;
+        m.seconds = secondsSince(epochStart);
+        d.epochsDone = epoch;
+        if (d.bestEpoch == 0 || m.valAccuracy > d.bestValAccuracy) {
+            d.bestEpoch = epoch;
+            d.bestValAccuracy = m.valAccuracy;
+        }
+        result.history.push_back(m);
+        if (d.store) {
+            nlohmann::json line = epochJson(m);
+            d.record(line);
+            if (!d.saveCheckpoint(d.store->checkpointPath(), error)) {
+                result.status = "failed";
+                result.error = error;
+                break;
+            }
+        }
+        if (d.onEpoch)
+            d.onEpoch(m);
+    }
+
+    result.epochsDone = d.epochsDone;
+    result.bestEpoch = d.bestEpoch;
+    result.bestValAccuracy = d.bestValAccuracy;
+    result.imagesPerSecond = trainSeconds > 0 ? trainImages / trainSeconds : 0;
+    if (result.status == "completed") {
+        const EvalResult test = d.evaluate(d.data->test);
+        result.testAccuracy = d.data->test.size() ? test.accuracy : -1;
+        result.confusion = test.confusion;
+    }
+    result.wallSeconds = secondsSince(wallStart);
+    if (d.store) {
+        nlohmann::json s = summaryJson(result);
+        if (!d.store->writeSummary(s, error) && result.error.empty())
+            result.error = error;
+    }
+    return result;
+}
+
+nlohmann::json epochJson(const EpochMetrics& m)
+{
+    return {{"type", "epoch"},
+            {"epoch", m.epoch},
+            {"train_loss", m.trainLoss},
+            {"train_accuracy", m.trainAccuracy},
+            {"val_loss", m.valLoss},
+            {"val_accuracy", m.valAccuracy},
+            {"lr", m.learningRate},
+            {"images_per_s", m.imagesPerSecond},
+            {"seconds", m.seconds}};
+}
+
+nlohmann::json summaryJson(const TrainResult& r)
+{
+    nlohmann::json j;
+    j["status"] = r.status;
+    j["epochs_done"] = r.epochsDone;
+    j["best_epoch"] = r.bestEpoch;
+    j["best_val_accuracy"] = r.bestValAccuracy;
+    j["test_accuracy"] = r.testAccuracy >= 0 ? nlohmann::json(r.testAccuracy) : nlohmann::json(nullptr);
+    j["confusion_matrix"] = r.confusion;
+    j["wall_s"] = r.wallSeconds;
+    j["images_per_s"] = r.imagesPerSecond;
+    if (r.status == "diverged")
+        j["diverged_epoch"] = r.divergedEpoch;
+    if (!r.error.empty())
+        j["error"] = r.error;
+    return j;
+}
+
+} // namespace qnn
