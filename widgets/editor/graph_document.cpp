@@ -1,0 +1,602 @@
+#include "widgets/editor/graph_document.h"
+
+#include "core/graph/graph_json.h"
+#include "core/graph/layer_registry.h"
+#include "widgets/editor/undo_commands.h"
+
+#include <QFileInfo>
+#include <QUndoStack>
+
+#include <algorithm>
+#include <cctype>
+#include <cmath>
+#include <set>
+
+using qnn::Edge;
+using qnn::LayerKind;
+using qnn::LayerRegistry;
+using qnn::Node;
+using qnn::NodeId;
+
+namespace {
+
+constexpr const char* kClipboardFormat = "qnn-workbench-clipboard";
+
+QString q(const std::string& s) { return QString::fromStdString(s); }
+
+std::string lowerKindName(LayerKind kind)
+{
+    std::string stem = qnn::layerKindName(kind);
+    std::transform(stem.begin(), stem.end(), stem.begin(), [](unsigned char c) { return std::tolower(c); });
+    return stem;
+}
+
+std::string formatNumber(double v)
+{
+    std::string s = qnn::attrValueToString(v);
+    return s;
+}
+
+// Why this value may not go into this attribute, or empty when it may.
+std::string attributeProblem(const qnn::AttrSpec& spec, const qnn::AttrValue& value)
+{
+    const std::string range = formatNumber(spec.min) + " and " + formatNumber(spec.max);
+    switch (spec.type) {
+    case qnn::AttrType::Int: {
+        const auto* v = std::get_if<int64_t>(&value);
+        if (!v)
+            return spec.name + " must be an integer";
+        if (*v < spec.min || *v > spec.max)
+            return spec.name + " must be between " + range + ", not " + std::to_string(*v);
+        return {};
+    }
+    case qnn::AttrType::Float: {
+        const auto* v = std::get_if<double>(&value);
+        if (!v || !std::isfinite(*v))
+            return spec.name + " must be a number";
+        if (*v < spec.min || *v > spec.max)
+            return spec.name + " must be between " + range + ", not " + formatNumber(*v);
+        return {};
+    }
+    case qnn::AttrType::Bool:
+        return std::holds_alternative<bool>(value) ? std::string() : spec.name + " must be on or off";
+    case qnn::AttrType::Enum: {
+        const auto* v = std::get_if<std::string>(&value);
+        if (!v || std::find(spec.choices.begin(), spec.choices.end(), *v) == spec.choices.end()) {
+            std::string all;
+            for (const std::string& c : spec.choices)
+                all += (all.empty() ? "" : ", ") + c;
+            return spec.name + " must be one of " + all;
+        }
+        return {};
+    }
+    case qnn::AttrType::IntList: {
+        const auto* v = std::get_if<std::vector<int64_t>>(&value);
+        if (!v)
+            return spec.name + " must be a list of integers";
+        if (!spec.listLengths.empty() &&
+            std::find(spec.listLengths.begin(), spec.listLengths.end(), v->size()) == spec.listLengths.end()) {
+            std::string lengths;
+            for (size_t n : spec.listLengths)
+                lengths += (lengths.empty() ? "" : " or ") + std::to_string(n);
+            return spec.name + " needs " + lengths + " numbers, not " + std::to_string(v->size());
+        }
+        for (int64_t x : *v)
+            if (x < spec.min || x > spec.max)
+                return "every number in " + spec.name + " must be between " + range;
+        return {};
+    }
+    }
+    return {};
+}
+
+void setError(QString* error, const std::string& text)
+{
+    if (error)
+        *error = q(text);
+}
+
+} // namespace
+
+const std::vector<PrecisionPreset>& precisionPresets()
+{
+    static const std::vector<PrecisionPreset> presets{{"FP32", 32, 32}, {"W8A8", 8, 8}, {"W4A4", 4, 4},
+                                                      {"W2A2", 2, 2},   {"W1A2", 1, 2}, {"W1A1", 1, 1}};
+    return presets;
+}
+
+GraphDocument::GraphDocument(QObject* parent) : QObject(parent), m_undoStack(new QUndoStack(this))
+{
+    connect(m_undoStack, &QUndoStack::indexChanged, this, &GraphDocument::reanalyze);
+    connect(m_undoStack, &QUndoStack::cleanChanged, this, [this](bool clean) { Q_EMIT modifiedChanged(!clean); });
+    newProject();
+}
+
+GraphDocument::~GraphDocument() = default;
+
+QString GraphDocument::displayName() const
+{
+    if (!m_fileName.isEmpty())
+        return QFileInfo(m_fileName).completeBaseName();
+    if (!m_project.name.empty())
+        return q(m_project.name);
+    return tr("untitled");
+}
+
+bool GraphDocument::isModified() const { return !m_undoStack->isClean(); }
+
+void GraphDocument::setProject(const qnn::Project& project, const QString& fileName)
+{
+    const bool wasModified = isModified();
+    m_undoStack->clear();
+    m_project = project;
+    m_fileName = fileName;
+    Q_EMIT graphReset();
+    reanalyze();
+    Q_EMIT fileNameChanged(m_fileName);
+    if (wasModified)
+        Q_EMIT modifiedChanged(false);
+}
+
+void GraphDocument::newProject()
+{
+    qnn::Project p;
+    p.name = "untitled";
+    setProject(p);
+}
+
+bool GraphDocument::load(const QString& path, QString* error)
+{
+    qnn::Project p;
+    std::string err;
+    if (!qnn::loadProject(path.toStdString(), p, err)) {
+        setError(error, err);
+        return false;
+    }
+    setProject(p, path);
+    return true;
+}
+
+bool GraphDocument::save(const QString& path, QString* error)
+{
+    qnn::Project p = m_project;
+    if (p.name.empty() || p.name == "untitled")
+        p.name = QFileInfo(path).completeBaseName().toStdString();
+    std::string err;
+    if (!qnn::saveProject(path.toStdString(), p, err)) {
+        setError(error, err);
+        return false;
+    }
+    m_project.name = p.name;
+    m_fileName = path;
+    m_undoStack->setClean();
+    Q_EMIT fileNameChanged(m_fileName);
+    return true;
+}
+
+std::string GraphDocument::graphJson() const { return qnn::graphToJson(graph()).dump(2); }
+
+void GraphDocument::reanalyze()
+{
+    m_analysis = qnn::analyzeGraph(graph());
+    m_summary = qnn::summarizeGraph(graph(), m_analysis);
+    Q_EMIT analysisChanged();
+}
+
+std::string GraphDocument::freeName(const std::string& wanted, const std::vector<std::string>& alsoTaken) const
+{
+    auto taken = [&](const std::string& n) {
+        return graph().findByName(n) != qnn::kInvalidNode ||
+               std::find(alsoTaken.begin(), alsoTaken.end(), n) != alsoTaken.end();
+    };
+    if (!wanted.empty() && !taken(wanted))
+        return wanted;
+    std::string stem = wanted;
+    while (!stem.empty() && std::isdigit(static_cast<unsigned char>(stem.back())))
+        stem.pop_back();
+    if (stem.empty())
+        stem = "layer";
+    for (int i = 1;; ++i)
+        if (!taken(stem + std::to_string(i)))
+            return stem + std::to_string(i);
+}
+
+// --- editing -----------------------------------------------------------------
+
+NodeId GraphDocument::addNode(LayerKind kind, qnn::Point pos, const std::string& name)
+{
+    Node n = LayerRegistry::makeNode(kind, graph().nextId(), freeName(name.empty() ? lowerKindName(kind) + "1" : name, {}));
+    n.pos = pos;
+    m_undoStack->push(new AddNodesCommand(this, {n}, {}, tr("Add %1").arg(q(n.name))));
+    return n.id;
+}
+
+NodeId GraphDocument::addNodeAfter(LayerKind kind, qnn::Point pos, NodeId after)
+{
+    Node n = LayerRegistry::makeNode(kind, graph().nextId(), freeName(lowerKindName(kind) + "1", {}));
+    n.pos = pos;
+    std::vector<Edge> edges;
+    const Node* prev = graph().node(after);
+    if (prev && LayerRegistry::spec(prev->kind).outputs > 0 && LayerRegistry::spec(kind).inputCount(n) > 0) {
+        qnn::Graph trial = graph();
+        trial.insertNode(n);
+        const Edge e{after, 0, n.id, 0};
+        if (qnn::connectionProblem(trial, e).empty())
+            edges.push_back(e);
+    }
+    m_undoStack->push(new AddNodesCommand(this, {n}, edges, tr("Add %1").arg(q(n.name))));
+    return n.id;
+}
+
+bool GraphDocument::connectPorts(const Edge& edge, QString* error)
+{
+    const std::string problem = qnn::connectionProblem(graph(), edge);
+    if (!problem.empty()) {
+        setError(error, problem);
+        return false;
+    }
+    m_undoStack->push(new EdgeCommand(this, edge, true));
+    return true;
+}
+
+bool GraphDocument::disconnectEdge(const Edge& edge)
+{
+    if (!graph().edges().count(edge))
+        return false;
+    m_undoStack->push(new EdgeCommand(this, edge, false));
+    return true;
+}
+
+bool GraphDocument::reconnect(const Edge& oldEdge, const Edge& newEdge, QString* error)
+{
+    if (oldEdge == newEdge)
+        return true;
+    qnn::Graph trial = graph();
+    trial.disconnect(oldEdge);
+    const std::string problem = qnn::connectionProblem(trial, newEdge);
+    if (!problem.empty()) {
+        setError(error, problem);
+        return false;
+    }
+    m_undoStack->beginMacro(tr("Reconnect"));
+    m_undoStack->push(new EdgeCommand(this, oldEdge, false));
+    m_undoStack->push(new EdgeCommand(this, newEdge, true));
+    m_undoStack->endMacro();
+    return true;
+}
+
+void GraphDocument::removeItems(const std::vector<NodeId>& nodes, const std::vector<Edge>& edges)
+{
+    auto* cmd = new RemoveItemsCommand(this, nodes, edges);
+    if (cmd->isEmpty()) {
+        delete cmd;
+        return;
+    }
+    m_undoStack->push(cmd);
+}
+
+bool GraphDocument::setAttribute(const std::vector<NodeId>& ids, const std::string& name, const qnn::AttrValue& value,
+                                 QString* error)
+{
+    std::vector<Node> before, after;
+    for (NodeId id : ids) {
+        const Node* n = graph().node(id);
+        if (!n)
+            continue;
+        const qnn::AttrSpec* spec = LayerRegistry::spec(n->kind).attr(name);
+        if (!spec)
+            continue;
+        const std::string problem = attributeProblem(*spec, value);
+        if (!problem.empty()) {
+            setError(error, n->name + ": " + problem);
+            return false;
+        }
+        auto it = n->attrs.find(name);
+        if (it != n->attrs.end() && it->second == value)
+            continue;
+        before.push_back(*n);
+        after.push_back(*n);
+        after.back().attrs[name] = value;
+    }
+    if (after.empty())
+        return true;
+    const QString label = after.size() == 1 ? tr("Set %1 of %2").arg(q(name), q(after.front().name))
+                                            : tr("Set %1 of %n layer(s)", nullptr, int(after.size())).arg(q(name));
+    m_undoStack->push(new ChangeNodesCommand(this, before, after, label, "attr:" + name));
+    return true;
+}
+
+bool GraphDocument::setBits(const std::vector<NodeId>& ids, std::optional<int> weightBits, std::optional<int> actBits,
+                            QString* error)
+{
+    for (std::optional<int> b : {weightBits, actBits})
+        if (b && !qnn::isAllowedBitWidth(*b)) {
+            setError(error, std::to_string(*b) + " bits is not a supported bit-width");
+            return false;
+        }
+    std::vector<Node> before, after;
+    for (NodeId id : ids) {
+        const Node* n = graph().node(id);
+        if (!n)
+            continue;
+        const qnn::LayerSpec& spec = LayerRegistry::spec(n->kind);
+        Node changed = *n;
+        if (weightBits && spec.hasWeights)
+            changed.quant.weightBits = *weightBits;
+        if (actBits && spec.hasActivationBits)
+            changed.quant.actBits = *actBits;
+        if (changed == *n)
+            continue;
+        before.push_back(*n);
+        after.push_back(changed);
+    }
+    if (after.empty())
+        return true;
+    m_undoStack->push(new ChangeNodesCommand(this, before, after, tr("Set bit-width"),
+                                             weightBits ? "weightBits" : "actBits"));
+    return true;
+}
+
+bool GraphDocument::renameNode(NodeId id, const std::string& name, QString* error)
+{
+    const Node* n = graph().node(id);
+    if (!n)
+        return false;
+    if (name.empty()) {
+        setError(error, "a layer needs a name");
+        return false;
+    }
+    if (name == n->name)
+        return true;
+    if (graph().findByName(name) != qnn::kInvalidNode) {
+        setError(error, "another layer is already named '" + name + "'");
+        return false;
+    }
+    Node changed = *n;
+    changed.name = name;
+    m_undoStack->push(new ChangeNodesCommand(this, {*n}, {changed}, tr("Rename %1 to %2").arg(q(n->name), q(name))));
+    return true;
+}
+
+void GraphDocument::moveNodes(const std::map<NodeId, qnn::Point>& positions)
+{
+    std::map<NodeId, MoveNodesCommand::Move> moves;
+    for (const auto& [id, pos] : positions)
+        if (const Node* n = graph().node(id); n && !(n->pos == pos))
+            moves[id] = {n->pos, pos};
+    if (moves.empty())
+        return;
+    m_undoStack->push(new MoveNodesCommand(this, moves, tr("Move %n layer(s)", nullptr, int(moves.size()))));
+}
+
+NodeId GraphDocument::insertOnEdge(LayerKind kind, const Edge& edge, qnn::Point pos, QString* error)
+{
+    if (!graph().edges().count(edge)) {
+        setError(error, "that connection no longer exists");
+        return qnn::kInvalidNode;
+    }
+    Node n = LayerRegistry::makeNode(kind, graph().nextId(), freeName(lowerKindName(kind) + "1", {}));
+    n.pos = pos;
+    const qnn::LayerSpec& spec = LayerRegistry::spec(kind);
+    if (spec.inputCount(n) < 1 || spec.outputs < 1) {
+        setError(error, "a " + spec.name + " layer cannot sit in the middle of a connection");
+        return qnn::kInvalidNode;
+    }
+    const Edge in{edge.fromNode, edge.fromPort, n.id, 0};
+    const Edge out{n.id, 0, edge.toNode, edge.toPort};
+    qnn::Graph trial = graph();
+    trial.disconnect(edge);
+    trial.insertNode(n);
+    for (const Edge& e : {in, out}) {
+        const std::string problem = qnn::connectionProblem(trial, e);
+        if (!problem.empty()) {
+            setError(error, "cannot insert " + spec.name + " there: " + problem);
+            return qnn::kInvalidNode;
+        }
+        trial.connect(e);
+    }
+    m_undoStack->beginMacro(tr("Insert %1").arg(q(n.name)));
+    m_undoStack->push(new EdgeCommand(this, edge, false));
+    m_undoStack->push(new AddNodesCommand(this, {n}, {in, out}, tr("Add %1").arg(q(n.name))));
+    m_undoStack->endMacro();
+    return n.id;
+}
+
+void GraphDocument::applyPreset(const PrecisionPreset& preset)
+{
+    std::vector<Node> before, after;
+    for (const auto& [id, n] : graph().nodes()) {
+        const qnn::LayerSpec& spec = LayerRegistry::spec(n.kind);
+        Node changed = n;
+        if (spec.hasWeights)
+            changed.quant.weightBits = preset.weightBits;
+        if (n.kind == LayerKind::Input) {
+            // How pixels are fed is the dataset's business; only an all-float
+            // or an all-binary network decides it.
+            if (preset.actBits == 32 || preset.actBits == 1)
+                changed.quant.actBits = preset.actBits;
+        } else if (spec.hasActivationBits) {
+            changed.quant.actBits = preset.actBits;
+        }
+        if (n.kind == LayerKind::Activation) {
+            const std::string fn = n.attrString("function");
+            // sign is the 1-bit activation; any wider one needs a range to quantize.
+            if (preset.actBits == 1 && fn != "sign")
+                changed.attrs["function"] = std::string("sign");
+            else if (preset.actBits != 1 && fn == "sign")
+                changed.attrs["function"] = std::string("hardtanh");
+        }
+        if (changed == n)
+            continue;
+        before.push_back(n);
+        after.push_back(changed);
+    }
+    if (after.empty())
+        return;
+    m_undoStack->push(new ChangeNodesCommand(this, before, after, tr("Precision %1").arg(preset.label)));
+}
+
+void GraphDocument::autoArrange()
+{
+    constexpr double kColumn = 250, kRow = 120, kLeft = 40, kTop = 80;
+    std::map<NodeId, int> layer;
+    for (NodeId id : m_analysis.order) {
+        int l = 0;
+        for (const Edge& e : graph().inEdges(id))
+            if (layer.count(e.fromNode))
+                l = std::max(l, layer[e.fromNode] + 1);
+        layer[id] = l;
+    }
+    for (const auto& [id, n] : graph().nodes())
+        if (!layer.count(id)) // inside a cycle: park them in the first column
+            layer[id] = 0;
+    // Rows within a column follow their inputs' rows, which keeps edges short and mostly uncrossed.
+    std::map<int, std::vector<NodeId>> columns;
+    std::vector<NodeId> ordered = m_analysis.order;
+    for (const auto& [id, l] : layer)
+        if (std::find(ordered.begin(), ordered.end(), id) == ordered.end())
+            ordered.push_back(id);
+    std::map<NodeId, double> row;
+    for (NodeId id : ordered)
+        columns[layer[id]].push_back(id);
+    std::map<NodeId, qnn::Point> positions;
+    for (auto& [col, ids] : columns) {
+        std::vector<std::pair<double, NodeId>> keyed;
+        for (NodeId id : ids) {
+            double sum = 0;
+            int count = 0;
+            for (const Edge& e : graph().inEdges(id))
+                if (row.count(e.fromNode)) {
+                    sum += row[e.fromNode];
+                    ++count;
+                }
+            keyed.push_back({count ? sum / count : 0.0, id});
+        }
+        std::stable_sort(keyed.begin(), keyed.end());
+        for (size_t i = 0; i < keyed.size(); ++i) {
+            row[keyed[i].second] = double(i);
+            positions[keyed[i].second] = {kLeft + col * kColumn, kTop + double(i) * kRow};
+        }
+    }
+    std::map<NodeId, MoveNodesCommand::Move> moves;
+    for (const auto& [id, pos] : positions)
+        if (!(graph().node(id)->pos == pos))
+            moves[id] = {graph().node(id)->pos, pos};
+    if (!moves.empty())
+        m_undoStack->push(new MoveNodesCommand(this, moves, tr("Arrange layers")));
+}
+
+std::string GraphDocument::copyNodes(const std::vector<NodeId>& ids) const
+{
+    qnn::Graph part;
+    std::set<NodeId> wanted(ids.begin(), ids.end());
+    for (NodeId id : wanted)
+        if (const Node* n = graph().node(id))
+            part.insertNode(*n);
+    for (const Edge& e : graph().edges())
+        if (part.contains(e.fromNode) && part.contains(e.toNode))
+            part.connect(e);
+    nlohmann::json j;
+    j["format"] = kClipboardFormat;
+    j["version"] = 1;
+    j["graph"] = qnn::graphToJson(part);
+    return j.dump(2);
+}
+
+std::vector<NodeId> GraphDocument::pasteNodes(const std::string& clipboardJson, qnn::Point offset, QString* error)
+{
+    const nlohmann::json j = nlohmann::json::parse(clipboardJson, nullptr, false);
+    if (j.is_discarded() || !j.is_object() || j.value("format", std::string()) != kClipboardFormat ||
+        !j.contains("graph")) {
+        setError(error, "the clipboard holds no layers");
+        return {};
+    }
+    qnn::Graph part;
+    std::string err;
+    if (!qnn::graphFromJson(j["graph"], part, err, "clipboard")) {
+        setError(error, err);
+        return {};
+    }
+    std::map<NodeId, NodeId> newIds;
+    std::vector<Node> nodes;
+    std::vector<std::string> names;
+    NodeId next = graph().nextId();
+    for (const auto& [id, n] : part.nodes()) {
+        Node copy = n;
+        copy.id = next++;
+        copy.name = freeName(n.name, names);
+        copy.pos = {n.pos.x + offset.x, n.pos.y + offset.y};
+        names.push_back(copy.name);
+        newIds[id] = copy.id;
+        nodes.push_back(copy);
+    }
+    std::vector<Edge> edges;
+    for (const Edge& e : part.edges())
+        edges.push_back({newIds[e.fromNode], e.fromPort, newIds[e.toNode], e.toPort});
+    std::vector<NodeId> result;
+    for (const Node& n : nodes)
+        result.push_back(n.id);
+    if (!nodes.empty())
+        m_undoStack->push(new AddNodesCommand(this, nodes, edges, tr("Paste %n layer(s)", nullptr, int(nodes.size()))));
+    return result;
+}
+
+std::vector<NodeId> GraphDocument::duplicateNodes(const std::vector<NodeId>& ids)
+{
+    return pasteNodes(copyNodes(ids), {30, 30});
+}
+
+// --- raw changes, each with its one signal -----------------------------------
+
+void GraphDocument::insertNodeRaw(const Node& node)
+{
+    if (m_project.graph.insertNode(node))
+        Q_EMIT nodeAdded(node.id);
+}
+
+void GraphDocument::removeNodeRaw(NodeId id)
+{
+    if (!graph().contains(id))
+        return;
+    // Edges go first, each with its own signal, so observers never hold an edge to a missing node.
+    for (const Edge& e : graph().inEdges(id))
+        disconnectRaw(e);
+    for (const Edge& e : graph().outEdges(id))
+        disconnectRaw(e);
+    Q_EMIT nodeAboutToBeRemoved(id);
+    m_project.graph.removeNode(id);
+    Q_EMIT nodeRemoved(id);
+}
+
+void GraphDocument::connectRaw(const Edge& edge)
+{
+    if (m_project.graph.connect(edge))
+        Q_EMIT edgeAdded(edge);
+}
+
+void GraphDocument::disconnectRaw(const Edge& edge)
+{
+    if (m_project.graph.disconnect(edge))
+        Q_EMIT edgeRemoved(edge);
+}
+
+void GraphDocument::replaceNodeRaw(const Node& node)
+{
+    Node* n = m_project.graph.node(node.id);
+    if (!n)
+        return;
+    const bool moved = !(n->pos == node.pos);
+    *n = node;
+    Q_EMIT nodeChanged(node.id);
+    if (moved)
+        Q_EMIT nodeMoved(node.id);
+}
+
+void GraphDocument::setPositionRaw(NodeId id, qnn::Point pos)
+{
+    Node* n = m_project.graph.node(id);
+    if (!n)
+        return;
+    n->pos = pos;
+    Q_EMIT nodeMoved(id);
+}

@@ -1,0 +1,130 @@
+#pragma once
+
+#include "core/graph/graph_analysis.h"
+#include "core/graph/graph_summary.h"
+#include "core/project/project.h"
+
+#include <QObject>
+#include <QString>
+
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+class QUndoStack;
+
+/** A whole-graph precision: the toolbar presets. */
+struct PrecisionPreset {
+    const char* label;
+    int weightBits;
+    int actBits;
+};
+/** FP32, W8A8, W4A4, W2A2, W1A2, W1A1, in toolbar order. */
+const std::vector<PrecisionPreset>& precisionPresets();
+
+/** The editor's model: owns the qnn::Project (and so the Graph) and the
+ *  QUndoStack, and is the only object that emits change signals. Every edit
+ *  a user makes goes through one of the public editing functions, which push
+ *  an undo command; the commands call the *Raw functions, which change the
+ *  graph and emit one signal each. Analysis (shapes, diagnostics, summary)
+ *  is recomputed after every undo-stack step. */
+class GraphDocument : public QObject
+{
+    Q_OBJECT
+public:
+    explicit GraphDocument(QObject* parent = nullptr);
+    ~GraphDocument() override;
+
+    const qnn::Project& project() const { return m_project; }
+    const qnn::Graph& graph() const { return m_project.graph; }
+    const qnn::GraphAnalysis& analysis() const { return m_analysis; }
+    const qnn::GraphSummary& summary() const { return m_summary; }
+    QUndoStack* undoStack() const { return m_undoStack; }
+
+    /** The file this document was loaded from or saved to; empty when new. */
+    QString fileName() const { return m_fileName; }
+    /** "lfc-w1a1-mnist", or "untitled" for a new project. */
+    QString displayName() const;
+    bool isModified() const;
+
+    /** Replaces everything, clears the undo history, marks unmodified. */
+    void setProject(const qnn::Project& project, const QString& fileName = {});
+    void newProject();
+    /** False with the loader's sentence when the file cannot be read. */
+    bool load(const QString& path, QString* error);
+    bool save(const QString& path, QString* error);
+
+    /** The graph as the project file writes it: the bytes tests compare. */
+    std::string graphJson() const;
+
+    // --- editing: each call is one undo step ------------------------------
+    /** Adds a node of this kind with default attributes; returns its id. */
+    qnn::NodeId addNode(qnn::LayerKind kind, qnn::Point pos, const std::string& name = {});
+    /** Adds a node and, when `after` can feed it, connects after → new node (quick-add). */
+    qnn::NodeId addNodeAfter(qnn::LayerKind kind, qnn::Point pos, qnn::NodeId after);
+    /** False and the reason (connectionProblem) when the edge is refused. */
+    bool connectPorts(const qnn::Edge& edge, QString* error = nullptr);
+    bool disconnectEdge(const qnn::Edge& edge);
+    /** Moves an existing edge's end to another port in one step. */
+    bool reconnect(const qnn::Edge& oldEdge, const qnn::Edge& newEdge, QString* error = nullptr);
+    /** Deletes nodes (with every edge touching them) and edges in one step. */
+    void removeItems(const std::vector<qnn::NodeId>& nodes, const std::vector<qnn::Edge>& edges = {});
+    /** Sets one attribute on every listed node; refuses values outside the registry's range. */
+    bool setAttribute(const std::vector<qnn::NodeId>& ids, const std::string& name, const qnn::AttrValue& value,
+                      QString* error = nullptr);
+    /** Sets the bit-widths that mean something for each node (weights, activations). */
+    bool setBits(const std::vector<qnn::NodeId>& ids, std::optional<int> weightBits, std::optional<int> actBits,
+                 QString* error = nullptr);
+    bool renameNode(qnn::NodeId id, const std::string& name, QString* error = nullptr);
+    /** Moves nodes to new places as one step (a drag of many nodes). */
+    void moveNodes(const std::map<qnn::NodeId, qnn::Point>& positions);
+    /** Puts a new node in the middle of an edge: from → new → to. */
+    qnn::NodeId insertOnEdge(qnn::LayerKind kind, const qnn::Edge& edge, qnn::Point pos, QString* error = nullptr);
+    /** Weight bits on Dense/Conv2D, activation bits on Activation/QuantAct (sign
+     *  for 1 bit, hardtanh otherwise); the Input follows only FP32 and W1A1. */
+    void applyPreset(const PrecisionPreset& preset);
+    /** Layered left-to-right layout in topological order. */
+    void autoArrange();
+
+    /** The listed nodes and the edges between them, in the one graph serializer's JSON. */
+    std::string copyNodes(const std::vector<qnn::NodeId>& ids) const;
+    /** Adds copies with fresh ids (and fresh names where taken), moved by `offset`. */
+    std::vector<qnn::NodeId> pasteNodes(const std::string& clipboardJson, qnn::Point offset, QString* error = nullptr);
+    std::vector<qnn::NodeId> duplicateNodes(const std::vector<qnn::NodeId>& ids);
+
+    // --- for the undo commands only ---------------------------------------
+    void insertNodeRaw(const qnn::Node& node);
+    void removeNodeRaw(qnn::NodeId id);
+    void connectRaw(const qnn::Edge& edge);
+    void disconnectRaw(const qnn::Edge& edge);
+    void replaceNodeRaw(const qnn::Node& node);
+    void setPositionRaw(qnn::NodeId id, qnn::Point pos);
+
+Q_SIGNALS:
+    void nodeAdded(qnn::NodeId id);
+    void nodeAboutToBeRemoved(qnn::NodeId id);
+    void nodeRemoved(qnn::NodeId id);
+    /** Name, attributes or bits changed (ports may have changed too). */
+    void nodeChanged(qnn::NodeId id);
+    void nodeMoved(qnn::NodeId id);
+    void edgeAdded(const qnn::Edge& edge);
+    void edgeRemoved(const qnn::Edge& edge);
+    /** The whole graph was replaced (new, open). */
+    void graphReset();
+    /** Shapes, diagnostics and summary were recomputed. */
+    void analysisChanged();
+    void modifiedChanged(bool modified);
+    void fileNameChanged(const QString& fileName);
+
+private:
+    void reanalyze();
+    /** A unique name from a wanted one: "dense1" stays when free, else "dense2"... */
+    std::string freeName(const std::string& wanted, const std::vector<std::string>& alsoTaken) const;
+
+    qnn::Project m_project;
+    qnn::GraphAnalysis m_analysis;
+    qnn::GraphSummary m_summary;
+    QUndoStack* m_undoStack = nullptr;
+    QString m_fileName;
+};

@@ -1,0 +1,83 @@
+#pragma once
+
+#include "core/graph/layer_kind.h"
+
+#include <QGraphicsView>
+
+class GraphScene;
+class QuickAddPopup;
+
+/** The canvas widget: zoom (wheel), pan (middle button, space+drag), fit,
+ *  drops from the palette (onto an edge inserts), and quick-add (Tab or
+ *  start typing). */
+class GraphView : public QGraphicsView
+{
+    Q_OBJECT
+public:
+    explicit GraphView(GraphScene* scene, QWidget* parent = nullptr);
+
+    GraphScene* graphScene() const { return m_scene; }
+    /** Fits every node into view (F). */
+    void fitToContents();
+    /** Fits, unless that makes labels unreadable; then shows the graph's start at a readable zoom. */
+    void showContents();
+    /** Opens the quick-add box at the cursor (or the centre), pre-filled with `text`. */
+    void openQuickAdd(const QString& text = {});
+    QuickAddPopup* quickAddPopup() const { return m_quickAdd; }
+    double zoom() const;
+    /** Multiplies the zoom, within 10 % … 300 %. */
+    void setZoom(double factor);
+
+    /** The MIME type the palette drags and the canvas accepts: a layer kind name. */
+    static const char* layerMimeType();
+
+Q_SIGNALS:
+    void message(const QString& text);
+
+protected:
+    void wheelEvent(QWheelEvent* event) override;
+    void mousePressEvent(QMouseEvent* event) override;
+    void mouseMoveEvent(QMouseEvent* event) override;
+    void mouseReleaseEvent(QMouseEvent* event) override;
+    void keyPressEvent(QKeyEvent* event) override;
+    void keyReleaseEvent(QKeyEvent* event) override;
+    void dragEnterEvent(QDragEnterEvent* event) override;
+    void dragMoveEvent(QDragMoveEvent* event) override;
+    void dropEvent(QDropEvent* event) override;
+    bool focusNextPrevChild(bool next) override;
+
+private:
+    void addFromQuickAdd(qnn::LayerKind kind);
+
+    GraphScene* m_scene;
+    QuickAddPopup* m_quickAdd = nullptr;
+    QPointF m_quickAddScenePos;
+    bool m_spaceHeld = false;
+    bool m_panning = false;
+    QPoint m_panStart;
+};
+
+/** A search box over every layer kind; Enter picks the highlighted one. */
+class QuickAddPopup : public QFrame
+{
+    Q_OBJECT
+public:
+    explicit QuickAddPopup(QWidget* parent);
+    void open(QPoint pos, const QString& text);
+    class QLineEdit* lineEdit() const { return m_edit; }
+    /** Layer kinds shown for the current text, best match first. */
+    QStringList visibleKinds() const;
+
+Q_SIGNALS:
+    void kindChosen(qnn::LayerKind kind);
+
+protected:
+    bool eventFilter(QObject* watched, QEvent* event) override;
+
+private:
+    void filter(const QString& text);
+    void choose();
+
+    class QLineEdit* m_edit;
+    class QListWidget* m_list;
+};

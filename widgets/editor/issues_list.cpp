@@ -1,0 +1,55 @@
+#include "widgets/editor/issues_list.h"
+
+#include "widgets/editor/graph_document.h"
+
+#include <QHeaderView>
+
+IssuesList::IssuesList(GraphDocument* document, QWidget* parent) : QTreeWidget(parent), m_document(document)
+{
+    setColumnCount(4);
+    setHeaderLabels({tr("Severity"), tr("Layer"), tr("Category"), tr("Problem")});
+    setRootIsDecorated(false);
+    setAlternatingRowColors(true);
+    setUniformRowHeights(true);
+    header()->setStretchLastSection(true);
+    header()->setSectionResizeMode(0, QHeaderView::ResizeToContents);
+    header()->setSectionResizeMode(1, QHeaderView::ResizeToContents);
+    header()->setSectionResizeMode(2, QHeaderView::ResizeToContents);
+    connect(document, &GraphDocument::analysisChanged, this, &IssuesList::refresh);
+    connect(this, &QTreeWidget::itemClicked, this, [this](QTreeWidgetItem* item) {
+        const qnn::NodeId id = item->data(0, Qt::UserRole).toInt();
+        if (id != qnn::kInvalidNode)
+            Q_EMIT nodeActivated(id);
+    });
+    refresh();
+}
+
+qnn::NodeId IssuesList::nodeOfRow(int row) const
+{
+    QTreeWidgetItem* item = topLevelItem(row);
+    return item ? item->data(0, Qt::UserRole).toInt() : qnn::kInvalidNode;
+}
+
+void IssuesList::refresh()
+{
+    clear();
+    const qnn::Graph& g = m_document->graph();
+    QList<QTreeWidgetItem*> rows;
+    for (const qnn::Diagnostic& d : m_document->analysis().diagnostics) {
+        const qnn::Node* n = g.node(d.node);
+        QString message = QString::fromStdString(d.message);
+        if (!d.fix.empty())
+            message += QStringLiteral(" — ") + QString::fromStdString(d.fix);
+        auto* item = new QTreeWidgetItem({QString::fromStdString(qnn::severityName(d.severity)),
+                                          n ? QString::fromStdString(n->name) : tr("(graph)"),
+                                          QString::fromStdString(qnn::categoryName(d.category)), message});
+        item->setData(0, Qt::UserRole, d.node);
+        item->setToolTip(3, message);
+        const QColor color = d.severity == qnn::Severity::Error     ? QColor("#c62828")
+                             : d.severity == qnn::Severity::Warning ? QColor("#b26a00")
+                                                                    : QColor("#52606d");
+        item->setForeground(0, color);
+        rows << item;
+    }
+    addTopLevelItems(rows);
+}

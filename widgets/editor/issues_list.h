@@ -1,0 +1,27 @@
+#pragma once
+
+#include "core/graph/edge.h"
+
+#include <QTreeWidget>
+
+class GraphDocument;
+
+/** Every diagnostic of the graph, one row each (severity, layer, category,
+ *  message and fix); clicking a row asks to select its layer. */
+class IssuesList : public QTreeWidget
+{
+    Q_OBJECT
+public:
+    explicit IssuesList(GraphDocument* document, QWidget* parent = nullptr);
+
+    /** The node a row is about (kInvalidNode for graph-wide problems). */
+    qnn::NodeId nodeOfRow(int row) const;
+
+Q_SIGNALS:
+    void nodeActivated(qnn::NodeId id);
+
+private:
+    void refresh();
+
+    GraphDocument* m_document;
+};

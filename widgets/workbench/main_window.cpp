@@ -1,0 +1,386 @@
+#include "widgets/workbench/main_window.h"
+
+#include "widgets/editor/graph_document.h"
+#include "widgets/editor/graph_scene.h"
+#include "widgets/editor/graph_view.h"
+#include "widgets/editor/issues_list.h"
+#include "widgets/editor/layer_palette.h"
+#include "widgets/editor/node_item.h"
+#include "widgets/editor/property_inspector.h"
+#include "widgets/editor/summary_bar.h"
+
+#include <QAction>
+#include <QApplication>
+#include <QClipboard>
+#include <QCloseEvent>
+#include <QCoreApplication>
+#include <QDir>
+#include <QDockWidget>
+#include <QFileDialog>
+#include <QFileInfo>
+#include <QLabel>
+#include <QMenuBar>
+#include <QMessageBox>
+#include <QMimeData>
+#include <QSettings>
+#include <QStatusBar>
+#include <QStyle>
+#include <QToolBar>
+#include <QUndoStack>
+#include <QVBoxLayout>
+
+#include <cmath>
+
+namespace {
+
+constexpr const char* kClipboardMime = "application/x-qnn-graph";
+constexpr int kMaxRecent = 8;
+
+} // namespace
+
+MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent), m_document(new GraphDocument(this))
+{
+    m_scene = new GraphScene(m_document, this);
+    m_view = new GraphView(m_scene);
+    m_summary = new SummaryBar(m_document);
+    auto* centre = new QWidget(this);
+    auto* centreLayout = new QVBoxLayout(centre);
+    centreLayout->setContentsMargins(0, 0, 0, 0);
+    centreLayout->setSpacing(0);
+    centreLayout->addWidget(m_view, 1);
+    centreLayout->addWidget(m_summary);
+    setCentralWidget(centre);
+
+    m_palette = new LayerPalette;
+    auto* paletteDock = new QDockWidget(tr("Layers"), this);
+    paletteDock->setObjectName("palette");
+    paletteDock->setWidget(m_palette);
+    addDockWidget(Qt::LeftDockWidgetArea, paletteDock);
+
+    m_inspector = new PropertyInspector(m_document);
+    auto* inspectorDock = new QDockWidget(tr("Properties"), this);
+    inspectorDock->setObjectName("inspector");
+    inspectorDock->setWidget(m_inspector);
+    addDockWidget(Qt::RightDockWidgetArea, inspectorDock);
+
+    m_issues = new IssuesList(m_document);
+    auto* issuesDock = new QDockWidget(tr("Issues"), this);
+    issuesDock->setObjectName("issues");
+    issuesDock->setWidget(m_issues);
+    addDockWidget(Qt::BottomDockWidgetArea, issuesDock);
+    resizeDocks({paletteDock, inspectorDock}, {180, 290}, Qt::Horizontal);
+    resizeDocks({issuesDock}, {140}, Qt::Vertical);
+
+    connect(m_scene, &QGraphicsScene::selectionChanged, this, &MainWindow::selectionChanged);
+    connect(m_issues, &IssuesList::nodeActivated, this, [this](qnn::NodeId id) {
+        m_scene->selectNodes({id});
+        if (NodeItem* item = m_scene->nodeItem(id))
+            m_view->centerOn(item);
+    });
+    connect(m_palette, &LayerPalette::kindActivated, this, [this](qnn::LayerKind kind) { addAtCentre(int(kind)); });
+    connect(m_view, &GraphView::message, this, &MainWindow::showMessage);
+    connect(m_inspector, &PropertyInspector::message, this, &MainWindow::showMessage);
+    connect(m_document, &GraphDocument::modifiedChanged, this, &MainWindow::updateTitle);
+    connect(m_document, &GraphDocument::fileNameChanged, this, &MainWindow::updateTitle);
+
+    createActions();
+    updateTitle();
+    resize(1440, 900);
+}
+
+MainWindow::~MainWindow() = default;
+
+QString MainWindow::examplesDir()
+{
+    QStringList candidates;
+#ifdef QNN_SOURCE_DIR
+    candidates << QStringLiteral(QNN_SOURCE_DIR "/projects");
+#endif
+    // Build trees sit inside the source tree (build/bin/qnn-workbench), installs under share/.
+    const QString app = QCoreApplication::applicationDirPath();
+    candidates << app + "/../../projects" << app + "/../projects" << app + "/../share/qnn-workbench/projects"
+               << QDir::currentPath() + "/projects";
+    for (const QString& dir : candidates) {
+        QDir d(dir);
+        if (d.exists() && !d.entryList({"*.qnnproj"}, QDir::Files).isEmpty())
+            return d.canonicalPath();
+    }
+    return {};
+}
+
+void MainWindow::createActions()
+{
+    QUndoStack* undo = m_document->undoStack();
+    QStyle* st = style();
+
+    QMenu* file = menuBar()->addMenu(tr("&File"));
+    QAction* newAct = file->addAction(st->standardIcon(QStyle::SP_FileIcon), tr("&New"), this, &MainWindow::newFile);
+    newAct->setShortcut(QKeySequence::New);
+    QAction* openAct = file->addAction(st->standardIcon(QStyle::SP_DialogOpenButton), tr("&Open…"), this, &MainWindow::open);
+    openAct->setShortcut(QKeySequence::Open);
+    m_recentMenu = file->addMenu(tr("Open &Recent"));
+    QMenu* examples = file->addMenu(tr("&Examples"));
+    const QString exDir = examplesDir();
+    const QStringList exFiles = exDir.isEmpty() ? QStringList() : QDir(exDir).entryList({"*.qnnproj"}, QDir::Files, QDir::Name);
+    for (const QString& f : exFiles)
+        examples->addAction(QFileInfo(f).completeBaseName(), this, [this, exDir, f] {
+            if (maybeSave())
+                openFile(exDir + "/" + f);
+        });
+    examples->setEnabled(!exFiles.isEmpty());
+    file->addSeparator();
+    QAction* saveAct = file->addAction(st->standardIcon(QStyle::SP_DialogSaveButton), tr("&Save"), this, &MainWindow::save);
+    saveAct->setShortcut(QKeySequence::Save);
+    QAction* saveAsAct = file->addAction(tr("Save &As…"), this, &MainWindow::saveAs);
+    saveAsAct->setShortcut(QKeySequence::SaveAs);
+    file->addSeparator();
+    QAction* quit = file->addAction(tr("&Quit"), this, &QWidget::close);
+    quit->setShortcut(QKeySequence::Quit);
+    updateRecentMenu();
+
+    QMenu* edit = menuBar()->addMenu(tr("&Edit"));
+    QAction* undoAct = undo->createUndoAction(this, tr("&Undo"));
+    undoAct->setShortcut(QKeySequence::Undo);
+    undoAct->setIcon(st->standardIcon(QStyle::SP_ArrowBack));
+    QAction* redoAct = undo->createRedoAction(this, tr("&Redo"));
+    redoAct->setShortcuts({QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_Z), QKeySequence(Qt::CTRL | Qt::Key_Y)});
+    redoAct->setIcon(st->standardIcon(QStyle::SP_ArrowForward));
+    edit->addAction(undoAct);
+    edit->addAction(redoAct);
+    edit->addSeparator();
+    // Canvas actions only fire while the canvas has focus, so that Delete or
+    // Ctrl+C in a text field of the inspector keep their usual meaning.
+    auto canvasAction = [this, edit](const QString& text, QList<QKeySequence> keys, auto slot) {
+        QAction* a = edit->addAction(text, this, slot);
+        a->setShortcuts(keys);
+        a->setShortcutContext(Qt::WidgetWithChildrenShortcut);
+        m_view->addAction(a);
+        return a;
+    };
+    canvasAction(tr("&Copy"), {QKeySequence::Copy}, &MainWindow::copySelection);
+    canvasAction(tr("&Paste"), {QKeySequence::Paste}, &MainWindow::paste);
+    canvasAction(tr("D&uplicate"), {QKeySequence(Qt::CTRL | Qt::Key_D)}, &MainWindow::duplicateSelection);
+    canvasAction(tr("&Delete"), {QKeySequence::Delete, QKeySequence(Qt::Key_Backspace)}, &MainWindow::deleteSelection);
+    canvasAction(tr("Select &All"), {QKeySequence::SelectAll}, &MainWindow::selectAll);
+
+    QMenu* view = menuBar()->addMenu(tr("&View"));
+    QAction* fit = view->addAction(tr("&Fit to View"), m_view, &GraphView::fitToContents);
+    fit->setShortcut(Qt::Key_F);
+    fit->setShortcutContext(Qt::WidgetWithChildrenShortcut);
+    m_view->addAction(fit);
+    QAction* zoomIn = view->addAction(tr("Zoom &In"), this, [this] { m_view->setZoom(1.25); });
+    zoomIn->setShortcut(QKeySequence::ZoomIn);
+    QAction* zoomOut = view->addAction(tr("Zoom &Out"), this, [this] { m_view->setZoom(0.8); });
+    zoomOut->setShortcut(QKeySequence::ZoomOut);
+    view->addSeparator();
+    QAction* arrange = view->addAction(tr("&Arrange Layers"), this, [this] {
+        m_document->autoArrange();
+        m_view->fitToContents();
+    });
+    arrange->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_L));
+    view->addSeparator();
+    for (QDockWidget* dock : findChildren<QDockWidget*>())
+        view->addAction(dock->toggleViewAction());
+
+    QMenu* precision = menuBar()->addMenu(tr("&Precision"));
+    QToolBar* bar = addToolBar(tr("Main"));
+    bar->setObjectName("main-toolbar");
+    bar->setMovable(false);
+    bar->setToolButtonStyle(Qt::ToolButtonTextBesideIcon);
+    bar->addAction(newAct);
+    bar->addAction(openAct);
+    bar->addAction(saveAct);
+    bar->addSeparator();
+    bar->addAction(undoAct);
+    bar->addAction(redoAct);
+    bar->addSeparator();
+    bar->addAction(arrange);
+    bar->addAction(fit);
+    bar->addSeparator();
+    auto* label = new QLabel(tr("  Precision: "), bar);
+    bar->addWidget(label);
+    for (const PrecisionPreset& preset : precisionPresets()) {
+        QAction* a = precision->addAction(QString::fromLatin1(preset.label), this,
+                                          [this, preset] { m_document->applyPreset(preset); });
+        a->setToolTip(tr("Set every layer to %1").arg(QString::fromLatin1(preset.label)));
+        a->setObjectName(QStringLiteral("preset-%1").arg(preset.label));
+        bar->addAction(a);
+    }
+}
+
+void MainWindow::updateTitle()
+{
+    setWindowTitle(QStringLiteral("%1[*] — QNN Workbench").arg(m_document->displayName()));
+    setWindowModified(m_document->isModified());
+}
+
+void MainWindow::showMessage(const QString& text) { statusBar()->showMessage(text, 8000); }
+
+bool MainWindow::openFile(const QString& path, QString* error, bool quiet)
+{
+    QString err;
+    if (!m_document->load(path, &err)) {
+        if (error)
+            *error = err;
+        if (!quiet)
+            QMessageBox::critical(this, tr("Cannot open project"), err);
+        showMessage(err);
+        return false;
+    }
+    addRecent(QFileInfo(path).absoluteFilePath());
+    m_view->showContents();
+    showMessage(tr("Opened %1").arg(path));
+    return true;
+}
+
+bool MainWindow::saveTo(const QString& path, QString* error)
+{
+    QString err;
+    if (!m_document->save(path, &err)) {
+        if (error)
+            *error = err;
+        QMessageBox::critical(this, tr("Cannot save project"), err);
+        return false;
+    }
+    addRecent(QFileInfo(path).absoluteFilePath());
+    showMessage(tr("Saved %1").arg(path));
+    return true;
+}
+
+bool MainWindow::maybeSave()
+{
+    if (!m_document->isModified())
+        return true;
+    const auto answer = QMessageBox::warning(
+        this, tr("Unsaved changes"), tr("%1 has unsaved changes. Save them?").arg(m_document->displayName()),
+        QMessageBox::Save | QMessageBox::Discard | QMessageBox::Cancel, QMessageBox::Save);
+    if (answer == QMessageBox::Save)
+        return save();
+    return answer == QMessageBox::Discard;
+}
+
+void MainWindow::closeEvent(QCloseEvent* event)
+{
+    if (maybeSave())
+        event->accept();
+    else
+        event->ignore();
+}
+
+void MainWindow::newFile()
+{
+    if (maybeSave())
+        m_document->newProject();
+}
+
+void MainWindow::open()
+{
+    if (!maybeSave())
+        return;
+    const QString start = m_document->fileName().isEmpty() ? examplesDir() : QFileInfo(m_document->fileName()).path();
+    const QString path = QFileDialog::getOpenFileName(this, tr("Open project"), start, tr("QNN projects (*.qnnproj)"));
+    if (!path.isEmpty())
+        openFile(path);
+}
+
+bool MainWindow::save()
+{
+    if (m_document->fileName().isEmpty())
+        return saveAs();
+    return saveTo(m_document->fileName());
+}
+
+bool MainWindow::saveAs()
+{
+    QString path = QFileDialog::getSaveFileName(this, tr("Save project"),
+                                                m_document->fileName().isEmpty() ? m_document->displayName() + ".qnnproj"
+                                                                                 : m_document->fileName(),
+                                                tr("QNN projects (*.qnnproj)"));
+    if (path.isEmpty())
+        return false;
+    if (!path.endsWith(".qnnproj"))
+        path += ".qnnproj";
+    return saveTo(path);
+}
+
+void MainWindow::addRecent(const QString& path)
+{
+    QSettings settings;
+    QStringList recent = settings.value("recentFiles").toStringList();
+    recent.removeAll(path);
+    recent.prepend(path);
+    while (recent.size() > kMaxRecent)
+        recent.removeLast();
+    settings.setValue("recentFiles", recent);
+    updateRecentMenu();
+}
+
+void MainWindow::updateRecentMenu()
+{
+    if (!m_recentMenu)
+        return;
+    m_recentMenu->clear();
+    const QStringList recent = QSettings().value("recentFiles").toStringList();
+    for (const QString& path : recent)
+        m_recentMenu->addAction(QFileInfo(path).fileName(), this, [this, path] {
+            if (maybeSave())
+                openFile(path);
+        })->setToolTip(path);
+    m_recentMenu->setEnabled(!recent.isEmpty());
+}
+
+void MainWindow::addAtCentre(int kind)
+{
+    const QPointF c = m_view->mapToScene(m_view->viewport()->rect().center());
+    const qnn::NodeId id = m_document->addNode(static_cast<qnn::LayerKind>(kind),
+                                               {std::round(c.x() - NodeItem::kWidth / 2), std::round(c.y() - NodeItem::kHeight / 2)});
+    m_scene->selectNodes({id});
+}
+
+void MainWindow::selectionChanged() { m_inspector->setNodes(m_scene->selectedNodeIds()); }
+
+void MainWindow::copySelection()
+{
+    const std::vector<qnn::NodeId> ids = m_scene->selectedNodeIds();
+    if (ids.empty())
+        return;
+    const QByteArray json = QByteArray::fromStdString(m_document->copyNodes(ids));
+    auto* mime = new QMimeData;
+    mime->setData(kClipboardMime, json);
+    mime->setText(QString::fromUtf8(json));
+    QApplication::clipboard()->setMimeData(mime);
+    m_pasteCount = 0;
+    showMessage(tr("Copied %n layer(s)", nullptr, int(ids.size())));
+}
+
+void MainWindow::paste()
+{
+    const QMimeData* mime = QApplication::clipboard()->mimeData();
+    if (!mime)
+        return;
+    // Another window of the app may have put only text there (a different process, a plain-text clipboard).
+    const QByteArray json = mime->hasFormat(kClipboardMime) ? mime->data(kClipboardMime) : mime->text().toUtf8();
+    ++m_pasteCount;
+    QString error;
+    const double offset = 40.0 * m_pasteCount;
+    const std::vector<qnn::NodeId> ids = m_document->pasteNodes(json.toStdString(), {offset, offset}, &error);
+    if (ids.empty()) {
+        showMessage(tr("Nothing to paste: %1").arg(error));
+        return;
+    }
+    m_scene->selectNodes(ids);
+}
+
+void MainWindow::duplicateSelection()
+{
+    const std::vector<qnn::NodeId> ids = m_document->duplicateNodes(m_scene->selectedNodeIds());
+    m_scene->selectNodes(ids);
+}
+
+void MainWindow::deleteSelection() { m_document->removeItems(m_scene->selectedNodeIds(), m_scene->selectedEdges()); }
+
+void MainWindow::selectAll()
+{
+    std::vector<qnn::NodeId> ids = m_document->graph().nodeIds();
+    m_scene->selectNodes(ids);
+}

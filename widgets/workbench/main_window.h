@@ -1,0 +1,73 @@
+#pragma once
+
+#include <QMainWindow>
+
+class GraphDocument;
+class GraphScene;
+class GraphView;
+class IssuesList;
+class LayerPalette;
+class PropertyInspector;
+class SummaryBar;
+class QMenu;
+
+/** The workbench window: palette (left), canvas with the summary bar
+ *  (centre), inspector (right), issues (bottom); File, Edit, View and
+ *  Precision menus. Lives in qnn_widgets so that tests can drive it. */
+class MainWindow : public QMainWindow
+{
+    Q_OBJECT
+public:
+    explicit MainWindow(QWidget* parent = nullptr);
+    ~MainWindow() override;
+
+    GraphDocument* document() const { return m_document; }
+    GraphScene* scene() const { return m_scene; }
+    GraphView* view() const { return m_view; }
+    LayerPalette* palette() const { return m_palette; }
+    PropertyInspector* inspector() const { return m_inspector; }
+    IssuesList* issues() const { return m_issues; }
+    SummaryBar* summaryBar() const { return m_summary; }
+
+    /** Opens a project; on failure shows the loader's sentence in a dialog
+     *  (unless `quiet`) and returns false with it in `error`. */
+    bool openFile(const QString& path, QString* error = nullptr, bool quiet = false);
+    bool saveTo(const QString& path, QString* error = nullptr);
+    /** Asks whether to save unsaved changes; false when the user cancels. */
+    bool maybeSave();
+    /** The folder of example projects (projects/ of the source tree), or empty. */
+    static QString examplesDir();
+
+    // Edit actions, also reachable from menus and shortcuts.
+    void copySelection();
+    void paste();
+    void duplicateSelection();
+    void deleteSelection();
+    void selectAll();
+
+protected:
+    void closeEvent(QCloseEvent* event) override;
+
+private:
+    void createActions();
+    void updateTitle();
+    void updateRecentMenu();
+    void addRecent(const QString& path);
+    void newFile();
+    void open();
+    bool save();
+    bool saveAs();
+    void addAtCentre(int kind);
+    void selectionChanged();
+    void showMessage(const QString& text);
+
+    GraphDocument* m_document;
+    GraphScene* m_scene;
+    GraphView* m_view;
+    LayerPalette* m_palette;
+    PropertyInspector* m_inspector;
+    IssuesList* m_issues;
+    SummaryBar* m_summary;
+    QMenu* m_recentMenu = nullptr;
+    int m_pasteCount = 0;
+};
