@@ -32,7 +32,10 @@ GraphScene::GraphScene(GraphDocument* document, QObject* parent) : QGraphicsScen
 
 GraphScene::~GraphScene()
 {
-    // Our maps own the items; release them before QGraphicsScene deletes what is left.
+    // Our maps own the items; release them before QGraphicsScene deletes what
+    // is left. Observers may be gone already: deleting selected items must not
+    // tell them the selection changed.
+    blockSignals(true);
     clearConnectionDrag();
     m_edges.clear();
     m_nodes.clear();

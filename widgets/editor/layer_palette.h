@@ -15,7 +15,7 @@ class PaletteTree : public QTreeWidget
 public:
     explicit PaletteTree(QWidget* parent = nullptr);
 
-protected:
+    // Public so that a test can drop exactly what a drag carries.
     QStringList mimeTypes() const override;
     QMimeData* mimeData(const QList<QTreeWidgetItem*>& items) const override;
 };

@@ -1,0 +1,809 @@
+// The node editor: document API, undo/redo of every edit, mouse gestures on a
+// real QGraphicsView, palette drops, quick-add, presets, inspector, issues,
+// summary bar and the main window's file handling. Runs offscreen.
+#include "core/graph/graph_json.h"
+#include "core/graph/graph_summary.h"
+#include "core/graph/layer_registry.h"
+#include "core/project/project.h"
+#include "widgets/editor/edge_item.h"
+#include "widgets/editor/graph_document.h"
+#include "widgets/editor/graph_scene.h"
+#include "widgets/editor/graph_view.h"
+#include "widgets/editor/issues_list.h"
+#include "widgets/editor/layer_palette.h"
+#include "widgets/editor/node_item.h"
+#include "widgets/editor/property_inspector.h"
+#include "widgets/editor/summary_bar.h"
+#include "widgets/workbench/main_window.h"
+
+#include <QApplication>
+#include <QCheckBox>
+#include <QComboBox>
+#include <QFile>
+#include <QLineEdit>
+#include <QMessageBox>
+#include <QMimeData>
+#include <QSpinBox>
+#include <QStatusBar>
+#include <QTemporaryDir>
+#include <QTest>
+#include <QTimer>
+#include <QUndoStack>
+
+#include <functional>
+
+using qnn::Edge;
+using qnn::LayerKind;
+using qnn::NodeId;
+
+namespace {
+
+QString examplePath(const char* name) { return QStringLiteral(QNN_SOURCE_DIR "/projects/") + name; }
+
+qnn::Project loadExample(const char* name)
+{
+    qnn::Project p;
+    std::string error;
+    if (!qnn::loadProject(examplePath(name).toStdString(), p, error))
+        qFatal("cannot load %s: %s", name, error.c_str());
+    return p;
+}
+
+std::string bytes(const qnn::Graph& g) { return qnn::graphToJson(g).dump(2); }
+
+void mouse(QWidget* w, QEvent::Type type, QPoint pos, Qt::MouseButton button, Qt::MouseButtons buttons)
+{
+    QMouseEvent ev(type, QPointF(pos), w->mapToGlobal(QPointF(pos)), button, buttons, Qt::NoModifier);
+    QApplication::sendEvent(w, &ev);
+}
+
+/** Press at one point, move in steps, release at another: a real drag on the view. */
+void drag(GraphView& view, QPointF fromScene, QPointF toScene, QPointF* midHint = nullptr, GraphScene* scene = nullptr,
+          QString* hintSeen = nullptr)
+{
+    QWidget* vp = view.viewport();
+    const QPoint a = view.mapFromScene(fromScene);
+    const QPoint b = view.mapFromScene(toScene);
+    mouse(vp, QEvent::MouseButtonPress, a, Qt::LeftButton, Qt::LeftButton);
+    for (int i = 1; i <= 4; ++i)
+        mouse(vp, QEvent::MouseMove, a + (b - a) * i / 4, Qt::NoButton, Qt::LeftButton);
+    if (hintSeen && scene)
+        *hintSeen = scene->connectionHint();
+    Q_UNUSED(midHint);
+    mouse(vp, QEvent::MouseButtonRelease, b, Qt::LeftButton, Qt::NoButton);
+}
+
+/** What a drag from the palette delivers: enter, move, drop. True when the canvas accepted the drag. */
+bool dropOn(GraphView& view, QPoint at, const QMimeData* mime)
+{
+    QDragEnterEvent enter(at, Qt::CopyAction, mime, Qt::LeftButton, Qt::NoModifier);
+    QApplication::sendEvent(view.viewport(), &enter);
+    QDragMoveEvent move(at, Qt::CopyAction, mime, Qt::LeftButton, Qt::NoModifier);
+    QApplication::sendEvent(view.viewport(), &move);
+    QDropEvent drop(QPointF(at), Qt::CopyAction, mime, Qt::LeftButton, Qt::NoModifier);
+    QApplication::sendEvent(view.viewport(), &drop);
+    return enter.isAccepted() && drop.isAccepted();
+}
+
+QPointF portPos(GraphScene& scene, NodeId id, bool input, int index)
+{
+    NodeItem* item = scene.nodeItem(id);
+    Q_ASSERT(item && item->port(input, index));
+    return item->port(input, index)->scenePos();
+}
+
+/** Adds every node of `ref` through the document API (same ids, names, attributes, bits). */
+void addNodesLike(GraphDocument& doc, const qnn::Graph& ref)
+{
+    for (const auto& [id, n] : ref.nodes()) {
+        const NodeId got = doc.addNode(n.kind, n.pos, n.name);
+        QCOMPARE(got, id);
+        for (const auto& [name, value] : n.attrs)
+            QVERIFY(doc.setAttribute({got}, name, value));
+        QVERIFY(doc.setBits({got}, n.quant.weightBits, n.quant.actBits));
+    }
+}
+
+// A small graph for refused connections: input → a → b → sum:0 → head → out,
+// with sum:1 free, a spare Dense "c" and a spare Output "out2".
+const char* kSmallGraph = R"({
+  "nodes": [
+    {"id": 1, "kind": "Input", "name": "input", "attrs": {"shape": [784]}, "pos": {"x": 0, "y": 0}},
+    {"id": 2, "kind": "Dense", "name": "a", "attrs": {"units": 64, "bias": true}, "pos": {"x": 200, "y": 0}},
+    {"id": 3, "kind": "Activation", "name": "b", "attrs": {"function": "relu"}, "pos": {"x": 400, "y": 0}},
+    {"id": 4, "kind": "Add", "name": "sum", "attrs": {}, "pos": {"x": 600, "y": 0}},
+    {"id": 5, "kind": "Dense", "name": "head", "attrs": {"units": 10, "bias": true}, "pos": {"x": 800, "y": 0}},
+    {"id": 6, "kind": "Output", "name": "out", "attrs": {"classes": 10}, "pos": {"x": 1000, "y": 0}},
+    {"id": 7, "kind": "Dense", "name": "c", "attrs": {"units": 32, "bias": true}, "pos": {"x": 200, "y": 200}},
+    {"id": 8, "kind": "Output", "name": "out2", "attrs": {"classes": 10}, "pos": {"x": 600, "y": 200}}
+  ],
+  "edges": [
+    {"from": 1, "from_port": 0, "to": 2, "to_port": 0},
+    {"from": 2, "from_port": 0, "to": 3, "to_port": 0},
+    {"from": 3, "from_port": 0, "to": 4, "to_port": 0},
+    {"from": 4, "from_port": 0, "to": 5, "to_port": 0},
+    {"from": 5, "from_port": 0, "to": 6, "to_port": 0}
+  ]
+})";
+
+qnn::Project smallProject()
+{
+    qnn::Project p;
+    p.name = "small";
+    std::string error;
+    if (!qnn::graphFromJson(nlohmann::json::parse(kSmallGraph), p.graph, error))
+        qFatal("%s", error.c_str());
+    return p;
+}
+
+/** One edit: how to prepare the project, what the user does, what the graph must become. */
+struct EditCase {
+    std::function<void(qnn::Project&)> setup;
+    std::function<void(GraphDocument&)> act;
+    std::function<void(qnn::Graph&)> expect;
+};
+
+std::map<QString, EditCase>& editCases()
+{
+    static std::map<QString, EditCase> cases;
+    if (!cases.empty())
+        return cases;
+    auto none = [](qnn::Project&) {};
+    cases["add node"] = {none, [](GraphDocument& d) { d.addNode(LayerKind::Dense, {100, 500}); },
+                         [](qnn::Graph& g) {
+                             qnn::Node n = qnn::LayerRegistry::makeNode(LayerKind::Dense, 14, "dense5");
+                             n.pos = {100, 500};
+                             g.insertNode(n);
+                         }};
+    cases["delete node"] = {none, [](GraphDocument& d) { d.removeItems({5}); }, [](qnn::Graph& g) { g.removeNode(5); }};
+    cases["delete edge"] = {none, [](GraphDocument& d) { d.removeItems({}, {Edge{4, 0, 5, 0}}); },
+                            [](qnn::Graph& g) { g.disconnect({4, 0, 5, 0}); }};
+    cases["disconnect"] = {none, [](GraphDocument& d) { QVERIFY(d.disconnectEdge({12, 0, 13, 0})); },
+                           [](qnn::Graph& g) { g.disconnect({12, 0, 13, 0}); }};
+    cases["connect"] = {[](qnn::Project& p) { p.graph.disconnect({4, 0, 5, 0}); },
+                        [](GraphDocument& d) { QVERIFY(d.connectPorts({4, 0, 5, 0})); },
+                        [](qnn::Graph& g) { g.connect({4, 0, 5, 0}); }};
+    cases["set attribute"] = {none, [](GraphDocument& d) { QVERIFY(d.setAttribute({2, 5}, "units", int64_t(512))); },
+                              [](qnn::Graph& g) {
+                                  g.node(2)->attrs["units"] = int64_t(512);
+                                  g.node(5)->attrs["units"] = int64_t(512);
+                              }};
+    cases["set bits"] = {none, [](GraphDocument& d) { QVERIFY(d.setBits({2, 3, 4}, 4, 2)); },
+                         [](qnn::Graph& g) {
+                             g.node(2)->quant.weightBits = 4; // BatchNorm (3) has neither
+                             g.node(4)->quant.actBits = 2;
+                         }};
+    cases["rename"] = {none, [](GraphDocument& d) { QVERIFY(d.renameNode(2, "fc1")); },
+                       [](qnn::Graph& g) { g.node(2)->name = "fc1"; }};
+    cases["move"] = {none, [](GraphDocument& d) { d.moveNodes({{1, {10, 20}}, {2, {300, 400}}}); },
+                     [](qnn::Graph& g) {
+                         g.node(1)->pos = {10, 20};
+                         g.node(2)->pos = {300, 400};
+                     }};
+    cases["preset W1A2"] = {none, [](GraphDocument& d) { d.applyPreset(precisionPresets()[4]); },
+                            [](qnn::Graph& g) { g = loadExample("lfc-w1a2-mnist.qnnproj").graph; }};
+    cases["auto-arrange"] = {none, [](GraphDocument& d) { d.autoArrange(); },
+                             [](qnn::Graph& g) {
+                                 for (auto& [id, n] : g.nodes())
+                                     g.node(id)->pos = {40.0 + 250.0 * (id - 1), 80.0};
+                             }};
+    cases["paste"] = {none, [](GraphDocument& d) { QCOMPARE(d.pasteNodes(d.copyNodes({2, 3}), {40, 40}).size(), size_t(2)); },
+                      [](qnn::Graph& g) {
+                          qnn::Node a = *g.node(2), b = *g.node(3);
+                          a.id = 14, a.name = "dense5", a.pos = {a.pos.x + 40, a.pos.y + 40};
+                          b.id = 15, b.name = "bn5", b.pos = {b.pos.x + 40, b.pos.y + 40};
+                          g.insertNode(a);
+                          g.insertNode(b);
+                          g.connect({14, 0, 15, 0});
+                      }};
+    cases["duplicate"] = {none, [](GraphDocument& d) { QCOMPARE(d.duplicateNodes({13}), std::vector<NodeId>{14}); },
+                          [](qnn::Graph& g) {
+                              qnn::Node o = *g.node(13);
+                              o.id = 14, o.name = "output1", o.pos = {o.pos.x + 30, o.pos.y + 30};
+                              g.insertNode(o);
+                          }};
+    cases["insert on edge"] = {none,
+                               [](GraphDocument& d) { QCOMPARE(d.insertOnEdge(LayerKind::Dropout, {4, 0, 5, 0}, {700, 300}), 14); },
+                               [](qnn::Graph& g) {
+                                   qnn::Node n = qnn::LayerRegistry::makeNode(LayerKind::Dropout, 14, "dropout1");
+                                   n.pos = {700, 300};
+                                   g.insertNode(n);
+                                   g.disconnect({4, 0, 5, 0});
+                                   g.connect({4, 0, 14, 0});
+                                   g.connect({14, 0, 5, 0});
+                               }};
+    return cases;
+}
+
+} // namespace
+
+class TestEditor : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void initTestCase()
+    {
+        QCoreApplication::setOrganizationName("qnn-workbench-test");
+        QCoreApplication::setApplicationName("tst_editor");
+    }
+
+    void buildLfcThroughDocument()
+    {
+        const qnn::Project ref = loadExample("lfc-w1a1-mnist.qnnproj");
+        GraphDocument doc;
+        addNodesLike(doc, ref.graph);
+        for (const Edge& e : ref.graph.edges()) {
+            QString error;
+            QVERIFY2(doc.connectPorts(e, &error), qPrintable(error));
+        }
+        QCOMPARE(doc.graphJson(), bytes(ref.graph));
+        QVERIFY(!doc.analysis().hasErrors());
+        // Every step undoes back to the empty canvas.
+        while (doc.undoStack()->canUndo())
+            doc.undoStack()->undo();
+        QCOMPARE(doc.graphJson(), bytes(qnn::Graph()));
+    }
+
+    void buildLfcWithMouse()
+    {
+        const qnn::Project ref = loadExample("lfc-w1a1-mnist.qnnproj");
+        GraphDocument doc;
+        GraphScene scene(&doc);
+        GraphView view(&scene);
+        view.resize(1200, 700);
+        view.show();
+        addNodesLike(doc, ref.graph);
+        QCOMPARE(scene.nodeItemCount(), ref.graph.size());
+        for (const Edge& e : ref.graph.edges()) {
+            const QPointF from = portPos(scene, e.fromNode, false, e.fromPort);
+            const QPointF to = portPos(scene, e.toNode, true, e.toPort);
+            view.centerOn((from + to) / 2);
+            QString hint;
+            drag(view, from, to, nullptr, &scene, &hint);
+            QVERIFY2(hint.startsWith(QStringLiteral("✓")), qPrintable(hint));
+            QVERIFY2(scene.lastRefusal().isEmpty(), qPrintable(scene.lastRefusal()));
+            QVERIFY(scene.edgeItem(e));
+        }
+        QCOMPARE(scene.edgeItemCount(), ref.graph.edges().size());
+        // Save and compare with the example's graph.
+        QTemporaryDir dir;
+        QString error;
+        QVERIFY2(doc.save(dir.filePath("built.qnnproj"), &error), qPrintable(error));
+        qnn::Project saved;
+        std::string err;
+        QVERIFY(qnn::loadProject(dir.filePath("built.qnnproj").toStdString(), saved, err));
+        QCOMPARE(bytes(saved.graph), bytes(ref.graph));
+        // An edge carries its tensor type as a label.
+        QCOMPARE(scene.edgeItem({1, 0, 2, 0})->labelText(), QStringLiteral("784 · bipolar"));
+        QCOMPARE(scene.edgeItem({2, 0, 3, 0})->labelText(), QStringLiteral("1024 · float"));
+    }
+
+    void editActions_data()
+    {
+        QTest::addColumn<QString>("name");
+        for (const auto& [name, c] : editCases())
+            QTest::newRow(qPrintable(name)) << name;
+    }
+
+    void editActions()
+    {
+        QFETCH(QString, name);
+        const EditCase& c = editCases().at(name);
+        qnn::Project p = loadExample("lfc-w1a1-mnist.qnnproj");
+        c.setup(p);
+        GraphDocument doc;
+        GraphScene scene(&doc); // observes every step; must never disagree with the model
+        doc.setProject(p);
+        const std::string before = doc.graphJson();
+        qnn::Graph expected = p.graph;
+        c.expect(expected);
+        const std::string after = bytes(expected);
+        QVERIFY(before != after);
+
+        c.act(doc);
+        QCOMPARE(doc.graphJson(), after);
+        QCOMPARE(doc.undoStack()->count(), 1);
+        QVERIFY(doc.isModified());
+        QCOMPARE(scene.nodeItemCount(), doc.graph().size());
+        QCOMPARE(scene.edgeItemCount(), doc.graph().edges().size());
+        doc.undoStack()->undo();
+        QCOMPARE(doc.graphJson(), before);
+        QVERIFY(!doc.isModified());
+        QCOMPARE(scene.edgeItemCount(), doc.graph().edges().size());
+        doc.undoStack()->redo();
+        QCOMPARE(doc.graphJson(), after);
+        QCOMPARE(scene.nodeItemCount(), doc.graph().size());
+        for (const auto& [id, n] : doc.graph().nodes())
+            QCOMPARE(scene.nodeItem(id)->pos(), QPointF(n.pos.x, n.pos.y));
+    }
+
+    void refusedConnections_data()
+    {
+        QTest::addColumn<int>("from");
+        QTest::addColumn<int>("to");
+        QTest::addColumn<int>("toPort");
+        QTest::addColumn<QString>("reason");
+        QTest::newRow("cycle") << 5 << 4 << 1 << "this connection would make a cycle";
+        QTest::newRow("occupied input") << 7 << 2 << 0 << "that input of 'a' is already connected to 'input'";
+        QTest::newRow("feeds itself") << 4 << 4 << 1 << "a layer cannot feed itself";
+        QTest::newRow("shape") << 1 << 8 << 0 << "Output expects 10 values (one per class) but gets 784";
+    }
+
+    void refusedConnections()
+    {
+        QFETCH(int, from);
+        QFETCH(int, to);
+        QFETCH(int, toPort);
+        QFETCH(QString, reason);
+        GraphDocument doc;
+        doc.setProject(smallProject());
+        GraphScene scene(&doc);
+        GraphView view(&scene);
+        view.resize(1400, 600);
+        view.show();
+        const std::string before = doc.graphJson();
+        QCOMPARE(QString::fromStdString(qnn::connectionProblem(doc.graph(), {from, 0, to, toPort})), reason);
+
+        QString hint;
+        const QPointF a = portPos(scene, from, false, 0), b = portPos(scene, to, true, toPort);
+        view.centerOn((a + b) / 2);
+        drag(view, a, b, nullptr, &scene, &hint);
+        QCOMPARE(hint, QStringLiteral("✗ ") + reason); // beside the cursor while dragging
+        const QString fromName = QString::fromStdString(doc.graph().node(from)->name);
+        const QString toName = QString::fromStdString(doc.graph().node(to)->name);
+        QCOMPARE(scene.lastRefusal(), QStringLiteral("Cannot connect %1 → %2: %3").arg(fromName, toName, reason));
+        QCOMPARE(doc.graphJson(), before);
+        QCOMPARE(doc.undoStack()->count(), 0);
+
+        QString error;
+        QVERIFY(!doc.connectPorts({from, 0, to, toPort}, &error));
+        QCOMPARE(error, reason);
+    }
+
+    void dragEdgeEndAwayDisconnects()
+    {
+        GraphDocument doc;
+        doc.setProject(loadExample("lfc-w1a1-mnist.qnnproj"));
+        GraphScene scene(&doc);
+        GraphView view(&scene);
+        view.resize(1200, 700);
+        view.show();
+        const std::string before = doc.graphJson();
+        const QPointF in = portPos(scene, 3, true, 0);
+        view.centerOn(in);
+        drag(view, in, in + QPointF(0, 200));
+        qnn::Graph expected = loadExample("lfc-w1a1-mnist.qnnproj").graph;
+        expected.disconnect({2, 0, 3, 0});
+        QCOMPARE(doc.graphJson(), bytes(expected));
+        QVERIFY(!scene.edgeItem({2, 0, 3, 0}));
+        QCOMPARE(doc.undoStack()->count(), 1);
+        doc.undoStack()->undo();
+        QCOMPARE(doc.graphJson(), before);
+        QVERIFY(scene.edgeItem({2, 0, 3, 0}));
+
+        // Picking the edge up and dropping it back on the same port changes nothing.
+        drag(view, in, in);
+        QCOMPARE(doc.graphJson(), before);
+    }
+
+    void reconnectMovesEdgeInOneStep()
+    {
+        GraphDocument doc;
+        doc.setProject(smallProject());
+        GraphScene scene(&doc);
+        GraphView view(&scene);
+        view.resize(1400, 600);
+        view.show();
+        // Move b → sum:0 over to sum:1.
+        const QPointF a = portPos(scene, 4, true, 0), b = portPos(scene, 4, true, 1);
+        view.centerOn(a);
+        drag(view, a, b);
+        QVERIFY(!doc.graph().edges().count({3, 0, 4, 0}));
+        QVERIFY(doc.graph().edges().count({3, 0, 4, 1}));
+        QCOMPARE(doc.undoStack()->count(), 1);
+        doc.undoStack()->undo();
+        QVERIFY(doc.graph().edges().count({3, 0, 4, 0}));
+        QVERIFY(!doc.graph().edges().count({3, 0, 4, 1}));
+    }
+
+    void dragOfManyNodesIsOneStep()
+    {
+        GraphDocument doc;
+        doc.setProject(loadExample("lfc-w1a1-mnist.qnnproj"));
+        GraphScene scene(&doc);
+        GraphView view(&scene);
+        view.resize(1200, 700);
+        view.show();
+        scene.selectNodes({1, 2, 3});
+        NodeItem* item = scene.nodeItem(2);
+        const QPointF grip = item->scenePos() + QPointF(NodeItem::kWidth / 2, 40);
+        view.centerOn(grip);
+        drag(view, grip, grip + QPointF(60, 40));
+        QCOMPARE(doc.undoStack()->count(), 1);
+        qnn::Graph expected = loadExample("lfc-w1a1-mnist.qnnproj").graph;
+        for (NodeId id : {1, 2, 3})
+            expected.node(id)->pos = {expected.node(id)->pos.x + 60, expected.node(id)->pos.y + 40};
+        QCOMPARE(doc.graphJson(), bytes(expected));
+        doc.undoStack()->undo();
+        QCOMPARE(doc.graphJson(), bytes(loadExample("lfc-w1a1-mnist.qnnproj").graph));
+        QCOMPARE(scene.nodeItem(2)->pos(), QPointF(240, 160));
+    }
+
+    void paletteDrop()
+    {
+        GraphDocument doc;
+        GraphScene scene(&doc);
+        GraphView view(&scene);
+        view.resize(800, 600);
+        view.show();
+        LayerPalette palette;
+        QTreeWidgetItem* dense = nullptr;
+        for (QTreeWidgetItem* item : palette.tree()->findItems("Dense", Qt::MatchExactly | Qt::MatchRecursive))
+            dense = item;
+        QVERIFY(dense);
+        auto* tree = static_cast<PaletteTree*>(palette.tree());
+        std::unique_ptr<QMimeData> mime(tree->mimeData({dense}));
+        QVERIFY(mime);
+        const QPoint at(400, 300);
+        QVERIFY(dropOn(view, at, mime.get()));
+        QCOMPARE(doc.graph().size(), size_t(1));
+        const qnn::Node& n = doc.graph().nodes().begin()->second;
+        QCOMPARE(n.kind, LayerKind::Dense);
+        QCOMPARE(n.name, std::string("dense1"));
+        const QPointF scenePos = view.mapToScene(at);
+        QCOMPARE(n.pos.x, std::round(scenePos.x() - NodeItem::kWidth / 2));
+        QCOMPARE(n.pos.y, std::round(scenePos.y() - NodeItem::kHeight / 2));
+        QCOMPARE(scene.selectedNodeIds(), std::vector<NodeId>{n.id});
+        doc.undoStack()->undo();
+        QVERIFY(doc.graph().empty());
+        QCOMPARE(scene.nodeItemCount(), size_t(0));
+    }
+
+    void paletteGroupsAndFilter()
+    {
+        LayerPalette palette;
+        QStringList groups;
+        for (int i = 0; i < palette.tree()->topLevelItemCount(); ++i)
+            groups << palette.tree()->topLevelItem(i)->text(0);
+        QCOMPARE(groups, QStringList({"Inputs", "Layers", "Quantization", "Pooling", "Merge", "Outputs"}));
+        QCOMPARE(palette.visibleKinds().size(), int(qnn::LayerRegistry::all().size()));
+        palette.setFilterText("pool");
+        QCOMPARE(palette.visibleKinds(), QStringList({"MaxPool", "AvgPool"}));
+        palette.setFilterText("quant");
+        QCOMPARE(palette.visibleKinds(), QStringList({"Activation", "QuantAct"})); // the group name matches
+    }
+
+    void dropOnEdgeInserts()
+    {
+        GraphDocument doc;
+        doc.setProject(loadExample("lfc-w1a1-mnist.qnnproj"));
+        GraphScene scene(&doc);
+        GraphView view(&scene);
+        view.resize(1200, 700);
+        view.show();
+        const QPointF mid = scene.edgeItem({4, 0, 5, 0})->midPoint();
+        view.centerOn(mid);
+        std::unique_ptr<QMimeData> mime(LayerPalette::mimeDataFor(LayerKind::Dropout));
+        const QPoint at = view.mapFromScene(mid);
+        dropOn(view, at, mime.get());
+        const qnn::Node* n = doc.graph().node(14);
+        QVERIFY(n);
+        QCOMPARE(n->kind, LayerKind::Dropout);
+        QVERIFY(doc.graph().edges().count({4, 0, 14, 0}));
+        QVERIFY(doc.graph().edges().count({14, 0, 5, 0}));
+        QVERIFY(!doc.graph().edges().count({4, 0, 5, 0}));
+        QCOMPARE(doc.undoStack()->count(), 1);
+        QVERIFY(!doc.analysis().hasErrors());
+        doc.undoStack()->undo();
+        QCOMPARE(doc.graphJson(), bytes(loadExample("lfc-w1a1-mnist.qnnproj").graph));
+
+        // Something that cannot sit on an edge is refused with a reason.
+        QString error;
+        QCOMPARE(doc.insertOnEdge(LayerKind::Output, {4, 0, 5, 0}, {0, 0}, &error), qnn::kInvalidNode);
+        QCOMPARE(error, QStringLiteral("a Output layer cannot sit in the middle of a connection"));
+    }
+
+    void quickAdd()
+    {
+        GraphDocument doc;
+        GraphScene scene(&doc);
+        GraphView view(&scene);
+        view.resize(800, 600);
+        view.show();
+        QApplication::setActiveWindow(&view);
+        QVERIFY(QTest::qWaitForWindowActive(&view));
+        view.setFocus();
+        QTest::keyClick(&view, Qt::Key_Tab);
+        QuickAddPopup* popup = view.quickAddPopup();
+        QVERIFY(popup->isVisible());
+        QTest::keyClicks(popup->lineEdit(), "inp");
+        QCOMPARE(popup->visibleKinds(), QStringList({"Input"}));
+        QTest::keyClick(popup->lineEdit(), Qt::Key_Return);
+        QVERIFY(!popup->isVisible());
+        QCOMPARE(doc.graph().size(), size_t(1));
+        QCOMPARE(doc.graph().node(1)->kind, LayerKind::Input);
+
+        // Typing on the canvas with a layer selected adds the next one, connected after it.
+        view.setFocus();
+        QTest::keyClick(&view, Qt::Key_D);
+        QVERIFY(popup->isVisible());
+        QCOMPARE(popup->lineEdit()->text(), QStringLiteral("d"));
+        QCOMPARE(popup->visibleKinds().first(), QStringLiteral("Dense"));
+        QTest::keyClick(popup->lineEdit(), Qt::Key_Return);
+        QCOMPARE(doc.graph().size(), size_t(2));
+        QCOMPARE(doc.graph().node(2)->kind, LayerKind::Dense);
+        QVERIFY(doc.graph().edges().count({1, 0, 2, 0}));
+        QCOMPARE(doc.graph().node(2)->pos.x, doc.graph().node(1)->pos.x + 200);
+        QCOMPARE(scene.selectedNodeIds(), std::vector<NodeId>{2});
+        QCOMPARE(doc.undoStack()->count(), 2);
+
+        // Escape closes without adding.
+        view.setFocus();
+        QTest::keyClick(&view, Qt::Key_Tab);
+        QTest::keyClick(popup->lineEdit(), Qt::Key_Escape);
+        QVERIFY(!popup->isVisible());
+        QCOMPARE(doc.graph().size(), size_t(2));
+    }
+
+    void copyPasteBetweenWindows()
+    {
+        MainWindow a, b;
+        QVERIFY(a.openFile(examplePath("lfc-w1a1-mnist.qnnproj"), nullptr, true));
+        a.scene()->selectNodes({2, 3, 4});
+        a.copySelection();
+        b.paste();
+        QCOMPARE(b.document()->graph().size(), size_t(3));
+        // Fresh ids in the target, the same attributes and bits, the inner edges kept.
+        const qnn::Graph& ga = a.document()->graph();
+        const qnn::Graph& gb = b.document()->graph();
+        for (NodeId i = 0; i < 3; ++i) {
+            const qnn::Node* src = ga.node(2 + i);
+            const qnn::Node* dst = gb.node(1 + i);
+            QVERIFY(dst);
+            QCOMPARE(dst->kind, src->kind);
+            QCOMPARE(dst->name, src->name);
+            QVERIFY(dst->attrs == src->attrs);
+            QVERIFY(dst->quant == src->quant);
+        }
+        QCOMPARE(gb.edges().size(), size_t(2));
+        QVERIFY(gb.edges().count({1, 0, 2, 0}) && gb.edges().count({2, 0, 3, 0}));
+        QCOMPARE(b.scene()->selectedNodeIds(), (std::vector<NodeId>{1, 2, 3}));
+
+        // Pasting into the source window gives fresh ids and names there too.
+        a.paste();
+        QCOMPARE(ga.size(), size_t(16));
+        QCOMPARE(ga.node(14)->name, std::string("dense5"));
+        QCOMPARE(ga.node(15)->name, std::string("bn5"));
+        QCOMPARE(ga.node(16)->name, std::string("act4"));
+        QVERIFY(ga.node(14)->attrs == ga.node(2)->attrs);
+        QCOMPARE(ga.node(14)->pos.x, ga.node(2)->pos.x + 40);
+        a.document()->undoStack()->undo();
+        QCOMPARE(ga.size(), size_t(13));
+    }
+
+    void presetsChangeEveryBadge()
+    {
+        GraphDocument doc;
+        doc.setProject(loadExample("lfc-w1a1-mnist.qnnproj"));
+        GraphScene scene(&doc);
+        QStringList previous;
+        for (const PrecisionPreset& preset : precisionPresets()) {
+            doc.applyPreset(preset);
+            QStringList badges;
+            for (const auto& [id, n] : doc.graph().nodes()) {
+                const QString badge = scene.nodeItem(id)->badgeText();
+                badges << badge;
+                const qnn::LayerSpec& spec = qnn::LayerRegistry::spec(n.kind);
+                const QString act = preset.actBits == 32 ? QStringLiteral("FP32") : QStringLiteral("A%1").arg(preset.actBits);
+                if (n.kind == LayerKind::Dense && id != 2)
+                    QCOMPARE(badge, QString::fromLatin1(preset.label));
+                else if (n.kind == LayerKind::Activation)
+                    QCOMPARE(badge, act);
+                else if (!spec.hasWeights && !spec.hasActivationBits)
+                    QCOMPARE(badge, QString());
+            }
+            QVERIFY(badges != previous);
+            previous = badges;
+        }
+        // W1A1 after the others: the first layer reads the binarized input again.
+        QCOMPARE(scene.nodeItem(2)->badgeText(), QStringLiteral("W1A1"));
+        QCOMPARE(scene.nodeItem(1)->badgeText(), QStringLiteral("A1"));
+    }
+
+    void presetsReproduceExamples()
+    {
+        GraphDocument doc;
+        doc.setProject(loadExample("lfc-w1a1-mnist.qnnproj"));
+        doc.applyPreset(precisionPresets()[0]);
+        QCOMPARE(doc.graphJson(), bytes(loadExample("lfc-fp32-mnist.qnnproj").graph));
+        doc.applyPreset(precisionPresets()[5]);
+        QCOMPARE(doc.graphJson(), bytes(loadExample("lfc-w1a1-mnist.qnnproj").graph));
+        QCOMPARE(doc.undoStack()->count(), 2);
+    }
+
+    void inspectorEditsSelection()
+    {
+        GraphDocument doc;
+        doc.setProject(loadExample("lfc-w1a1-mnist.qnnproj"));
+        PropertyInspector inspector(&doc);
+        inspector.setNodes({2});
+        QCOMPARE(inspector.title(), QStringLiteral("dense1 · Dense"));
+        auto* units = qobject_cast<QSpinBox*>(inspector.editor("units"));
+        QVERIFY(units);
+        QCOMPARE(units->minimum(), 1);
+        QCOMPARE(units->maximum(), 65536);
+        QCOMPARE(units->value(), 1024);
+        QVERIFY(qobject_cast<QCheckBox*>(inspector.editor("bias")));
+        QVERIFY(!inspector.editor("act_bits"));
+        units->setValue(512);
+        QCOMPARE(doc.graph().node(2)->attrInt("units"), 512);
+        doc.undoStack()->undo();
+        QCOMPARE(doc.graph().node(2)->attrInt("units"), 1024);
+        QCOMPARE(units->value(), 1024); // the editor follows the model
+
+        auto* wbits = qobject_cast<QComboBox*>(inspector.editor("weight_bits"));
+        QCOMPARE(wbits->currentData().toInt(), 1);
+        QStringList widths;
+        for (int i = 0; i < wbits->count(); ++i)
+            widths << wbits->itemData(i).toString();
+        QCOMPARE(widths, QStringList({"1", "2", "3", "4", "8", "32"}));
+        wbits->setCurrentIndex(wbits->findData(8));
+        QCOMPARE(doc.graph().node(2)->quant.weightBits, 8);
+
+        auto* name = qobject_cast<QLineEdit*>(inspector.editor("name"));
+        name->setText("bn1");
+        QMetaObject::invokeMethod(name, "editingFinished");
+        QCOMPARE(inspector.errorText(), QStringLiteral("another layer is already named 'bn1'"));
+        QCOMPARE(doc.graph().node(2)->name, std::string("dense1"));
+        QCOMPARE(name->text(), QStringLiteral("dense1"));
+
+        // Activation function: a combo box with the registry's choices.
+        inspector.setNodes({4});
+        auto* fn = qobject_cast<QComboBox*>(inspector.editor("function"));
+        QVERIFY(fn);
+        QCOMPARE(fn->count(), 4);
+        fn->setCurrentText("hardtanh");
+        QCOMPARE(doc.graph().node(4)->attrString("function"), std::string("hardtanh"));
+
+        // Input shape: a list; a wrong length is refused with a sentence.
+        inspector.setNodes({1});
+        auto* shape = qobject_cast<QLineEdit*>(inspector.editor("shape"));
+        QCOMPARE(shape->text(), QStringLiteral("784"));
+        shape->setText("3, 32");
+        QMetaObject::invokeMethod(shape, "editingFinished");
+        QCOMPARE(inspector.errorText(), QStringLiteral("input: shape needs 1 or 3 numbers, not 2"));
+        QCOMPARE(doc.graph().node(1)->attrInts("shape"), std::vector<int64_t>{784});
+    }
+
+    void inspectorEditsWhatSelectionShares()
+    {
+        GraphDocument doc;
+        doc.setProject(loadExample("lfc-w1a1-mnist.qnnproj"));
+        PropertyInspector inspector(&doc);
+        inspector.setNodes({2, 5, 11});
+        QCOMPARE(inspector.fields(), QStringList({"bias", "units", "weight_bits"}));
+        const int stepsBefore = doc.undoStack()->count();
+        qobject_cast<QSpinBox*>(inspector.editor("units"))->setValue(256);
+        for (NodeId id : {2, 5, 11})
+            QCOMPARE(doc.graph().node(id)->attrInt("units"), 256);
+        QCOMPARE(doc.undoStack()->count(), stepsBefore + 1);
+        inspector.setNodes({1, 4}); // Input and Activation share only activation bits
+        QCOMPARE(inspector.fields(), QStringList({"act_bits"}));
+        auto* abits = qobject_cast<QComboBox*>(inspector.editor("act_bits"));
+        abits->setCurrentIndex(abits->findData(2));
+        QCOMPARE(doc.graph().node(1)->quant.actBits, 2);
+        QCOMPARE(doc.graph().node(4)->quant.actBits, 2);
+        inspector.setNodes({2, 3}); // Dense and BatchNorm share nothing
+        QCOMPARE(inspector.fields(), QStringList());
+    }
+
+    void issuesListSelectsNode()
+    {
+        MainWindow window;
+        qnn::Project p = loadExample("lfc-w1a1-mnist.qnnproj");
+        p.graph.node(11)->attrs["units"] = int64_t(20); // the Output now gets 20 values instead of 10
+        window.document()->setProject(p);
+        window.show();
+        IssuesList* issues = window.issues();
+        QVERIFY(issues->topLevelItemCount() > 0);
+        int row = -1;
+        for (int i = 0; i < issues->topLevelItemCount(); ++i)
+            if (issues->nodeOfRow(i) == 13)
+                row = i;
+        QVERIFY(row >= 0);
+        QVERIFY(issues->topLevelItem(row)->text(3).contains("20"));
+        QVERIFY(window.scene()->nodeItem(13)->hasError());
+        QVERIFY(window.scene()->nodeItem(13)->toolTip().contains("Output expects 10 values"));
+        const QRect rect = issues->visualItemRect(issues->topLevelItem(row));
+        QTest::mouseClick(issues->viewport(), Qt::LeftButton, Qt::NoModifier, rect.center());
+        QCOMPARE(window.scene()->selectedNodeIds(), std::vector<NodeId>{13});
+        QCOMPARE(window.inspector()->nodes(), std::vector<NodeId>{13});
+        QVERIFY(window.summaryBar()->figure("status").contains("error"));
+        // Fixing it empties the list.
+        QVERIFY(window.document()->setAttribute({11}, "units", int64_t(10)));
+        QCOMPARE(issues->topLevelItemCount(), 0);
+        QVERIFY(!window.scene()->nodeItem(13)->hasError());
+    }
+
+    void summaryBarFollowsEdits()
+    {
+        GraphDocument doc;
+        SummaryBar bar(&doc);
+        QCOMPARE(bar.figure("params"), QStringLiteral("0"));
+        const qnn::Project p = loadExample("lfc-w1a1-mnist.qnnproj");
+        doc.setProject(p);
+        const qnn::GraphSummary s = qnn::summarizeGraph(p.graph);
+        QCOMPARE(bar.figure("params"), QString::fromStdString(qnn::humanCount(double(s.params))));
+        QCOMPARE(bar.figure("memory"), QString::fromStdString(qnn::humanBytes(double(s.weightMemoryBytes()))));
+        QCOMPARE(bar.figure("macs"), QString::fromStdString(qnn::humanCount(double(s.macs))));
+        QCOMPARE(bar.figure("bops"), QString::fromStdString(qnn::humanCount(double(s.bops))));
+        QCOMPARE(bar.figure("compression"), QStringLiteral("%1×").arg(s.compression, 0, 'f', 1));
+        const QString memoryBefore = bar.figure("memory");
+        doc.applyPreset(precisionPresets()[0]);
+        QVERIFY(bar.figure("memory") != memoryBefore);
+        QCOMPARE(bar.figure("compression"), QStringLiteral("1.0×"));
+    }
+
+    void mainWindowTitleAndSave()
+    {
+        MainWindow window;
+        QVERIFY(window.openFile(examplePath("lfc-w1a1-mnist.qnnproj"), nullptr, true));
+        QVERIFY(window.windowTitle().startsWith("lfc-w1a1-mnist[*]"));
+        QVERIFY(!window.isWindowModified());
+        window.document()->renameNode(2, "fc1");
+        QVERIFY(window.isWindowModified());
+        window.document()->undoStack()->undo();
+        QVERIFY(!window.isWindowModified());
+        window.document()->renameNode(2, "fc1");
+        QTemporaryDir dir;
+        const QString path = dir.filePath("copy.qnnproj");
+        QVERIFY(window.saveTo(path));
+        QVERIFY(!window.isWindowModified());
+        QVERIFY(window.windowTitle().startsWith("copy[*]"));
+        QFile f(path);
+        QVERIFY(f.open(QIODevice::ReadOnly));
+        QCOMPARE(f.readAll().toStdString(), qnn::serializeProject(window.document()->project()));
+        QCOMPARE(window.document()->project().graph.node(2)->name, std::string("fc1"));
+    }
+
+    void openBrokenFileShowsLoaderMessage()
+    {
+        QTemporaryDir dir;
+        const QString path = dir.filePath("broken.qnnproj");
+        QFile f(path);
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write("{ \"format\": \"qnn-workbench-project\", \"version\": 1, \"graph\": ");
+        f.close();
+        qnn::Project unused;
+        std::string expected;
+        QVERIFY(!qnn::loadProject(path.toStdString(), unused, expected));
+
+        MainWindow window;
+        QVERIFY(window.openFile(examplePath("lfc-w1a1-mnist.qnnproj"), nullptr, true));
+        const std::string before = window.document()->graphJson();
+        QString dialogText;
+        QTimer::singleShot(0, [&dialogText] {
+            if (auto* box = qobject_cast<QMessageBox*>(QApplication::activeModalWidget())) {
+                dialogText = box->text();
+                box->accept();
+            }
+        });
+        QString error;
+        QVERIFY(!window.openFile(path, &error));
+        QCOMPARE(error, QString::fromStdString(expected));
+        QCOMPARE(dialogText, QString::fromStdString(expected));
+        QVERIFY(dialogText.contains("broken.qnnproj"));
+        QCOMPARE(window.document()->graphJson(), before); // the open project is untouched
+    }
+
+    void examplesFolderIsFound()
+    {
+        const QString dir = MainWindow::examplesDir();
+        QVERIFY(!dir.isEmpty());
+        QVERIFY(QFile::exists(dir + "/lfc-w1a1-mnist.qnnproj"));
+    }
+};
+
+QTEST_MAIN(TestEditor)
+#include "tst_editor.moc"
