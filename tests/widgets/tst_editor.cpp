@@ -430,6 +430,32 @@ private Q_SLOTS:
         QCOMPARE(scene.nodeItem(2)->pos(), QPointF(240, 160));
     }
 
+    void arrowNudgesMergeIntoOneStep()
+    {
+        GraphDocument doc;
+        doc.setProject(loadExample("lfc-w1a1-mnist.qnnproj"));
+        GraphScene scene(&doc);
+        GraphView view(&scene);
+        view.show();
+        scene.selectNodes({2, 3});
+        QTest::keyClick(&view, Qt::Key_Right);
+        QTest::keyClick(&view, Qt::Key_Right);
+        QTest::keyClick(&view, Qt::Key_Down, Qt::ShiftModifier);
+        QCOMPARE(doc.undoStack()->count(), 1);
+        QCOMPARE(doc.graph().node(2)->pos.x, 260.0);
+        QCOMPARE(doc.graph().node(2)->pos.y, 210.0);
+        QCOMPARE(doc.graph().node(3)->pos.x, 460.0);
+        QCOMPARE(scene.nodeItem(3)->pos(), QPointF(460, 130));
+        doc.undoStack()->undo();
+        QCOMPARE(doc.graphJson(), bytes(loadExample("lfc-w1a1-mnist.qnnproj").graph));
+        // A different set of nodes starts a new step.
+        scene.selectNodes({2});
+        QTest::keyClick(&view, Qt::Key_Left);
+        scene.selectNodes({3});
+        QTest::keyClick(&view, Qt::Key_Left);
+        QCOMPARE(doc.undoStack()->count(), 2);
+    }
+
     void paletteDrop()
     {
         GraphDocument doc;
@@ -707,6 +733,8 @@ private Q_SLOTS:
         window.show();
         IssuesList* issues = window.issues();
         QVERIFY(issues->topLevelItemCount() > 0);
+        QVERIFY(issues->summaryTitle().startsWith("Issues — "));
+        QVERIFY(issues->summaryTitle().contains("error"));
         int row = -1;
         for (int i = 0; i < issues->topLevelItemCount(); ++i)
             if (issues->nodeOfRow(i) == 13)
@@ -723,6 +751,7 @@ private Q_SLOTS:
         // Fixing it empties the list.
         QVERIFY(window.document()->setAttribute({11}, "units", int64_t(10)));
         QCOMPARE(issues->topLevelItemCount(), 0);
+        QCOMPARE(issues->summaryTitle(), QStringLiteral("Issues — none"));
         QVERIFY(!window.scene()->nodeItem(13)->hasError());
     }
 

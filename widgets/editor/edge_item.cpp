@@ -87,26 +87,28 @@ EdgeLabelItem::EdgeLabelItem(EdgeItem* edge) : m_edge(edge)
 
 int EdgeLabelItem::type() const { return EdgeLabelItemType; }
 
-static QFont labelFont()
+static QFont labelFont(bool compact)
 {
     QFont f;
-    f.setPixelSize(10);
+    f.setPixelSize(compact ? 9 : 10);
     return f;
 }
 
 void EdgeLabelItem::setText(const QString& text, double room)
 {
-    const QFontMetricsF fm(labelFont());
     QString shown = text;
-    if (fm.horizontalAdvance(text) + 8 > room && text.contains(QStringLiteral(" · ")))
+    const bool compact = QFontMetricsF(labelFont(false)).horizontalAdvance(text) + 8 > room;
+    if (compact && text.contains(QStringLiteral(" · ")))
         shown = QString(text).replace(QStringLiteral(" · "), QStringLiteral("\n"));
     if (text == m_text && shown == m_shown)
         return;
     prepareGeometryChange();
     m_text = text;
     m_shown = shown;
+    m_compact = compact;
+    const QFontMetricsF fm(labelFont(compact));
     const QRectF r = fm.boundingRect(QRectF(0, 0, 1000, 1000), Qt::AlignCenter, shown);
-    const double w = r.width() + 8;
+    const double w = r.width() + (compact ? 4 : 8);
     const double h = r.height() + 2;
     m_rect = QRectF(-w / 2, -h / 2, w, h);
     update();
@@ -120,7 +122,7 @@ void EdgeLabelItem::paint(QPainter* painter, const QStyleOptionGraphicsItem*, QW
     painter->setPen(QPen(QColor("#cbd2d9"), 1));
     painter->setBrush(QColor(255, 255, 255, 235));
     painter->drawRoundedRect(m_rect, 4, 4);
-    painter->setFont(labelFont());
+    painter->setFont(labelFont(m_compact));
     painter->setPen(QColor("#3e4c59"));
     painter->drawText(m_rect, Qt::AlignCenter, m_shown);
 }

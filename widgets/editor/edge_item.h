@@ -59,5 +59,6 @@ private:
     EdgeItem* m_edge;
     QString m_text;
     QString m_shown;
+    bool m_compact = false;
     QRectF m_rect;
 };

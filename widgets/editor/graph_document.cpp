@@ -369,6 +369,16 @@ void GraphDocument::moveNodes(const std::map<NodeId, qnn::Point>& positions)
     m_undoStack->push(new MoveNodesCommand(this, moves, tr("Move %n layer(s)", nullptr, int(moves.size()))));
 }
 
+void GraphDocument::nudgeNodes(const std::vector<NodeId>& ids, double dx, double dy)
+{
+    std::map<NodeId, MoveNodesCommand::Move> moves;
+    for (NodeId id : ids)
+        if (const Node* n = graph().node(id))
+            moves[id] = {n->pos, {n->pos.x + dx, n->pos.y + dy}};
+    if (!moves.empty())
+        m_undoStack->push(new MoveNodesCommand(this, moves, tr("Move %n layer(s)", nullptr, int(moves.size())), true));
+}
+
 NodeId GraphDocument::insertOnEdge(LayerKind kind, const Edge& edge, qnn::Point pos, QString* error)
 {
     if (!graph().edges().count(edge)) {

@@ -79,6 +79,8 @@ public:
     bool renameNode(qnn::NodeId id, const std::string& name, QString* error = nullptr);
     /** Moves nodes to new places as one step (a drag of many nodes). */
     void moveNodes(const std::map<qnn::NodeId, qnn::Point>& positions);
+    /** Moves nodes by an offset (arrow keys); repeated nudges of the same nodes merge into one step. */
+    void nudgeNodes(const std::vector<qnn::NodeId>& ids, double dx, double dy);
     /** Puts a new node in the middle of an edge: from → new → to. */
     qnn::NodeId insertOnEdge(qnn::LayerKind kind, const qnn::Edge& edge, qnn::Point pos, QString* error = nullptr);
     /** Weight bits on Dense/Conv2D, activation bits on Activation/QuantAct (sign

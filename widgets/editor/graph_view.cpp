@@ -158,6 +158,24 @@ void GraphView::keyPressEvent(QKeyEvent* event)
         m_scene->endConnection(QPointF(-1e9, -1e9));
         return;
     }
+    const std::vector<qnn::NodeId> selected = m_scene->selectedNodeIds();
+    if (!selected.empty()) {
+        // Arrow keys nudge the selection (Shift: a bigger step); a run of nudges is one undo step.
+        const double step = (event->modifiers() & Qt::ShiftModifier) ? 50 : 10;
+        double dx = 0, dy = 0;
+        switch (event->key()) {
+        case Qt::Key_Left: dx = -step; break;
+        case Qt::Key_Right: dx = step; break;
+        case Qt::Key_Up: dy = -step; break;
+        case Qt::Key_Down: dy = step; break;
+        default: break;
+        }
+        if (dx != 0 || dy != 0) {
+            m_scene->document()->nudgeNodes(selected, dx, dy);
+            event->accept();
+            return;
+        }
+    }
     const QString text = event->text();
     if (!text.isEmpty() && text.at(0).isLetter() && !(event->modifiers() & (Qt::ControlModifier | Qt::AltModifier))) {
         openQuickAdd(text);

@@ -52,4 +52,20 @@ void IssuesList::refresh()
         rows << item;
     }
     addTopLevelItems(rows);
+    Q_EMIT titleChanged(summaryTitle());
+}
+
+QString IssuesList::summaryTitle() const
+{
+    int errors = 0, others = 0;
+    for (const qnn::Diagnostic& d : m_document->analysis().diagnostics)
+        (d.severity == qnn::Severity::Error ? errors : others) += 1;
+    if (errors == 0 && others == 0)
+        return tr("Issues — none");
+    QStringList parts;
+    if (errors)
+        parts << tr("%n error(s)", nullptr, errors);
+    if (others)
+        parts << tr("%n warning(s)", nullptr, others);
+    return tr("Issues — %1").arg(parts.join(", "));
 }

@@ -17,8 +17,13 @@ public:
     /** The node a row is about (kInvalidNode for graph-wide problems). */
     qnn::NodeId nodeOfRow(int row) const;
 
+    /** "Issues", "Issues — 2 errors, 1 warning": a title for the dock. */
+    QString summaryTitle() const;
+
 Q_SIGNALS:
     void nodeActivated(qnn::NodeId id);
+    /** After every refresh, with summaryTitle(). */
+    void titleChanged(const QString& title);
 
 private:
     void refresh();

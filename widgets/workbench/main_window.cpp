@@ -64,7 +64,8 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent), m_document(new Gr
     addDockWidget(Qt::RightDockWidgetArea, inspectorDock);
 
     m_issues = new IssuesList(m_document);
-    auto* issuesDock = new QDockWidget(tr("Issues"), this);
+    auto* issuesDock = new QDockWidget(m_issues->summaryTitle(), this);
+    connect(m_issues, &IssuesList::titleChanged, issuesDock, &QDockWidget::setWindowTitle);
     issuesDock->setObjectName("issues");
     issuesDock->setWidget(m_issues);
     addDockWidget(Qt::BottomDockWidgetArea, issuesDock);
