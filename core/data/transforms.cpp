@@ -80,14 +80,18 @@ void fillBatch(const ImageSet& set, const int64_t* indices, size_t n, const Tran
     }
 }
 
-Transform defaultTransform(const std::string& datasetName, int inputActBits, bool training)
+Transform defaultTransform(const std::string& datasetName, int inputActBits, bool training, int randomShift)
 {
     Transform t;
     t.mode = inputActBits == 1 ? PixelMode::Binarize : PixelMode::Scale;
-    if (training && datasetName == "cifar10") {
+    if (!training)
+        return t;
+    if (datasetName == "cifar10") {
         t.cropPadding = 4;
         t.horizontalFlip = true;
     }
+    if (randomShift >= 0)
+        t.cropPadding = randomShift;
     return t;
 }
 

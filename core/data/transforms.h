@@ -40,7 +40,8 @@ void fillBatch(const ImageSet& set, const int64_t* indices, size_t n, const Tran
                uint64_t augmentSeed, float* images, int64_t* labels);
 
 /** What each dataset gets: binarized input for a 1-bit Input node, [-1, 1]
- *  otherwise; CIFAR-10 training adds random crop (padding 4) and flip. */
-Transform defaultTransform(const std::string& datasetName, int inputActBits, bool training);
+ *  otherwise. Training batches of CIFAR-10 add random crops (padding 4) and
+ *  flips; randomShift >= 0 sets the crop padding for any dataset instead. */
+Transform defaultTransform(const std::string& datasetName, int inputActBits, bool training, int randomShift = -1);
 
 } // namespace qnn

@@ -15,7 +15,7 @@ bool TrainingConfig::operator==(const TrainingConfig& o) const
            learningRate == o.learningRate && learningRateEnd == o.learningRateEnd && schedule == o.schedule &&
            stepEpochs == o.stepEpochs && stepGamma == o.stepGamma && momentum == o.momentum &&
            weightDecay == o.weightDecay && loss == o.loss && seed == o.seed && threads == o.threads &&
-           logEveryBatches == o.logEveryBatches;
+           logEveryBatches == o.logEveryBatches && randomShift == o.randomShift;
 }
 
 namespace {
@@ -119,7 +119,8 @@ std::string serializeProject(const Project& p)
                      {"loss", t.loss},
                      {"seed", t.seed},
                      {"threads", t.threads},
-                     {"log_every_batches", t.logEveryBatches}};
+                     {"log_every_batches", t.logEveryBatches},
+                     {"random_shift", t.randomShift}};
     j["deploy"] = {{"board", p.deploy.board},
                    {"part", p.deploy.part},
                    {"clock_mhz", p.deploy.clockMhz},
@@ -213,6 +214,7 @@ bool parseProject(const std::string& text, Project& out, std::string& error)
         r.u64("seed", t.seed);
         r.integer("threads", t.threads);
         r.integer("log_every_batches", t.logEveryBatches);
+        r.integer("random_shift", t.randomShift);
         if (!r.ok())
             return false;
     }

@@ -40,6 +40,10 @@ struct TrainingConfig {
     int threads = 0;
     /** Write a per-batch line to metrics.jsonl every N batches (0 = never). */
     int logEveryBatches = 50;
+    /** Training augmentation: shift each image by up to N pixels at random
+     *  (a random crop of the image padded by N). -1 = the dataset's default:
+     *  4 for CIFAR-10 (with random horizontal flips), 0 otherwise. */
+    int randomShift = -1;
 
     bool operator==(const TrainingConfig& o) const;
 };

@@ -3,7 +3,9 @@
 
 #include "core/graph/layer_registry.h"
 
+#include <cctype>
 #include <cmath>
+#include <set>
 
 namespace qnn::detail {
 
@@ -320,14 +322,30 @@ std::shared_ptr<LayerImpl> makeLayer(const Node& n, const std::vector<TensorType
     return nullptr;
 }
 
-// torch module names may not contain dots; node names may.
+// Checkpoints store module names as identifiers of TorchScript (Python)
+// code: a node named "in", "1st" or "fc.1" would make the file unreadable.
+bool usableModuleName(const std::string& s)
+{
+    static const std::set<std::string> keywords{
+        "False", "None",   "True",    "and",      "as",   "assert", "async",  "await", "break",
+        "class", "continue", "def",   "del",      "elif", "else",   "except", "finally", "for",
+        "from",  "global", "if",      "import",   "in",   "is",     "lambda", "nonlocal", "not",
+        "or",    "pass",   "raise",   "return",   "try",  "while",  "with",   "yield",  "print"};
+    if (s.empty() || std::isdigit(static_cast<unsigned char>(s[0])) || keywords.count(s) || s.rfind("__", 0) == 0)
+        return false;
+    for (char c : s)
+        if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '_'))
+            return false;
+    return true;
+}
+
 std::string moduleName(const Node& n, const std::set<std::string>& taken)
 {
     std::string s = n.name;
     for (char& c : s)
-        if (c == '.' || c == ' ')
+        if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '_'))
             c = '_';
-    if (s.empty() || taken.count(s))
+    if (!usableModuleName(s) || taken.count(s))
         s = "node" + std::to_string(n.id);
     return s;
 }

@@ -74,6 +74,7 @@ bool isOneOf(const std::string& v, std::initializer_list<const char*> options)
 
 bool checkConfig(const TrainingConfig& c, std::string& error)
 {
+    error.clear();
     if (c.epochs < 1)
         error = "training.epochs must be 1 or more (it is " + std::to_string(c.epochs) + ")";
     else if (c.batchSize < 2)
@@ -188,7 +189,7 @@ bool Trainer::setup(const Graph& graph, const DatasetSplits& data, const std::st
         error = "the training split of " + datasetName + " has fewer than 2 images";
         return false;
     }
-    d.trainTransform = defaultTransform(datasetName, d.model->inputActBits(), true);
+    d.trainTransform = defaultTransform(datasetName, d.model->inputActBits(), true, options.config.randomShift);
     d.evalTransform = defaultTransform(datasetName, d.model->inputActBits(), false);
     d.model->to(d.device);
 
@@ -386,8 +387,8 @@ bool Trainer::Impl::saveCheckpoint(const std::string& path, std::string& error)
             error = file.error();
             return false;
         }
-    } catch (const c10::Error& e) {
-        error = "cannot write checkpoint " + path + ": " + e.what_without_backtrace();
+    } catch (const std::exception& e) {
+        error = "cannot write checkpoint " + path + ": " + e.what();
         return false;
     }
     return true;
@@ -415,22 +416,27 @@ bool Trainer::Impl::loadCheckpoint(const std::string& path, bool weightsOnly, st
                 state2[i].copy_(v);
             }
         }
-        Tensor t;
-        optim.read("step", t);
-        step = t.item<int64_t>();
-        archive.read("epoch", t);
-        epochsDone = static_cast<int>(t.item<int64_t>());
-        archive.read("best_epoch", t);
-        bestEpoch = static_cast<int>(t.item<int64_t>());
-        archive.read("best_val_accuracy", t);
-        bestValAccuracy = t.item<double>();
-        archive.read("rng_state", t);
+        // A fresh tensor per read: reading into a defined tensor makes torch resize its storage in place.
+        auto readScalar = [](torch::serialize::InputArchive& a, const char* key) {
+            Tensor t;
+            a.read(key, t);
+            return t;
+        };
+        step = readScalar(optim, "step").item<int64_t>();
+        epochsDone = static_cast<int>(readScalar(archive, "epoch").item<int64_t>());
+        bestEpoch = static_cast<int>(readScalar(archive, "best_epoch").item<int64_t>());
+        bestValAccuracy = readScalar(archive, "best_val_accuracy").item<double>();
+        const Tensor rng = readScalar(archive, "rng_state");
         auto gen = at::detail::getDefaultCPUGenerator();
         std::lock_guard<std::mutex> lock(gen.mutex());
-        gen.set_state(t);
+        gen.set_state(rng);
     } catch (const c10::Error& e) {
         std::string what = e.what_without_backtrace();
         error = path + ": not a checkpoint of this graph (" + what.substr(0, what.find('\n')) + ")";
+        return false;
+    } catch (const std::exception& e) {
+        std::string what = e.what();
+        error = path + ": not a readable checkpoint (" + what.substr(0, what.find('\n')) + ")";
         return false;
     }
     return true;

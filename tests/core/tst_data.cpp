@@ -1,0 +1,422 @@
+// Dataset readers, splits, transforms and the synthetic digits, on files the test writes itself.
+#include "core/data/cifar10_reader.h"
+#include "core/data/dataset.h"
+#include "core/data/idx_reader.h"
+#include "core/data/image_folder.h"
+#include "core/data/synthetic_digits.h"
+#include "core/data/transforms.h"
+
+#define STB_IMAGE_WRITE_IMPLEMENTATION
+#include <stb/stb_image_write.h>
+
+#include <QTemporaryDir>
+#include <QtTest>
+
+#include <filesystem>
+#include <fstream>
+#include <zlib.h>
+
+using namespace qnn;
+
+namespace {
+
+std::string be32(uint32_t v)
+{
+    return {char(v >> 24), char(v >> 16), char(v >> 8), char(v)};
+}
+
+std::string idxImages(uint32_t count, uint32_t rows, uint32_t cols, uint32_t magic = 2051)
+{
+    std::string s = be32(magic) + be32(count) + be32(rows) + be32(cols);
+    for (uint32_t i = 0; i < count * rows * cols; ++i)
+        s += char(i % 256);
+    return s;
+}
+
+std::string idxLabels(const std::vector<uint8_t>& labels, uint32_t magic = 2049)
+{
+    std::string s = be32(magic) + be32(static_cast<uint32_t>(labels.size()));
+    for (uint8_t l : labels)
+        s += char(l);
+    return s;
+}
+
+void writeRaw(const std::string& path, const std::string& bytes)
+{
+    std::ofstream(path, std::ios::binary) << bytes;
+}
+
+void writeGz(const std::string& path, const std::string& bytes)
+{
+    gzFile f = gzopen(path.c_str(), "wb");
+    gzwrite(f, bytes.data(), static_cast<unsigned>(bytes.size()));
+    gzclose(f);
+}
+
+std::string cifarRecord(uint8_t label, uint8_t fill)
+{
+    std::string r(1, char(label));
+    for (int i = 0; i < 3072; ++i)
+        r += char((fill + i / 1024) % 256); // channel c holds fill + c
+    return r;
+}
+
+} // namespace
+
+class TestData : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void idxGzipAndRaw_data()
+    {
+        QTest::addColumn<bool>("gzip");
+        QTest::newRow("gzip") << true;
+        QTest::newRow("raw") << false;
+    }
+    void idxGzipAndRaw()
+    {
+        QFETCH(bool, gzip);
+        QTemporaryDir dir;
+        const std::string images = dir.filePath("img").toStdString(), labels = dir.filePath("lbl").toStdString();
+        (gzip ? writeGz : writeRaw)(images, idxImages(3, 2, 4));
+        (gzip ? writeGz : writeRaw)(labels, idxLabels({7, 0, 9}));
+        ImageSet set;
+        std::string error;
+        QVERIFY2(readIdxPair(images, labels, 10, set, error), error.c_str());
+        QCOMPARE(set.size(), size_t(3));
+        QCOMPARE(set.height, 2);
+        QCOMPARE(set.width, 4);
+        QCOMPARE(set.channels, 1);
+        QCOMPARE(set.labels, (std::vector<int32_t>{7, 0, 9}));
+        QCOMPARE(int(set.image(2)[3]), 2 * 8 + 3);
+    }
+
+    void idxCorrupt_data()
+    {
+        QTest::addColumn<QByteArray>("imageBytes");
+        QTest::addColumn<QByteArray>("labelBytes");
+        QTest::addColumn<QString>("faultyFile");
+        QTest::addColumn<QString>("message");
+        auto b = [](const std::string& s) { return QByteArray(s.data(), int(s.size())); };
+        const QByteArray goodImages = b(idxImages(2, 2, 2));
+        const QByteArray goodLabels = b(idxLabels({1, 2}));
+        QTest::newRow("images with the label magic") << b(idxImages(2, 2, 2, 2049)) << goodLabels << "img"
+                                                     << "not an IDX image file (magic number 2049, expected 2051)";
+        QTest::newRow("labels with the image magic") << goodImages << b(idxLabels({1, 2}, 2051)) << "lbl"
+                                                     << "not an IDX label file (magic number 2051, expected 2049)";
+        QTest::newRow("truncated images") << goodImages.left(goodImages.size() - 3) << goodLabels << "img"
+                                          << "21 bytes (uncompressed), but the header promises 2 images of 2×2 (24 bytes)";
+        QTest::newRow("truncated labels") << goodImages << goodLabels.left(9) << "lbl"
+                                          << "9 bytes (uncompressed), but the header promises 2 labels (10 bytes)";
+        QTest::newRow("header cut short") << goodImages.left(10) << goodLabels << "img"
+                                          << "too short for an IDX image file (10 bytes, the header alone is 16)";
+        QTest::newRow("count mismatch") << goodImages << b(idxLabels({1, 2, 3})) << "lbl"
+                                        << "holds 3 labels, but";
+        QTest::newRow("label out of range") << goodImages << b(idxLabels({1, 12})) << "lbl"
+                                            << "label 12 at index 1 is outside 0..9";
+        QTest::newRow("missing labels") << goodImages << QByteArray() << "lbl" << "cannot open";
+    }
+    void idxCorrupt()
+    {
+        QFETCH(QByteArray, imageBytes);
+        QFETCH(QByteArray, labelBytes);
+        QFETCH(QString, faultyFile);
+        QFETCH(QString, message);
+        QTemporaryDir dir;
+        const std::string images = dir.filePath("img").toStdString(), labels = dir.filePath("lbl").toStdString();
+        writeRaw(images, imageBytes.toStdString());
+        if (!labelBytes.isEmpty())
+            writeRaw(labels, labelBytes.toStdString());
+        ImageSet set;
+        std::string error;
+        QVERIFY(!readIdxPair(images, labels, 10, set, error));
+        QVERIFY2(QString::fromStdString(error).contains(dir.filePath(faultyFile)), error.c_str());
+        QVERIFY2(QString::fromStdString(error).contains(message), error.c_str());
+    }
+
+    void brokenGzip()
+    {
+        QTemporaryDir dir;
+        const std::string path = dir.filePath("bad.gz").toStdString();
+        std::string gz;
+        {
+            writeGz(path, idxImages(50, 28, 28));
+            std::ifstream in(path, std::ios::binary);
+            gz.assign(std::istreambuf_iterator<char>(in), {});
+        }
+        writeRaw(path, gz.substr(0, gz.size() / 2)); // cut in the middle of the deflate stream
+        ImageSet set;
+        std::string error;
+        QVERIFY(!readIdxImages(path, set, error));
+        QVERIFY2(QString::fromStdString(error).contains(QString::fromStdString(path) + ": not a readable gzip file"),
+                 error.c_str());
+    }
+
+    void cifarBatch()
+    {
+        QTemporaryDir dir;
+        const std::string path = dir.filePath("data_batch_1.bin").toStdString();
+        writeRaw(path, cifarRecord(3, 10) + cifarRecord(9, 20));
+        ImageSet set;
+        std::string error;
+        QVERIFY2(readCifarBatch(path, set, error), error.c_str());
+        QCOMPARE(set.size(), size_t(2));
+        QCOMPARE(set.channels, 3);
+        QCOMPARE(set.height, 32);
+        QCOMPARE(set.labels, (std::vector<int32_t>{3, 9}));
+        QCOMPARE(int(set.image(1)[0]), 20);        // red plane
+        QCOMPARE(int(set.image(1)[2 * 1024]), 22); // blue plane
+
+        writeRaw(path, cifarRecord(3, 10) + "xyz");
+        QVERIFY(!readCifarBatch(path, set, error));
+        QVERIFY2(QString::fromStdString(error).contains("3076 bytes is not a whole number of CIFAR-10 records"),
+                 error.c_str());
+        writeRaw(path, cifarRecord(11, 0));
+        QVERIFY(!readCifarBatch(path, set, error));
+        QVERIFY2(QString::fromStdString(error).contains("record 0 has label 11, expected 0..9"), error.c_str());
+
+        const std::string meta = dir.filePath("batches.meta.txt").toStdString();
+        writeRaw(meta, "airplane\nautomobile\nbird\ncat\ndeer\ndog\nfrog\nhorse\nship\n\n");
+        std::vector<std::string> names;
+        QVERIFY(!readCifarMeta(meta, names, error));
+        QVERIFY2(QString::fromStdString(error).contains("lists 9 class names, expected 10"), error.c_str());
+    }
+
+    void cifarSplits()
+    {
+        QTemporaryDir dir;
+        for (int i = 1; i <= 5; ++i) {
+            std::string batch;
+            for (int r = 0; r < 4; ++r)
+                batch += cifarRecord(uint8_t(r), uint8_t(i));
+            writeRaw(dir.filePath(QString("data_batch_%1.bin").arg(i)).toStdString(), batch);
+        }
+        writeRaw(dir.filePath("test_batch.bin").toStdString(), cifarRecord(5, 0) + cifarRecord(6, 0));
+        DatasetRequest request;
+        request.choice.name = "cifar10";
+        request.dataDir = dir.path().toStdString();
+        DatasetSplits splits;
+        std::string error;
+        QVERIFY2(loadDataset(request, splits, error), error.c_str());
+        QCOMPARE(splits.train.size() + splits.validation.size(), size_t(20));
+        QCOMPARE(splits.validation.size(), size_t(2));
+        QCOMPARE(splits.test.labels, (std::vector<int32_t>{5, 6}));
+
+        std::filesystem::remove(dir.filePath("data_batch_3.bin").toStdString());
+        QVERIFY(!loadDataset(request, splits, error));
+        QVERIFY2(QString::fromStdString(error).contains("data_batch_3.bin"), error.c_str());
+    }
+
+    void imageFolder()
+    {
+        QTemporaryDir dir;
+        const std::string root = dir.path().toStdString();
+        std::filesystem::create_directories(root + "/cat");
+        std::filesystem::create_directories(root + "/dog");
+        const unsigned char rgb[2 * 2 * 3] = {10, 20, 30, 11, 21, 31, 12, 22, 32, 13, 23, 33};
+        const unsigned char grey[2 * 2] = {200, 201, 202, 203};
+        QVERIFY(stbi_write_png((root + "/cat/a.png").c_str(), 2, 2, 3, rgb, 6));
+        QVERIFY(stbi_write_png((root + "/dog/b.png").c_str(), 2, 2, 1, grey, 2));
+        QVERIFY(stbi_write_bmp((root + "/dog/c.bmp").c_str(), 2, 2, 3, rgb));
+        ImageSet set;
+        std::string error;
+        QVERIFY2(readImageFolder(root, set, error), error.c_str());
+        QCOMPARE(set.size(), size_t(3));
+        QCOMPARE(set.channels, 3);
+        QCOMPARE(set.classes, 2);
+        QCOMPARE(set.classNames, (std::vector<std::string>{"cat", "dog"}));
+        QCOMPARE(set.labels, (std::vector<int32_t>{0, 1, 1}));
+        // CHW: first plane red of the four pixels, then green.
+        QCOMPARE(int(set.image(0)[0]), 10);
+        QCOMPARE(int(set.image(0)[3]), 13);
+        QCOMPARE(int(set.image(0)[4]), 20);
+        QCOMPARE(int(set.image(1)[5]), 201); // grey expanded to three channels
+
+        const unsigned char big[3 * 3] = {};
+        QVERIFY(stbi_write_png((root + "/dog/d.png").c_str(), 3, 3, 1, big, 3));
+        QVERIFY(!readImageFolder(root, set, error));
+        QVERIFY2(QString::fromStdString(error).contains("d.png: image is 3×3, but the first image is 2×2"),
+                 error.c_str());
+        std::filesystem::remove(root + "/dog/d.png");
+        writeRaw(root + "/dog/e.png", "not a png at all");
+        QVERIFY(!readImageFolder(root, set, error));
+        QVERIFY2(QString::fromStdString(error).contains("e.png: not a readable PNG or JPEG image"), error.c_str());
+        std::filesystem::remove_all(root + "/dog");
+        QVERIFY(!readImageFolder(root, set, error));
+        QVERIFY2(QString::fromStdString(error).contains("found 1 class folders, expected at least 2"),
+                 error.c_str());
+    }
+
+    void syntheticDigitsDeterministic()
+    {
+        const ImageSet a = generateSyntheticDigits(40, 7);
+        const ImageSet b = generateSyntheticDigits(40, 7);
+        const ImageSet c = generateSyntheticDigits(40, 8);
+        const ImageSet tail = generateSyntheticDigits(10, 7, 30);
+        QVERIFY(a.pixels == b.pixels);
+        QVERIFY(a.pixels != c.pixels);
+        QCOMPARE(a.size(), size_t(40));
+        QCOMPARE(a.imageBytes(), size_t(784));
+        QVERIFY(std::equal(tail.pixels.begin(), tail.pixels.end(), a.image(30)));
+        QCOMPARE(a.labels[13], 3);
+        // Strokes, not noise: some ink, mostly background.
+        for (size_t i = 0; i < a.size(); ++i) {
+            int ink = 0;
+            for (size_t p = 0; p < 784; ++p)
+                ink += a.image(i)[p] >= 128;
+            QVERIFY2(ink > 20 && ink < 400, qPrintable(QString("image %1 has %2 ink pixels").arg(i).arg(ink)));
+        }
+    }
+
+    void transforms()
+    {
+        Transform scale;
+        QCOMPARE(transformPixel(0, 0, scale), -1.0f);
+        QCOMPARE(transformPixel(255, 0, scale), 1.0f);
+        Transform bin;
+        bin.mode = PixelMode::Binarize;
+        QCOMPARE(transformPixel(127, 0, bin), -1.0f);
+        QCOMPARE(transformPixel(128, 0, bin), 1.0f);
+        Transform norm;
+        norm.mode = PixelMode::Normalize;
+        norm.mean = {0.5f, 0.0f};
+        norm.std = {0.25f, 1.0f};
+        QCOMPARE(transformPixel(255, 0, norm), 2.0f);
+        QCOMPARE(transformPixel(255, 1, norm), 1.0f);
+
+        ImageSet set;
+        set.channels = 1;
+        set.height = 2;
+        set.width = 3;
+        set.pixels = {0, 51, 102, 153, 204, 255};
+        set.labels = {4};
+        const int64_t index = 0;
+        float out[6];
+        int64_t label = -1;
+        fillBatch(set, &index, 1, scale, 0, out, &label);
+        QCOMPARE(label, int64_t(4));
+        QCOMPARE(out[1], 51 / 127.5f - 1);
+        Transform flip;
+        flip.horizontalFlip = true;
+        // Some seed flips, some does not; a flipped row reads backwards.
+        bool sawFlip = false, sawPlain = false;
+        for (uint64_t seed = 0; seed < 16; ++seed) {
+            fillBatch(set, &index, 1, flip, seed, out, &label);
+            if (out[0] == 102 / 127.5f - 1 && out[3] == 1.0f)
+                sawFlip = true;
+            if (out[0] == -1.0f && out[3] == 153 / 127.5f - 1)
+                sawPlain = true;
+            float again[6];
+            fillBatch(set, &index, 1, flip, seed, again, &label);
+            QVERIFY(std::equal(out, out + 6, again));
+        }
+        QVERIFY(sawFlip && sawPlain);
+        Transform crop;
+        crop.cropPadding = 1;
+        float plain[6];
+        fillBatch(set, &index, 1, scale, 0, plain, &label);
+        int shifted = 0;
+        for (uint64_t seed = 0; seed < 16; ++seed) {
+            fillBatch(set, &index, 1, crop, seed, out, &label);
+            shifted += !std::equal(out, out + 6, plain);
+            // A shift moves the content: the centre pixel of row 1 becomes one of its neighbours or padding.
+            QVERIFY(out[4] == plain[4] || out[4] == plain[3] || out[4] == plain[5] || out[4] == plain[1] ||
+                    out[4] == -1.0f || out[4] == plain[0] || out[4] == plain[2]);
+        }
+        QVERIFY(shifted > 0 && shifted < 16);
+        QCOMPARE(defaultTransform("cifar10", 8, true).cropPadding, 4);
+        QVERIFY(defaultTransform("cifar10", 8, true).horizontalFlip);
+        QVERIFY(!defaultTransform("cifar10", 8, false).augments());
+        QVERIFY(!defaultTransform("mnist", 1, true).augments());
+        QCOMPARE(defaultTransform("mnist", 1, true, 2).cropPadding, 2);
+        QVERIFY(defaultTransform("mnist", 1, true).mode == PixelMode::Binarize);
+    }
+
+    void idxFolderSplits()
+    {
+        QTemporaryDir dir;
+        const std::string root = dir.path().toStdString();
+        std::vector<uint8_t> labels(12);
+        for (size_t i = 0; i < labels.size(); ++i)
+            labels[i] = uint8_t(i % 10);
+        writeGz(root + "/train-images-idx3-ubyte.gz", idxImages(12, 28, 28));
+        writeGz(root + "/train-labels-idx1-ubyte.gz", idxLabels(labels));
+        writeRaw(root + "/t10k-images-idx3-ubyte", idxImages(3, 28, 28)); // raw works beside gzip
+        writeRaw(root + "/t10k-labels-idx1-ubyte", idxLabels({1, 2, 3}));
+        DatasetRequest request;
+        request.choice.name = "fashion-mnist";
+        request.dataDir = root;
+        DatasetSplits splits;
+        std::string error;
+        QVERIFY2(loadDataset(request, splits, error), error.c_str());
+        QCOMPARE(splits.train.size(), size_t(10));
+        QCOMPARE(splits.validation.size(), size_t(2));
+        QCOMPARE(splits.validation.labels, (std::vector<int32_t>{0, 1})); // the last training images
+        QCOMPARE(splits.test.size(), size_t(3));
+        QCOMPARE(splits.source, root);
+    }
+
+    void missingDatasetSaysWhere()
+    {
+        QTemporaryDir dir;
+        DatasetRequest request;
+        request.choice.name = "mnist";
+        request.projectDir = dir.path().toStdString();
+        qputenv("QNN_DATASETS", "");
+        const QString before = QDir::currentPath();
+        QDir::setCurrent(dir.path()); // no shared/datasets above a temporary folder
+        DatasetSplits splits;
+        std::string error;
+        QVERIFY(!loadDataset(request, splits, error));
+        QVERIFY2(QString::fromStdString(error).startsWith("dataset 'mnist' not found; put train-images-idx3-ubyte.gz"),
+                 error.c_str());
+        QVERIFY2(QString::fromStdString(error).contains("shared/datasets/mnist"), error.c_str());
+        QVERIFY2(QString::fromStdString(error).contains("or pass --data DIR"), error.c_str());
+
+        request.dataDir = dir.filePath("nowhere").toStdString();
+        QVERIFY(!loadDataset(request, splits, error));
+        QVERIFY2(QString::fromStdString(error).contains(dir.filePath("nowhere")), error.c_str());
+
+        request.choice.name = "imagenet";
+        QVERIFY(!loadDataset(request, splits, error));
+        QVERIFY2(QString::fromStdString(error).contains("unknown dataset 'imagenet'"), error.c_str());
+        QDir::setCurrent(before);
+    }
+
+    void syntheticSplits()
+    {
+        DatasetRequest request; // synthetic-digits by default: no files at all
+        DatasetSplits splits;
+        std::string error;
+        QVERIFY2(loadDataset(request, splits, error), error.c_str());
+        QCOMPARE(splits.train.size(), size_t(20000));
+        QCOMPARE(splits.validation.size(), size_t(2000));
+        QCOMPARE(splits.test.size(), size_t(2000));
+        QVERIFY(splits.validation.pixels != std::vector<uint8_t>(splits.train.pixels.begin(),
+                                                                 splits.train.pixels.begin() + 2000 * 784));
+    }
+
+    void realMnistWhenPresent()
+    {
+        const std::string dir = std::string(QNN_DATASETS_DIR) + "/mnist";
+        if (!std::filesystem::exists(dir + "/train-images-idx3-ubyte.gz"))
+            QSKIP("no MNIST files in ../shared/datasets");
+        DatasetRequest request;
+        request.choice.name = "mnist";
+        request.projectDir = std::string(QNN_SOURCE_DIR) + "/projects"; // found by the default search
+        DatasetSplits splits;
+        std::string error;
+        QVERIFY2(loadDataset(request, splits, error), error.c_str());
+        QCOMPARE(splits.train.size(), size_t(50000));
+        QCOMPARE(splits.validation.size(), size_t(10000));
+        QCOMPARE(splits.test.size(), size_t(10000));
+        QCOMPARE(splits.train.labels[0], 5); // the well-known first digits of MNIST
+        QCOMPARE(splits.test.labels[0], 7);
+        QCOMPARE(splits.test.labels[1], 2);
+        QCOMPARE(splits.train.height, 28);
+    }
+};
+
+QTEST_GUILESS_MAIN(TestData)
+#include "tst_data.moc"
