@@ -20,7 +20,7 @@ namespace {
 
 constexpr double kMinZoom = 0.1;
 constexpr double kMaxZoom = 3.0;
-constexpr double kReadableZoom = 0.75;
+constexpr double kReadableZoom = 0.9;
 
 } // namespace
 
