@@ -774,6 +774,33 @@ private Q_SLOTS:
         QCOMPARE(bar.figure("compression"), QStringLiteral("1.0×"));
     }
 
+    void deleteSelectionInWindow()
+    {
+        MainWindow window;
+        QVERIFY(window.openFile(examplePath("lfc-w1a1-mnist.qnnproj"), nullptr, true));
+        window.scene()->selectNodes({5});
+        QCOMPARE(window.inspector()->nodes(), std::vector<NodeId>{5});
+        window.scene()->edgeItem({12, 0, 13, 0})->setSelected(true);
+        window.deleteSelection();
+        qnn::Graph expected = loadExample("lfc-w1a1-mnist.qnnproj").graph;
+        expected.removeNode(5);
+        expected.disconnect({12, 0, 13, 0});
+        QCOMPARE(window.document()->graphJson(), bytes(expected));
+        QCOMPARE(window.inspector()->nodes(), std::vector<NodeId>());
+        QVERIFY(window.scene()->selectedNodeIds().empty());
+        QCOMPARE(window.document()->undoStack()->count(), 1);
+        window.document()->undoStack()->undo();
+        QCOMPARE(window.document()->graphJson(), bytes(loadExample("lfc-w1a1-mnist.qnnproj").graph));
+        QVERIFY(window.scene()->nodeItem(5) && window.scene()->edgeItem({12, 0, 13, 0}));
+
+        window.selectAll();
+        QCOMPARE(window.scene()->selectedNodeIds().size(), size_t(13));
+        window.duplicateSelection();
+        QCOMPARE(window.document()->graph().size(), size_t(26));
+        QCOMPARE(window.document()->graph().edges().size(), size_t(24));
+        QCOMPARE(window.scene()->selectedNodeIds().front(), 14);
+    }
+
     void mainWindowTitleAndSave()
     {
         MainWindow window;

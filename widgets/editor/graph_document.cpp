@@ -127,15 +127,12 @@ bool GraphDocument::isModified() const { return !m_undoStack->isClean(); }
 
 void GraphDocument::setProject(const qnn::Project& project, const QString& fileName)
 {
-    const bool wasModified = isModified();
-    m_undoStack->clear();
+    m_undoStack->clear(); // emits cleanChanged, and so modifiedChanged, when there were changes
     m_project = project;
     m_fileName = fileName;
     Q_EMIT graphReset();
     reanalyze();
     Q_EMIT fileNameChanged(m_fileName);
-    if (wasModified)
-        Q_EMIT modifiedChanged(false);
 }
 
 void GraphDocument::newProject()

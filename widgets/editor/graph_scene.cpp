@@ -127,7 +127,12 @@ void GraphScene::onNodeAboutToBeRemoved(NodeId id)
 {
     if (m_dragFrom && m_dragFrom->node()->id() == id)
         clearConnectionDrag();
-    m_nodes.erase(id);
+    auto it = m_nodes.find(id);
+    if (it == m_nodes.end())
+        return;
+    // Taken out of the scene while still whole, so that selection observers never see a half-destroyed item.
+    removeItem(it->second.get());
+    m_nodes.erase(it);
 }
 
 void GraphScene::onNodeChanged(NodeId id)
@@ -159,7 +164,14 @@ void GraphScene::onEdgeAdded(const Edge& edge)
     m_edges[edge] = std::move(item);
 }
 
-void GraphScene::onEdgeRemoved(const Edge& edge) { m_edges.erase(edge); }
+void GraphScene::onEdgeRemoved(const Edge& edge)
+{
+    auto it = m_edges.find(edge);
+    if (it == m_edges.end())
+        return;
+    removeItem(it->second.get());
+    m_edges.erase(it);
+}
 
 void GraphScene::onAnalysisChanged()
 {
@@ -167,6 +179,13 @@ void GraphScene::onAnalysisChanged()
         item->refresh();
     for (auto& [edge, item] : m_edges)
         item->refresh();
+    // Keep room to scroll around every node, wherever edits put them.
+    QRectF bounds;
+    for (const auto& [id, n] : m_document->graph().nodes())
+        bounds |= QRectF(n.pos.x, n.pos.y, NodeItem::kWidth, NodeItem::kHeight);
+    const QRectF wanted = bounds.adjusted(-2000, -2000, 2000, 2000);
+    if (!sceneRect().contains(wanted))
+        setSceneRect(sceneRect().united(wanted));
 }
 
 void GraphScene::refreshEdgesOf(NodeId id)
