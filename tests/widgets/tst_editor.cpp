@@ -23,6 +23,7 @@
 #include <QLineEdit>
 #include <QMessageBox>
 #include <QMimeData>
+#include <QSignalSpy>
 #include <QSpinBox>
 #include <QStatusBar>
 #include <QTemporaryDir>
@@ -564,12 +565,25 @@ private Q_SLOTS:
         QCOMPARE(scene.selectedNodeIds(), std::vector<NodeId>{2});
         QCOMPARE(doc.undoStack()->count(), 2);
 
+        // A layer that cannot follow the selected one is added unconnected, and the view says why.
+        QSignalSpy messages(&view, &GraphView::message);
+        view.setFocus();
+        QTest::keyClick(&view, Qt::Key_Tab);
+        QTest::keyClicks(popup->lineEdit(), "output");
+        QTest::keyClick(popup->lineEdit(), Qt::Key_Return);
+        QCOMPARE(doc.graph().size(), size_t(3));
+        QCOMPARE(doc.graph().edges().size(), size_t(1));
+        QCOMPARE(messages.count(), 1);
+        QCOMPARE(messages.first().first().toString(),
+                 QStringLiteral("output1 was added but not connected to dense1: "
+                                "Output expects 10 values (one per class) but gets 64"));
+
         // Escape closes without adding.
         view.setFocus();
         QTest::keyClick(&view, Qt::Key_Tab);
         QTest::keyClick(popup->lineEdit(), Qt::Key_Escape);
         QVERIFY(!popup->isVisible());
-        QCOMPARE(doc.graph().size(), size_t(2));
+        QCOMPARE(doc.graph().size(), size_t(3));
     }
 
     void copyPasteBetweenWindows()

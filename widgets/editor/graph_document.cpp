@@ -208,7 +208,7 @@ NodeId GraphDocument::addNode(LayerKind kind, qnn::Point pos, const std::string&
     return n.id;
 }
 
-NodeId GraphDocument::addNodeAfter(LayerKind kind, qnn::Point pos, NodeId after)
+NodeId GraphDocument::addNodeAfter(LayerKind kind, qnn::Point pos, NodeId after, QString* notConnected)
 {
     Node n = LayerRegistry::makeNode(kind, graph().nextId(), freeName(lowerKindName(kind) + "1", {}));
     n.pos = pos;
@@ -218,8 +218,11 @@ NodeId GraphDocument::addNodeAfter(LayerKind kind, qnn::Point pos, NodeId after)
         qnn::Graph trial = graph();
         trial.insertNode(n);
         const Edge e{after, 0, n.id, 0};
-        if (qnn::connectionProblem(trial, e).empty())
+        const std::string problem = qnn::connectionProblem(trial, e);
+        if (problem.empty())
             edges.push_back(e);
+        else if (notConnected)
+            *notConnected = tr("%1 was added but not connected to %2: %3").arg(q(n.name), q(prev->name), q(problem));
     }
     m_undoStack->push(new AddNodesCommand(this, {n}, edges, tr("Add %1").arg(q(n.name))));
     return n.id;

@@ -61,8 +61,9 @@ public:
     // --- editing: each call is one undo step ------------------------------
     /** Adds a node of this kind with default attributes; returns its id. */
     qnn::NodeId addNode(qnn::LayerKind kind, qnn::Point pos, const std::string& name = {});
-    /** Adds a node and, when `after` can feed it, connects after → new node (quick-add). */
-    qnn::NodeId addNodeAfter(qnn::LayerKind kind, qnn::Point pos, qnn::NodeId after);
+    /** Adds a node and, when `after` can feed it, connects after → new node
+     *  (quick-add); otherwise `notConnected` says why the two stay apart. */
+    qnn::NodeId addNodeAfter(qnn::LayerKind kind, qnn::Point pos, qnn::NodeId after, QString* notConnected = nullptr);
     /** False and the reason (connectionProblem) when the edge is refused. */
     bool connectPorts(const qnn::Edge& edge, QString* error = nullptr);
     bool disconnectEdge(const qnn::Edge& edge);

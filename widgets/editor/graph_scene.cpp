@@ -8,6 +8,7 @@
 #include <QGraphicsPathItem>
 #include <QGraphicsSceneMouseEvent>
 #include <QGraphicsSimpleTextItem>
+#include <QGraphicsView>
 
 #include <algorithm>
 #include <cmath>
@@ -294,7 +295,18 @@ void GraphScene::updateConnection(QPointF scenePos)
     const QPointF start = m_dragFrom->scenePos();
     const QPointF end = m_hoverTarget ? m_hoverTarget->scenePos() : scenePos;
     m_dragPath->setPath(m_dragFrom->isInput() ? EdgeItem::curve(end, start) : EdgeItem::curve(start, end));
-    m_hintBox->setPos(scenePos + QPointF(16, 12));
+    // Beside the cursor, flipped to its left (or above) where it would run out of the view.
+    QPointF hintPos = scenePos + QPointF(16, 12);
+    if (QGraphicsView* view = views().value(0)) {
+        const QPoint cursor = view->mapFromScene(scenePos);
+        const QRectF box = m_hintBox->rect();
+        const double zoom = view->transform().m11();
+        if (cursor.x() + 16 + box.width() > view->viewport()->width())
+            hintPos.setX(scenePos.x() - (16 + box.width()) / zoom);
+        if (cursor.y() + 12 + box.height() > view->viewport()->height())
+            hintPos.setY(scenePos.y() - (12 + box.height()) / zoom);
+    }
+    m_hintBox->setPos(hintPos);
 }
 
 void GraphScene::endConnection(QPointF scenePos)

@@ -214,7 +214,10 @@ void GraphView::addFromQuickAdd(qnn::LayerKind kind)
     if (selected.size() == 1) {
         // With one layer selected, the new one goes right after it: Tab, Tab, Tab builds a chain.
         const qnn::Node* prev = doc->graph().node(selected.front());
-        id = doc->addNodeAfter(kind, {prev->pos.x + 200, prev->pos.y}, prev->id);
+        QString notConnected;
+        id = doc->addNodeAfter(kind, {prev->pos.x + 200, prev->pos.y}, prev->id, &notConnected);
+        if (!notConnected.isEmpty())
+            Q_EMIT message(notConnected);
     } else {
         id = doc->addNode(kind, {std::round(m_quickAddScenePos.x() - NodeItem::kWidth / 2),
                                  std::round(m_quickAddScenePos.y() - NodeItem::kHeight / 2)});
