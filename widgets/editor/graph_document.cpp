@@ -31,11 +31,7 @@ std::string lowerKindName(LayerKind kind)
     return stem;
 }
 
-std::string formatNumber(double v)
-{
-    std::string s = qnn::attrValueToString(v);
-    return s;
-}
+std::string formatNumber(double v) { return qnn::attrValueToString(v); }
 
 // Why this value may not go into this attribute, or empty when it may.
 std::string attributeProblem(const qnn::AttrSpec& spec, const qnn::AttrValue& value)
@@ -553,7 +549,28 @@ std::vector<NodeId> GraphDocument::pasteNodes(const std::string& clipboardJson, 
 
 std::vector<NodeId> GraphDocument::duplicateNodes(const std::vector<NodeId>& ids)
 {
-    return pasteNodes(copyNodes(ids), {30, 30});
+    const std::string clip = copyNodes(ids);
+    return pasteNodes(clip, pasteOffsetBelow(clip, 1));
+}
+
+qnn::Point GraphDocument::pasteOffsetBelow(const std::string& clipboardJson, int times)
+{
+    // Node height as the canvas draws it; the model has positions only.
+    constexpr double kNodeHeight = 76, kGap = 40;
+    const nlohmann::json j = nlohmann::json::parse(clipboardJson, nullptr, false);
+    double top = 0, bottom = 0;
+    bool any = false;
+    if (!j.is_discarded() && j.is_object() && j.contains("graph") && j["graph"].is_object() &&
+        j["graph"].contains("nodes") && j["graph"]["nodes"].is_array())
+        for (const nlohmann::json& n : j["graph"]["nodes"]) {
+            if (!n.is_object() || !n.contains("pos") || !n["pos"].is_object() || !n["pos"].value("y", nlohmann::json()).is_number())
+                continue;
+            const double y = n["pos"]["y"].get<double>();
+            top = any ? std::min(top, y) : y;
+            bottom = any ? std::max(bottom, y) : y;
+            any = true;
+        }
+    return {0, (bottom - top + kNodeHeight + kGap) * times};
 }
 
 // --- raw changes, each with its one signal -----------------------------------

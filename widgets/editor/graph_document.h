@@ -94,7 +94,10 @@ public:
     std::string copyNodes(const std::vector<qnn::NodeId>& ids) const;
     /** Adds copies with fresh ids (and fresh names where taken), moved by `offset`. */
     std::vector<qnn::NodeId> pasteNodes(const std::string& clipboardJson, qnn::Point offset, QString* error = nullptr);
+    /** Copies below the originals (so they do not hide them). */
     std::vector<qnn::NodeId> duplicateNodes(const std::vector<qnn::NodeId>& ids);
+    /** The offset that puts the `times`-th paste of this clipboard just below the previous one. */
+    static qnn::Point pasteOffsetBelow(const std::string& clipboardJson, int times);
 
     // --- for the undo commands only ---------------------------------------
     void insertNodeRaw(const qnn::Node& node);

@@ -363,8 +363,9 @@ void MainWindow::paste()
     const QByteArray json = mime->hasFormat(kClipboardMime) ? mime->data(kClipboardMime) : mime->text().toUtf8();
     ++m_pasteCount;
     QString error;
-    const double offset = 40.0 * m_pasteCount;
-    const std::vector<qnn::NodeId> ids = m_document->pasteNodes(json.toStdString(), {offset, offset}, &error);
+    const std::string clip = json.toStdString();
+    const std::vector<qnn::NodeId> ids =
+        m_document->pasteNodes(clip, GraphDocument::pasteOffsetBelow(clip, m_pasteCount), &error);
     if (ids.empty()) {
         showMessage(tr("Nothing to paste: %1").arg(error));
         return;
