@@ -486,6 +486,50 @@ private Q_SLOTS:
         QCOMPARE(scene.nodeItemCount(), size_t(0));
     }
 
+    void viewZoomPanFit()
+    {
+        GraphDocument doc;
+        doc.setProject(loadExample("lfc-w1a1-mnist.qnnproj"));
+        GraphScene scene(&doc);
+        GraphView view(&scene);
+        view.resize(800, 600);
+        view.show();
+        QCOMPARE(view.zoom(), 1.0);
+        const QPoint centre = view.viewport()->rect().center();
+        QWheelEvent wheel(centre, view.viewport()->mapToGlobal(centre), QPoint(), QPoint(0, 120), Qt::NoButton,
+                          Qt::NoModifier, Qt::NoScrollPhase, false);
+        QApplication::sendEvent(view.viewport(), &wheel);
+        QCOMPARE(view.zoom(), 1.15);
+        for (int i = 0; i < 20; ++i)
+            view.setZoom(2.0);
+        QCOMPARE(view.zoom(), 3.0); // clamped
+
+        view.fitToContents();
+        const QRectF visible = view.mapToScene(view.viewport()->rect()).boundingRect();
+        for (const auto& [id, n] : doc.graph().nodes())
+            QVERIFY2(visible.contains(scene.nodeItem(id)->sceneBoundingRect()), n.name.c_str());
+        QVERIFY(view.zoom() < 0.5); // LFC is 2.5 k px wide
+
+        // Middle-button drag pans without touching the model.
+        view.resetTransform();
+        const QPointF before = view.mapToScene(centre);
+        mouse(view.viewport(), QEvent::MouseButtonPress, centre, Qt::MiddleButton, Qt::MiddleButton);
+        mouse(view.viewport(), QEvent::MouseMove, centre + QPoint(-100, -50), Qt::NoButton, Qt::MiddleButton);
+        mouse(view.viewport(), QEvent::MouseButtonRelease, centre + QPoint(-100, -50), Qt::MiddleButton, Qt::NoButton);
+        QCOMPARE(view.mapToScene(centre) - before, QPointF(100, 50));
+        QCOMPARE(doc.undoStack()->count(), 0);
+    }
+
+    void badgeOfUnconnectedWeightLayer()
+    {
+        GraphDocument doc;
+        GraphScene scene(&doc);
+        const NodeId id = doc.addNode(LayerKind::Dense, {0, 0});
+        QVERIFY(doc.setBits({id}, 2, std::nullopt));
+        QCOMPARE(scene.nodeItem(id)->badgeText(), QStringLiteral("W2A?"));
+        QCOMPARE(scene.nodeItem(id)->shapeText(), QStringLiteral("→ ?"));
+    }
+
     void paletteGroupsAndFilter()
     {
         LayerPalette palette;

@@ -37,11 +37,10 @@ QString NodeItem::badgeText() const
     const qnn::LayerSpec& spec = qnn::LayerRegistry::spec(n->kind);
     if (spec.hasWeights) {
         // The A of W1A1 is what the layer multiplies: the bits arriving at its input.
-        int inBits = 32;
         auto it = doc->analysis().inputTypes.find(m_id);
-        if (it != doc->analysis().inputTypes.end() && !it->second.empty())
-            inBits = it->second.front().bits;
-        return QString::fromStdString(qnn::precisionLabel(n->quant.weightBits, inBits));
+        if (it == doc->analysis().inputTypes.end() || it->second.empty()) // not connected yet
+            return QString::fromStdString(qnn::precisionLabel(n->quant.weightBits, 1)).replace("A1", "A?");
+        return QString::fromStdString(qnn::precisionLabel(n->quant.weightBits, it->second.front().bits));
     }
     if (spec.hasActivationBits) {
         const qnn::TensorType* out = doc->analysis().outputType(m_id);

@@ -30,7 +30,8 @@ public:
 
     /** Re-reads the node: ports (their count may change), tooltip, position. */
     void refresh();
-    /** "W1A1", "A2", "FP32", or empty for layers whose precision is not theirs to choose. */
+    /** "W1A1", "A2", "FP32" ("W1A?" while a weight layer's input is unknown), or
+     *  empty for layers whose precision is not theirs to choose. */
     QString badgeText() const;
     /** "→ 1024", or "→ ?" when the shape is unknown. */
     QString shapeText() const;
