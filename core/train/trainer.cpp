@@ -396,12 +396,15 @@ bool Trainer::Impl::saveCheckpoint(const std::string& path, std::string& error)
 
 bool Trainer::Impl::loadCheckpoint(const std::string& path, bool weightsOnly, std::string& error)
 {
+    std::string stage = "reading the file";
     try {
         torch::serialize::InputArchive archive;
         archive.load_from(path, device);
         torch::serialize::InputArchive modelArchive;
+        stage = "reading the model";
         archive.read("model", modelArchive);
         model->load(modelArchive);
+        stage = "reading the optimizer state";
         if (weightsOnly)
             return true;
         torch::serialize::InputArchive optim;
@@ -422,6 +425,7 @@ bool Trainer::Impl::loadCheckpoint(const std::string& path, bool weightsOnly, st
             a.read(key, t);
             return t;
         };
+        stage = "reading the epoch and random state";
         step = readScalar(optim, "step").item<int64_t>();
         epochsDone = static_cast<int>(readScalar(archive, "epoch").item<int64_t>());
         bestEpoch = static_cast<int>(readScalar(archive, "best_epoch").item<int64_t>());
@@ -432,11 +436,11 @@ bool Trainer::Impl::loadCheckpoint(const std::string& path, bool weightsOnly, st
         gen.set_state(rng);
     } catch (const c10::Error& e) {
         std::string what = e.what_without_backtrace();
-        error = path + ": not a checkpoint of this graph (" + what.substr(0, what.find('\n')) + ")";
+        error = path + ": not a checkpoint of this graph (" + stage + ": " + what.substr(0, what.find('\n')) + ")";
         return false;
     } catch (const std::exception& e) {
         std::string what = e.what();
-        error = path + ": not a readable checkpoint (" + what.substr(0, what.find('\n')) + ")";
+        error = path + ": not a readable checkpoint (" + stage + ": " + what.substr(0, what.find('\n')) + ")";
         return false;
     }
     return true;
