@@ -318,6 +318,25 @@ private Q_SLOTS:
             QCOMPARE(scene.nodeItem(id)->pos(), QPointF(n.pos.x, n.pos.y));
     }
 
+    void undoDuringConnectionDragCancelsIt()
+    {
+        GraphDocument doc;
+        GraphScene scene(&doc);
+        GraphView view(&scene);
+        view.show();
+        const NodeId in = doc.addNode(LayerKind::Input, {0, 0});
+        const NodeId dense = doc.addNode(LayerKind::Dense, {300, 0});
+        const QPointF from = portPos(scene, in, false, 0);
+        mouse(view.viewport(), QEvent::MouseButtonPress, view.mapFromScene(from), Qt::LeftButton, Qt::LeftButton);
+        QVERIFY(scene.isConnecting());
+        doc.undoStack()->undo(); // removes the Dense whose port the drag may be hovering
+        QVERIFY(!scene.isConnecting());
+        mouse(view.viewport(), QEvent::MouseButtonRelease, view.mapFromScene(from + QPointF(300, 0)), Qt::LeftButton,
+              Qt::NoButton);
+        QVERIFY(!doc.graph().contains(dense));
+        QCOMPARE(doc.graph().edges().size(), size_t(0));
+    }
+
     void refusedConnections_data()
     {
         QTest::addColumn<int>("from");
@@ -768,6 +787,7 @@ private Q_SLOTS:
         PropertyInspector inspector(&doc);
         inspector.setNodes({2, 5, 11});
         QCOMPARE(inspector.fields(), QStringList({"bias", "units", "weight_bits"}));
+        QCOMPARE(inspector.title(), QStringLiteral("3 layers"));
         const int stepsBefore = doc.undoStack()->count();
         qobject_cast<QSpinBox*>(inspector.editor("units"))->setValue(256);
         for (NodeId id : {2, 5, 11})

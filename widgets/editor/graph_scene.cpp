@@ -126,7 +126,9 @@ void GraphScene::onNodeAdded(NodeId id)
 
 void GraphScene::onNodeAboutToBeRemoved(NodeId id)
 {
-    if (m_dragFrom && m_dragFrom->node()->id() == id)
+    // An edit in the middle of a connection drag (Ctrl+Z) cancels the drag:
+    // its ports may be about to go.
+    if (isConnecting())
         clearConnectionDrag();
     auto it = m_nodes.find(id);
     if (it == m_nodes.end())
@@ -138,6 +140,8 @@ void GraphScene::onNodeAboutToBeRemoved(NodeId id)
 
 void GraphScene::onNodeChanged(NodeId id)
 {
+    if (isConnecting()) // ports may be rebuilt
+        clearConnectionDrag();
     if (NodeItem* item = nodeItem(id)) {
         m_syncing = true;
         item->refresh();

@@ -158,8 +158,14 @@ void PropertyInspector::rebuild()
         m_doc->setText(QString::fromStdString(firstSpec.doc));
     } else {
         m_title->setText(tr("%n layers", nullptr, int(nodes.size())));
-        m_doc->setText(kinds.size() == 1 ? tr("All %1: changes apply to each.").arg(QString::fromStdString(firstSpec.name))
-                                         : tr("Mixed kinds: only the fields they share are shown."));
+        QStringList names;
+        for (const Node* n : nodes)
+            names << QString::fromStdString(n->name);
+        if (names.size() > 6)
+            names = names.mid(0, 6) << QStringLiteral("…");
+        m_doc->setText((kinds.size() == 1 ? tr("All %1: a change applies to each.").arg(QString::fromStdString(firstSpec.name))
+                                          : tr("Mixed kinds: only the fields they share are shown.")) +
+                       QStringLiteral("\n") + names.join(", "));
     }
 
     m_formHost = new QWidget(this);
