@@ -401,6 +401,15 @@ private Q_SLOTS:
         QCOMPARE(doc.graphJson(), before);
         QVERIFY(scene.edgeItem({2, 0, 3, 0}));
 
+        // Escape while an edge is picked up puts it back.
+        mouse(view.viewport(), QEvent::MouseButtonPress, view.mapFromScene(in), Qt::LeftButton, Qt::LeftButton);
+        QVERIFY(scene.isConnecting());
+        QTest::keyClick(&view, Qt::Key_Escape);
+        QVERIFY(!scene.isConnecting());
+        mouse(view.viewport(), QEvent::MouseButtonRelease, view.mapFromScene(in + QPointF(0, 200)), Qt::LeftButton,
+              Qt::NoButton);
+        QCOMPARE(doc.graphJson(), before);
+
         // Picking the edge up and dropping it back on the same port changes nothing.
         drag(view, in, in);
         QCOMPARE(doc.graphJson(), before);

@@ -52,6 +52,8 @@ public:
     void updateConnection(QPointF scenePos);
     void endConnection(QPointF scenePos);
     bool isConnecting() const { return m_dragFrom != nullptr; }
+    /** Drops the connection being dragged without changing anything (Escape). */
+    void cancelConnection() { clearConnectionDrag(); }
 
     /** Called by NodeItem while it is dragged, to bend its edges along. */
     void nodeItemMoved(NodeItem* item);

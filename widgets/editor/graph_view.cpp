@@ -155,7 +155,7 @@ void GraphView::keyPressEvent(QKeyEvent* event)
         return;
     }
     if (event->key() == Qt::Key_Escape && m_scene->isConnecting()) {
-        m_scene->endConnection(QPointF(-1e9, -1e9));
+        m_scene->cancelConnection();
         return;
     }
     const std::vector<qnn::NodeId> selected = m_scene->selectedNodeIds();
