@@ -584,7 +584,13 @@ private Q_SLOTS:
         view.centerOn(mid);
         std::unique_ptr<QMimeData> mime(LayerPalette::mimeDataFor(LayerKind::Dropout));
         const QPoint at = view.mapFromScene(mid);
-        dropOn(view, at, mime.get());
+        QDragEnterEvent enter(at, Qt::CopyAction, mime.get(), Qt::LeftButton, Qt::NoModifier);
+        QApplication::sendEvent(view.viewport(), &enter);
+        QDragMoveEvent move(at, Qt::CopyAction, mime.get(), Qt::LeftButton, Qt::NoModifier);
+        QApplication::sendEvent(view.viewport(), &move);
+        QVERIFY(scene.edgeAt(mid));
+        QCOMPARE(scene.edgeAt(mid)->edge(), (Edge{4, 0, 5, 0}));
+        QVERIFY(dropOn(view, at, mime.get()));
         const qnn::Node* n = doc.graph().node(14);
         QVERIFY(n);
         QCOMPARE(n->kind, LayerKind::Dropout);

@@ -71,12 +71,27 @@ void EdgeItem::paint(QPainter* painter, const QStyleOptionGraphicsItem* option, 
     QColor color("#7b8794");
     if (t && t->bits < 32)
         color = QColor("#8e24aa"); // quantized tensors stand out from float ones
-    if (option->state & QStyle::State_Selected)
+    const bool strong = (option->state & QStyle::State_Selected) || m_dropTarget;
+    if (strong)
         color = QColor("#1e88e5");
     painter->setRenderHint(QPainter::Antialiasing);
-    painter->setPen(QPen(color, (option->state & QStyle::State_Selected) ? 3 : 2, Qt::SolidLine, Qt::RoundCap));
+    painter->setPen(QPen(color, m_dropTarget ? 5 : strong ? 3 : 2, Qt::SolidLine, Qt::RoundCap));
     painter->setBrush(Qt::NoBrush);
     painter->drawPath(m_path);
+}
+
+void EdgeItem::setDropTarget(bool on)
+{
+    if (m_dropTarget == on)
+        return;
+    m_dropTarget = on;
+    update();
+}
+
+void EdgeItem::setDimmed(bool on)
+{
+    setOpacity(on ? 0.25 : 1.0);
+    m_label->setOpacity(on ? 0.25 : 1.0);
 }
 
 EdgeLabelItem::EdgeLabelItem(EdgeItem* edge) : m_edge(edge)

@@ -30,6 +30,11 @@ public:
     /** The middle of the curve, where the label sits and where a drop inserts. */
     QPointF midPoint() const;
 
+    /** Drawn highlighted: a palette drop here would insert the layer into this edge. */
+    void setDropTarget(bool on);
+    /** Faded (with its label) while it is being dragged by its end. */
+    void setDimmed(bool on);
+
     /** The curve from one point to another, as every connection draws it. */
     static QPainterPath curve(QPointF from, QPointF to);
 
@@ -40,6 +45,7 @@ private:
     QPointF m_to;
     QPainterPath m_path;
     EdgeLabelItem* m_label = nullptr;
+    bool m_dropTarget = false;
 };
 
 /** The label of an edge, drawn above nodes so that it stays readable. */

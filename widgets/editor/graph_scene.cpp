@@ -258,7 +258,7 @@ void GraphScene::beginConnection(PortItem* port, QPointF scenePos, std::optional
     m_lastRefusal.clear();
     if (detached)
         if (EdgeItem* e = edgeItem(*detached))
-            e->setOpacity(0.25);
+            e->setDimmed(true);
     m_dragPath = addPath(QPainterPath(), QPen(QColor("#1e88e5"), 2, Qt::DashLine));
     m_dragPath->setZValue(3);
     m_hintBox = addRect(QRectF(), QPen(Qt::NoPen), QColor(255, 255, 255, 240));
@@ -343,7 +343,7 @@ void GraphScene::clearConnectionDrag()
 {
     if (m_detached)
         if (EdgeItem* e = edgeItem(*m_detached))
-            e->setOpacity(1.0);
+            e->setDimmed(false);
     if (m_hoverTarget)
         m_hoverTarget->setHighlighted(false);
     delete m_dragPath;

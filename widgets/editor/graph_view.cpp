@@ -238,10 +238,31 @@ void GraphView::dragEnterEvent(QDragEnterEvent* event)
 
 void GraphView::dragMoveEvent(QDragMoveEvent* event)
 {
-    if (event->mimeData()->hasFormat(layerMimeType()))
+    if (event->mimeData()->hasFormat(layerMimeType())) {
         event->acceptProposedAction();
-    else
+        setDropEdge(m_scene->edgeAt(mapToScene(event->position().toPoint())));
+    } else {
         QGraphicsView::dragMoveEvent(event);
+    }
+}
+
+void GraphView::dragLeaveEvent(QDragLeaveEvent* event)
+{
+    setDropEdge(nullptr);
+    QGraphicsView::dragLeaveEvent(event);
+}
+
+void GraphView::setDropEdge(EdgeItem* edge)
+{
+    // Look the old one up again: an edit may have deleted its item meanwhile.
+    if (m_dropEdge)
+        if (EdgeItem* old = m_scene->edgeItem(*m_dropEdge))
+            old->setDropTarget(false);
+    m_dropEdge.reset();
+    if (edge) {
+        edge->setDropTarget(true);
+        m_dropEdge = edge->edge();
+    }
 }
 
 void GraphView::dropEvent(QDropEvent* event)
@@ -258,6 +279,7 @@ void GraphView::dropEvent(QDropEvent* event)
         return;
     }
     event->acceptProposedAction();
+    setDropEdge(nullptr);
     const QPointF at = mapToScene(event->position().toPoint());
     const qnn::Point pos{std::round(at.x() - NodeItem::kWidth / 2), std::round(at.y() - NodeItem::kHeight / 2)};
     GraphDocument* doc = m_scene->document();

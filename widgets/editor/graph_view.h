@@ -1,8 +1,11 @@
 #pragma once
 
+#include "core/graph/edge.h"
 #include "core/graph/layer_kind.h"
 
 #include <QGraphicsView>
+
+#include <optional>
 
 class GraphScene;
 class QuickAddPopup;
@@ -44,14 +47,18 @@ protected:
     void dragEnterEvent(QDragEnterEvent* event) override;
     void dragMoveEvent(QDragMoveEvent* event) override;
     void dropEvent(QDropEvent* event) override;
+    void dragLeaveEvent(QDragLeaveEvent* event) override;
     bool focusNextPrevChild(bool next) override;
 
 private:
     void addFromQuickAdd(qnn::LayerKind kind);
+    void setDropEdge(class EdgeItem* edge);
 
     GraphScene* m_scene;
     QuickAddPopup* m_quickAdd = nullptr;
     QPointF m_quickAddScenePos;
+    /** The edge a palette drop would insert into, highlighted while dragging over it. */
+    std::optional<qnn::Edge> m_dropEdge;
     bool m_spaceHeld = false;
     bool m_panning = false;
     QPoint m_panStart;
