@@ -21,6 +21,7 @@
 #include <QComboBox>
 #include <QFile>
 #include <QLineEdit>
+#include <QMenu>
 #include <QMessageBox>
 #include <QMimeData>
 #include <QSignalSpy>
@@ -556,6 +557,46 @@ private Q_SLOTS:
         QVERIFY(doc.setBits({id}, 2, std::nullopt));
         QCOMPARE(scene.nodeItem(id)->badgeText(), QStringLiteral("W2A?"));
         QCOMPARE(scene.nodeItem(id)->shapeText(), QStringLiteral("→ ?"));
+    }
+
+    void contextMenus()
+    {
+        GraphDocument doc;
+        doc.setProject(loadExample("lfc-w1a1-mnist.qnnproj"));
+        GraphScene scene(&doc);
+        GraphView view(&scene);
+        auto find = [](QMenu* menu, const QString& path) -> QAction* {
+            QAction* found = nullptr;
+            for (const QString& part : path.split('/')) {
+                found = nullptr;
+                for (QAction* a : menu->actions())
+                    if (a->text() == part)
+                        found = a;
+                if (!found)
+                    return nullptr;
+                if (found->menu())
+                    menu = found->menu();
+            }
+            return found;
+        };
+        // On an edge: insert a layer there.
+        std::unique_ptr<QMenu> onEdge(view.createContextMenu(scene.edgeItem({4, 0, 5, 0})->midPoint()));
+        QVERIFY(!find(onEdge.get(), "Insert/Output")); // Output cannot sit in the middle
+        find(onEdge.get(), "Insert/QuantAct")->trigger();
+        QVERIFY(doc.graph().edges().count({4, 0, 14, 0}) && doc.graph().edges().count({14, 0, 5, 0}));
+        QCOMPARE(doc.graph().node(14)->kind, LayerKind::QuantAct);
+        // On a layer: precision of that layer only.
+        std::unique_ptr<QMenu> onNode(view.createContextMenu(scene.nodeItem(5)->sceneBoundingRect().center()));
+        QCOMPARE(scene.selectedNodeIds(), std::vector<NodeId>{5});
+        find(onNode.get(), "Precision/W4A4")->trigger();
+        QCOMPARE(doc.graph().node(5)->quant.weightBits, 4);
+        QCOMPARE(doc.graph().node(2)->quant.weightBits, 1);
+        // On empty canvas: add any kind there.
+        std::unique_ptr<QMenu> onCanvas(view.createContextMenu(QPointF(100, 600)));
+        find(onCanvas.get(), "Add layer/Pooling/MaxPool")->trigger();
+        QCOMPARE(doc.graph().node(15)->kind, LayerKind::MaxPool);
+        QCOMPARE(doc.graph().node(15)->pos.x, 100 - NodeItem::kWidth / 2);
+        QCOMPARE(doc.undoStack()->count(), 3);
     }
 
     void paletteGroupsAndFilter()

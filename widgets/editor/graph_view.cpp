@@ -9,6 +9,7 @@
 #include <QKeyEvent>
 #include <QLineEdit>
 #include <QListWidget>
+#include <QMenu>
 #include <QMimeData>
 #include <QScrollBar>
 #include <QVBoxLayout>
@@ -295,6 +296,72 @@ void GraphView::dropEvent(QDropEvent* event)
     if (id != qnn::kInvalidNode)
         m_scene->selectNodes({id});
     setFocus();
+}
+
+void GraphView::contextMenuEvent(QContextMenuEvent* event)
+{
+    std::unique_ptr<QMenu> menu(createContextMenu(mapToScene(event->pos())));
+    menu->exec(event->globalPos());
+    event->accept();
+}
+
+QMenu* GraphView::createContextMenu(QPointF scenePos)
+{
+    GraphDocument* doc = m_scene->document();
+    auto* menu = new QMenu(this);
+    const qnn::Point at{std::round(scenePos.x() - NodeItem::kWidth / 2), std::round(scenePos.y() - NodeItem::kHeight / 2)};
+    NodeItem* node = nullptr;
+    for (QGraphicsItem* item : m_scene->items(scenePos))
+        if (item->type() == NodeItemType) {
+            node = static_cast<NodeItem*>(item);
+            break;
+        }
+    if (node) {
+        if (!node->isSelected())
+            m_scene->selectNodes({node->id()});
+        const std::vector<qnn::NodeId> ids = m_scene->selectedNodeIds();
+        menu->addAction(tr("Duplicate"), this, [this, doc, ids] { m_scene->selectNodes(doc->duplicateNodes(ids)); });
+        menu->addAction(tr("Delete"), this, [doc, ids] { doc->removeItems(ids); });
+        QMenu* precision = menu->addMenu(tr("Precision"));
+        for (const PrecisionPreset& p : precisionPresets())
+            precision->addAction(QString::fromLatin1(p.label), this,
+                                 [doc, ids, p] { doc->setBits(ids, p.weightBits, p.actBits); });
+        return menu;
+    }
+    if (EdgeItem* edge = m_scene->edgeAt(scenePos)) {
+        const qnn::Edge e = edge->edge();
+        QMenu* insert = menu->addMenu(tr("Insert"));
+        for (const qnn::LayerSpec& spec : qnn::LayerRegistry::all()) {
+            if (spec.outputs < 1 || spec.inputs != 1)
+                continue;
+            insert->addAction(QString::fromStdString(spec.name), this, [this, doc, e, at, kind = spec.kind] {
+                QString error;
+                const qnn::NodeId id = doc->insertOnEdge(kind, e, at, &error);
+                if (id == qnn::kInvalidNode)
+                    Q_EMIT message(tr("Cannot insert here: %1").arg(error));
+                else
+                    m_scene->selectNodes({id});
+            });
+        }
+        menu->addAction(tr("Delete connection"), this, [doc, e] { doc->disconnectEdge(e); });
+        return menu;
+    }
+    QMenu* add = menu->addMenu(tr("Add layer"));
+    for (const std::string& category : qnn::LayerRegistry::categories()) {
+        QMenu* group = add->addMenu(QString::fromStdString(category));
+        for (const qnn::LayerSpec& spec : qnn::LayerRegistry::all())
+            if (spec.category == category)
+                group->addAction(QString::fromStdString(spec.name), this, [this, doc, at, kind = spec.kind] {
+                    m_scene->selectNodes({doc->addNode(kind, at)});
+                });
+    }
+    menu->addSeparator();
+    menu->addAction(tr("Arrange layers"), this, [this, doc] {
+        doc->autoArrange();
+        fitToContents();
+    });
+    menu->addAction(tr("Fit to view"), this, &GraphView::fitToContents);
+    return menu;
 }
 
 // --- quick add ------------------------------------------------------------------

@@ -31,6 +31,9 @@ public:
     /** Multiplies the zoom, within 10 % … 300 %. */
     void setZoom(double factor);
 
+    /** The right-click menu for a point of the scene: layer, edge or empty canvas. Caller owns it. */
+    class QMenu* createContextMenu(QPointF scenePos);
+
     /** The MIME type the palette drags and the canvas accepts: a layer kind name. */
     static const char* layerMimeType();
 
@@ -48,6 +51,7 @@ protected:
     void dragMoveEvent(QDragMoveEvent* event) override;
     void dropEvent(QDropEvent* event) override;
     void dragLeaveEvent(QDragLeaveEvent* event) override;
+    void contextMenuEvent(QContextMenuEvent* event) override;
     bool focusNextPrevChild(bool next) override;
 
 private:
