@@ -20,6 +20,9 @@
 #include <QCheckBox>
 #include <QComboBox>
 #include <QFile>
+#include <QFileInfo>
+#include <QPushButton>
+#include <QSettings>
 #include <QLineEdit>
 #include <QMenu>
 #include <QMessageBox>
@@ -696,12 +699,22 @@ private Q_SLOTS:
                  QStringLiteral("output1 was added but not connected to dense1: "
                                 "Output expects 10 values (one per class) but gets 64"));
 
+        // A second layer after the input goes below the first one, not on top of it.
+        scene.selectNodes({1});
+        view.setFocus();
+        QTest::keyClick(&view, Qt::Key_Tab);
+        QTest::keyClicks(popup->lineEdit(), "Dense");
+        QTest::keyClick(popup->lineEdit(), Qt::Key_Return);
+        QCOMPARE(doc.graph().node(4)->pos.x, doc.graph().node(2)->pos.x);
+        QCOMPARE(doc.graph().node(4)->pos.y, doc.graph().node(2)->pos.y + NodeItem::kHeight + 30);
+        QVERIFY(doc.graph().edges().count({1, 0, 4, 0}));
+
         // Escape closes without adding.
         view.setFocus();
         QTest::keyClick(&view, Qt::Key_Tab);
         QTest::keyClick(popup->lineEdit(), Qt::Key_Escape);
         QVERIFY(!popup->isVisible());
-        QCOMPARE(doc.graph().size(), size_t(3));
+        QCOMPARE(doc.graph().size(), size_t(4));
     }
 
     void copyPasteBetweenWindows()
@@ -956,6 +969,36 @@ private Q_SLOTS:
         QVERIFY(f.open(QIODevice::ReadOnly));
         QCOMPARE(f.readAll().toStdString(), qnn::serializeProject(window.document()->project()));
         QCOMPARE(window.document()->project().graph.node(2)->name, std::string("fc1"));
+    }
+
+    void promptBeforeLosingChanges()
+    {
+        MainWindow window;
+        QVERIFY(window.openFile(examplePath("lfc-w1a1-mnist.qnnproj"), nullptr, true));
+        QVERIFY(window.maybeSave()); // nothing to lose: no question
+        window.document()->renameNode(2, "fc1");
+        auto answer = [](QMessageBox::StandardButton button, QString* text) {
+            QTimer::singleShot(0, [button, text] {
+                if (auto* box = qobject_cast<QMessageBox*>(QApplication::activeModalWidget())) {
+                    *text = box->text();
+                    box->button(button)->click();
+                }
+            });
+        };
+        QString asked;
+        answer(QMessageBox::Cancel, &asked);
+        QVERIFY(!window.maybeSave());
+        QCOMPARE(asked, QStringLiteral("lfc-w1a1-mnist has unsaved changes. Save them?"));
+        QVERIFY(window.isWindowModified());
+        asked.clear();
+        answer(QMessageBox::Discard, &asked);
+        QVERIFY(window.maybeSave());
+        QVERIFY(!asked.isEmpty());
+        QCOMPARE(window.document()->graph().node(2)->name, std::string("fc1")); // discarding is the caller's move
+
+        // Opening a file records it first in the recent list.
+        const QStringList recent = QSettings().value("recentFiles").toStringList();
+        QCOMPARE(recent.value(0), QFileInfo(examplePath("lfc-w1a1-mnist.qnnproj")).absoluteFilePath());
     }
 
     void openBrokenFileShowsLoaderMessage()

@@ -215,8 +215,18 @@ void GraphView::addFromQuickAdd(qnn::LayerKind kind)
     if (selected.size() == 1) {
         // With one layer selected, the new one goes right after it: Tab, Tab, Tab builds a chain.
         const qnn::Node* prev = doc->graph().node(selected.front());
+        // Right of it; further down while that spot is taken (a second branch).
+        qnn::Point pos{prev->pos.x + 200, prev->pos.y};
+        auto taken = [doc](qnn::Point p) {
+            for (const auto& [nid, n] : doc->graph().nodes())
+                if (std::abs(n.pos.x - p.x) < NodeItem::kWidth && std::abs(n.pos.y - p.y) < NodeItem::kHeight)
+                    return true;
+            return false;
+        };
+        while (taken(pos))
+            pos.y += NodeItem::kHeight + 30;
         QString notConnected;
-        id = doc->addNodeAfter(kind, {prev->pos.x + 200, prev->pos.y}, prev->id, &notConnected);
+        id = doc->addNodeAfter(kind, pos, prev->id, &notConnected);
         if (!notConnected.isEmpty())
             Q_EMIT message(notConnected);
     } else {
