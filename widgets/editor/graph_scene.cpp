@@ -19,6 +19,8 @@ using qnn::NodeId;
 GraphScene::GraphScene(GraphDocument* document, QObject* parent) : QGraphicsScene(parent), m_document(document)
 {
     setBackgroundBrush(QColor("#f5f7fa"));
+    // Items move all the time (drags, undo of moves) and graphs have hundreds
+    // of nodes, not millions: a linear scan beats keeping a BSP tree current.
     setItemIndexMethod(QGraphicsScene::NoIndex);
     connect(document, &GraphDocument::graphReset, this, &GraphScene::rebuild);
     connect(document, &GraphDocument::nodeAdded, this, &GraphScene::onNodeAdded);
