@@ -281,6 +281,7 @@ private Q_SLOTS:
         // An edge carries its tensor type as a label.
         QCOMPARE(scene.edgeItem({1, 0, 2, 0})->labelText(), QStringLiteral("784 · bipolar"));
         QCOMPARE(scene.edgeItem({2, 0, 3, 0})->labelText(), QStringLiteral("1024 · float"));
+        QCOMPARE(scene.edgeItem({1, 0, 2, 0})->toolTip(), QStringLiteral("input → dense1: 784 · bipolar"));
     }
 
     void editActions_data()

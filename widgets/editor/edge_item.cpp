@@ -53,6 +53,10 @@ void EdgeItem::refresh()
     // Between nodes standing close together, "1024 · bipolar" goes on two lines so it fits the gap.
     m_label->setText(labelText(), std::abs(m_to.x() - m_from.x()) - 10);
     m_label->setPos(midPoint());
+    const qnn::Graph& g = m_scene->document()->graph();
+    if (const qnn::Node *a = g.node(m_edge.fromNode), *b = g.node(m_edge.toNode); a && b)
+        setToolTip(QStringLiteral("%1 → %2: %3")
+                       .arg(QString::fromStdString(a->name), QString::fromStdString(b->name), labelText()));
     update();
 }
 
