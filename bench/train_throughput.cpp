@@ -105,6 +105,7 @@ int main(int argc, char** argv)
     options.config.batchSize = 100;
     options.config.threads = threads;
     options.config.logEveryBatches = 0;
+    options.config.randomShift = 0; // the script does not augment
     options.trainLimit = static_cast<size_t>(batches) * 100;
     Trainer trainer;
     if (!trainer.setup(project.graph, data, dataName, options, error)) {

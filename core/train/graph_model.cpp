@@ -1,6 +1,8 @@
 // Torch modules built from a Graph, and the quantizers they use.
 #include "core/train/detail/graph_model.h"
 
+#include "core/train/detail/kernels.h"
+
 #include "core/graph/layer_registry.h"
 
 #include <cctype>
@@ -31,8 +33,7 @@ Tensor maskGradient(const Tensor& grad, const Tensor& mask)
         float* o = out.data_ptr<float>();
         const int64_t n = grad.numel();
         at::parallel_for(0, n, 1 << 16, [&](int64_t begin, int64_t end) {
-            for (int64_t i = begin; i < end; ++i)
-                o[i] = m[i] ? g[i] : 0.0f;
+            maskedCopy(g + begin, m + begin, o + begin, end - begin);
         });
         return out;
     }
@@ -52,12 +53,7 @@ struct SignSte : public torch::autograd::Function<SignSte> {
             const float s = static_cast<float>(scale);
             const int64_t n = x.numel();
             at::parallel_for(0, n, 1 << 16, [&](int64_t begin, int64_t end) {
-                for (int64_t i = begin; i < end; ++i) {
-                    const float v = in[i];
-                    o[i] = v >= 0.0f ? s : -s;
-                    if (m)
-                        m[i] = v >= -1.0f && v <= 1.0f;
-                }
+                signForward(in + begin, o + begin, m ? m + begin : nullptr, end - begin, s);
             });
             if (needMask)
                 ctx->save_for_backward({mask});
@@ -83,8 +79,7 @@ struct WeightSignSte : public torch::autograd::Function<WeightSignSte> {
             float* o = out.data_ptr<float>();
             const int64_t n = w.numel();
             at::parallel_for(0, n, 1 << 16, [&](int64_t begin, int64_t end) {
-                for (int64_t i = begin; i < end; ++i)
-                    o[i] = in[i] >= 0.0f ? 1.0f : -1.0f;
+                signForward(in + begin, o + begin, nullptr, end - begin, 1.0f);
             });
             return out;
         }

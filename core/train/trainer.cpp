@@ -2,6 +2,7 @@
 #include "core/train/trainer.h"
 
 #include "core/train/detail/graph_model.h"
+#include "core/train/detail/kernels.h"
 #include "core/train/run_store.h"
 #include "core/train/torch_info.h"
 #include "core/util/atomic_file.h"
@@ -287,30 +288,19 @@ void Trainer::Impl::optimizerStep(double lr)
         float* v = adam ? state2[i].data_ptr<float>() : nullptr;
         const bool clipIt = clip[i];
         const bool first = step == 1;
+        detail::AdamStep a;
+        a.beta1 = b1;
+        a.beta2 = b2;
+        a.eps = eps;
+        a.weightDecay = wd;
+        a.stepSize = stepSize;
+        a.invSqrtBias2 = invSqrtBc2;
+        a.clip = clipIt;
         at::parallel_for(0, p.numel(), 1 << 15, [&](int64_t begin, int64_t end) {
-            if (adam) {
-                for (int64_t j = begin; j < end; ++j) {
-                    const float gj = gw[j] + wd * pw[j];
-                    const float mj = b1 * m[j] + (1 - b1) * gj;
-                    const float vj = b2 * v[j] + (1 - b2) * gj * gj;
-                    m[j] = mj;
-                    v[j] = vj;
-                    float pj = pw[j] - stepSize * mj / (std::sqrt(vj) * invSqrtBc2 + eps);
-                    if (clipIt)
-                        pj = pj < -1.0f ? -1.0f : (pj > 1.0f ? 1.0f : pj);
-                    pw[j] = pj;
-                }
-            } else {
-                for (int64_t j = begin; j < end; ++j) {
-                    const float gj = gw[j] + wd * pw[j];
-                    const float bj = first ? gj : momentum * m[j] + gj;
-                    m[j] = bj;
-                    float pj = pw[j] - rate * bj;
-                    if (clipIt)
-                        pj = pj < -1.0f ? -1.0f : (pj > 1.0f ? 1.0f : pj);
-                    pw[j] = pj;
-                }
-            }
+            if (adam)
+                detail::adamUpdate(pw + begin, gw + begin, m + begin, v + begin, end - begin, a);
+            else
+                detail::sgdUpdate(pw + begin, gw + begin, m + begin, end - begin, rate, momentum, wd, first, clipIt);
         });
     }
 }

@@ -1,0 +1,33 @@
+#pragma once
+// Element-wise loops of the training step, over raw float arrays. Torch-free:
+// kernels.cpp is compiled with AVX2/FMA clones and without errno-setting sqrt,
+// so that these loops vectorize; callers split ranges across threads.
+
+#include <cstdint>
+
+namespace qnn::detail {
+
+struct AdamStep {
+    float beta1 = 0.9f;
+    float beta2 = 0.999f;
+    float eps = 1e-8f;
+    float weightDecay = 0;
+    /** lr / (1 - beta1^t). */
+    float stepSize = 0;
+    /** 1 / sqrt(1 - beta2^t). */
+    float invSqrtBias2 = 1;
+    /** Clip the updated values to [-1, 1] (latent weights of quantized layers). */
+    bool clip = false;
+};
+
+/** p -= stepSize * m / (sqrt(v) * invSqrtBias2 + eps) with m, v updated first; one pass. */
+void adamUpdate(float* p, const float* g, float* m, float* v, int64_t n, const AdamStep& s);
+/** buf = first ? g : momentum * buf + g; p -= lr * buf; then the optional clip. */
+void sgdUpdate(float* p, const float* g, float* buf, int64_t n, float lr, float momentum, float weightDecay,
+               bool first, bool clip);
+/** out = x >= 0 ? scale : -scale; mask (when not null) = |x| <= 1. */
+void signForward(const float* x, float* out, bool* mask, int64_t n, float scale);
+/** out = mask ? g : 0. */
+void maskedCopy(const float* g, const bool* mask, float* out, int64_t n);
+
+} // namespace qnn::detail

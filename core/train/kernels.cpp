@@ -1,0 +1,110 @@
+// Vectorizable loops of the training step (see detail/kernels.h). No torch here.
+//
+// Adam is written with AVX2/FMA intrinsics (picked at run time, with a plain
+// loop for other CPUs): GCC keeps sqrt scalar unless -fno-math-errno is given
+// for the whole file, and the fused Adam loop over 2.9 M parameters then costs
+// about as much as a matrix product of LFC. The simple loops below vectorize
+// by themselves; target_clones adds an AVX2 version of each.
+
+#include "core/train/detail/kernels.h"
+
+#include <cmath>
+
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
+#include <immintrin.h>
+#define QNN_X86 1
+#define QNN_CLONES __attribute__((target_clones("arch=haswell", "default")))
+#else
+#define QNN_X86 0
+#define QNN_CLONES
+#endif
+
+namespace qnn::detail {
+
+namespace {
+
+inline float clip1(float x) { return x < -1.0f ? -1.0f : (x > 1.0f ? 1.0f : x); }
+
+void adamScalar(float* p, const float* g, float* m, float* v, int64_t begin, int64_t n, const AdamStep& s)
+{
+    for (int64_t j = begin; j < n; ++j) {
+        const float gj = g[j] + s.weightDecay * p[j];
+        const float mj = s.beta1 * m[j] + (1 - s.beta1) * gj;
+        const float vj = s.beta2 * v[j] + (1 - s.beta2) * gj * gj;
+        m[j] = mj;
+        v[j] = vj;
+        const float pj = p[j] - s.stepSize * mj / (std::sqrt(vj) * s.invSqrtBias2 + s.eps);
+        p[j] = s.clip ? clip1(pj) : pj;
+    }
+}
+
+#if QNN_X86
+__attribute__((target("avx2,fma"))) void adamAvx2(float* p, const float* g, float* m, float* v, int64_t n,
+                                                  const AdamStep& s)
+{
+    const __m256 b1 = _mm256_set1_ps(s.beta1), c1 = _mm256_set1_ps(1 - s.beta1);
+    const __m256 b2 = _mm256_set1_ps(s.beta2), c2 = _mm256_set1_ps(1 - s.beta2);
+    const __m256 wd = _mm256_set1_ps(s.weightDecay), eps = _mm256_set1_ps(s.eps);
+    const __m256 step = _mm256_set1_ps(s.stepSize), inv = _mm256_set1_ps(s.invSqrtBias2);
+    const __m256 lo = _mm256_set1_ps(-1.0f), hi = _mm256_set1_ps(1.0f);
+    int64_t j = 0;
+    for (; j + 8 <= n; j += 8) {
+        __m256 pj = _mm256_loadu_ps(p + j);
+        const __m256 gj = _mm256_fmadd_ps(wd, pj, _mm256_loadu_ps(g + j));
+        const __m256 mj = _mm256_fmadd_ps(b1, _mm256_loadu_ps(m + j), _mm256_mul_ps(c1, gj));
+        const __m256 vj = _mm256_fmadd_ps(b2, _mm256_loadu_ps(v + j), _mm256_mul_ps(c2, _mm256_mul_ps(gj, gj)));
+        _mm256_storeu_ps(m + j, mj);
+        _mm256_storeu_ps(v + j, vj);
+        const __m256 denom = _mm256_fmadd_ps(_mm256_sqrt_ps(vj), inv, eps);
+        pj = _mm256_sub_ps(pj, _mm256_div_ps(_mm256_mul_ps(step, mj), denom));
+        if (s.clip)
+            pj = _mm256_min_ps(hi, _mm256_max_ps(lo, pj));
+        _mm256_storeu_ps(p + j, pj);
+    }
+    adamScalar(p, g, m, v, j, n, s);
+}
+#endif
+
+} // namespace
+
+void adamUpdate(float* p, const float* g, float* m, float* v, int64_t n, const AdamStep& s)
+{
+#if QNN_X86
+    static const bool avx2 = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
+    if (avx2) {
+        adamAvx2(p, g, m, v, n, s);
+        return;
+    }
+#endif
+    adamScalar(p, g, m, v, 0, n, s);
+}
+
+QNN_CLONES void sgdUpdate(float* __restrict p, const float* __restrict g, float* __restrict buf, int64_t n, float lr,
+                          float momentum, float wd, bool first, bool clip)
+{
+    for (int64_t j = 0; j < n; ++j) {
+        const float gj = g[j] + wd * p[j];
+        const float bj = first ? gj : momentum * buf[j] + gj;
+        buf[j] = bj;
+        const float pj = p[j] - lr * bj;
+        p[j] = clip ? clip1(pj) : pj;
+    }
+}
+
+QNN_CLONES void signForward(const float* __restrict x, float* __restrict out, bool* __restrict mask, int64_t n,
+                            float scale)
+{
+    for (int64_t i = 0; i < n; ++i)
+        out[i] = x[i] >= 0.0f ? scale : -scale;
+    if (mask)
+        for (int64_t i = 0; i < n; ++i)
+            mask[i] = x[i] >= -1.0f && x[i] <= 1.0f;
+}
+
+QNN_CLONES void maskedCopy(const float* __restrict g, const bool* __restrict mask, float* __restrict out, int64_t n)
+{
+    for (int64_t i = 0; i < n; ++i)
+        out[i] = mask[i] ? g[i] : 0.0f;
+}
+
+} // namespace qnn::detail
