@@ -307,9 +307,10 @@ int runTrain(const std::vector<std::string>& args)
     }
     trainer.setRunStore(&store);
     if (!o.json)
-        std::fprintf(stderr, "%s run %s: %lld parameters, %s, %d threads%s\n",
+        std::fprintf(stderr, "%s run %s: %lld parameters, %s, %d thread%s%s\n",
                      o.resume.empty() ? "new" : "resuming", store.dir().c_str(),
                      static_cast<long long>(trainer.parameterCount()), trainer.deviceName().c_str(), trainer.threads(),
+                     trainer.threads() == 1 ? "" : "s",
                      o.resume.empty() ? "" : (", from epoch " + std::to_string(trainer.epochsDone())).c_str());
 
     const bool tty = !o.json && ::isatty(STDERR_FILENO);
