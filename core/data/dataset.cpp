@@ -149,6 +149,26 @@ bool loadImageFolder(const fs::path& dir, DatasetSplits& out, std::string& error
     return true;
 }
 
+// Where a missing dataset should go: a shared/datasets folder that exists
+// already, else ../shared/datasets/<name> beside the git checkout holding the project.
+std::string defaultPlace(const DatasetRequest& r, const std::vector<std::string>& places)
+{
+    std::error_code ec;
+    for (const std::string& p : places) {
+        const fs::path parent = fs::path(p).parent_path();
+        if (parent.filename() == "datasets" && fs::is_directory(parent, ec))
+            return p;
+    }
+    const fs::path start = fs::absolute(r.projectDir.empty() ? fs::path(".") : fs::path(r.projectDir), ec);
+    for (fs::path a = start; !a.empty(); a = a.parent_path()) {
+        if (fs::exists(a / ".git", ec))
+            return (a.parent_path() / "shared" / "datasets" / r.choice.name).lexically_normal().string();
+        if (a == a.parent_path())
+            break;
+    }
+    return places.back();
+}
+
 } // namespace
 
 const std::vector<std::string>& knownDatasets()
@@ -216,28 +236,20 @@ bool loadDataset(const DatasetRequest& r, DatasetSplits& out, std::string& error
         }
     }
     if (dir.empty()) {
-        // A folder the user named is used even when it looks wrong: the reader then names the missing file.
-        if (!r.dataDir.empty() && name != "image-folder" && pathExists(r.dataDir)) {
-            dir = r.dataDir;
+        const std::vector<std::string>& files = requiredFiles(name);
+        error = "dataset '" + name + "' not found";
+        if (name == "image-folder") {
+            error += "; set the project's dataset path or pass --data DIR: a folder with one sub-folder per class";
+        } else if (!r.dataDir.empty()) {
+            error += " in " + r.dataDir + "; put " + joinList(files) + (name == "cifar10" ? "" : " (gzip or raw)") +
+                     " there, or pass --data with the folder that holds them";
         } else {
-            std::string where = places.back();
-            for (const std::string& p : places)
-                if (p.find("/shared/datasets/") != std::string::npos) {
-                    where = p;
-                    break;
-                }
-            const std::vector<std::string>& files = requiredFiles(name);
-            error = "dataset '" + name + "' not found; ";
-            if (name == "image-folder")
-                error += "set the project's dataset path or pass --data DIR: a folder with one sub-folder per class";
-            else
-                error += "put " + joinList(files) + (name == "cifar10" ? "" : " (gzip or raw)") + " into " +
-                         (r.dataDir.empty() ? where + " (next to the repository: ../shared/datasets/" + name + ")"
-                                            : where) +
-                         ", or pass --data DIR";
-            error += ". Looked in: " + joinList(places);
-            return false;
+            const std::string where = defaultPlace(r, places);
+            error += "; put " + joinList(files) + (name == "cifar10" ? "" : " (gzip or raw)") + " into " + where +
+                     " (the default place: ../shared/datasets/" + name + " next to the repository), or pass --data DIR";
         }
+        error += ". Looked in: " + joinList(places);
+        return false;
     }
     out.source = dir.string();
     if (name == "mnist" || name == "fashion-mnist")
