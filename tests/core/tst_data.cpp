@@ -397,13 +397,27 @@ private Q_SLOTS:
                                                                  splits.train.pixels.begin() + 2000 * 784));
     }
 
-    void realMnistWhenPresent()
+    void realDatasetsWhenPresent_data()
     {
-        const std::string dir = std::string(QNN_DATASETS_DIR) + "/mnist";
+        QTest::addColumn<QString>("name");
+        QTest::addColumn<int>("firstTrain");
+        QTest::addColumn<int>("firstTest");
+        QTest::addColumn<int>("secondTest");
+        // The well-known first labels of each distribution.
+        QTest::newRow("mnist") << "mnist" << 5 << 7 << 2;
+        QTest::newRow("fashion-mnist") << "fashion-mnist" << 9 << 9 << 2;
+    }
+    void realDatasetsWhenPresent()
+    {
+        QFETCH(QString, name);
+        QFETCH(int, firstTrain);
+        QFETCH(int, firstTest);
+        QFETCH(int, secondTest);
+        const std::string dir = std::string(QNN_DATASETS_DIR) + "/" + name.toStdString();
         if (!std::filesystem::exists(dir + "/train-images-idx3-ubyte.gz"))
-            QSKIP("no MNIST files in ../shared/datasets");
+            QSKIP("dataset not in ../shared/datasets");
         DatasetRequest request;
-        request.choice.name = "mnist";
+        request.choice.name = name.toStdString();
         request.projectDir = std::string(QNN_SOURCE_DIR) + "/projects"; // found by the default search
         DatasetSplits splits;
         std::string error;
@@ -411,10 +425,11 @@ private Q_SLOTS:
         QCOMPARE(splits.train.size(), size_t(50000));
         QCOMPARE(splits.validation.size(), size_t(10000));
         QCOMPARE(splits.test.size(), size_t(10000));
-        QCOMPARE(splits.train.labels[0], 5); // the well-known first digits of MNIST
-        QCOMPARE(splits.test.labels[0], 7);
-        QCOMPARE(splits.test.labels[1], 2);
+        QCOMPARE(splits.train.labels[0], firstTrain);
+        QCOMPARE(splits.test.labels[0], firstTest);
+        QCOMPARE(splits.test.labels[1], secondTest);
         QCOMPARE(splits.train.height, 28);
+        QCOMPARE(splits.train.width, 28);
     }
 };
 
