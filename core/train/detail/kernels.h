@@ -1,7 +1,7 @@
 #pragma once
 // Element-wise loops of the training step, over raw float arrays. Torch-free:
-// kernels.cpp is compiled with AVX2/FMA clones and without errno-setting sqrt,
-// so that these loops vectorize; callers split ranges across threads.
+// kernels.cpp picks AVX2/FMA versions at run time where the CPU has them;
+// callers split ranges across threads.
 
 #include <cstdint>
 
