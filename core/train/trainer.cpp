@@ -47,24 +47,6 @@ std::vector<int64_t> epochOrder(size_t n, uint64_t seed, int epoch)
     return order;
 }
 
-double learningRateAt(const TrainingConfig& c, int epochIndex)
-{
-    const int epochs = std::max(1, c.epochs);
-    if (c.schedule == "exponential") {
-        if (epochs == 1 || c.learningRate <= 0 || c.learningRateEnd <= 0)
-            return c.learningRate;
-        // BinaryNet: a constant factor per epoch, from the start rate to the end rate at the last epoch.
-        return c.learningRate * std::pow(c.learningRateEnd / c.learningRate, double(epochIndex) / (epochs - 1));
-    }
-    if (c.schedule == "cosine") {
-        const double t = epochs == 1 ? 0.0 : double(epochIndex) / (epochs - 1);
-        return c.learningRateEnd + (c.learningRate - c.learningRateEnd) * 0.5 * (1.0 + std::cos(M_PI * t));
-    }
-    if (c.schedule == "step")
-        return c.learningRate * std::pow(c.stepGamma, epochIndex / std::max(1, c.stepEpochs));
-    return c.learningRate;
-}
-
 bool isOneOf(const std::string& v, std::initializer_list<const char*> options)
 {
     for (const char* o : options)
@@ -92,7 +74,27 @@ bool checkConfig(const TrainingConfig& c, std::string& error)
     return error.empty();
 }
 
-Tensor lossOf(const std::string& loss, const Tensor& out, const Tensor& labels)
+} // namespace
+
+double learningRateAt(const TrainingConfig& c, int epochIndex)
+{
+    const int epochs = std::max(1, c.epochs);
+    if (c.schedule == "exponential") {
+        if (epochs == 1 || c.learningRate <= 0 || c.learningRateEnd <= 0)
+            return c.learningRate;
+        // BinaryNet: a constant factor per epoch, from the start rate to the end rate at the last epoch.
+        return c.learningRate * std::pow(c.learningRateEnd / c.learningRate, double(epochIndex) / (epochs - 1));
+    }
+    if (c.schedule == "cosine") {
+        const double t = epochs == 1 ? 0.0 : double(epochIndex) / (epochs - 1);
+        return c.learningRateEnd + (c.learningRate - c.learningRateEnd) * 0.5 * (1.0 + std::cos(M_PI * t));
+    }
+    if (c.schedule == "step")
+        return c.learningRate * std::pow(c.stepGamma, epochIndex / std::max(1, c.stepEpochs));
+    return c.learningRate;
+}
+
+Tensor detail::trainingLoss(const std::string& loss, const Tensor& out, const Tensor& labels)
 {
     if (loss == "squared_hinge") {
         // Targets +1 for the true class and -1 for the others (BinaryNet).
@@ -101,8 +103,6 @@ Tensor lossOf(const std::string& loss, const Tensor& out, const Tensor& labels)
     }
     return torch::nn::functional::cross_entropy(out, labels);
 }
-
-} // namespace
 
 struct Trainer::Impl {
     const DatasetSplits* data = nullptr;
@@ -329,7 +329,7 @@ EvalResult Trainer::Impl::evaluate(const ImageSet& set)
         Tensor xb = x.narrow(0, 0, count).to(device);
         Tensor yb = y.narrow(0, 0, count).to(device);
         Tensor out = model->forward(xb);
-        lossSum += lossOf(options.config.loss, out, yb).item<double>() * static_cast<double>(count);
+        lossSum += detail::trainingLoss(options.config.loss, out, yb).item<double>() * static_cast<double>(count);
         Tensor pred = out.argmax(1).to(torch::kCPU);
         const int64_t* pp = pred.data_ptr<int64_t>();
         const int64_t* yy = y.data_ptr<int64_t>();
@@ -512,7 +512,7 @@ TrainResult Trainer::train()
             for (Tensor& p : d.params)
                 p.mutable_grad().reset();
             Tensor out = d.model->forward(xb);
-            Tensor loss = lossOf(c.loss, out, yb);
+            Tensor loss = detail::trainingLoss(c.loss, out, yb);
             const double lossValue = loss.item<double>();
             if (!std::isfinite(lossValue)) {
                 result.status = "diverged";

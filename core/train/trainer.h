@@ -131,6 +131,11 @@ private:
     std::unique_ptr<Impl> m_impl;
 };
 
+/** The learning rate of epoch `epochIndex` (0-based) under the config's
+ *  schedule: constant; exponential from lr to lr_end at the last epoch
+ *  (BinaryNet); cosine from lr to lr_end; step (× step_gamma every step_epochs). */
+double learningRateAt(const TrainingConfig& config, int epochIndex);
+
 /** The summary.json object of a result (keys status, best_epoch,
  *  best_val_accuracy, test_accuracy, confusion_matrix, wall_s, images_per_s, ...). */
 nlohmann::json summaryJson(const TrainResult& result);

@@ -341,6 +341,66 @@ private Q_SLOTS:
             QVERIFY2(p.value().grad().defined(), p.key().c_str());
     }
 
+    void schedules_data()
+    {
+        QTest::addColumn<QString>("schedule");
+        QTest::addColumn<int>("epoch");
+        QTest::addColumn<double>("rate");
+        // 5 epochs from 1e-1 to 1e-5: exponential divides by 10 per epoch.
+        QTest::newRow("constant") << "constant" << 4 << 0.1;
+        QTest::newRow("exponential first") << "exponential" << 0 << 0.1;
+        QTest::newRow("exponential middle") << "exponential" << 2 << 1e-3;
+        QTest::newRow("exponential last") << "exponential" << 4 << 1e-5;
+        QTest::newRow("cosine first") << "cosine" << 0 << 0.1;
+        QTest::newRow("cosine middle") << "cosine" << 2 << (0.1 + 1e-5) / 2;
+        QTest::newRow("cosine last") << "cosine" << 4 << 1e-5;
+        QTest::newRow("step before") << "step" << 1 << 0.1;
+        QTest::newRow("step after") << "step" << 2 << 0.05;
+        QTest::newRow("step twice") << "step" << 4 << 0.025;
+    }
+    void schedules()
+    {
+        QFETCH(QString, schedule);
+        QFETCH(int, epoch);
+        QFETCH(double, rate);
+        TrainingConfig c;
+        c.epochs = 5;
+        c.learningRate = 0.1;
+        c.learningRateEnd = 1e-5;
+        c.schedule = schedule.toStdString();
+        c.stepEpochs = 2;
+        c.stepGamma = 0.5;
+        const double got = learningRateAt(c, epoch);
+        QVERIFY2(std::abs(got - rate) <= 1e-12 + 1e-9 * rate, qPrintable(QString("got %1").arg(got)));
+    }
+
+    void losses()
+    {
+        const torch::Tensor out = torch::tensor({{0.5f, -2.0f, 1.5f}, {0.0f, 0.2f, -1.0f}});
+        const torch::Tensor labels = torch::tensor({0, 2}, torch::kLong);
+        // Squared hinge, targets ±1: row 0 (1-0.5)², max(0, 1-2)², (1+1.5)²; row 1 (1+0)², (1+0.2)², (1+1)².
+        const double hinge = (0.25 + 0 + 6.25 + 1 + 1.44 + 4) / 6;
+        QVERIFY(std::abs(qnn::detail::trainingLoss("squared_hinge", out, labels).item<double>() - hinge) < 1e-6);
+        const double ce = (-std::log(std::exp(0.5) / (std::exp(0.5) + std::exp(-2.0) + std::exp(1.5))) -
+                           std::log(std::exp(-1.0) / (std::exp(0.0) + std::exp(0.2) + std::exp(-1.0)))) / 2;
+        QVERIFY(std::abs(qnn::detail::trainingLoss("cross_entropy", out, labels).item<double>() - ce) < 1e-6);
+    }
+
+    void runFoldersNeverCollide()
+    {
+        QTemporaryDir dir;
+        std::string error;
+        RunStore a, b;
+        QVERIFY(RunStore::create(dir.path().toStdString(), "same", a, error));
+        QVERIFY(RunStore::create(dir.path().toStdString(), "same", b, error));
+        QVERIFY(a.dir() != b.dir());
+        RunStore c;
+        QVERIFY(!RunStore::open(dir.filePath("missing").toStdString(), c, error));
+        QVERIFY2(QString::fromStdString(error).contains("does not exist"), error.c_str());
+        QVERIFY(!RunStore::open(a.dir(), c, error)); // no config.json yet
+        QVERIFY2(QString::fromStdString(error).contains("has no config.json"), error.c_str());
+    }
+
     void setupRefusesMismatches()
     {
         std::string error;

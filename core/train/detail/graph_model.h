@@ -24,6 +24,10 @@ torch::Tensor uniformQuantize(const torch::Tensor& x, const QuantLevels& levels)
 /** Weights at `bits`: bipolar sign, n-bit symmetric with scale max|w| / (2^(n-1)-1), or unchanged at 32. */
 torch::Tensor quantizeWeight(const torch::Tensor& w, int bits);
 
+/** Mean loss of a batch: "squared_hinge" (targets +1 for the true class, -1
+ *  for the others, mean of max(0, 1 - t·y)², as in BinaryNet) or "cross_entropy". */
+torch::Tensor trainingLoss(const std::string& loss, const torch::Tensor& out, const torch::Tensor& labels);
+
 /** One node of the graph as a torch module. */
 class LayerImpl : public torch::nn::Module
 {
