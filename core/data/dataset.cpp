@@ -112,14 +112,17 @@ bool loadCifar(fs::path dir, DatasetSplits& out, std::string& error)
     return true;
 }
 
-// Every tenth image (position 9 of each 10) goes to `picked`; the order inside
-// each class folder is kept, so every class lands in both parts.
-void splitEveryTenth(const ImageSet& all, int position, ImageSet& rest, ImageSet& picked)
+// Image i goes to `picked` when i % 10 is one of `positions`, else to `rest`.
+// Class folders are read in order, so every class lands in both parts.
+void splitByPosition(const ImageSet& all, std::initializer_list<int> positions, ImageSet& rest, ImageSet& picked)
 {
     rest = all.slice(0, 0);
     picked = all.slice(0, 0);
     for (size_t i = 0; i < all.size(); ++i) {
-        ImageSet& to = static_cast<int>(i % 10) == position ? picked : rest;
+        bool pick = false;
+        for (int p : positions)
+            pick = pick || static_cast<int>(i % 10) == p;
+        ImageSet& to = pick ? picked : rest;
         to.labels.push_back(all.labels[i]);
         to.pixels.insert(to.pixels.end(), all.image(i), all.image(i) + all.imageBytes());
     }
@@ -137,15 +140,16 @@ bool loadImageFolder(const fs::path& dir, DatasetSplits& out, std::string& error
             error = (dir / "test").string() + ": images or classes differ from " + (dir / "train").string();
             return false;
         }
-        splitEveryTenth(train, 9, out.train, out.validation);
+        splitByPosition(train, {9}, out.train, out.validation);
         out.test = std::move(test);
         return true;
     }
-    ImageSet all, rest;
+    ImageSet all, heldOut;
     if (!readImageFolder(dir.string(), all, error))
         return false;
-    splitEveryTenth(all, 9, rest, out.test);
-    splitEveryTenth(rest, 8, out.train, out.validation);
+    // 8:1:1 by position: of each ten images, the ninth validates and the tenth tests.
+    splitByPosition(all, {8, 9}, out.train, heldOut);
+    splitByPosition(heldOut, {1, 3, 5, 7, 9}, out.validation, out.test);
     return true;
 }
 

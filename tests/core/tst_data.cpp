@@ -248,6 +248,45 @@ private Q_SLOTS:
                  error.c_str());
     }
 
+    void imageFolderSplits()
+    {
+        QTemporaryDir dir;
+        const std::string root = dir.path().toStdString();
+        for (const char* cls : {"a", "b"}) {
+            std::filesystem::create_directories(root + "/" + cls);
+            for (int i = 0; i < 10; ++i) {
+                const unsigned char px[4] = {static_cast<unsigned char>(i), 0, 0, 0};
+                QVERIFY(stbi_write_png((root + "/" + cls + "/" + std::to_string(i) + ".png").c_str(), 2, 2, 1, px, 2));
+            }
+        }
+        DatasetRequest request;
+        request.choice.name = "image-folder";
+        request.dataDir = root;
+        DatasetSplits splits;
+        std::string error;
+        // One folder: every tenth image tests, every ninth of the rest validates.
+        QVERIFY2(loadDataset(request, splits, error), error.c_str());
+        QCOMPARE(splits.test.size(), size_t(2));
+        QCOMPARE(splits.validation.size(), size_t(2));
+        QCOMPARE(splits.train.size(), size_t(16));
+        QCOMPARE(splits.test.labels, (std::vector<int32_t>{0, 1}));
+        QCOMPARE(splits.train.classNames, (std::vector<std::string>{"a", "b"}));
+
+        // train/ and test/ folders: test as given, validation from train.
+        std::filesystem::create_directories(root + "/train");
+        std::filesystem::rename(root + "/a", root + "/train/a");
+        std::filesystem::rename(root + "/b", root + "/train/b");
+        std::filesystem::create_directories(root + "/test/a");
+        std::filesystem::create_directories(root + "/test/b");
+        const unsigned char px[4] = {};
+        QVERIFY(stbi_write_png((root + "/test/a/x.png").c_str(), 2, 2, 1, px, 2));
+        QVERIFY(stbi_write_png((root + "/test/b/y.png").c_str(), 2, 2, 1, px, 2));
+        QVERIFY2(loadDataset(request, splits, error), error.c_str());
+        QCOMPARE(splits.test.size(), size_t(2));
+        QCOMPARE(splits.train.size() + splits.validation.size(), size_t(20));
+        QCOMPARE(splits.validation.size(), size_t(2));
+    }
+
     void syntheticDigitsDeterministic()
     {
         const ImageSet a = generateSyntheticDigits(40, 7);
