@@ -246,6 +246,12 @@ private Q_SLOTS:
         QVERIFY(!readImageFolder(root, set, error));
         QVERIFY2(QString::fromStdString(error).contains("found 1 class folders, expected at least 2"),
                  error.c_str());
+        std::filesystem::create_directories(root + "/empty");
+        QVERIFY(!readImageFolder(root, set, error));
+        QVERIFY2(QString::fromStdString(error).contains("empty: no PNG or JPEG images in this class folder"),
+                 error.c_str());
+        QVERIFY(!readImageFolder(root + "/cat/a.png", set, error));
+        QVERIFY2(QString::fromStdString(error).contains("a.png: not a folder"), error.c_str());
     }
 
     void imageFolderSplits()
