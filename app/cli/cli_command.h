@@ -3,6 +3,10 @@
 #include <string>
 #include <vector>
 
+namespace qnn {
+struct Project;
+}
+
 namespace qnn::cli {
 
 /** One `qnnw` sub-command: its name, one line of help and its entry point.
@@ -11,8 +15,13 @@ struct Command {
     const char* name;
     const char* usage;
     const char* help;
+    /** Lines that `qnnw NAME --help` adds: each option and what it does. */
+    const char* details;
     int (*run)(const std::vector<std::string>& args);
 };
+
+/** Loads a project; on failure prints "qnnw: <why>" to stderr and returns false. */
+bool loadProjectOrSay(const std::string& path, Project& project);
 
 /** Every sub-command, in the order `qnnw --help` lists them. */
 const std::vector<Command>& commands();

@@ -37,15 +37,6 @@ bool parseOptions(const std::vector<std::string>& args, const char* usage, Optio
     return true;
 }
 
-bool load(const std::string& path, Project& p)
-{
-    std::string error;
-    if (loadProject(path, p, error))
-        return true;
-    std::fprintf(stderr, "qnnw: %s\n", error.c_str());
-    return false;
-}
-
 std::string nodeLabel(const Graph& g, NodeId id)
 {
     if (const Node* n = g.node(id))
@@ -61,7 +52,7 @@ int runSummary(const std::vector<std::string>& args)
     if (!parseOptions(args, "summary PROJECT [--json]", o))
         return 2;
     Project p;
-    if (!load(o.project, p))
+    if (!loadProjectOrSay(o.project, p))
         return 1;
     const GraphAnalysis analysis = analyzeGraph(p.graph);
     const GraphSummary s = summarizeGraph(p.graph, analysis);
@@ -81,7 +72,7 @@ int runCheck(const std::vector<std::string>& args)
     if (!parseOptions(args, "check PROJECT [--json]", o))
         return 2;
     Project p;
-    if (!load(o.project, p))
+    if (!loadProjectOrSay(o.project, p))
         return 1;
     const GraphAnalysis analysis = analyzeGraph(p.graph);
     if (o.json) {

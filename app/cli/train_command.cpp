@@ -227,11 +227,9 @@ int runTrain(const std::vector<std::string>& args)
     if (!parseOptions(args, kTrainUsage, true, o))
         return 2;
     Project project;
-    std::string error;
-    if (!loadProject(o.project, project, error)) {
-        std::fprintf(stderr, "qnnw: %s\n", error.c_str());
+    if (!loadProjectOrSay(o.project, project))
         return 1;
-    }
+    std::string error;
     const std::string projectDir = projectDirOf(o.project);
     const std::string runsDir = o.out.empty() ? (fs::path(projectDir) / "runs").string() : o.out;
 
@@ -382,11 +380,9 @@ int runEval(const std::vector<std::string>& args)
     if (!parseOptions(args, kEvalUsage, false, o))
         return 2;
     Project project;
-    std::string error;
-    if (!loadProject(o.project, project, error)) {
-        std::fprintf(stderr, "qnnw: %s\n", error.c_str());
+    if (!loadProjectOrSay(o.project, project))
         return 1;
-    }
+    std::string error;
     const std::string projectDir = projectDirOf(o.project);
     RunStore store;
     nlohmann::json config;

@@ -8,6 +8,8 @@
 #include <QProcess>
 #include <QTemporaryDir>
 
+#include <csignal>
+
 namespace {
 
 struct Result {
@@ -24,6 +26,30 @@ Result qnnw(const QStringList& args)
         qFatal("qnnw did not finish");
     return {p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1, p.readAllStandardOutput(),
             p.readAllStandardError()};
+}
+
+QJsonObject readJson(const QString& path)
+{
+    QFile f(path);
+    if (!f.open(QIODevice::ReadOnly))
+        return {};
+    return QJsonDocument::fromJson(f.readAll()).object();
+}
+
+QList<QJsonObject> jsonLines(const QByteArray& text)
+{
+    QList<QJsonObject> out;
+    for (const QByteArray& line : text.split('\n'))
+        if (!line.trimmed().isEmpty())
+            out << QJsonDocument::fromJson(line).object();
+    return out;
+}
+
+// The one run folder under dir.
+QString onlyRun(const QTemporaryDir& dir)
+{
+    const QStringList runs = QDir(dir.path()).entryList(QDir::Dirs | QDir::NoDotAndDotDot);
+    return runs.size() == 1 ? dir.filePath(runs.first()) : QString();
 }
 
 QString example(const char* name) { return QStringLiteral(QNN_SOURCE_DIR "/projects/") + name + ".qnnproj"; }
@@ -62,6 +88,9 @@ private Q_SLOTS:
     void checkJson();
     void malformedFileIsASentence();
     void usageErrors();
+    void trainSyntheticThenEval();
+    void interruptThenResumeEqualsUnbrokenRun();
+    void missingDatasetSaysWhereToPutIt();
 };
 
 void TestCli::summaryJsonOfLfc()
@@ -186,6 +215,102 @@ void TestCli::usageErrors()
     const Result help = qnnw({"--help"});
     QCOMPARE(help.exitCode, 0);
     QVERIFY(help.out.contains("summary PROJECT"));
+}
+
+void TestCli::trainSyntheticThenEval()
+{
+    QTemporaryDir out;
+    const Result r = qnnw({"train", example("synthetic-digits-w1a1"), "--epochs", "2", "--seed", "5", "--out",
+                           out.path(), "--json", "--threads", "1"});
+    QVERIFY2(r.exitCode == 0, r.err.constData());
+    const QList<QJsonObject> lines = jsonLines(r.out);
+    QCOMPARE(lines.size(), 3); // two epochs, then the summary
+    QCOMPARE(lines[0]["type"].toString(), QString("epoch"));
+    QCOMPARE(lines[1]["epoch"].toInt(), 2);
+    QVERIFY(lines[1]["images_per_s"].toDouble() > 0);
+    const QJsonObject last = lines[2];
+    QCOMPARE(last["type"].toString(), QString("summary"));
+    QCOMPARE(last["status"].toString(), QString("completed"));
+
+    const QString run = onlyRun(out);
+    QVERIFY(!run.isEmpty());
+    for (const char* file : {"config.json", "metrics.jsonl", "checkpoint.pt", "summary.json"})
+        QVERIFY2(QFile::exists(run + "/" + file), file);
+    const QJsonObject summary = readJson(run + "/summary.json");
+    QCOMPARE(summary["status"].toString(), QString("completed"));
+    const double testAccuracy = summary["test_accuracy"].toDouble();
+    QVERIFY2(testAccuracy > 0.5, "ten classes: chance is 0.1, a working trainer is far above it");
+    QVERIFY(testAccuracy <= 1.0);
+    QCOMPARE(summary["best_val_accuracy"].toDouble(), std::max(lines[0]["val_accuracy"].toDouble(),
+                                                              lines[1]["val_accuracy"].toDouble()));
+    const QJsonArray confusion = summary["confusion_matrix"].toArray();
+    QCOMPARE(confusion.size(), 10);
+    qint64 total = 0, diagonal = 0;
+    for (int i = 0; i < confusion.size(); ++i)
+        for (int j = 0; j < 10; ++j) {
+            total += confusion[i].toArray()[j].toInteger();
+            diagonal += i == j ? confusion[i].toArray()[j].toInteger() : 0;
+        }
+    QCOMPARE(double(diagonal) / double(total), testAccuracy);
+
+    // eval of the finished run gives the accuracy the run recorded
+    const Result e = qnnw({"eval", example("synthetic-digits-w1a1"), "--run", run, "--json"});
+    QVERIFY2(e.exitCode == 0, e.err.constData());
+    const QJsonObject ej = QJsonDocument::fromJson(e.out).object();
+    QCOMPARE(ej["test_accuracy"].toDouble(), testAccuracy);
+    QCOMPARE(ej["images"].toInteger(), total);
+    const Result text = qnnw({"eval", example("synthetic-digits-w1a1"), "--run", run});
+    QCOMPARE(text.exitCode, 0);
+    QVERIFY(text.out.startsWith("test accuracy " + QByteArray::number(100 * testAccuracy, 'f', 2) + "%"));
+}
+
+void TestCli::interruptThenResumeEqualsUnbrokenRun()
+{
+    const QStringList common{"--epochs", "5", "--seed", "11", "--threads", "1", "--json"};
+    QTemporaryDir unbrokenDir, brokenDir;
+    const Result unbroken = qnnw(QStringList{"train", example("synthetic-digits-w1a1"), "--out", unbrokenDir.path()} +
+                                 common);
+    QVERIFY2(unbroken.exitCode == 0, unbroken.err.constData());
+
+    // Ctrl-C as soon as the first epoch is reported: the run stops after the current batch.
+    QProcess p;
+    p.start(QNNW_PATH, QStringList{"train", example("synthetic-digits-w1a1"), "--out", brokenDir.path()} + common);
+    QVERIFY(p.waitForStarted());
+    while (!p.canReadLine())
+        QVERIFY2(p.waitForReadyRead(60000), "no epoch line");
+    ::kill(p.processId(), SIGINT);
+    QVERIFY(p.waitForFinished(60000));
+    QCOMPARE(p.exitCode(), 130);
+    const QString run = onlyRun(brokenDir);
+    QVERIFY(!run.isEmpty());
+    const QJsonObject cancelled = readJson(run + "/summary.json");
+    QCOMPARE(cancelled["status"].toString(), QString("cancelled"));
+    QVERIFY(cancelled["epochs_done"].toInt() < 5);
+    QVERIFY(p.readAllStandardError().contains("stopping after this batch"));
+
+    const Result resumed = qnnw({"train", example("synthetic-digits-w1a1"), "--resume", run, "--json"});
+    QVERIFY2(resumed.exitCode == 0, resumed.err.constData());
+    const QJsonObject a = jsonLines(unbroken.out).last();
+    const QJsonObject b = jsonLines(resumed.out).last();
+    QCOMPARE(b["status"].toString(), QString("completed"));
+    QCOMPARE(b["epochs_done"].toInt(), 5);
+    QCOMPARE(b["test_accuracy"].toDouble(), a["test_accuracy"].toDouble());
+    QCOMPARE(b["best_val_accuracy"].toDouble(), a["best_val_accuracy"].toDouble());
+    QCOMPARE(b["confusion_matrix"].toArray(), a["confusion_matrix"].toArray());
+    // the last epoch's loss, to the bit
+    const QJsonObject lastA = jsonLines(unbroken.out)[4], lastB = jsonLines(resumed.out).at(jsonLines(resumed.out).size() - 2);
+    QCOMPARE(lastB["epoch"].toInt(), 5);
+    QCOMPARE(lastB["train_loss"].toDouble(), lastA["train_loss"].toDouble());
+}
+
+void TestCli::missingDatasetSaysWhereToPutIt()
+{
+    QTemporaryDir empty;
+    const Result r = qnnw({"train", example("lfc-w1a1-mnist"), "--data", empty.path(), "--epochs", "1"});
+    QCOMPARE(r.exitCode, 1);
+    QVERIFY2(r.err.contains("dataset 'mnist' not found in " + empty.path().toUtf8()), r.err.constData());
+    QVERIFY2(r.err.contains("train-images-idx3-ubyte.gz"), r.err.constData());
+    QVERIFY(r.out.isEmpty());
 }
 
 QTEST_GUILESS_MAIN(TestCli)
