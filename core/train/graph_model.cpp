@@ -407,25 +407,11 @@ GraphModelImpl::GraphModelImpl(const Graph& graph, const GraphAnalysis& analysis
     }
 }
 
-std::vector<Tensor> GraphModelImpl::forwardAll(const Tensor& input)
-{
-    std::vector<int64_t> shape{input.size(0)};
-    shape.insert(shape.end(), m_inputShape.begin(), m_inputShape.end());
-    const Tensor x = input.reshape(shape);
-    std::vector<Tensor> values(m_steps.size());
-    std::vector<Tensor> args;
-    for (size_t i = 0; i < m_steps.size(); ++i) {
-        args.clear();
-        if (m_steps[i].inputs.empty())
-            args.push_back(x);
-        for (size_t from : m_steps[i].inputs)
-            args.push_back(values[from]);
-        values[i] = m_steps[i].layer->forward(args);
-    }
-    return values;
-}
+std::vector<Tensor> GraphModelImpl::forwardAll(const Tensor& input) { return run(input, true); }
 
-Tensor GraphModelImpl::forward(const Tensor& input)
+Tensor GraphModelImpl::forward(const Tensor& input) { return run(input, false)[m_outputStep]; }
+
+std::vector<Tensor> GraphModelImpl::run(const Tensor& input, bool keepAll)
 {
     std::vector<int64_t> shape{input.size(0)};
     shape.insert(shape.end(), m_inputShape.begin(), m_inputShape.end());
@@ -444,11 +430,13 @@ Tensor GraphModelImpl::forward(const Tensor& input)
         for (size_t from : m_steps[i].inputs)
             args.push_back(values[from]);
         values[i] = m_steps[i].layer->forward(args);
+        if (keepAll)
+            continue;
         for (size_t from : m_steps[i].inputs)
             if (--uses[from] == 0 && from != m_outputStep)
                 values[from] = Tensor();
     }
-    return values[m_outputStep];
+    return values;
 }
 
 bool buildGraphModel(const Graph& graph, GraphModel& out, std::string& error)

@@ -57,6 +57,9 @@ public:
     int inputActBits() const { return m_inputActBits; }
 
 private:
+    /** Every node's output in order; unless keepAll, values no later step needs are freed on the way. */
+    std::vector<torch::Tensor> run(const torch::Tensor& input, bool keepAll);
+
     struct Step {
         NodeId id = kInvalidNode;
         std::shared_ptr<LayerImpl> layer;
