@@ -27,7 +27,7 @@ test: build
 	cd $(BUILD_DIR) && QT_QPA_PLATFORM=$${QT_QPA_PLATFORM:-offscreen} ctest --output-on-failure -j $(JOBS)
 
 bench: build
-	cmake --build $(BUILD_DIR) -j $(JOBS) --target $$(cmake --build $(BUILD_DIR) --target help | grep -o 'bench_[A-Za-z0-9_]*' | sort -u)
+	cmake --build $(BUILD_DIR) -j $(JOBS) --target benchmarks
 	@for b in $(BUILD_DIR)/bin/bench_*; do [ -x "$$b" ] && "$$b"; done; true
 
 clean:
