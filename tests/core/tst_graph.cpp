@@ -50,6 +50,16 @@ bool anyMessage(const GraphAnalysis& a, NodeId node, DiagnosticCategory cat, con
     return false;
 }
 
+const char* kInput10 = R"({"id": 1, "kind": "Input", "name": "in", "attrs": {"shape": [10]}})";
+
+// Input (id 1, 10 values by default) → the given node (id 2) → Output (10 classes, id 9).
+QString between(const char* nodeJson, const char* inputJson = kInput10)
+{
+    return QString(R"({"nodes": [%1, %2, {"id": 9, "kind": "Output", "name": "out", "attrs": {"classes": 10}}],
+                       "edges": [{"from": 1, "to": 2}, {"from": 2, "to": 9}]})")
+        .arg(QLatin1String(inputJson), QLatin1String(nodeJson));
+}
+
 QString allMessages(const GraphAnalysis& a)
 {
     QStringList out;
@@ -202,7 +212,6 @@ void TestGraph::diagnostics_data()
     QTest::addColumn<int>("category");
     QTest::addColumn<QString>("message");
 
-    const QString tail = R"(, {"id": 9, "kind": "Output", "name": "out", "attrs": {"classes": 10}})";
     QTest::newRow("no input") << R"({"nodes": [{"id": 1, "kind": "Output", "name": "out"}], "edges": []})" << ""
                               << int(Severity::Error) << int(DiagnosticCategory::Structure)
                               << "the graph has no Input layer";
@@ -240,65 +249,48 @@ void TestGraph::diagnostics_data()
         << "sum" << int(Severity::Error) << int(DiagnosticCategory::Shape)
         << "Add needs inputs of the same shape, but gets 64×8×8 and 32×8×8";
     QTest::newRow("weight bits on a kind without weights")
-        << R"({"nodes": [{"id": 1, "kind": "Input", "name": "in", "attrs": {"shape": [10]}},
-                         {"id": 2, "kind": "Dropout", "name": "drop", "weight_bits": 1},
-                         {"id": 9, "kind": "Output", "name": "out"}],
-               "edges": [{"from": 1, "to": 2}, {"from": 2, "to": 9}]})"
+        << between(R"({"id": 2, "kind": "Dropout", "name": "drop", "weight_bits": 1})")
         << "drop" << int(Severity::Error) << int(DiagnosticCategory::Quantization)
         << "'drop' is a Dropout, which has no weights, but asks for 1-bit weights";
     QTest::newRow("bit-width not supported")
-        << R"({"nodes": [{"id": 1, "kind": "Input", "name": "in", "attrs": {"shape": [10]}},
-                         {"id": 2, "kind": "Dense", "name": "fc", "attrs": {"units": 10}, "weight_bits": 5},
-                         {"id": 9, "kind": "Output", "name": "out"}],
-               "edges": [{"from": 1, "to": 2}, {"from": 2, "to": 9}]})"
+        << between(R"({"id": 2, "kind": "Dense", "name": "fc", "attrs": {"units": 10}, "weight_bits": 5})")
         << "fc" << int(Severity::Error) << int(DiagnosticCategory::Quantization)
         << "'fc': 5-bit weights are not supported; choose 1, 2, 3, 4, 8 or 32";
     QTest::newRow("sign needs one bit")
-        << QString(R"({"nodes": [{"id": 1, "kind": "Input", "name": "in", "attrs": {"shape": [10]}},
-                         {"id": 2, "kind": "Activation", "name": "act", "attrs": {"function": "sign"}, "act_bits": 2})") +
-               tail + R"(], "edges": [{"from": 1, "to": 2}, {"from": 2, "to": 9}]})"
+        << between(R"({"id": 2, "kind": "Activation", "name": "act", "attrs": {"function": "sign"}, "act_bits": 2})")
         << "act" << int(Severity::Error) << int(DiagnosticCategory::Quantization)
         << "'act': sign gives ±1, which is 1 bit, but the activation bits are 2";
     QTest::newRow("relu cannot be bipolar")
-        << QString(R"({"nodes": [{"id": 1, "kind": "Input", "name": "in", "attrs": {"shape": [10]}},
-                         {"id": 2, "kind": "Activation", "name": "act", "attrs": {"function": "relu"}, "act_bits": 1})") +
-               tail + R"(], "edges": [{"from": 1, "to": 2}, {"from": 2, "to": 9}]})"
+        << between(R"({"id": 2, "kind": "Activation", "name": "act", "attrs": {"function": "relu"}, "act_bits": 1})")
         << "act" << int(Severity::Error) << int(DiagnosticCategory::Quantization)
         << "'act': relu is never negative, so it cannot be bipolar (1 bit)";
     QTest::newRow("attribute out of range")
-        << QString(R"({"nodes": [{"id": 1, "kind": "Input", "name": "in", "attrs": {"shape": [784]}},
-                         {"id": 2, "kind": "Dense", "name": "fc", "attrs": {"units": 0}})") +
-               tail + R"(], "edges": [{"from": 1, "to": 2}, {"from": 2, "to": 9}]})"
+        << between(R"({"id": 2, "kind": "Dense", "name": "fc", "attrs": {"units": 0}})")
         << "fc" << int(Severity::Error) << int(DiagnosticCategory::Attribute)
         << "'fc': units is 0, out of range (allowed 1 to 65536)";
     QTest::newRow("float attribute out of range")
-        << QString(R"({"nodes": [{"id": 1, "kind": "Input", "name": "in", "attrs": {"shape": [10]}},
-                         {"id": 2, "kind": "Dropout", "name": "drop", "attrs": {"p": 1.5}})") +
-               tail + R"(], "edges": [{"from": 1, "to": 2}, {"from": 2, "to": 9}]})"
+        << between(R"({"id": 2, "kind": "Dropout", "name": "drop", "attrs": {"p": 1.5}})")
         << "drop" << int(Severity::Error) << int(DiagnosticCategory::Attribute)
         << "'drop': p is 1.5, out of range (allowed 0 to 0.99)";
     QTest::newRow("enum not a choice")
-        << QString(R"({"nodes": [{"id": 1, "kind": "Input", "name": "in", "attrs": {"shape": [10]}},
-                         {"id": 2, "kind": "Activation", "name": "act", "attrs": {"function": "gelu"}})") +
-               tail + R"(], "edges": [{"from": 1, "to": 2}, {"from": 2, "to": 9}]})"
+        << between(R"({"id": 2, "kind": "Activation", "name": "act", "attrs": {"function": "gelu"}})")
         << "act" << int(Severity::Error) << int(DiagnosticCategory::Attribute)
         << "'act': function is 'gelu'; choose one of identity, relu, hardtanh, sign";
     QTest::newRow("input shape of two entries")
-        << QString(R"({"nodes": [{"id": 1, "kind": "Input", "name": "in", "attrs": {"shape": [28, 28]}}, )"
-                   R"({"id": 2, "kind": "Flatten", "name": "flat"})") +
-               tail + R"(], "edges": [{"from": 1, "to": 2}, {"from": 2, "to": 9}]})"
+        << between(R"({"id": 2, "kind": "Flatten", "name": "flat"})",
+                   R"({"id": 1, "kind": "Input", "name": "in", "attrs": {"shape": [28, 28]}})")
         << "in" << int(Severity::Error) << int(DiagnosticCategory::Attribute)
         << "'in': shape has 2 entries; give a flat size (1 entry) or channels, height, width (3 entries)";
     QTest::newRow("unused node")
-        << QString(R"({"nodes": [{"id": 1, "kind": "Input", "name": "in", "attrs": {"shape": [10]}},
-                         {"id": 2, "kind": "Dense", "name": "side", "attrs": {"units": 5}})") +
-               tail + R"(], "edges": [{"from": 1, "to": 2}, {"from": 1, "to": 9}]})"
+        << R"({"nodes": [{"id": 1, "kind": "Input", "name": "in", "attrs": {"shape": [10]}},
+                         {"id": 2, "kind": "Dense", "name": "side", "attrs": {"units": 5}},
+                         {"id": 9, "kind": "Output", "name": "out", "attrs": {"classes": 10}}],
+               "edges": [{"from": 1, "to": 2}, {"from": 1, "to": 9}]})"
         << "side" << int(Severity::Warning) << int(DiagnosticCategory::Structure)
         << "'side' does not lead to any Output; its result is unused";
     QTest::newRow("duplicate names")
-        << QString(R"({"nodes": [{"id": 1, "kind": "Input", "name": "x", "attrs": {"shape": [10]}},
-                         {"id": 2, "kind": "Dropout", "name": "x"})") +
-               tail + R"(], "edges": [{"from": 1, "to": 2}, {"from": 2, "to": 9}]})"
+        << between(R"({"id": 2, "kind": "Dropout", "name": "x"})",
+                   R"({"id": 1, "kind": "Input", "name": "x", "attrs": {"shape": [10]}})")
         << "x" << int(Severity::Warning) << int(DiagnosticCategory::Structure)
         << "the name 'x' is used by another layer too";
 }
