@@ -2,6 +2,7 @@
 
 #include "core/graph/graph_json.h"
 #include "core/util/atomic_file.h"
+#include "core/util/json_file.h"
 
 #include <nlohmann/json.hpp>
 
@@ -19,22 +20,6 @@ bool TrainingConfig::operator==(const TrainingConfig& o) const
 }
 
 namespace {
-
-// "line 3, column 7" for a byte offset into text (nlohmann reports offsets only).
-std::string lineColumn(const std::string& text, size_t offset)
-{
-    size_t line = 1, col = 1;
-    for (size_t i = 0; i < offset && i < text.size(); ++i) {
-        if (text[i] == '\n') {
-            ++line;
-            col = 1;
-        } else if ((static_cast<unsigned char>(text[i]) & 0xC0) != 0x80) {
-            ++col;
-        }
-    }
-    // nlohmann points one past the offending character.
-    return "line " + std::to_string(line) + ", column " + std::to_string(col > 1 ? col - 1 : col);
-}
 
 /** Reads optional typed fields of one JSON object and reports the first mistake. */
 class FieldReader
@@ -132,16 +117,8 @@ std::string serializeProject(const Project& p)
 bool parseProject(const std::string& text, Project& out, std::string& error)
 {
     json root;
-    try {
-        root = json::parse(text);
-    } catch (const json::parse_error& e) {
-        std::string what = e.what();
-        // Keep nlohmann's reason, drop its "[json.exception.parse_error.101] parse error at ...:" prefix.
-        const auto colon = what.find(": ", what.find("parse error"));
-        const std::string reason = colon == std::string::npos ? what : what.substr(colon + 2);
-        error = "not valid JSON at " + lineColumn(text, e.byte) + ": " + reason;
+    if (!parseJson(text, root, error))
         return false;
-    }
     if (!root.is_object()) {
         error = "expected a JSON object at the top, got " + jsonTypeName(root);
         return false;

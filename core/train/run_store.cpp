@@ -1,6 +1,7 @@
 #include "core/train/run_store.h"
 
 #include "core/util/atomic_file.h"
+#include "core/util/json_file.h"
 
 #include <ctime>
 #include <filesystem>
@@ -70,21 +71,12 @@ bool RunStore::open(const std::string& runDir, RunStore& out, std::string& error
 
 bool RunStore::writeConfig(const nlohmann::json& config, std::string& error) const
 {
-    return writeFileAtomic(configPath(), config.dump(2) + "\n", error);
+    return writeJsonFile(configPath(), config, error);
 }
 
 bool RunStore::readConfig(nlohmann::json& config, std::string& error) const
 {
-    std::string text;
-    if (!readFile(configPath(), text, error))
-        return false;
-    try {
-        config = nlohmann::json::parse(text);
-    } catch (const nlohmann::json::parse_error& e) {
-        error = configPath() + ": not valid JSON (" + e.what() + ")";
-        return false;
-    }
-    return true;
+    return readJsonFile(configPath(), config, error);
 }
 
 bool RunStore::appendMetrics(const nlohmann::json& line, std::string& error) const
@@ -146,21 +138,12 @@ bool RunStore::truncateMetricsAfter(int epoch, std::string& error) const
 
 bool RunStore::writeSummary(const nlohmann::json& summary, std::string& error) const
 {
-    return writeFileAtomic(summaryPath(), summary.dump(2) + "\n", error);
+    return writeJsonFile(summaryPath(), summary, error);
 }
 
 bool RunStore::readSummary(nlohmann::json& summary, std::string& error) const
 {
-    std::string text;
-    if (!readFile(summaryPath(), text, error))
-        return false;
-    try {
-        summary = nlohmann::json::parse(text);
-    } catch (const nlohmann::json::parse_error& e) {
-        error = summaryPath() + ": not valid JSON (" + e.what() + ")";
-        return false;
-    }
-    return true;
+    return readJsonFile(summaryPath(), summary, error);
 }
 
 } // namespace qnn

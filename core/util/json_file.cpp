@@ -1,0 +1,58 @@
+#include "core/util/json_file.h"
+
+#include "core/util/atomic_file.h"
+
+namespace qnn {
+
+namespace {
+
+// "line 3, column 7" for a byte offset into text (nlohmann reports offsets only).
+std::string lineColumn(const std::string& text, size_t offset)
+{
+    size_t line = 1, col = 1;
+    for (size_t i = 0; i < offset && i < text.size(); ++i) {
+        if (text[i] == '\n') {
+            ++line;
+            col = 1;
+        } else if ((static_cast<unsigned char>(text[i]) & 0xC0) != 0x80) {
+            ++col;
+        }
+    }
+    // nlohmann points one past the offending character.
+    return "line " + std::to_string(line) + ", column " + std::to_string(col > 1 ? col - 1 : col);
+}
+
+} // namespace
+
+bool parseJson(const std::string& text, nlohmann::json& out, std::string& error)
+{
+    try {
+        out = nlohmann::json::parse(text);
+        return true;
+    } catch (const nlohmann::json::parse_error& e) {
+        const std::string what = e.what();
+        // Keep nlohmann's reason, drop its "[json.exception.parse_error.101] parse error at ...:" prefix.
+        const auto colon = what.find(": ", what.find("parse error"));
+        const std::string reason = colon == std::string::npos ? what : what.substr(colon + 2);
+        error = "not valid JSON at " + lineColumn(text, e.byte) + ": " + reason;
+        return false;
+    }
+}
+
+bool readJsonFile(const std::string& path, nlohmann::json& out, std::string& error)
+{
+    std::string text;
+    if (!readFile(path, text, error))
+        return false;
+    if (parseJson(text, out, error))
+        return true;
+    error = path + ": " + error;
+    return false;
+}
+
+bool writeJsonFile(const std::string& path, const nlohmann::json& value, std::string& error)
+{
+    return writeFileAtomic(path, value.dump(2) + "\n", error);
+}
+
+} // namespace qnn
