@@ -9,6 +9,8 @@ packages=(
   libtorch-dev libopenblas0-openmp
   nlohmann-json3-dev zlib1g-dev libstb-dev
   python3-torch xvfb xauth
+  libcli11-dev libssl-dev libssh-dev openssh-server openssh-client
+  libonnx-dev libprotobuf-dev protobuf-compiler libxrt-dev
 )
 
 missing=()
