@@ -1,5 +1,7 @@
 #pragma once
 
+#include <nlohmann/json.hpp>
+
 #include <map>
 #include <string>
 
@@ -22,6 +24,39 @@ struct Folding {
     std::string source;
 
     bool operator==(const Folding& o) const { return layers == o.layers; }
+    bool empty() const { return layers.empty(); }
+    /** The layer's fold, or nullptr when the folding does not name it. */
+    const LayerFold* find(const std::string& name) const
+    {
+        auto it = layers.find(name);
+        return it == layers.end() ? nullptr : &it->second;
+    }
 };
+
+constexpr const char* kFoldingFormat = "qnn-workbench-folding";
+constexpr int kFoldingVersion = 1;
+
+/** Our file form: {"format", "version", "source", "layers": {name: {"pe", "simd"}}}. */
+nlohmann::json foldingToJson(const Folding& folding);
+/** The "layers" object alone ({name: {"pe", "simd"}}), as the project's
+ *  "deploy" section stores it. */
+nlohmann::json foldingLayersToJson(const Folding& folding);
+
+/** Accepts our form, a bare {name: {"pe", "simd"}} object, and FINN's
+ *  folding_config.json ({"Defaults": {...}, "MVAU_0": {"PE": 32, "SIMD": 64,
+ *  "ram_style": ...}, ...}: keys other than PE/SIMD are ignored, entries
+ *  without PE or SIMD, such as a sliding window's, are skipped). FINN's node
+ *  names stay as they are; resolveFinnNames() (dataflow.h) maps them to
+ *  layers. The error is a sentence naming the entry. */
+bool foldingFromJson(const nlohmann::json& j, Folding& out, std::string& error);
+
+/** Reads a folding file; the error starts with the path. `source` becomes
+ *  "file <name>" unless the file names its own. */
+bool readFoldingFile(const std::string& path, Folding& out, std::string& error);
+/** Writes our form atomically. */
+bool writeFoldingFile(const std::string& path, const Folding& folding, std::string& error);
+
+/** "pe 32 × simd 64" per layer in one line, for logs and messages. */
+std::string foldingSummary(const Folding& folding);
 
 } // namespace qnn

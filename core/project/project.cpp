@@ -110,6 +110,9 @@ std::string serializeProject(const Project& p)
                    {"part", p.deploy.part},
                    {"clock_mhz", p.deploy.clockMhz},
                    {"host", p.deploy.host}};
+    if (!p.deploy.folding.empty())
+        j["deploy"]["folding"] = {{"source", p.deploy.folding.source},
+                                  {"layers", foldingLayersToJson(p.deploy.folding)}};
     j["runs"] = p.runs;
     return j.dump(2) + "\n";
 }
@@ -205,6 +208,18 @@ bool parseProject(const std::string& text, Project& out, std::string& error)
         r.str("host", p.deploy.host);
         if (!r.ok())
             return false;
+        if (auto folding = section->find("folding"); folding != section->end()) {
+            json layers = folding->is_object() ? folding->value("layers", json()) : json();
+            if (!layers.is_object() || layers.empty() || !foldingFromJson(layers, p.deploy.folding, error)) {
+                error = "deploy.folding: " +
+                        (layers.is_object() && !layers.empty() ? error
+                                                                : std::string("expected {\"source\", \"layers\": "
+                                                                              "{name: {\"pe\", \"simd\"}}}"));
+                return false;
+            }
+            if (auto source = folding->find("source"); source != folding->end() && source->is_string())
+                p.deploy.folding.source = source->get<std::string>();
+        }
     }
     if (auto runs = root.find("runs"); runs != root.end()) {
         if (!runs->is_array()) {

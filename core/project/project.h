@@ -1,6 +1,7 @@
 #pragma once
 
 #include "core/graph/graph.h"
+#include "core/hw/folding.h"
 
 #include <cstdint>
 #include <string>
@@ -55,9 +56,13 @@ struct DeployTarget {
     double clockMhz = 100.0;
     /** Board address for SSH deployment; empty = not set. */
     std::string host;
+    /** The folding chosen last (qnnw estimate, the Hardware dock); empty =
+     *  none chosen. Written only when set, so older files stay byte-stable. */
+    Folding folding;
     bool operator==(const DeployTarget& o) const
     {
-        return board == o.board && part == o.part && clockMhz == o.clockMhz && host == o.host;
+        return board == o.board && part == o.part && clockMhz == o.clockMhz && host == o.host &&
+               folding == o.folding && folding.source == o.folding.source;
     }
 };
 

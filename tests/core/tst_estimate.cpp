@@ -1,0 +1,473 @@
+// FPGA cost model: folding files, matrix shapes and padding, folding checks,
+// prebuilt overlays, the device table, and the estimate itself.
+#include "core/graph/graph_json.h"
+#include "core/hw/dataflow.h"
+#include "core/hw/device.h"
+#include "core/hw/folding.h"
+#include "core/hw/overlay.h"
+#include "core/project/project.h"
+#include "core/util/atomic_file.h"
+
+#include <QtTest>
+
+#include <QTemporaryDir>
+
+using namespace qnn;
+
+namespace {
+
+Project loadExample(const char* name)
+{
+    Project p;
+    std::string error;
+    const bool ok = loadProject(std::string(QNN_SOURCE_DIR "/projects/") + name, p, error);
+    if (!ok)
+        qWarning("%s", error.c_str());
+    return p;
+}
+
+Dataflow exampleDataflow(const char* name) { return buildDataflow(loadExample(name).graph); }
+
+bool containsText(const std::vector<Diagnostic>& ds, const std::string& text, const std::string& node = {})
+{
+    for (const Diagnostic& d : ds)
+        if (d.message.find(text) != std::string::npos && d.category == DiagnosticCategory::HardwareFit &&
+            (node.empty() || d.message.rfind(node, 0) == 0))
+            return true;
+    return false;
+}
+
+std::string allMessages(const std::vector<Diagnostic>& ds)
+{
+    std::string s;
+    for (const Diagnostic& d : ds)
+        s += d.message + "\n";
+    return s;
+}
+
+Folding folding(std::initializer_list<std::pair<const std::string, LayerFold>> layers)
+{
+    Folding f;
+    f.layers = layers;
+    return f;
+}
+
+} // namespace
+
+class TestEstimate : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void foldingFileRoundTrip();
+    void foldingAcceptsFinnConfig();
+    void foldingFileErrors_data();
+    void foldingFileErrors();
+    void lfcShapesAndPadding();
+    void cnvShapes();
+    void bnnPynqFoldingsAreValid();
+    void invalidFoldings_data();
+    void invalidFoldings();
+    void foldingMustNameEveryLayer();
+    void graphsWithoutDataflow_data();
+    void graphsWithoutDataflow();
+    void validValuesOffered();
+    void overlaysMatchTheExamples_data();
+    void overlaysMatchTheExamples();
+    void overlayNamesTheDifferences();
+    void devicesBuiltIn();
+    void deviceFileErrors_data();
+    void deviceFileErrors();
+    void userDeviceAdded();
+    void projectStoresFolding();
+};
+
+void TestEstimate::foldingFileRoundTrip()
+{
+    QTemporaryDir dir;
+    const std::string path = dir.filePath("folding.json").toStdString();
+    Folding f = folding({{"dense1", {32, 64}}, {"dense2", {64, 32}}});
+    f.source = "bnn-pynq lfcW1A1";
+    std::string error;
+    QVERIFY(writeFoldingFile(path, f, error));
+    Folding back;
+    QVERIFY2(readFoldingFile(path, back, error), error.c_str());
+    QVERIFY(back == f);
+    QCOMPARE(back.source, f.source);
+    std::string text;
+    QVERIFY(readFile(path, text, error));
+    QCOMPARE(text, foldingToJson(f).dump(2) + "\n");
+}
+
+void TestEstimate::foldingAcceptsFinnConfig()
+{
+    // FINN's folding_config.json: capitalised keys, extra keys, a sliding
+    // window with SIMD only, FINN's own node names.
+    const char* finn = R"({
+      "Defaults": {},
+      "ConvolutionInputGenerator_0": {"SIMD": 3, "ram_style": "distributed"},
+      "MVAU_hls_0": {"PE": 16, "SIMD": 3, "ram_style": "auto", "resType": "lut"},
+      "MatrixVectorActivation_1": {"PE": 32, "SIMD": 32},
+      "conv3": {"PE": 16, "SIMD": 32}
+    })";
+    Folding f;
+    std::string error;
+    QVERIFY2(foldingFromJson(nlohmann::json::parse(finn), f, error), error.c_str());
+    QCOMPARE(int(f.layers.size()), 3);
+    QVERIFY(f.layers.at("MVAU_hls_0") == (LayerFold{16, 3}));
+    const Dataflow df = exampleDataflow("cnv-w1a1-cifar10.qnnproj");
+    QVERIFY2(resolveFinnNames(df, f, error), error.c_str());
+    QVERIFY(f.layers.at("conv1") == (LayerFold{16, 3}));
+    QVERIFY(f.layers.at("conv2") == (LayerFold{32, 32}));
+    QVERIFY(f.layers.at("conv3") == (LayerFold{16, 32}));
+
+    Folding far;
+    QVERIFY(foldingFromJson(nlohmann::json::parse(R"({"MVAU_12": {"PE": 1, "SIMD": 1}})"), far, error));
+    QVERIFY(!resolveFinnNames(df, far, error));
+    QCOMPARE(error, std::string("folding entry \"MVAU_12\" names matrix layer 12, but the graph has 9"));
+}
+
+void TestEstimate::foldingFileErrors_data()
+{
+    QTest::addColumn<QString>("text");
+    QTest::addColumn<QString>("error");
+    QTest::newRow("not object") << "[1]" << "a folding must be a JSON object";
+    QTest::newRow("pe zero") << R"({"dense1": {"pe": 0, "simd": 4}})"
+                             << "folding entry \"dense1\": PE must be a positive integer, got 0";
+    QTest::newRow("simd text") << R"({"dense1": {"pe": 2, "simd": "4"}})"
+                               << "folding entry \"dense1\": SIMD must be a positive integer, got \"4\"";
+    QTest::newRow("pe only") << R"({"dense1": {"pe": 2}})" << "folding entry \"dense1\" has PE but no SIMD";
+    QTest::newRow("entry not object") << R"({"dense1": 4})"
+                                      << "folding entry \"dense1\" must be an object such as {\"pe\": 4, \"simd\": 8}, got 4";
+    QTest::newRow("empty") << "{}" << "the folding names no layer with PE and SIMD";
+    QTest::newRow("wrong format") << R"({"format": "x", "layers": {}})"
+                                  << "not a folding file: \"format\" must be \"qnn-workbench-folding\"";
+    QTest::newRow("no layers") << R"({"format": "qnn-workbench-folding", "version": 1})"
+                               << "folding file: \"layers\" must be an object of {\"pe\", \"simd\"} per layer name";
+}
+
+void TestEstimate::foldingFileErrors()
+{
+    QFETCH(QString, text);
+    QFETCH(QString, error);
+    Folding f;
+    std::string got;
+    QVERIFY(!foldingFromJson(nlohmann::json::parse(text.toStdString()), f, got));
+    QCOMPARE(QString::fromStdString(got), error);
+}
+
+void TestEstimate::lfcShapesAndPadding()
+{
+    const Dataflow df = exampleDataflow("lfc-w1a1-mnist.qnnproj");
+    QVERIFY2(df.ok(), allMessages(df.problems).c_str());
+    QCOMPARE(int(df.layers.size()), 4);
+    const MatrixLayer& first = df.layers[0];
+    QCOMPARE(first.mw, int64_t(784));
+    QCOMPARE(first.mh, int64_t(1024));
+    QCOMPARE(paddedShape(first).mw, int64_t(832)); // 1-bit pixels in whole 64-bit words
+    QCOMPARE(paddedShape(first).mh, int64_t(1024));
+    const MatrixLayer& last = df.layers[3];
+    QCOMPARE(last.mh, int64_t(10));
+    QCOMPARE(paddedShape(last).mh, int64_t(64));
+    QCOMPARE(paddedShape(last, {16, 8}).mh, int64_t(64));
+    QCOMPARE(paddedShape(last, {48, 8}).mh, int64_t(96)); // rows up to a multiple of PE
+    QCOMPARE(paddedShape(first, {32, 128}).mw, int64_t(896)); // columns up to a multiple of SIMD
+    QCOMPARE(last.thresholdsPerRow, 1);                        // LFC thresholds its last layer
+    QCOMPARE(df.layers[1].inputBits, 1);
+    QCOMPARE(df.layers[1].thresholdsPerRow, 1);
+
+    const Dataflow a2 = exampleDataflow("lfc-w1a2-mnist.qnnproj");
+    QCOMPARE(a2.layers[0].inputBits, 1);
+    QCOMPARE(a2.layers[0].outputBits, 2);
+    QCOMPARE(a2.layers[0].thresholdsPerRow, 3);
+    QCOMPARE(a2.layers[1].inputBits, 2);
+}
+
+void TestEstimate::cnvShapes()
+{
+    const Dataflow df = exampleDataflow("cnv-w1a1-cifar10.qnnproj");
+    QVERIFY2(df.ok(), allMessages(df.problems).c_str());
+    QCOMPARE(int(df.layers.size()), 9);
+    const int64_t mh[] = {64, 64, 128, 128, 256, 256, 512, 512, 10};
+    const int64_t mw[] = {27, 576, 576, 1152, 1152, 2304, 256, 512, 512};
+    const int64_t ofm[] = {30, 28, 12, 10, 3, 1, 1, 1, 1};
+    for (int i = 0; i < 9; ++i) {
+        QCOMPARE(df.layers[i].mh, mh[i]);
+        QCOMPARE(df.layers[i].mw, mw[i]);
+        QCOMPARE(df.layers[i].ofmH, ofm[i]);
+    }
+    QCOMPARE(paddedShape(df.layers[0]).mw, int64_t(27)); // a conv's columns are not word-padded
+    QCOMPARE(paddedShape(df.layers[8]).mh, int64_t(64));
+    QCOMPARE(df.layers[0].inputBits, 8);
+    QVERIFY(df.layers[1].poolAfter);
+    QVERIFY(df.layers[3].poolAfter);
+    QVERIFY(!df.layers[2].poolAfter);
+    QCOMPARE(df.layers[8].thresholdsPerRow, 0); // CNV passes its scores through
+    QCOMPARE(df.layers[8].outputBits, 16);
+}
+
+void TestEstimate::bnnPynqFoldingsAreValid()
+{
+    for (const char* name : {"lfc-w1a1-mnist.qnnproj", "lfc-w1a2-mnist.qnnproj", "cnv-w1a1-cifar10.qnnproj",
+                             "cnv-w2a2-cifar10.qnnproj"}) {
+        const Dataflow df = exampleDataflow(name);
+        Folding f;
+        std::string error;
+        QVERIFY2(bnnPynqFolding(df, f, error), error.c_str());
+        const std::vector<Diagnostic> problems = checkFolding(df, f);
+        QVERIFY2(problems.empty(), allMessages(problems).c_str());
+    }
+}
+
+void TestEstimate::invalidFoldings_data()
+{
+    QTest::addColumn<QString>("layer");
+    QTest::addColumn<int>("pe");
+    QTest::addColumn<int>("simd");
+    QTest::addColumn<QString>("message");
+    QTest::newRow("pe does not divide MH") << "dense2" << 48 << 32 << "dense2: PE 48 does not divide its 1024 rows (MH)";
+    QTest::newRow("simd does not divide MW") << "dense3" << 32 << 48
+                                             << "dense3: SIMD 48 does not divide its 1024 columns (MW)";
+    QTest::newRow("pe above padded rows") << "dense4" << 128 << 8 << "dense4: PE 128 exceeds its 64 rows (padded)";
+    QTest::newRow("word too wide") << "dense2" << 64 << 128
+                                   << "dense2: a weight word of SIMD 128 × 1 bits = 128 bits is wider than 64 bits "
+                                      "(the weight files' words)";
+    QTest::newRow("zero") << "dense2" << 0 << 32 << "dense2: PE and SIMD must be at least 1, got PE 0, SIMD 32";
+}
+
+void TestEstimate::invalidFoldings()
+{
+    QFETCH(QString, layer);
+    QFETCH(int, pe);
+    QFETCH(int, simd);
+    QFETCH(QString, message);
+    const Dataflow df = exampleDataflow("lfc-w1a1-mnist.qnnproj");
+    Folding f = overlayFolding(df, *findOverlay("lfcW1A1"));
+    f.layers[layer.toStdString()] = {pe, simd};
+    const std::vector<Diagnostic> problems = checkFolding(df, f);
+    QCOMPARE(int(problems.size()), 1);
+    QCOMPARE(QString::fromStdString(problems[0].message), message);
+    QCOMPARE(problems[0].node, df.find(layer.toStdString())->node);
+    QVERIFY(problems[0].category == DiagnosticCategory::HardwareFit);
+}
+
+void TestEstimate::foldingMustNameEveryLayer()
+{
+    const Dataflow df = exampleDataflow("lfc-w1a1-mnist.qnnproj");
+    Folding f = overlayFolding(df, *findOverlay("lfcW1A1"));
+    f.layers.erase("dense3");
+    f.layers["dense9"] = {1, 1};
+    const std::vector<Diagnostic> problems = checkFolding(df, f);
+    QCOMPARE(int(problems.size()), 2);
+    QCOMPARE(problems[0].message,
+             std::string("the folding names \"dense9\", which is not a Dense or Conv2D layer of this graph"));
+    QCOMPARE(problems[1].message, std::string("dense3 has no PE/SIMD in the folding (bnn-pynq lfcW1A1)"));
+    QCOMPARE(problems[1].node, df.find("dense3")->node);
+}
+
+void TestEstimate::graphsWithoutDataflow_data()
+{
+    QTest::addColumn<QString>("graph");
+    QTest::addColumn<QString>("message");
+    QTest::newRow("avgpool") << R"({"nodes": [
+        {"id": 1, "kind": "Input", "name": "in", "act_bits": 8, "attrs": {"shape": [3, 8, 8]}},
+        {"id": 2, "kind": "Conv2D", "name": "c", "weight_bits": 1, "attrs": {"filters": 4}},
+        {"id": 3, "kind": "AvgPool", "name": "avg", "attrs": {}},
+        {"id": 4, "kind": "Flatten", "name": "f"},
+        {"id": 5, "kind": "Dense", "name": "d", "weight_bits": 1, "attrs": {"units": 10}},
+        {"id": 6, "kind": "Output", "name": "out", "attrs": {"classes": 10}}],
+      "edges": [{"from": 1, "to": 2}, {"from": 2, "to": 3}, {"from": 3, "to": 4}, {"from": 4, "to": 5}, {"from": 5, "to": 6}]})"
+                             << "the dataflow has no unit for AvgPool (avg); the FINN/BNN-PYNQ pipeline streams "
+                                "Dense, Conv2D and MaxPool units";
+    QTest::newRow("float weights") << R"({"nodes": [
+        {"id": 1, "kind": "Input", "name": "in", "act_bits": 1, "attrs": {"shape": [16]}},
+        {"id": 2, "kind": "Dense", "name": "d", "weight_bits": 32, "attrs": {"units": 10}},
+        {"id": 3, "kind": "Output", "name": "out", "attrs": {"classes": 10}}],
+      "edges": [{"from": 1, "to": 2}, {"from": 2, "to": 3}]})"
+                                   << "d has 32-bit (float) weights; the dataflow units take 1- to 8-bit weights";
+    QTest::newRow("float input") << R"({"nodes": [
+        {"id": 1, "kind": "Input", "name": "in", "act_bits": 32, "attrs": {"shape": [16]}},
+        {"id": 2, "kind": "Dense", "name": "d", "weight_bits": 1, "attrs": {"units": 10}},
+        {"id": 3, "kind": "Output", "name": "out", "attrs": {"classes": 10}}],
+      "edges": [{"from": 1, "to": 2}, {"from": 2, "to": 3}]})"
+                                 << "the input is float; the dataflow takes 1- to 8-bit pixels";
+}
+
+void TestEstimate::graphsWithoutDataflow()
+{
+    QFETCH(QString, graph);
+    QFETCH(QString, message);
+    Graph g;
+    std::string error;
+    QVERIFY2(graphFromJson(nlohmann::json::parse(graph.toStdString()), g, error), error.c_str());
+    const Dataflow df = buildDataflow(g);
+    QVERIFY(!df.ok());
+    QVERIFY2(containsText(df.problems, message.toStdString()), allMessages(df.problems).c_str());
+    QVERIFY(!matchOverlay(df).matches);
+}
+
+void TestEstimate::validValuesOffered()
+{
+    const Dataflow df = exampleDataflow("cnv-w2a2-cifar10.qnnproj");
+    QCOMPARE(validSimd(df.layers[0]), (std::vector<int>{1, 3}));                     // divisors of 3 channels
+    QCOMPARE(validSimd(df.layers[1]), (std::vector<int>{1, 2, 4, 8, 16, 32}));       // 64 channels, 2-bit words ≤ 64
+    QCOMPARE(validPe(df.layers[8]), (std::vector<int>{1, 2, 4, 8, 16, 32, 64}));     // 10 rows padded to 64
+    QCOMPARE(validPe(df.layers[0]), (std::vector<int>{1, 2, 4, 8, 16, 32, 64}));
+}
+
+void TestEstimate::overlaysMatchTheExamples_data()
+{
+    QTest::addColumn<QString>("project");
+    QTest::addColumn<QString>("overlay");
+    QTest::newRow("lfcW1A1") << "lfc-w1a1-mnist.qnnproj" << "lfcW1A1";
+    QTest::newRow("lfcW1A2") << "lfc-w1a2-mnist.qnnproj" << "lfcW1A2";
+    QTest::newRow("cnvW1A1") << "cnv-w1a1-cifar10.qnnproj" << "cnvW1A1";
+    QTest::newRow("cnvW2A2") << "cnv-w2a2-cifar10.qnnproj" << "cnvW2A2";
+}
+
+void TestEstimate::overlaysMatchTheExamples()
+{
+    QFETCH(QString, project);
+    QFETCH(QString, overlay);
+    const OverlayMatch m = matchOverlay(exampleDataflow(project.toUtf8().constData()));
+    QVERIFY2(m.matches, m.verdict.c_str());
+    QCOMPARE(QString::fromStdString(m.overlay->name), overlay);
+    QCOMPARE(QString::fromStdString(m.verdict),
+             "matches the prebuilt " + overlay + " overlay: only the weights change");
+}
+
+void TestEstimate::overlayNamesTheDifferences()
+{
+    Project p = loadExample("cnv-w1a1-cifar10.qnnproj");
+    p.graph.node(p.graph.findByName("conv2"))->attrs["filters"] = int64_t(32);
+    p.graph.node(p.graph.findByName("dense9"))->quant.weightBits = 2;
+    const Dataflow df = buildDataflow(p.graph);
+    const OverlayMatch m = matchOverlay(df);
+    QVERIFY(!m.matches);
+    QCOMPARE(m.overlay->name, std::string("cnvW1A1"));
+    QCOMPARE(m.verdict, std::string("no prebuilt overlay matches; the nearest, cnvW1A1, differs in 3 places: "
+                                    "conv2: 32 filters, the overlay has 64; conv3: input 32×14×14, the overlay has "
+                                    "64×14×14; dense9: 2-bit weights, the overlay has 1-bit"));
+    Folding f;
+    std::string error;
+    QVERIFY(!bnnPynqFolding(df, f, error));
+    QCOMPARE(error, std::string("the graph matches no prebuilt BNN-PYNQ overlay; the nearest is cnvW1A1, and the "
+                                "first difference is: conv2: 32 filters, the overlay has 64"));
+
+    Project tfc = loadExample("tfc-w1a1-mnist.qnnproj");
+    const OverlayMatch t = matchOverlay(buildDataflow(tfc.graph));
+    QVERIFY(!t.matches);
+    QVERIFY2(t.overlay && t.overlay->network == "LFC", t.verdict.c_str());
+}
+
+void TestEstimate::devicesBuiltIn()
+{
+    const DeviceDatabase db = DeviceDatabase::builtIn();
+    QCOMPARE(int(db.devices().size()), 8 - 1); // the seven parts of FPGA_NOTES.md
+    DeviceChoice c;
+    std::string error;
+    QVERIFY(db.find("PYNQ-Z2", c, error));
+    QCOMPARE(c.device->part, std::string("xc7z020"));
+    QCOMPARE(c.device->lut, int64_t(53200));
+    QCOMPARE(c.device->bram36, int64_t(140));
+    QCOMPARE(c.clockMhz, 100.0);
+    QVERIFY(db.find("xc7z020clg400-1", c, error));
+    QCOMPARE(c.device->dsp, int64_t(220));
+    QVERIFY(db.find("ultra96", c, error));
+    QCOMPARE(c.device->part, std::string("xczu3eg"));
+    QCOMPARE(c.clockMhz, 300.0);
+    QVERIFY(db.find("aws-f1", c, error));
+    QCOMPARE(c.device->uram, int64_t(960));
+    QVERIFY(db.find("xczu19eg", c, error));
+    QCOMPARE(c.device->ff, int64_t(1045440));
+    QVERIFY(!db.find("xc7z099", c, error));
+    QVERIFY2(error.rfind("unknown device \"xc7z099\"; known parts and boards: xc7z020, pynq-z1, pynq-z2, xczu3eg",
+                         0) == 0,
+             error.c_str());
+}
+
+void TestEstimate::deviceFileErrors_data()
+{
+    QTest::addColumn<QString>("text");
+    QTest::addColumn<QString>("error");
+    QTest::newRow("bad json") << "{" << "user.json: not valid JSON at line 1, column 1";
+    QTest::newRow("no list") << R"({"parts": []})" << "user.json: a devices file is an object with a \"devices\" list";
+    QTest::newRow("no part") << R"({"devices": [{"lut": 5}]})"
+                             << "user.json: device 1: \"part\" must be a part name such as \"xc7z020\"";
+    QTest::newRow("missing lut") << R"({"devices": [{"part": "xcfoo", "ff": 1, "bram36": 1, "uram": 0, "dsp": 0}]})"
+                                 << "user.json: device 1 (xcfoo): \"lut\" must be a whole number ≥ 0 (missing)";
+    QTest::newRow("negative bram")
+        << R"({"devices": [{"part": "xcfoo", "lut": 10, "ff": 1, "bram36": -1, "uram": 0, "dsp": 0}]})"
+        << "user.json: device 1 (xcfoo): \"bram36\" must be a whole number ≥ 0, got -1";
+    QTest::newRow("bad clock")
+        << R"({"devices": [{"part": "xcfoo", "lut": 10, "ff": 1, "bram36": 1, "uram": 0, "dsp": 0, "default_clock_mhz": "fast"}]})"
+        << "user.json: device 1 (xcfoo): \"default_clock_mhz\" must be a clock in MHz between 0 and 2000, got \"fast\"";
+    QTest::newRow("bad board")
+        << R"({"devices": [{"part": "xcfoo", "lut": 10, "ff": 1, "bram36": 1, "uram": 0, "dsp": 0, "boards": [{"clock_mhz": 100}]}]})"
+        << "user.json: device 1 (xcfoo), board 1: must be {\"name\": \"...\", \"clock_mhz\": 100}";
+    QTest::newRow("twice")
+        << R"({"devices": [{"part": "xcfoo", "lut": 10, "ff": 1, "bram36": 1, "uram": 0, "dsp": 0},
+                           {"part": "xcfoo", "lut": 10, "ff": 1, "bram36": 1, "uram": 0, "dsp": 0}]})"
+        << "user.json: part xcfoo is listed twice";
+}
+
+void TestEstimate::deviceFileErrors()
+{
+    QFETCH(QString, text);
+    QFETCH(QString, error);
+    DeviceDatabase db = DeviceDatabase::builtIn();
+    std::string got;
+    QVERIFY(!db.addJson(text.toStdString(), "user.json", got));
+    QVERIFY2(QString::fromStdString(got).startsWith(error), got.c_str());
+    QCOMPARE(int(db.devices().size()), 7); // nothing half-added
+}
+
+void TestEstimate::userDeviceAdded()
+{
+    QTemporaryDir dir;
+    const std::string path = dir.filePath("devices.json").toStdString();
+    std::string error;
+    QVERIFY(writeFileAtomic(path, R"({"format": "qnn-workbench-devices", "version": 1, "devices": [
+        {"part": "xc7a100t", "family": "Artix-7", "lut": 63400, "ff": 126800, "bram36": 135, "uram": 0, "dsp": 240,
+         "default_clock_mhz": 100, "boards": [{"name": "arty-a7-100", "clock_mhz": 100}]}]})",
+                            error));
+    qputenv("QNNW_DEVICES", QByteArray::fromStdString(path));
+    DeviceDatabase db;
+    QVERIFY2(DeviceDatabase::standard(db, error), error.c_str());
+    qunsetenv("QNNW_DEVICES");
+    DeviceChoice c;
+    QVERIFY(db.find("arty-a7-100", c, error));
+    QCOMPARE(c.device->bram36, int64_t(135));
+    QCOMPARE(c.device->origin, path);
+    QVERIFY(db.find("pynq-z1", c, error)); // the built-in parts stay
+}
+
+void TestEstimate::projectStoresFolding()
+{
+    QTemporaryDir dir;
+    const std::string path = dir.filePath("p.qnnproj").toStdString();
+    Project p = loadExample("lfc-w1a1-mnist.qnnproj");
+    const std::string before = serializeProject(p);
+    QVERIFY(before.find("\"folding\"") == std::string::npos); // no folding, no key: old files stay byte-stable
+    p.deploy.folding = overlayFolding(buildDataflow(p.graph), *findOverlay("lfcW1A1"));
+    std::string error;
+    QVERIFY(saveProject(path, p, error));
+    Project back;
+    QVERIFY2(loadProject(path, back, error), error.c_str());
+    QVERIFY(back == p);
+    QCOMPARE(back.deploy.folding.source, std::string("bnn-pynq lfcW1A1"));
+    QVERIFY(back.deploy.folding.layers.at("dense2") == (LayerFold{64, 32}));
+    QCOMPARE(serializeProject(back), serializeProject(p));
+    std::string text;
+    QVERIFY(readFile(path, text, error));
+    QCOMPARE(text, serializeProject(p));
+
+    Project bad;
+    QVERIFY(!parseProject(R"({"format": "qnn-workbench-project", "version": 1, "graph": {"nodes": [], "edges": []},
+        "deploy": {"folding": {"layers": {"dense1": {"pe": -2, "simd": 4}}}}})",
+                          bad, error));
+    QVERIFY2(error == "deploy.folding: folding entry \"dense1\": PE must be a positive integer, got -2", error.c_str());
+}
+
+QTEST_APPLESS_MAIN(TestEstimate)
+#include "tst_estimate.moc"
