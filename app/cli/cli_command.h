@@ -1,7 +1,8 @@
 #pragma once
 
+#include <CLI/CLI.hpp>
+
 #include <string>
-#include <vector>
 
 namespace qnn {
 struct Project;
@@ -9,26 +10,20 @@ struct Project;
 
 namespace qnn::cli {
 
-/** One `qnnw` sub-command: its name, one line of help and its entry point.
- *  Returns the process exit code: 0 ok, 1 the input has errors, 2 bad usage. */
-struct Command {
-    const char* name;
-    const char* usage;
-    const char* help;
-    /** Lines that `qnnw NAME --help` adds: each option and what it does. */
-    const char* details;
-    int (*run)(const std::vector<std::string>& args);
-};
+/** Each `qnnw` sub-command lives in its own file and adds itself to the app
+ *  with one function: its options (CLI11 validates them and writes --help)
+ *  and a callback that runs it and stores the process exit code in
+ *  `exitCode`: 0 ok, 1 the input has errors, 2 bad usage (CLI11's own
+ *  parse errors also give 2, see qnnw_main.cpp). */
+void addSummaryCommand(CLI::App& app, int& exitCode);
+void addCheckCommand(CLI::App& app, int& exitCode);
+void addTrainCommand(CLI::App& app, int& exitCode);
+void addEvalCommand(CLI::App& app, int& exitCode);
 
 /** Loads a project; on failure prints "qnnw: <why>" to stderr and returns false. */
 bool loadProjectOrSay(const std::string& path, Project& project);
 
-/** Every sub-command, in the order `qnnw --help` lists them. */
-const std::vector<Command>& commands();
-
-int runSummary(const std::vector<std::string>& args);
-int runCheck(const std::vector<std::string>& args);
-int runTrain(const std::vector<std::string>& args);
-int runEval(const std::vector<std::string>& args);
+/** A positional PROJECT argument that must be an existing file. */
+CLI::Option* addProjectArgument(CLI::App& command, std::string& path);
 
 } // namespace qnn::cli

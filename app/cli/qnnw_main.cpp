@@ -1,44 +1,65 @@
-// qnnw: QNN Workbench from a terminal. Each sub-command lives in its own file.
+// qnnw: QNN Workbench from a terminal. Each sub-command lives in its own file
+// and declares its options once, with CLI11.
 #include "app/cli/cli_command.h"
 
 #include <cstdio>
-#include <cstring>
+#include <exception>
 
 namespace {
 
-void printHelp(std::FILE* to)
+// Usage errors exit with 2 (as `qnnw` always has), help with 0.
+int reportParseError(const CLI::App& app, const CLI::ParseError& e)
 {
-    std::fprintf(to, "usage: qnnw <command> [options]\n\ncommands:\n");
-    for (const auto& c : qnn::cli::commands())
-        std::fprintf(to, "  %s\n      %s\n", c.usage, c.help);
-    std::fprintf(to, "\n`qnnw COMMAND --help` lists a command's options.\n");
+    if (e.get_exit_code() == static_cast<int>(CLI::ExitCodes::Success)) {
+        app.exit(e);
+        return 0;
+    }
+    std::fprintf(stderr, "qnnw: %s\n", e.what());
+    const CLI::App* failed = &app;
+    for (const CLI::App* sub : app.get_subcommands())
+        failed = sub;
+    std::fprintf(stderr, "run 'qnnw %s--help' for the options\n",
+                 failed == &app ? "" : (failed->get_name() + " ").c_str());
+    return 2;
 }
 
-bool asksForHelp(int argc, char** argv)
+bool isCommand(CLI::App& app, const char* name)
 {
-    for (int i = 2; i < argc; ++i)
-        if (!std::strcmp(argv[i], "--help") || !std::strcmp(argv[i], "-h"))
-            return true;
-    return false;
+    try {
+        return app.get_subcommand(name) != nullptr;
+    } catch (const CLI::OptionNotFound&) {
+        return false;
+    }
 }
 
 } // namespace
 
 int main(int argc, char** argv)
 {
-    if (argc < 2 || !std::strcmp(argv[1], "--help") || !std::strcmp(argv[1], "-h") || !std::strcmp(argv[1], "help")) {
-        printHelp(argc < 2 ? stderr : stdout);
-        return argc < 2 ? 2 : 0;
+    CLI::App app{"qnnw: QNN Workbench from a terminal — design, train, estimate, pack and deploy quantized networks",
+                 "qnnw"};
+    app.require_subcommand(1);
+    int exitCode = 0;
+    qnn::cli::addSummaryCommand(app, exitCode);
+    qnn::cli::addCheckCommand(app, exitCode);
+    qnn::cli::addTrainCommand(app, exitCode);
+    qnn::cli::addEvalCommand(app, exitCode);
+    if (argc < 2) {
+        std::fprintf(stderr, "%s", app.help().c_str());
+        return 2;
     }
-    for (const auto& c : qnn::cli::commands())
-        if (!std::strcmp(argv[1], c.name)) {
-            if (asksForHelp(argc, argv)) {
-                std::printf("usage: qnnw %s\n%s\n\n%s", c.usage, c.help, c.details);
-                return 0;
-            }
-            return c.run(std::vector<std::string>(argv + 2, argv + argc));
-        }
-    std::fprintf(stderr, "qnnw: unknown command '%s'\n\n", argv[1]);
-    printHelp(stderr);
-    return 2;
+    if (argv[1][0] != '-' && !isCommand(app, argv[1])) {
+        std::fprintf(stderr, "qnnw: unknown command '%s'\n\n%s", argv[1], app.help().c_str());
+        return 2;
+    }
+    try {
+        app.parse(argc, argv);
+    } catch (const CLI::ParseError& e) {
+        return reportParseError(app, e);
+    } catch (const std::exception& e) {
+        // A command's own errors are sentences it prints; this is the last net.
+        std::fprintf(stderr, "qnnw: internal error: %s\n", e.what());
+        return 1;
+    }
+    return exitCode;
 }

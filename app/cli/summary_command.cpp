@@ -5,37 +5,11 @@
 
 #include <cstdio>
 #include <iostream>
+#include <memory>
 
 namespace qnn::cli {
 
 namespace {
-
-struct Options {
-    std::string project;
-    bool json = false;
-};
-
-bool parseOptions(const std::vector<std::string>& args, const char* usage, Options& o)
-{
-    for (const std::string& a : args) {
-        if (a == "--json") {
-            o.json = true;
-        } else if (!a.empty() && a[0] == '-') {
-            std::fprintf(stderr, "qnnw: unknown option %s\nusage: qnnw %s\n", a.c_str(), usage);
-            return false;
-        } else if (o.project.empty()) {
-            o.project = a;
-        } else {
-            std::fprintf(stderr, "qnnw: one project at a time\nusage: qnnw %s\n", usage);
-            return false;
-        }
-    }
-    if (o.project.empty()) {
-        std::fprintf(stderr, "qnnw: no project given\nusage: qnnw %s\n", usage);
-        return false;
-    }
-    return true;
-}
 
 std::string nodeLabel(const Graph& g, NodeId id)
 {
@@ -44,13 +18,13 @@ std::string nodeLabel(const Graph& g, NodeId id)
     return "(graph)";
 }
 
-} // namespace
+struct Options {
+    std::string project;
+    bool json = false;
+};
 
-int runSummary(const std::vector<std::string>& args)
+int runSummary(const Options& o)
 {
-    Options o;
-    if (!parseOptions(args, "summary PROJECT [--json]", o))
-        return 2;
     Project p;
     if (!loadProjectOrSay(o.project, p))
         return 1;
@@ -66,11 +40,8 @@ int runSummary(const std::vector<std::string>& args)
     return s.complete ? 0 : 1;
 }
 
-int runCheck(const std::vector<std::string>& args)
+int runCheck(const Options& o)
 {
-    Options o;
-    if (!parseOptions(args, "check PROJECT [--json]", o))
-        return 2;
     Project p;
     if (!loadProjectOrSay(o.project, p))
         return 1;
@@ -98,6 +69,26 @@ int runCheck(const std::vector<std::string>& args)
                   << (warnings == 1 ? " warning\n" : " warnings\n");
     }
     return analysis.hasErrors() ? 1 : 0;
+}
+
+} // namespace
+
+void addSummaryCommand(CLI::App& app, int& exitCode)
+{
+    auto o = std::make_shared<Options>();
+    CLI::App* c = app.add_subcommand("summary", "per-layer parameters, memory, MACs and BOPs");
+    addProjectArgument(*c, o->project);
+    c->add_flag("--json", o->json, "the same figures as JSON");
+    c->callback([o, &exitCode] { exitCode = runSummary(*o); });
+}
+
+void addCheckCommand(CLI::App& app, int& exitCode)
+{
+    auto o = std::make_shared<Options>();
+    CLI::App* c = app.add_subcommand("check", "every diagnostic of the graph; exit 1 on an error");
+    addProjectArgument(*c, o->project);
+    c->add_flag("--json", o->json, "the diagnostics as a JSON list");
+    c->callback([o, &exitCode] { exitCode = runCheck(*o); });
 }
 
 } // namespace qnn::cli

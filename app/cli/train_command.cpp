@@ -14,6 +14,7 @@
 #include <cstring>
 #include <filesystem>
 #include <iostream>
+#include <memory>
 #include <unistd.h>
 
 namespace qnn::cli {
@@ -21,11 +22,6 @@ namespace qnn::cli {
 namespace fs = std::filesystem;
 
 namespace {
-
-constexpr const char* kTrainUsage =
-    "train PROJECT [--data DIR] [--epochs N] [--batch-size N] [--lr X] [--seed N] [--threads N] "
-    "[--train-limit N] [--out DIR] [--resume RUN] [--device auto|cpu|cuda] [--log-every N] [--json]";
-constexpr const char* kEvalUsage = "eval PROJECT --run RUN [--data DIR] [--threads N] [--json]";
 
 std::atomic<bool> g_interrupted{false};
 
@@ -47,94 +43,12 @@ struct Options {
     std::string run;
     std::string device = "auto";
     bool json = false;
-    // Overrides: set only when given.
+    // Overrides: -1 = not given, keep the project's setting.
     int epochs = -1, batchSize = -1, threads = -1, logEvery = -1;
     double lr = -1;
     long long seed = -1;
     long long trainLimit = -1;
 };
-
-bool usageError(const char* usage, const std::string& message)
-{
-    std::fprintf(stderr, "qnnw: %s\nusage: qnnw %s\n", message.c_str(), usage);
-    return false;
-}
-
-template <typename T>
-bool parseNumber(const std::string& text, T& out, bool positive)
-{
-    try {
-        size_t used = 0;
-        if constexpr (std::is_floating_point_v<T>)
-            out = static_cast<T>(std::stod(text, &used));
-        else
-            out = static_cast<T>(std::stoll(text, &used));
-        return used == text.size() && (positive ? out > 0 : out >= 0);
-    } catch (...) {
-        return false;
-    }
-}
-
-bool parseOptions(const std::vector<std::string>& args, const char* usage, bool isTrain, Options& o)
-{
-    for (size_t i = 0; i < args.size(); ++i) {
-        const std::string& a = args[i];
-        auto value = [&](std::string& out) {
-            if (i + 1 >= args.size())
-                return usageError(usage, a + " needs a value");
-            out = args[++i];
-            return true;
-        };
-        auto number = [&](auto& out, bool positive) {
-            std::string v;
-            if (!value(v))
-                return false;
-            if (!parseNumber(v, out, positive))
-                return usageError(usage, a + " needs a " + (positive ? "positive " : "") + "number, not '" + v + "'");
-            return true;
-        };
-        bool ok = true;
-        if (a == "--json")
-            o.json = true;
-        else if (a == "--data")
-            ok = value(o.data);
-        else if (a == "--threads")
-            ok = number(o.threads, false);
-        else if (!isTrain && a == "--run")
-            ok = value(o.run);
-        else if (isTrain && a == "--out")
-            ok = value(o.out);
-        else if (isTrain && a == "--resume")
-            ok = value(o.resume);
-        else if (isTrain && a == "--device")
-            ok = value(o.device);
-        else if (isTrain && a == "--epochs")
-            ok = number(o.epochs, true);
-        else if (isTrain && a == "--batch-size")
-            ok = number(o.batchSize, true);
-        else if (isTrain && a == "--lr")
-            ok = number(o.lr, true);
-        else if (isTrain && a == "--seed")
-            ok = number(o.seed, false);
-        else if (isTrain && a == "--train-limit")
-            ok = number(o.trainLimit, true);
-        else if (isTrain && a == "--log-every")
-            ok = number(o.logEvery, false);
-        else if (!a.empty() && a[0] == '-')
-            return usageError(usage, "unknown option " + a);
-        else if (o.project.empty())
-            o.project = a;
-        else
-            return usageError(usage, "one project at a time");
-        if (!ok)
-            return false;
-    }
-    if (o.project.empty())
-        return usageError(usage, "no project given");
-    if (!isTrain && o.run.empty())
-        return usageError(usage, "which run? give --run RUN (a folder under the project's runs/)");
-    return true;
-}
 
 std::string projectDirOf(const std::string& projectPath)
 {
@@ -219,13 +133,8 @@ bool loadData(const Project& p, const std::string& projectDir, const std::string
     return true;
 }
 
-} // namespace
-
-int runTrain(const std::vector<std::string>& args)
+int runTrain(const Options& o)
 {
-    Options o;
-    if (!parseOptions(args, kTrainUsage, true, o))
-        return 2;
     Project project;
     if (!loadProjectOrSay(o.project, project))
         return 1;
@@ -374,11 +283,8 @@ int runTrain(const std::vector<std::string>& args)
     return 1;
 }
 
-int runEval(const std::vector<std::string>& args)
+int runEval(const Options& o)
 {
-    Options o;
-    if (!parseOptions(args, kEvalUsage, false, o))
-        return 2;
     Project project;
     if (!loadProjectOrSay(o.project, project))
         return 1;
@@ -420,6 +326,43 @@ int runEval(const std::vector<std::string>& args)
         printConfusion(r.confusion, data.test.classNames);
     }
     return 0;
+}
+
+} // namespace
+
+void addTrainCommand(CLI::App& app, int& exitCode)
+{
+    auto o = std::make_shared<Options>();
+    CLI::App* c = app.add_subcommand(
+        "train", "train the graph as drawn; progress bar, --json lines, Ctrl-C stops resumably");
+    addProjectArgument(*c, o->project);
+    c->add_option("--data", o->data, "dataset folder (default: the project's, then shared/datasets/<name>)");
+    c->add_option("--epochs", o->epochs, "epochs (overrides the project's setting)")->check(CLI::PositiveNumber);
+    c->add_option("--batch-size", o->batchSize, "images per batch")->check(CLI::PositiveNumber);
+    c->add_option("--lr", o->lr, "learning rate")->check(CLI::PositiveNumber);
+    c->add_option("--seed", o->seed, "random seed")->check(CLI::NonNegativeNumber);
+    c->add_option("--threads", o->threads, "CPU threads (0: every core)")->check(CLI::NonNegativeNumber);
+    c->add_option("--train-limit", o->trainLimit, "train on the first N training images only")
+        ->check(CLI::PositiveNumber);
+    c->add_option("--out", o->out, "where the run folder goes (default: runs/ beside the project)");
+    c->add_option("--resume", o->resume, "continue a run (folder or name under runs/) from its last checkpoint");
+    c->add_option("--device", o->device, "where to train")->check(CLI::IsMember({"auto", "cpu", "cuda"}));
+    c->add_option("--log-every", o->logEvery, "a metrics.jsonl line every N batches (0: none)")
+        ->check(CLI::NonNegativeNumber);
+    c->add_flag("--json", o->json, "one JSON object per epoch instead of the progress bar");
+    c->callback([o, &exitCode] { exitCode = runTrain(*o); });
+}
+
+void addEvalCommand(CLI::App& app, int& exitCode)
+{
+    auto o = std::make_shared<Options>();
+    CLI::App* c = app.add_subcommand("eval", "test accuracy and confusion matrix of a run");
+    addProjectArgument(*c, o->project);
+    c->add_option("--run", o->run, "a run folder, or its name under runs/ beside the project")->required();
+    c->add_option("--data", o->data, "dataset folder (default: the one the run used)");
+    c->add_option("--threads", o->threads, "CPU threads (0: every core)")->check(CLI::NonNegativeNumber);
+    c->add_flag("--json", o->json, "accuracy, loss and confusion matrix as JSON");
+    c->callback([o, &exitCode] { exitCode = runEval(*o); });
 }
 
 } // namespace qnn::cli

@@ -211,10 +211,18 @@ void TestCli::usageErrors()
     QCOMPARE(qnnw({"summary"}).exitCode, 2);
     const Result r = qnnw({"summary", example("lfc-w1a1-mnist"), "--jsn"});
     QCOMPARE(r.exitCode, 2);
-    QVERIFY(r.err.contains("unknown option --jsn"));
+    QVERIFY2(r.err.contains("not expected: --jsn"), r.err.constData());
+    const Result unknown = qnnw({"frobnicate"});
+    QVERIFY2(unknown.err.contains("unknown command 'frobnicate'"), unknown.err.constData());
+    const Result badValue = qnnw({"train", example("lfc-w1a1-mnist"), "--epochs", "zero"});
+    QCOMPARE(badValue.exitCode, 2);
+    QVERIFY2(badValue.err.contains("--epochs"), badValue.err.constData());
     const Result help = qnnw({"--help"});
     QCOMPARE(help.exitCode, 0);
-    QVERIFY(help.out.contains("summary PROJECT"));
+    QVERIFY(help.out.contains("summary"));
+    const Result trainHelp = qnnw({"train", "--help"});
+    QCOMPARE(trainHelp.exitCode, 0);
+    QVERIFY(trainHelp.out.contains("--batch-size"));
 }
 
 void TestCli::trainSyntheticThenEval()
