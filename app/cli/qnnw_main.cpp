@@ -44,6 +44,7 @@ int main(int argc, char** argv)
     qnn::cli::addCheckCommand(app, exitCode);
     qnn::cli::addTrainCommand(app, exitCode);
     qnn::cli::addEvalCommand(app, exitCode);
+    qnn::cli::addEstimateCommand(app, exitCode);
     if (argc < 2) {
         std::fprintf(stderr, "%s", app.help().c_str());
         return 2;

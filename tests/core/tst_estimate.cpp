@@ -3,6 +3,7 @@
 #include "core/graph/graph_json.h"
 #include "core/hw/dataflow.h"
 #include "core/hw/device.h"
+#include "core/hw/estimate.h"
 #include "core/hw/folding.h"
 #include "core/hw/overlay.h"
 #include "core/project/project.h"
@@ -80,6 +81,20 @@ private Q_SLOTS:
     void deviceFileErrors();
     void userDeviceAdded();
     void projectStoresFolding();
+    void bnnPynqCyclesExact_data();
+    void bnnPynqCyclesExact();
+    void cnvLayerCycles();
+    void lutAndBramByHand();
+    void finnFormulasByHand();
+    void calibrationWithinTenPercent_data();
+    void calibrationWithinTenPercent();
+    void estimateRefusesInvalidFolding();
+    void searchFindsCheapestFolding_data();
+    void searchFindsCheapestFolding();
+    void searchOnCnv();
+    void searchTooFast();
+    void maxFitsDevice();
+    void tooLargeNamesTheLayer();
 };
 
 void TestEstimate::foldingFileRoundTrip()
@@ -467,6 +482,310 @@ void TestEstimate::projectStoresFolding()
         "deploy": {"folding": {"layers": {"dense1": {"pe": -2, "simd": 4}}}}})",
                           bad, error));
     QVERIFY2(error == "deploy.folding: folding entry \"dense1\": PE must be a positive integer, got -2", error.c_str());
+}
+
+namespace {
+
+const Device* xc7z020()
+{
+    static const DeviceDatabase db = DeviceDatabase::builtIn();
+    DeviceChoice c;
+    std::string error;
+    db.find("xc7z020", c, error);
+    return c.device;
+}
+
+Estimate bnnPynqEstimate(const char* project, CostModel model = CostModel::Calibrated)
+{
+    const Dataflow df = exampleDataflow(project);
+    Folding f;
+    std::string error;
+    if (!bnnPynqFolding(df, f, error))
+        qWarning("%s", error.c_str());
+    EstimateOptions o;
+    o.clockMhz = 100;
+    o.device = xc7z020();
+    o.model = model;
+    return estimateDesign(df, f, o);
+}
+
+const UnitEstimate* unitNamed(const Estimate& e, const std::string& name)
+{
+    for (const UnitEstimate& u : e.units)
+        if (u.name == name)
+            return &u;
+    return nullptr;
+}
+
+} // namespace
+
+void TestEstimate::bnnPynqCyclesExact_data()
+{
+    QTest::addColumn<QString>("project");
+    QTest::addColumn<qint64>("bottleneckCycles");
+    QTest::addColumn<double>("fps");
+    QTest::addColumn<QString>("fpsText");
+    QTest::newRow("lfc w1a1") << "lfc-w1a1-mnist.qnnproj" << qint64(512) << 195312.5 << "195312.5";
+    QTest::newRow("lfc w1a2") << "lfc-w1a2-mnist.qnnproj" << qint64(512) << 195312.5 << "195312.5";
+    QTest::newRow("cnv w1a1") << "cnv-w1a1-cifar10.qnnproj" << qint64(32768) << 1e8 / 32768 << "3051.8";
+    QTest::newRow("cnv w2a2") << "cnv-w2a2-cifar10.qnnproj" << qint64(115200) << 1e8 / 115200 << "868.1";
+}
+
+void TestEstimate::bnnPynqCyclesExact()
+{
+    QFETCH(QString, project);
+    QFETCH(qint64, bottleneckCycles);
+    QFETCH(double, fps);
+    QFETCH(QString, fpsText);
+    const Estimate e = bnnPynqEstimate(project.toUtf8().constData());
+    QVERIFY2(e.ok, allMessages(e.problems).c_str());
+    QCOMPARE(qint64(e.bottleneckCycles), bottleneckCycles);
+    QCOMPARE(e.fps, fps);
+    QCOMPARE(QString::number(e.fps, 'f', 1), fpsText);
+    // The same cycles under FINN's resource model: cycles do not depend on it.
+    QCOMPARE(bnnPynqEstimate(project.toUtf8().constData(), CostModel::Finn).fps, fps);
+}
+
+void TestEstimate::cnvLayerCycles()
+{
+    const Estimate e = bnnPynqEstimate("cnv-w1a1-cifar10.qnnproj");
+    // OFM² · (MH/PE) · (MW/SIMD), by hand from the folding of FPGA_NOTES.md.
+    const std::vector<std::pair<std::string, int64_t>> expected{
+        {"conv1", 900 * 4 * 9},  {"conv2", 784 * 2 * 18}, {"conv3", 144 * 8 * 18},
+        {"conv4", 100 * 8 * 36}, {"conv5", 9 * 64 * 36},  {"conv6", 1 * 256 * 72},
+        {"dense7", 512 * 64},    {"dense8", 512 * 64},    {"dense9", 16 * 512}};
+    for (const auto& [name, cycles] : expected) {
+        const UnitEstimate* u = unitNamed(e, name);
+        QVERIFY2(u, name.c_str());
+        QCOMPARE(u->cycles, cycles);
+    }
+    QCOMPARE(e.bottleneck, std::string("dense7")); // the first of the two 32,768-cycle layers
+    QCOMPARE(unitNamed(e, "conv2 window")->cycles, int64_t(30 * 3 * 2 + 28 * (28 * 9 * 2)));
+    QCOMPARE(unitNamed(e, "dense9")->mh, int64_t(64));
+    QCOMPARE(unitNamed(e, "dense9")->wmem, int64_t(64 * 512 / 4));
+}
+
+void TestEstimate::lutAndBramByHand()
+{
+    const Estimate lfc = bnnPynqEstimate("lfc-w1a1-mnist.qnnproj");
+    const UnitEstimate& d1 = *unitNamed(lfc, "dense1");
+    QCOMPARE(d1.wmem, int64_t(832 * 1024 / (32 * 64)));
+    QCOMPARE(d1.tmem, int64_t(32));
+    // Accumulator: ceil(log2(832) + 1 + 1 - 1 + log2(1 + 2^-alpha) + 1) = 12 bits.
+    // LUT: unit 712 + PE 32 × (SIMD 64 × XNOR lane 2.37 + acc 12 + one comparator 12)
+    //      + thresholds in LUTRAM: 32 × 1 × 12 × ceil(32/64).
+    const double lut = 712 + 32 * (64 * 2.37 + 12 + 12) + 32 * 12;
+    QVERIFY2(qAbs(d1.lut - lut) < 1e-6, qPrintable(QString::number(d1.lut)));
+    // BRAM: per PE 416 words × 64 bits → 2 BRAM18 (512×36 mode), × 32 PEs = 32 tiles.
+    QCOMPARE(d1.bram36, 32.0);
+    QCOMPARE(d1.weightsIn, std::string("BRAM"));
+    QCOMPARE(d1.thresholdsIn, std::string("LUTRAM"));
+
+    const Estimate cnv = bnnPynqEstimate("cnv-w1a1-cifar10.qnnproj");
+    // dense7: 1 PE, 32,768 words × 4 bits → 8 BRAM18 (4K×4); thresholds 512 × 16 bits → 1 BRAM18.
+    const UnitEstimate& d7 = *unitNamed(cnv, "dense7");
+    QCOMPARE(d7.bram36, 4.5);
+    QCOMPARE(d7.thresholdsIn, std::string("BRAM"));
+    // conv6: 1 PE, 18,432 words × 32 bits → ceil(18432/1024) × ceil(32/18) = 36 BRAM18.
+    QCOMPARE(unitNamed(cnv, "conv6")->bram36, 18.0 + 0.5);
+    // conv1: 16 PEs, 36 words × 3 bits each → one BRAM18 per PE (runtime-loaded, deeper than 16 words).
+    QCOMPARE(unitNamed(cnv, "conv1")->bram36, 8.0);
+    // conv2's window: 4 banks (K + S) of 60 words × 32 bits → a tile each.
+    QCOMPARE(unitNamed(cnv, "conv2 window")->bram36, 4.0);
+    // conv1: 8-bit pixels × binary weights: lane of (8 + 1 - 1 + 1)/2 × 2.37 LUTs, no partial products;
+    // acc = ceil(log2 27 + 8 + 1 - 1 + ε + 1) = 14 bits.
+    const double conv1Lut = 712 + 16 * (3 * 2.37 * 4.5 + 14 + 14) + 16 * 14 * 1;
+    QVERIFY2(qAbs(unitNamed(cnv, "conv1")->lut - conv1Lut) < 1e-6, qPrintable(QString::number(unitNamed(cnv, "conv1")->lut)));
+    const UnitEstimate* infra = unitNamed(cnv, "infrastructure");
+    QVERIFY(infra);
+    QCOMPARE(infra->lut, 5000.0);
+    QCOMPARE(infra->bram36, 6.0);
+}
+
+void TestEstimate::finnFormulasByHand()
+{
+    const Estimate lfc = bnnPynqEstimate("lfc-w1a1-mnist.qnnproj", CostModel::Finn);
+    const UnitEstimate& d1 = *unitNamed(lfc, "dense1");
+    // 300 + 1.1 · P · (mult + addtree + acc + thr + comp) with P 32, Q 64, W = A = 1, acc 12:
+    // mult = 64·(2·1 − 1)·2 = 128, addtree = 2·127 = 254, thr = 12·ceil(32/64) = 12, comp = 12.
+    QVERIFY(qAbs(d1.lut - (300 + 1.1 * 32 * (128 + 254 + 12 + 12 + 12))) < 1e-6);
+    // One memory PE·SIMD·W = 2048 bits wide, 416 deep: ceil(416/512) · ceil(2048/36) = 57 BRAM18.
+    QCOMPARE(d1.bram36, 28.5);
+    QVERIFY(!unitNamed(lfc, "infrastructure"));
+}
+
+void TestEstimate::calibrationWithinTenPercent_data()
+{
+    QTest::addColumn<QString>("project");
+    QTest::addColumn<double>("vivadoLut");
+    QTest::addColumn<double>("vivadoBram");
+    QTest::newRow("lfcW1A1") << "lfc-w1a1-mnist.qnnproj" << 28360.0 << 110.0;
+    QTest::newRow("cnvW1A1") << "cnv-w1a1-cifar10.qnnproj" << 26072.0 << 124.0;
+}
+
+void TestEstimate::calibrationWithinTenPercent()
+{
+    QFETCH(QString, project);
+    QFETCH(double, vivadoLut);
+    QFETCH(double, vivadoBram);
+    const Estimate e = bnnPynqEstimate(project.toUtf8().constData());
+    QVERIFY2(qAbs(e.lut / vivadoLut - 1) <= 0.10, qPrintable(QString::number(e.lut)));
+    QVERIFY2(qAbs(e.bram36 / vivadoBram - 1) <= 0.10, qPrintable(QString::number(e.bram36)));
+    QVERIFY(e.fits);
+    QCOMPARE(e.lutPercent, 100 * e.lut / 53200);
+    QCOMPARE(e.bramPercent, 100 * e.bram36 / 140);
+}
+
+void TestEstimate::estimateRefusesInvalidFolding()
+{
+    const Dataflow df = exampleDataflow("lfc-w1a1-mnist.qnnproj");
+    Folding f = overlayFolding(df, *findOverlay("lfcW1A1"));
+    f.layers["dense2"] = {48, 32};
+    const Estimate e = estimateDesign(df, f, EstimateOptions{});
+    QVERIFY(!e.ok);
+    QCOMPARE(e.problems.front().message, std::string("dense2: PE 48 does not divide its 1024 rows (MH)"));
+    QVERIFY(formatEstimate(e).find("error: dense2: PE 48") != std::string::npos);
+}
+
+namespace {
+
+// Input 32 binary pixels → Dense 16 → Sign → Dense 4 (→ 64 rows padded): small enough to enumerate.
+const char* kSmallMlp = R"({"nodes": [
+    {"id": 1, "kind": "Input", "name": "in", "act_bits": 1, "attrs": {"shape": [128]}},
+    {"id": 2, "kind": "Dense", "name": "fc1", "weight_bits": 1, "attrs": {"units": 32, "bias": false}},
+    {"id": 3, "kind": "BatchNorm", "name": "bn1"},
+    {"id": 4, "kind": "Activation", "name": "act1", "act_bits": 1, "attrs": {"function": "sign"}},
+    {"id": 5, "kind": "Dense", "name": "fc2", "weight_bits": 1, "attrs": {"units": 4, "bias": false}},
+    {"id": 6, "kind": "Output", "name": "out", "attrs": {"classes": 4}}],
+  "edges": [{"from": 1, "to": 2}, {"from": 2, "to": 3}, {"from": 3, "to": 4}, {"from": 4, "to": 5}, {"from": 5, "to": 6}]})";
+
+double deviceShare(const Estimate& e, const Device& d)
+{
+    return e.lut / double(d.lut) + e.bram36 / double(d.bram36) + double(e.dsp) / double(d.dsp);
+}
+
+} // namespace
+
+void TestEstimate::searchFindsCheapestFolding_data()
+{
+    QTest::addColumn<double>("fps");
+    QTest::newRow("slow") << 1000.0;
+    QTest::newRow("medium") << 1e6;
+    QTest::newRow("fast") << 5e6;
+    QTest::newRow("fastest") << 25e6;
+}
+
+void TestEstimate::searchFindsCheapestFolding()
+{
+    QFETCH(double, fps);
+    Graph g;
+    std::string error;
+    QVERIFY(graphFromJson(nlohmann::json::parse(kSmallMlp), g, error));
+    const Dataflow df = buildDataflow(g);
+    QVERIFY2(df.ok(), allMessages(df.problems).c_str());
+    EstimateOptions o;
+    o.device = xc7z020();
+    // Every valid folding, the cheapest that reaches the target.
+    double best = 1e300;
+    int reaching = 0;
+    for (int pe1 : validPe(df.layers[0]))
+        for (int simd1 : validSimd(df.layers[0]))
+            for (int pe2 : validPe(df.layers[1]))
+                for (int simd2 : validSimd(df.layers[1])) {
+                    const Estimate e = estimateDesign(df, folding({{"fc1", {pe1, simd1}}, {"fc2", {pe2, simd2}}}), o);
+                    QVERIFY(e.ok);
+                    if (e.fps >= fps) {
+                        ++reaching;
+                        best = std::min(best, deviceShare(e, *o.device));
+                    }
+                }
+    QVERIFY(reaching > 0);
+    Folding found;
+    QVERIFY2(foldForFps(df, fps, o, found, error), error.c_str());
+    const Estimate e = estimateDesign(df, found, o);
+    QVERIFY(e.ok);
+    QVERIFY2(e.fps >= fps, qPrintable(QString::number(e.fps)));
+    QVERIFY2(deviceShare(e, *o.device) <= best + 1e-6,
+             qPrintable(QString("%1 vs %2 (%3)").arg(deviceShare(e, *o.device)).arg(best).arg(
+                 QString::fromStdString(foldingSummary(found)))));
+    QCOMPARE(found.source, "fps " + QString::number(fps, 'f', 0).toStdString());
+}
+
+void TestEstimate::searchOnCnv()
+{
+    const Dataflow df = exampleDataflow("cnv-w1a1-cifar10.qnnproj");
+    EstimateOptions o;
+    o.device = xc7z020();
+    Folding f;
+    std::string error;
+    QVERIFY2(foldForFps(df, 3000, o, f, error), error.c_str());
+    const Estimate e = estimateDesign(df, f, o);
+    QVERIFY(e.ok);
+    QVERIFY(e.fps >= 3000);
+    // Cheaper than the prebuilt overlay, which reaches 3,051.8 FPS.
+    const Estimate overlay = bnnPynqEstimate("cnv-w1a1-cifar10.qnnproj");
+    QVERIFY2(deviceShare(e, *o.device) <= deviceShare(overlay, *o.device),
+             qPrintable(QString("%1 LUT %2 BRAM vs %3 %4").arg(e.lut).arg(e.bram36).arg(overlay.lut).arg(overlay.bram36)));
+}
+
+void TestEstimate::searchTooFast()
+{
+    const Dataflow df = exampleDataflow("cnv-w1a1-cifar10.qnnproj");
+    EstimateOptions o;
+    o.device = xc7z020();
+    Folding f;
+    std::string error;
+    QVERIFY(!foldForFps(df, 1e6, o, f, error));
+    QCOMPARE(error,
+             std::string("no folding reaches 1000000 FPS at 100 MHz: conv1 needs at least 8,196 cycles per frame even "
+                         "fully unfolded, so at most 12201.1 FPS"));
+    // (conv1's SIMD divides its 3 channels: 900 pixels × 9 column steps, and its window needs 8,196.)
+}
+
+void TestEstimate::maxFitsDevice()
+{
+    const Dataflow df = exampleDataflow("lfc-w1a1-mnist.qnnproj");
+    EstimateOptions o;
+    o.device = xc7z020();
+    Folding f;
+    std::string error;
+    QVERIFY2(foldForMax(df, o, f, error), error.c_str());
+    const Estimate e = estimateDesign(df, f, o);
+    QVERIFY(e.ok);
+    QVERIFY(e.fits);
+    QCOMPARE(f.source, std::string("max"));
+    // On the xc7z020 the fastest LFC that fits is as fast as Xilinx's own
+    // folding (twice as fast would need about twice the weight BRAM tiles).
+    QCOMPARE(e.fps, bnnPynqEstimate("lfc-w1a1-mnist.qnnproj").fps);
+    // On the ZCU104 it is faster.
+    const DeviceDatabase db = DeviceDatabase::builtIn();
+    DeviceChoice zcu;
+    QVERIFY(db.find("zcu104", zcu, error));
+    o.device = zcu.device;
+    Folding big;
+    QVERIFY2(foldForMax(df, o, big, error), error.c_str());
+    const Estimate eb = estimateDesign(df, big, o);
+    QVERIFY(eb.fits);
+    QVERIFY2(eb.fps > e.fps, qPrintable(QString::number(eb.fps)));
+}
+
+void TestEstimate::tooLargeNamesTheLayer()
+{
+    const Dataflow df = exampleDataflow("lfc-w1a1-mnist.qnnproj");
+    Folding f = overlayFolding(df, *findOverlay("lfcW1A1"));
+    f.layers["dense2"] = {256, 64};
+    EstimateOptions o;
+    o.device = xc7z020();
+    const Estimate e = estimateDesign(df, f, o);
+    QVERIFY(e.ok);
+    QVERIFY(!e.fits);
+    const std::vector<Diagnostic> problems = fitProblems(e);
+    QVERIFY(!problems.empty());
+    QVERIFY2(problems[0].message.rfind("the design needs ", 0) == 0 &&
+                 problems[0].message.find("% of the xc7z020's LUT; the largest user is dense2") != std::string::npos,
+             problems[0].message.c_str());
+    QCOMPARE(problems[0].node, df.find("dense2")->node);
+    QVERIFY(problems[0].category == DiagnosticCategory::HardwareFit);
 }
 
 QTEST_APPLESS_MAIN(TestEstimate)

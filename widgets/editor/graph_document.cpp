@@ -169,6 +169,45 @@ bool GraphDocument::save(const QString& path, QString* error)
 
 std::string GraphDocument::graphJson() const { return qnn::graphToJson(graph()).dump(2); }
 
+void GraphDocument::setDeployRaw(const qnn::DeployTarget& deploy)
+{
+    m_project.deploy = deploy;
+    Q_EMIT deployChanged();
+}
+
+void GraphDocument::setExternalDiagnostics(const std::string& source, std::vector<qnn::Diagnostic> diagnostics)
+{
+    auto it = m_externalDiagnostics.find(source);
+    const bool had = it != m_externalDiagnostics.end() && !it->second.empty();
+    if (!had && diagnostics.empty())
+        return;
+    if (had && it->second.size() == diagnostics.size() &&
+        std::equal(diagnostics.begin(), diagnostics.end(), it->second.begin(), [](const auto& a, const auto& b) {
+            return a.node == b.node && a.message == b.message && a.severity == b.severity;
+        }))
+        return;
+    m_externalDiagnostics[source] = std::move(diagnostics);
+    Q_EMIT externalDiagnosticsChanged();
+}
+
+std::vector<qnn::Diagnostic> GraphDocument::externalDiagnostics() const
+{
+    std::vector<qnn::Diagnostic> all;
+    for (const auto& [source, list] : m_externalDiagnostics)
+        all.insert(all.end(), list.begin(), list.end());
+    return all;
+}
+
+void GraphDocument::setHighlightedNode(qnn::NodeId id, const QString& note)
+{
+    if (id == m_highlightedNode && note == m_highlightNote)
+        return;
+    const qnn::NodeId previous = m_highlightedNode;
+    m_highlightedNode = id;
+    m_highlightNote = note;
+    Q_EMIT highlightChanged(previous, id);
+}
+
 void GraphDocument::reanalyze()
 {
     m_analysis = qnn::analyzeGraph(graph());

@@ -99,7 +99,20 @@ public:
     /** The offset that puts the `times`-th paste of this clipboard just below the previous one. */
     static qnn::Point pasteOffsetBelow(const std::string& clipboardJson, int times);
 
+    // --- hooks for other panels (the Hardware dock) --------------------------
+    /** Problems found outside the graph analysis (the hardware estimate), by
+     *  source; the Issues list shows them after the analysis' own. */
+    void setExternalDiagnostics(const std::string& source, std::vector<qnn::Diagnostic> diagnostics);
+    std::vector<qnn::Diagnostic> externalDiagnostics() const;
+    /** A node the canvas points out (the pipeline's bottleneck) with a short
+     *  note; kInvalidNode for none. */
+    void setHighlightedNode(qnn::NodeId id, const QString& note);
+    qnn::NodeId highlightedNode() const { return m_highlightedNode; }
+    QString highlightNote() const { return m_highlightNote; }
+
     // --- for the undo commands only ---------------------------------------
+    /** The deploy section (device, clock, folding); SetDeployCommand's. */
+    void setDeployRaw(const qnn::DeployTarget& deploy);
     void insertNodeRaw(const qnn::Node& node);
     void removeNodeRaw(qnn::NodeId id);
     void connectRaw(const qnn::Edge& edge);
@@ -122,6 +135,10 @@ Q_SIGNALS:
     void analysisChanged();
     void modifiedChanged(bool modified);
     void fileNameChanged(const QString& fileName);
+    /** The project's deploy section changed (an undo step follows with analysisChanged). */
+    void deployChanged();
+    void externalDiagnosticsChanged();
+    void highlightChanged(qnn::NodeId previous, qnn::NodeId current);
 
 private:
     void reanalyze();
@@ -133,4 +150,7 @@ private:
     qnn::GraphSummary m_summary;
     QUndoStack* m_undoStack = nullptr;
     QString m_fileName;
+    std::map<std::string, std::vector<qnn::Diagnostic>> m_externalDiagnostics;
+    qnn::NodeId m_highlightedNode = qnn::kInvalidNode;
+    QString m_highlightNote;
 };

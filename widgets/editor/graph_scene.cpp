@@ -30,6 +30,11 @@ GraphScene::GraphScene(GraphDocument* document, QObject* parent) : QGraphicsScen
     connect(document, &GraphDocument::edgeAdded, this, &GraphScene::onEdgeAdded);
     connect(document, &GraphDocument::edgeRemoved, this, &GraphScene::onEdgeRemoved);
     connect(document, &GraphDocument::analysisChanged, this, &GraphScene::onAnalysisChanged);
+    connect(document, &GraphDocument::highlightChanged, this, [this](qnn::NodeId previous, qnn::NodeId current) {
+        for (qnn::NodeId id : {previous, current})
+            if (auto it = m_nodes.find(id); it != m_nodes.end())
+                it->second->update();
+    });
     rebuild();
 }
 

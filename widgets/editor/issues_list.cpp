@@ -16,6 +16,7 @@ IssuesList::IssuesList(GraphDocument* document, QWidget* parent) : QTreeWidget(p
     header()->setSectionResizeMode(1, QHeaderView::ResizeToContents);
     header()->setSectionResizeMode(2, QHeaderView::ResizeToContents);
     connect(document, &GraphDocument::analysisChanged, this, &IssuesList::refresh);
+    connect(document, &GraphDocument::externalDiagnosticsChanged, this, &IssuesList::refresh);
     connect(this, &QTreeWidget::itemClicked, this, [this](QTreeWidgetItem* item) {
         const qnn::NodeId id = item->data(0, Qt::UserRole).toInt();
         if (id != qnn::kInvalidNode)
@@ -30,12 +31,20 @@ qnn::NodeId IssuesList::nodeOfRow(int row) const
     return item ? item->data(0, Qt::UserRole).toInt() : qnn::kInvalidNode;
 }
 
+std::vector<qnn::Diagnostic> IssuesList::allDiagnostics() const
+{
+    std::vector<qnn::Diagnostic> all = m_document->analysis().diagnostics;
+    const std::vector<qnn::Diagnostic> external = m_document->externalDiagnostics();
+    all.insert(all.end(), external.begin(), external.end());
+    return all;
+}
+
 void IssuesList::refresh()
 {
     clear();
     const qnn::Graph& g = m_document->graph();
     QList<QTreeWidgetItem*> rows;
-    for (const qnn::Diagnostic& d : m_document->analysis().diagnostics) {
+    for (const qnn::Diagnostic& d : allDiagnostics()) {
         const qnn::Node* n = g.node(d.node);
         QString message = QString::fromStdString(d.message);
         if (!d.fix.empty())
@@ -58,7 +67,7 @@ void IssuesList::refresh()
 QString IssuesList::summaryTitle() const
 {
     int errors = 0, others = 0;
-    for (const qnn::Diagnostic& d : m_document->analysis().diagnostics)
+    for (const qnn::Diagnostic& d : allDiagnostics())
         (d.severity == qnn::Severity::Error ? errors : others) += 1;
     if (errors == 0 && others == 0)
         return tr("Issues — none");

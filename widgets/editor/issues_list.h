@@ -1,12 +1,14 @@
 #pragma once
 
+#include "core/graph/diagnostic.h"
 #include "core/graph/edge.h"
 
 #include <QTreeWidget>
 
 class GraphDocument;
 
-/** Every diagnostic of the graph, one row each (severity, layer, category,
+/** Every diagnostic of the graph (and the document's external ones, such as
+ *  hardware fit), one row each (severity, layer, category,
  *  message and fix); clicking a row asks to select its layer. */
 class IssuesList : public QTreeWidget
 {
@@ -27,6 +29,8 @@ Q_SIGNALS:
 
 private:
     void refresh();
+    /** The analysis' diagnostics, then those of other panels (hardware fit). */
+    std::vector<qnn::Diagnostic> allDiagnostics() const;
 
     GraphDocument* m_document;
 };

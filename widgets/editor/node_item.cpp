@@ -24,8 +24,8 @@ NodeItem::NodeItem(GraphScene* scene, qnn::NodeId id) : m_scene(scene), m_id(id)
 
 QRectF NodeItem::boundingRect() const
 {
-    // Room for the selection / error outline.
-    return QRectF(0, 0, kWidth, kHeight).adjusted(-3, -3, 3, 3);
+    // Room for the selection / error outline and the highlight ring.
+    return QRectF(0, 0, kWidth, kHeight).adjusted(-5, -5, 5, 5);
 }
 
 QString NodeItem::badgeText() const
@@ -205,6 +205,20 @@ void NodeItem::paint(QPainter* painter, const QStyleOptionGraphicsItem* option, 
         painter->setPen(QPen(outline, width));
         painter->setBrush(Qt::NoBrush);
         painter->drawRoundedRect(body, 6, 6);
+    }
+    // The document's highlighted node (the Hardware dock's bottleneck): an
+    // amber ring and its note at the bottom right.
+    if (doc->highlightedNode() == m_id) {
+        painter->setPen(QPen(QColor("#f59e0b"), 3, Qt::DashLine));
+        painter->setBrush(Qt::NoBrush);
+        painter->drawRoundedRect(body.adjusted(-4, -4, 4, 4), 8, 8);
+        QFont nf = painter->font();
+        nf.setPixelSize(11);
+        nf.setBold(true);
+        painter->setFont(nf);
+        painter->setPen(QColor("#b45309"));
+        painter->drawText(QRectF(10, kHeight - 20, kWidth - 20, 16), Qt::AlignRight | Qt::AlignVCenter,
+                          doc->highlightNote());
     }
 }
 

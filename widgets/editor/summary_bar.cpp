@@ -10,6 +10,7 @@ SummaryBar::SummaryBar(GraphDocument* document, QWidget* parent) : QFrame(parent
 {
     setFrameShape(QFrame::StyledPanel);
     auto* layout = new QHBoxLayout(this);
+    m_figures = layout;
     layout->setContentsMargins(10, 4, 10, 4);
     layout->setSpacing(18);
     const QList<QPair<QString, QString>> figures{{"params", tr("Parameters")}, {"memory", tr("Weight memory")},
@@ -36,6 +37,26 @@ SummaryBar::SummaryBar(GraphDocument* document, QWidget* parent) : QFrame(parent
     m_labels["status"] = status;
     connect(document, &GraphDocument::analysisChanged, this, &SummaryBar::refresh);
     refresh();
+}
+
+void SummaryBar::setFigure(const QString& key, const QString& caption, const QString& text)
+{
+    QLabel* value = m_labels.value(key);
+    if (!value) {
+        auto* captionLabel = new QLabel(caption, this);
+        captionLabel->setStyleSheet("color: #616e7c;");
+        value = new QLabel(this);
+        value->setObjectName(key);
+        value->setStyleSheet("font-weight: bold;");
+        auto* pair = new QHBoxLayout;
+        pair->setSpacing(5);
+        pair->addWidget(captionLabel);
+        pair->addWidget(value);
+        // Before the stretch and the status: after the last pair of figures.
+        m_figures->insertLayout(m_figures->count() - 2, pair);
+        m_labels[key] = value;
+    }
+    value->setText(text);
 }
 
 QString SummaryBar::figure(const QString& key) const

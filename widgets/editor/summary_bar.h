@@ -16,10 +16,14 @@ public:
 
     /** One figure's text by key: params, memory, macs, bops, compression, status. */
     QString figure(const QString& key) const;
+    /** Sets (adding it after the built-in ones the first time) a figure that
+     *  another panel computes, such as the Hardware dock's LUT %, BRAM %, FPS. */
+    void setFigure(const QString& key, const QString& caption, const QString& text);
 
 private:
     void refresh();
 
     GraphDocument* m_document;
     QMap<QString, QLabel*> m_labels;
+    class QHBoxLayout* m_figures = nullptr;
 };

@@ -8,6 +8,7 @@
 #include "widgets/editor/node_item.h"
 #include "widgets/editor/property_inspector.h"
 #include "widgets/editor/summary_bar.h"
+#include "widgets/hardware/hardware_panel.h"
 
 #include <QAction>
 #include <QApplication>
@@ -19,6 +20,7 @@
 #include <QFileDialog>
 #include <QFileInfo>
 #include <QLabel>
+#include <QLocale>
 #include <QMenuBar>
 #include <QMessageBox>
 #include <QMimeData>
@@ -69,6 +71,19 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent), m_document(new Gr
     issuesDock->setObjectName("issues");
     issuesDock->setWidget(m_issues);
     addDockWidget(Qt::BottomDockWidgetArea, issuesDock);
+    m_hardware = new HardwarePanel(m_document);
+    auto* hardwareDock = new QDockWidget(tr("Hardware"), this);
+    hardwareDock->setObjectName("hardware");
+    hardwareDock->setWidget(m_hardware);
+    addDockWidget(Qt::RightDockWidgetArea, hardwareDock);
+    auto showHardware = [this] {
+        m_summary->setFigure("lut%", tr("LUT"), m_hardware->figure("lut%"));
+        m_summary->setFigure("bram%", tr("BRAM"), m_hardware->figure("bram%"));
+        const qnn::Estimate& e = m_hardware->estimate();
+        m_summary->setFigure("fps", tr("FPS"), e.ok ? QLocale(QLocale::English).toString(e.fps, 'f', 0) : tr("—"));
+    };
+    connect(m_hardware, &HardwarePanel::estimateChanged, this, showHardware);
+    showHardware();
     resizeDocks({paletteDock, inspectorDock}, {180, 290}, Qt::Horizontal);
     resizeDocks({issuesDock}, {140}, Qt::Vertical);
 

@@ -5,6 +5,7 @@
 class GraphDocument;
 class GraphScene;
 class GraphView;
+class HardwarePanel;
 class IssuesList;
 class LayerPalette;
 class PropertyInspector;
@@ -28,6 +29,7 @@ public:
     PropertyInspector* inspector() const { return m_inspector; }
     IssuesList* issues() const { return m_issues; }
     SummaryBar* summaryBar() const { return m_summary; }
+    HardwarePanel* hardware() const { return m_hardware; }
 
     /** Opens a project; on failure shows the loader's sentence in a dialog
      *  (unless `quiet`) and returns false with it in `error`. */
@@ -68,6 +70,7 @@ private:
     PropertyInspector* m_inspector;
     IssuesList* m_issues;
     SummaryBar* m_summary;
+    HardwarePanel* m_hardware;
     QMenu* m_recentMenu = nullptr;
     int m_pasteCount = 0;
 };

@@ -1,0 +1,489 @@
+#include "widgets/hardware/hardware_panel.h"
+
+#include "widgets/editor/graph_document.h"
+#include "widgets/hardware/set_deploy_command.h"
+
+#include <QComboBox>
+#include <QDoubleSpinBox>
+#include <QFormLayout>
+#include <QGridLayout>
+#include <QGroupBox>
+#include <QHBoxLayout>
+#include <QHeaderView>
+#include <QLabel>
+#include <QLocale>
+#include <QProgressBar>
+#include <QPushButton>
+#include <QTableWidget>
+#include <QUndoStack>
+#include <QVBoxLayout>
+
+#include <cmath>
+
+namespace {
+
+enum Column { ColLayer, ColPe, ColSimd, ColCycles, ColLut, ColBram, ColWeights, ColumnCount };
+
+QString number(double v, int digits = 0) { return QLocale(QLocale::English).toString(v, 'f', digits); }
+
+QProgressBar* makeBar(QWidget* parent)
+{
+    auto* bar = new QProgressBar(parent);
+    bar->setRange(0, 1000);
+    bar->setTextVisible(true);
+    bar->setMinimumWidth(160);
+    return bar;
+}
+
+void setBar(QProgressBar* bar, double used, int64_t capacity, const QString& unit)
+{
+    const double pct = capacity > 0 ? 100.0 * used / double(capacity) : (used > 0 ? 1000.0 : 0.0);
+    bar->setValue(int(std::min(1000.0, std::round(pct * 10))));
+    bar->setFormat(QStringLiteral("%1 / %2 %3 (%4 %)")
+                       .arg(number(used, used == std::floor(used) ? 0 : 1), number(double(capacity)), unit,
+                            number(pct, 1)));
+    const char* color = pct > 100 ? "#d32f2f" : pct > 85 ? "#ef8f00" : "#2e7d32";
+    bar->setStyleSheet(QStringLiteral("QProgressBar { text-align: center; } QProgressBar::chunk { background: %1; }")
+                           .arg(color));
+}
+
+} // namespace
+
+HardwarePanel::HardwarePanel(GraphDocument* document, QWidget* parent) : QWidget(parent), m_document(document)
+{
+    std::string error;
+    if (!qnn::DeviceDatabase::standard(m_devices, error))
+        m_devices = qnn::DeviceDatabase::builtIn(); // the user's file is broken: say so below, go on with ours
+
+    auto* layout = new QVBoxLayout(this);
+    layout->setContentsMargins(6, 6, 6, 6);
+
+    auto* target = new QFormLayout;
+    m_deviceBox = new QComboBox(this);
+    m_deviceBox->setObjectName("device");
+    for (const qnn::Device& d : m_devices.devices()) {
+        for (const qnn::BoardInfo& b : d.boards)
+            m_deviceBox->addItem(QStringLiteral("%1 (%2)").arg(QString::fromStdString(b.name), QString::fromStdString(d.part)),
+                                 QString::fromStdString(b.name));
+        m_deviceBox->addItem(QString::fromStdString(d.part), QString::fromStdString(d.part));
+    }
+    target->addRow(tr("Device"), m_deviceBox);
+    m_clockBox = new QDoubleSpinBox(this);
+    m_clockBox->setObjectName("clock");
+    m_clockBox->setRange(1, 2000);
+    m_clockBox->setDecimals(1);
+    m_clockBox->setSuffix(tr(" MHz"));
+    m_clockBox->setKeyboardTracking(false);
+    target->addRow(tr("Clock"), m_clockBox);
+    layout->addLayout(target);
+
+    auto* buttons = new QHBoxLayout;
+    m_targetFps = new QDoubleSpinBox(this);
+    m_targetFps->setObjectName("targetFps");
+    m_targetFps->setRange(1, 1e9);
+    m_targetFps->setDecimals(0);
+    m_targetFps->setValue(1000);
+    m_targetFps->setSuffix(tr(" FPS"));
+    m_fitButton = new QPushButton(tr("Fit target FPS"), this);
+    m_fitButton->setToolTip(tr("The cheapest folding that reaches the target frame rate"));
+    m_overlayButton = new QPushButton(tr("Use prebuilt overlay"), this);
+    m_overlayButton->setToolTip(tr("The folding of the matching BNN-PYNQ overlay: only the weights change"));
+    m_maxButton = new QPushButton(tr("Fastest that fits"), this);
+    buttons->addWidget(m_targetFps);
+    buttons->addWidget(m_fitButton);
+    buttons->addWidget(m_overlayButton);
+    buttons->addWidget(m_maxButton);
+    layout->addLayout(buttons);
+
+    m_table = new QTableWidget(0, ColumnCount, this);
+    m_table->setObjectName("folding");
+    m_table->setHorizontalHeaderLabels({tr("Layer"), tr("PE"), tr("SIMD"), tr("Cycles"), tr("LUT"), tr("BRAM36"),
+                                        tr("Weights")});
+    m_table->verticalHeader()->hide();
+    m_table->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
+    m_table->horizontalHeader()->setStretchLastSection(true);
+    m_table->setSelectionMode(QAbstractItemView::NoSelection);
+    m_table->setEditTriggers(QAbstractItemView::NoEditTriggers);
+    layout->addWidget(m_table, 1);
+
+    auto* resources = new QGridLayout;
+    m_lutBar = makeBar(this);
+    m_bramBar = makeBar(this);
+    m_uramBar = makeBar(this);
+    m_dspBar = makeBar(this);
+    int row = 0;
+    for (auto [name, bar] : {std::pair<const char*, QProgressBar*>{"LUT", m_lutBar},
+                             {"BRAM", m_bramBar},
+                             {"URAM", m_uramBar},
+                             {"DSP", m_dspBar}}) {
+        resources->addWidget(new QLabel(tr(name), this), row, 0);
+        resources->addWidget(bar, row, 1);
+        ++row;
+    }
+    layout->addLayout(resources);
+
+    auto* figures = new QFormLayout;
+    m_fpsLabel = new QLabel(this);
+    m_latencyLabel = new QLabel(this);
+    m_bottleneckLabel = new QLabel(this);
+    m_fpsLabel->setStyleSheet("font-weight: bold;");
+    figures->addRow(tr("Throughput"), m_fpsLabel);
+    figures->addRow(tr("Latency"), m_latencyLabel);
+    figures->addRow(tr("Bottleneck"), m_bottleneckLabel);
+    layout->addLayout(figures);
+    m_overlayLabel = new QLabel(this);
+    m_overlayLabel->setWordWrap(true);
+    m_provenanceLabel = new QLabel(this);
+    m_provenanceLabel->setWordWrap(true);
+    m_provenanceLabel->setStyleSheet("color: #616e7c;");
+    m_messageLabel = new QLabel(this);
+    m_messageLabel->setWordWrap(true);
+    m_messageLabel->setStyleSheet("color: #c62828;");
+    if (!error.empty())
+        m_messageLabel->setText(QString::fromStdString(error));
+    layout->addWidget(m_overlayLabel);
+    layout->addWidget(m_provenanceLabel);
+    layout->addWidget(m_messageLabel);
+
+    connect(m_deviceBox, &QComboBox::activated, this, [this](int index) {
+        if (!m_updating)
+            setDevice(m_deviceBox->itemData(index).toString());
+    });
+    connect(m_clockBox, &QDoubleSpinBox::valueChanged, this, [this](double mhz) {
+        if (!m_updating)
+            setClock(mhz);
+    });
+    connect(m_fitButton, &QPushButton::clicked, this, [this] {
+        QString e;
+        if (!fitTargetFps(m_targetFps->value(), &e))
+            showError(e);
+    });
+    connect(m_overlayButton, &QPushButton::clicked, this, [this] {
+        QString e;
+        if (!usePrebuiltOverlay(&e))
+            showError(e);
+    });
+    connect(m_maxButton, &QPushButton::clicked, this, [this] {
+        QString e;
+        if (!useFastestThatFits(&e))
+            showError(e);
+    });
+    connect(document, &GraphDocument::analysisChanged, this, &HardwarePanel::recompute);
+    connect(document, &GraphDocument::graphReset, this, &HardwarePanel::recompute);
+    connect(document, &GraphDocument::deployChanged, this, &HardwarePanel::recompute);
+    recompute();
+}
+
+qnn::EstimateOptions HardwarePanel::options() const
+{
+    qnn::EstimateOptions o;
+    o.device = m_device.device;
+    o.clockMhz = m_document->project().deploy.clockMhz > 0 ? m_document->project().deploy.clockMhz : 100;
+    return o;
+}
+
+void HardwarePanel::showError(const QString& text) { m_messageLabel->setText(text); }
+
+void HardwarePanel::recompute()
+{
+    const qnn::Project& p = m_document->project();
+    std::string error;
+    const std::string name = !p.deploy.board.empty() && m_devices.find(p.deploy.board, m_device, error)
+                                 ? p.deploy.board
+                                 : p.deploy.part;
+    if (name != p.deploy.board && !m_devices.find(name, m_device, error))
+        m_device = qnn::DeviceChoice{};
+    m_dataflow = qnn::buildDataflow(m_document->graph(), m_document->analysis());
+    m_overlay = qnn::matchOverlay(m_dataflow);
+
+    // The project's folding, completed for the layers it does not name.
+    m_folding = p.deploy.folding;
+    if (m_dataflow.ok()) {
+        bool complete = true;
+        for (const qnn::MatrixLayer& l : m_dataflow.layers)
+            complete = complete && m_folding.find(l.name);
+        if (!complete) {
+            qnn::Folding fallback;
+            if (!(m_overlay.matches && qnn::bnnPynqFolding(m_dataflow, fallback, error)) &&
+                !qnn::foldForMax(m_dataflow, options(), fallback, error)) {
+                fallback = {};
+                for (const qnn::MatrixLayer& l : m_dataflow.layers)
+                    fallback.layers[l.name] = {1, 1};
+                fallback.source = "PE = SIMD = 1";
+            }
+            for (const auto& [layer, fold] : fallback.layers)
+                if (!m_folding.find(layer))
+                    m_folding.layers[layer] = fold;
+            m_folding.source = m_folding.source.empty() ? "default: " + fallback.source
+                                                        : m_folding.source + " + default " + fallback.source;
+        }
+    }
+    m_estimate = qnn::estimateDesign(m_dataflow, m_folding, options());
+
+    // Issues: a graph the dataflow cannot take is a warning (it still trains);
+    // an invalid folding or a design that does not fit is an error.
+    std::vector<qnn::Diagnostic> issues;
+    if (!m_document->analysis().hasErrors() && !m_document->graph().empty()) {
+        for (qnn::Diagnostic d : m_estimate.problems) {
+            const bool dataflowProblem = !m_dataflow.ok();
+            if (dataflowProblem)
+                d.severity = qnn::Severity::Warning;
+            issues.push_back(d);
+        }
+        const std::vector<qnn::Diagnostic> fit = qnn::fitProblems(m_estimate);
+        issues.insert(issues.end(), fit.begin(), fit.end());
+    }
+    m_document->setExternalDiagnostics("hardware", issues);
+    m_document->setHighlightedNode(m_estimate.ok ? m_estimate.bottleneckNode : qnn::kInvalidNode,
+                                   m_estimate.ok ? tr("⏱ bottleneck") : QString());
+
+    std::vector<std::string> layers;
+    for (const qnn::MatrixLayer& l : m_dataflow.layers)
+        layers.push_back(l.name);
+    if (layers != m_tableLayers || m_table->rowCount() != int(layers.size()))
+        rebuildTable();
+    else
+        updateTableValues();
+    updateFigures();
+    Q_EMIT estimateChanged();
+}
+
+void HardwarePanel::rebuildTable()
+{
+    m_updating = true;
+    m_tableLayers.clear();
+    m_table->setRowCount(int(m_dataflow.layers.size()));
+    for (int row = 0; row < int(m_dataflow.layers.size()); ++row) {
+        const qnn::MatrixLayer& l = m_dataflow.layers[size_t(row)];
+        m_tableLayers.push_back(l.name);
+        auto* name = new QTableWidgetItem(QString::fromStdString(l.name));
+        name->setToolTip(tr("%1 × %2 matrix, W%3A%4").arg(l.mh).arg(l.mw).arg(l.weightBits).arg(l.inputBits));
+        m_table->setItem(row, ColLayer, name);
+        for (int col : {ColPe, ColSimd}) {
+            auto* box = new QComboBox(m_table);
+            box->setObjectName(QString::fromStdString(l.name) + (col == ColPe ? ".pe" : ".simd"));
+            for (int v : col == ColPe ? qnn::validPe(l) : qnn::validSimd(l))
+                box->addItem(QString::number(v), v);
+            const std::string layer = l.name;
+            connect(box, &QComboBox::activated, this, [this, box, layer, col](int index) {
+                if (m_updating)
+                    return;
+                qnn::LayerFold fold = m_folding.find(layer) ? *m_folding.find(layer) : qnn::LayerFold{};
+                (col == ColPe ? fold.pe : fold.simd) = box->itemData(index).toInt();
+                QString e;
+                if (!setLayerFold(layer, fold, &e))
+                    showError(e);
+            });
+            m_table->setCellWidget(row, col, box);
+        }
+        for (int col : {ColCycles, ColLut, ColBram, ColWeights}) {
+            auto* item = new QTableWidgetItem;
+            item->setTextAlignment(col == ColWeights ? Qt::AlignLeft | Qt::AlignVCenter : Qt::AlignRight | Qt::AlignVCenter);
+            m_table->setItem(row, col, item);
+        }
+    }
+    m_updating = false;
+    updateTableValues();
+}
+
+void HardwarePanel::updateTableValues()
+{
+    m_updating = true;
+    for (int row = 0; row < m_table->rowCount(); ++row) {
+        const std::string& layer = m_tableLayers[size_t(row)];
+        const qnn::LayerFold* fold = m_folding.find(layer);
+        for (int col : {ColPe, ColSimd}) {
+            auto* box = qobject_cast<QComboBox*>(m_table->cellWidget(row, col));
+            const int value = fold ? (col == ColPe ? fold->pe : fold->simd) : 1;
+            int index = box->findData(value);
+            if (index < 0) {
+                // An invalid value (from a file, or the graph changed under it): show it, marked.
+                box->addItem(QString::number(value) + " ✗", value);
+                index = box->count() - 1;
+            }
+            box->setCurrentIndex(index);
+        }
+        // The layer's own units: its window and matrix unit.
+        double lut = 0, bram = 0;
+        int64_t cycles = 0;
+        QString weights;
+        for (const qnn::UnitEstimate& u : m_estimate.units) {
+            if (u.name != layer && u.name != layer + " window")
+                continue;
+            lut += u.lut;
+            bram += u.bram36;
+            cycles = std::max(cycles, u.cycles);
+            if (u.kind == qnn::UnitEstimate::Kind::Mvtu)
+                weights = QString::fromStdString(u.weightsIn);
+        }
+        const bool known = m_estimate.ok;
+        m_table->item(row, ColCycles)->setText(known ? number(double(cycles)) : QString());
+        m_table->item(row, ColLut)->setText(known ? number(lut) : QString());
+        m_table->item(row, ColBram)->setText(known ? number(bram, bram == std::floor(bram) ? 0 : 1) : QString());
+        m_table->item(row, ColWeights)->setText(known ? weights : QString());
+        const bool bottleneck = known && layer == m_estimate.bottleneck;
+        QFont f = m_table->item(row, ColLayer)->font();
+        f.setBold(bottleneck);
+        for (int col : {ColLayer, ColCycles})
+            m_table->item(row, col)->setFont(f);
+        m_table->item(row, ColCycles)->setForeground(bottleneck ? QColor("#b45309") : QColor("#1f2933"));
+    }
+    m_updating = false;
+}
+
+void HardwarePanel::updateFigures()
+{
+    m_updating = true;
+    const qnn::Project& p = m_document->project();
+    const int deviceIndex = m_deviceBox->findData(QString::fromStdString(m_device.board.empty() || p.deploy.board.empty()
+                                                                              ? (m_device.device ? m_device.device->part : "")
+                                                                              : m_device.board));
+    m_deviceBox->setCurrentIndex(deviceIndex);
+    m_clockBox->setValue(p.deploy.clockMhz);
+    m_updating = false;
+
+    const qnn::Estimate& e = m_estimate;
+    const qnn::Device* d = m_device.device;
+    setBar(m_lutBar, e.ok ? e.lut : 0, d ? d->lut : 0, tr("LUT"));
+    setBar(m_bramBar, e.ok ? e.bram36 : 0, d ? d->bram36 : 0, tr("BRAM36"));
+    setBar(m_uramBar, e.ok ? double(e.uram) : 0, d ? d->uram : 0, tr("URAM"));
+    setBar(m_dspBar, e.ok ? double(e.dsp) : 0, d ? d->dsp : 0, tr("DSP"));
+    if (e.ok) {
+        m_fpsLabel->setText(tr("%1 FPS at %2 MHz").arg(number(e.fps, 1), number(e.clockMhz, 0)));
+        m_latencyLabel->setText(tr("%1 µs").arg(number(e.latencyUs, 1)));
+        m_bottleneckLabel->setText(tr("%1 — %2 cycles per frame")
+                                       .arg(QString::fromStdString(e.bottleneck), number(double(e.bottleneckCycles))));
+        m_messageLabel->clear();
+    } else {
+        m_fpsLabel->setText(tr("—"));
+        m_latencyLabel->setText(tr("—"));
+        m_bottleneckLabel->setText(tr("—"));
+        m_messageLabel->setText(e.problems.empty() ? QString() : QString::fromStdString(e.problems.front().message));
+    }
+    m_overlayLabel->setText(QString::fromStdString(m_overlay.verdict));
+    m_overlayLabel->setStyleSheet(m_overlay.matches ? "color: #2e7d32;" : "color: #52606d;");
+    m_overlayButton->setEnabled(m_overlay.matches);
+    m_provenanceLabel->setText(QString::fromStdString(e.provenance()));
+}
+
+QString HardwarePanel::figure(const QString& key) const
+{
+    const qnn::Estimate& e = m_estimate;
+    if (key == "lut")
+        return e.ok ? number(e.lut) : QString();
+    if (key == "bram")
+        return e.ok ? number(e.bram36, 1) : QString();
+    if (key == "uram")
+        return e.ok ? number(double(e.uram)) : QString();
+    if (key == "dsp")
+        return e.ok ? number(double(e.dsp)) : QString();
+    if (key == "lut%")
+        return e.ok && !e.part.empty() ? number(e.lutPercent, 0) + " %" : QString();
+    if (key == "bram%")
+        return e.ok && !e.part.empty() ? number(e.bramPercent, 0) + " %" : QString();
+    if (key == "fps")
+        return m_fpsLabel->text();
+    if (key == "latency")
+        return m_latencyLabel->text();
+    if (key == "bottleneck")
+        return m_bottleneckLabel->text();
+    if (key == "overlay")
+        return m_overlayLabel->text();
+    if (key == "provenance")
+        return m_provenanceLabel->text();
+    return {};
+}
+
+void HardwarePanel::pushDeploy(const qnn::DeployTarget& after, const QString& text)
+{
+    const qnn::DeployTarget& before = m_document->project().deploy;
+    if (after == before)
+        return;
+    m_document->undoStack()->push(new SetDeployCommand(m_document, before, after, text));
+}
+
+bool HardwarePanel::setDevice(const QString& name, QString* error)
+{
+    qnn::DeviceChoice c;
+    std::string e;
+    if (!m_devices.find(name.toStdString(), c, e)) {
+        if (error)
+            *error = QString::fromStdString(e);
+        return false;
+    }
+    qnn::DeployTarget after = m_document->project().deploy;
+    const bool isBoard = c.board == name.toLower().toStdString();
+    after.board = isBoard ? c.board : std::string();
+    after.part = c.device->part;
+    after.clockMhz = isBoard ? c.clockMhz : c.device->defaultClockMhz;
+    pushDeploy(after, tr("Set device to %1").arg(name));
+    return true;
+}
+
+void HardwarePanel::setClock(double mhz)
+{
+    qnn::DeployTarget after = m_document->project().deploy;
+    after.clockMhz = mhz;
+    pushDeploy(after, tr("Set clock to %1 MHz").arg(mhz));
+}
+
+bool HardwarePanel::setLayerFold(const std::string& layer, const qnn::LayerFold& fold, QString* error)
+{
+    const qnn::MatrixLayer* l = m_dataflow.find(layer);
+    if (!l) {
+        if (error)
+            *error = tr("%1 is not a Dense or Conv2D layer").arg(QString::fromStdString(layer));
+        return false;
+    }
+    qnn::DeployTarget after = m_document->project().deploy;
+    after.folding = m_folding; // the completed folding becomes the project's
+    after.folding.layers[layer] = fold;
+    after.folding.source = "edited";
+    pushDeploy(after, tr("Set %1 to PE %2, SIMD %3").arg(QString::fromStdString(layer)).arg(fold.pe).arg(fold.simd));
+    return true;
+}
+
+bool HardwarePanel::fitTargetFps(double fps, QString* error)
+{
+    qnn::Folding f;
+    std::string e;
+    if (!qnn::foldForFps(m_dataflow, fps, options(), f, e)) {
+        if (error)
+            *error = QString::fromStdString(e);
+        return false;
+    }
+    qnn::DeployTarget after = m_document->project().deploy;
+    after.folding = f;
+    pushDeploy(after, tr("Fold for %1 FPS").arg(number(fps)));
+    return true;
+}
+
+bool HardwarePanel::usePrebuiltOverlay(QString* error)
+{
+    qnn::Folding f;
+    std::string e;
+    if (!qnn::bnnPynqFolding(m_dataflow, f, e)) {
+        if (error)
+            *error = QString::fromStdString(e);
+        return false;
+    }
+    qnn::DeployTarget after = m_document->project().deploy;
+    after.folding = f;
+    pushDeploy(after, tr("Use the %1 overlay's folding").arg(QString::fromStdString(m_overlay.overlay->name)));
+    return true;
+}
+
+bool HardwarePanel::useFastestThatFits(QString* error)
+{
+    qnn::Folding f;
+    std::string e;
+    if (!qnn::foldForMax(m_dataflow, options(), f, e)) {
+        if (error)
+            *error = QString::fromStdString(e);
+        return false;
+    }
+    qnn::DeployTarget after = m_document->project().deploy;
+    after.folding = f;
+    pushDeploy(after, tr("Use the fastest folding that fits"));
+    return true;
+}

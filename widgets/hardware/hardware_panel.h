@@ -1,0 +1,89 @@
+#pragma once
+
+#include "core/hw/dataflow.h"
+#include "core/hw/device.h"
+#include "core/hw/estimate.h"
+#include "core/hw/overlay.h"
+#include "core/project/project.h"
+
+#include <QWidget>
+
+class GraphDocument;
+class QComboBox;
+class QDoubleSpinBox;
+class QLabel;
+class QProgressBar;
+class QPushButton;
+class QTableWidget;
+
+/** The Hardware dock: device and clock, the folding table (PE/SIMD per
+ *  layer, only valid values), resource bars against the device, FPS,
+ *  latency, bottleneck and the prebuilt-overlay verdict, recomputed on every
+ *  edit (`qnnw estimate` prints the same figures). Every change it makes
+ *  (device, clock, a PE or SIMD, "fit target FPS", "use prebuilt overlay")
+ *  is one undo step on the document's stack, stored in the project's
+ *  deploy section. It reports hardware-fit problems to the document's
+ *  Issues and highlights the bottleneck on the canvas. */
+class HardwarePanel : public QWidget
+{
+    Q_OBJECT
+public:
+    explicit HardwarePanel(GraphDocument* document, QWidget* parent = nullptr);
+
+    const qnn::Estimate& estimate() const { return m_estimate; }
+    /** The folding the figures use: the project's, completed by the default
+     *  (the matching overlay's, else the fastest that fits) for layers it lacks. */
+    const qnn::Folding& effectiveFolding() const { return m_folding; }
+    /** A figure as shown: lut, bram, uram, dsp, fps, latency, bottleneck, overlay, provenance. */
+    QString figure(const QString& key) const;
+    QTableWidget* foldingTable() const { return m_table; }
+
+    // The dock's actions, one undo step each; false with a sentence when refused.
+    bool setDevice(const QString& name, QString* error = nullptr);
+    void setClock(double mhz);
+    bool setLayerFold(const std::string& layer, const qnn::LayerFold& fold, QString* error = nullptr);
+    bool fitTargetFps(double fps, QString* error = nullptr);
+    bool usePrebuiltOverlay(QString* error = nullptr);
+    bool useFastestThatFits(QString* error = nullptr);
+
+Q_SIGNALS:
+    /** After every recomputation. */
+    void estimateChanged();
+
+private:
+    void recompute();
+    void rebuildTable();
+    void updateTableValues();
+    void updateFigures();
+    void pushDeploy(const qnn::DeployTarget& after, const QString& text);
+    qnn::EstimateOptions options() const;
+    void showError(const QString& text);
+
+    GraphDocument* m_document;
+    qnn::DeviceDatabase m_devices;
+    qnn::DeviceChoice m_device;
+    qnn::Dataflow m_dataflow;
+    qnn::Folding m_folding;
+    qnn::Estimate m_estimate;
+    qnn::OverlayMatch m_overlay;
+    std::vector<std::string> m_tableLayers;
+    bool m_updating = false;
+
+    QComboBox* m_deviceBox;
+    QDoubleSpinBox* m_clockBox;
+    QDoubleSpinBox* m_targetFps;
+    QPushButton* m_fitButton;
+    QPushButton* m_overlayButton;
+    QPushButton* m_maxButton;
+    QTableWidget* m_table;
+    QProgressBar* m_lutBar;
+    QProgressBar* m_bramBar;
+    QProgressBar* m_uramBar;
+    QProgressBar* m_dspBar;
+    QLabel* m_fpsLabel;
+    QLabel* m_latencyLabel;
+    QLabel* m_bottleneckLabel;
+    QLabel* m_overlayLabel;
+    QLabel* m_provenanceLabel;
+    QLabel* m_messageLabel;
+};
