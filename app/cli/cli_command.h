@@ -19,6 +19,8 @@ void addSummaryCommand(CLI::App& app, int& exitCode);
 void addCheckCommand(CLI::App& app, int& exitCode);
 void addTrainCommand(CLI::App& app, int& exitCode);
 void addEvalCommand(CLI::App& app, int& exitCode);
+void addBoardCommand(CLI::App& app, int& exitCode);
+void addDeployCommand(CLI::App& app, int& exitCode);
 
 /** Loads a project; on failure prints "qnnw: <why>" to stderr and returns false. */
 bool loadProjectOrSay(const std::string& path, Project& project);

@@ -44,6 +44,8 @@ int main(int argc, char** argv)
     qnn::cli::addCheckCommand(app, exitCode);
     qnn::cli::addTrainCommand(app, exitCode);
     qnn::cli::addEvalCommand(app, exitCode);
+    qnn::cli::addBoardCommand(app, exitCode);
+    qnn::cli::addDeployCommand(app, exitCode);
     if (argc < 2) {
         std::fprintf(stderr, "%s", app.help().c_str());
         return 2;

@@ -1,5 +1,6 @@
 #include "core/deploy/deployment_package.h"
 
+#include "core/deploy/board_factory.h"
 #include "core/deploy/sha256.h"
 #include "core/util/atomic_file.h"
 #include "core/util/json_file.h"
@@ -174,10 +175,16 @@ bool buildDeploymentPackage(const PackageRequest& request, const ImageSet& image
         out.files.push_back({(staging / name).string(), name});
         out.sha256[name] = hex;
     }
+    std::string runner = request.runnerScript;
+    if (runner.empty()) {
+        runner = (staging / kDeployRunner).string();
+        if (!writeFileAtomic(runner, boardRunnerScript(), error))
+            return false;
+    }
     std::string hex;
-    if (!sha256File(request.runnerScript, hex, error))
+    if (!sha256File(runner, hex, error))
         return false;
-    out.files.push_back({request.runnerScript, kDeployRunner});
+    out.files.push_back({runner, kDeployRunner});
     out.sha256[kDeployRunner] = hex;
     for (const auto& f : out.files)
         out.bytes += fs::file_size(f.localPath, ec);

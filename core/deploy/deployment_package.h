@@ -37,6 +37,7 @@ struct PackageRequest {
     /** BNN-PYNQ network name when the graph matches a prebuilt overlay
      *  ("lfcW1A1"), empty otherwise. */
     std::string network;
+    /** runner.py to ship; empty = the one compiled into this build. */
     std::string runnerScript;
     /** Folder to write the images, labels and deploy.json into. */
     std::string stagingDir;

@@ -1,6 +1,7 @@
 // Deploy against real components: an OpenSSH server on 127.0.0.1 (see
 // sshd_fixture.h), real files, the real qnnw. No address outside 127.0.0.0/8.
 #include "sshd_fixture.h"
+#include "deploy_test_support.h"
 
 #include "core/deploy/board_config.h"
 #include "core/deploy/deployer.h"
@@ -12,6 +13,8 @@
 #include "core/util/atomic_file.h"
 
 #include <QElapsedTimer>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QFileInfo>
 #include <QTest>
 
@@ -51,6 +54,8 @@ void writePackedFolder(const QString& dir, size_t bytes)
     QVERIFY(writeFileAtomic((dir + "/manifest.json").toStdString(),
                             nlohmann::json{{"format", "test"}, {"files", files}}.dump(), error));
 }
+
+
 
 ImageSet someImages(int n)
 {
@@ -119,6 +124,30 @@ private:
         QVERIFY2(board.upload(p.name, p.files, {}, error), error.c_str());
         QVERIFY2(board.verify(p.name, p.sha256, error), error.c_str());
         QVERIFY2(board.switchCurrent(p.name, error), error.c_str());
+    }
+    // Runs the built qnnw with the test's own board configuration.
+    int qnnw(const QStringList& args, QString& out, QString& err)
+    {
+        QProcess p;
+        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+        env.insert("XDG_CONFIG_HOME", m_work.path() + "/cli-config");
+        p.setProcessEnvironment(env);
+        p.start(QNNW_PATH, args);
+        if (!p.waitForFinished(180000))
+            p.kill();
+        out = QString::fromUtf8(p.readAllStandardOutput());
+        err = QString::fromUtf8(p.readAllStandardError());
+        return p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1;
+    }
+    static QJsonObject lastEvent(const QString& out, const QString& event)
+    {
+        QJsonObject found;
+        for (const QString& line : out.split('\n', Qt::SkipEmptyParts)) {
+            const QJsonObject o = QJsonDocument::fromJson(line.toUtf8()).object();
+            if (o.value("event").toString() == event || (event.isEmpty() && !o.contains("event") && !o.isEmpty()))
+                found = o;
+        }
+        return found;
     }
     QString currentTarget() const { return QFileInfo(m_sshd.path("board/current")).symLinkTarget(); }
 
@@ -321,6 +350,74 @@ private Q_SLOTS:
         QVERIFY2(error.find("current still points to deployments/") != std::string::npos, error.c_str());
         QCOMPARE(currentTarget(), previous);
         QVERIFY(!QFileInfo::exists(m_sshd.path("board/deployments/") + QString::fromStdString(next.name)));
+    }
+
+    void deployTrainedLfcThroughTheRunner()
+    {
+        if (!qnnwCanPack())
+            QSKIP("qnnw has no pack command in this build (issue 9)");
+        QString projectDir, run, why;
+        QVERIFY2(installStandInBnn(m_sshd, why), qPrintable(why));
+        QVERIFY2(trainLfc(m_work.path() + "/lfc", projectDir, run, why), qPrintable(why));
+        QString out, err;
+
+        QCOMPARE(qnnw({"board", "add", "loopback", "--kind", "pynq-z1", "--host", "127.0.0.1", "--port",
+                       QString::number(m_sshd.port()), "--user", qEnvironmentVariable("USER", "root"), "--key",
+                       m_sshd.path("client_key"), "--dir", m_sshd.path("board-cli"), "--known-hosts",
+                       m_work.path() + "/cli_known_hosts"},
+                      out, err),
+                 0);
+        QCOMPARE(qnnw({"board", "add", "laptop", "--kind", "local", "--dir", m_work.path() + "/laptop"}, out, err), 0);
+        QCOMPARE(qnnw({"board", "list"}, out, err), 0);
+        QVERIFY2(out.contains("loopback") && out.contains("laptop"), qPrintable(out));
+
+        const QStringList deploy{"deploy", projectDir + "/lfc.qnnproj", "--run", run, "--board", "loopback",
+                                 "--limit", "500", "--json"};
+        // First contact: refused, with the fingerprint, and nothing uploaded.
+        QCOMPARE(qnnw(deploy, out, err), 1);
+        const QJsonObject key = lastEvent(out, "host_key");
+        QCOMPARE(key.value("kind").toString(), QString("unknown"));
+        QCOMPARE(key.value("fingerprint").toString(), SshdFixture::fingerprint(m_sshd.path("host_key.pub")));
+        QVERIFY(!QFileInfo::exists(m_sshd.path("board-cli/current")));
+
+        QCOMPARE(qnnw(deploy + QStringList{"--accept-new-host-key"}, out, err), 0);
+        const QJsonObject result = lastEvent(out, "result");
+        QVERIFY2(!result.isEmpty(), qPrintable(out + err));
+        QCOMPARE(result.value("engine").toString(), QString("bnn")); // the runner's PYNQ path
+        QCOMPARE(result.value("overlay").toString(), QString("lfcW1A1"));
+        QCOMPARE(result.value("images").toInt(), 500);
+        QCOMPARE(result.value("board_accuracy").toDouble(), result.value("workbench_accuracy").toDouble());
+        QCOMPARE(result.value("differing_predictions").toInt(), 0);
+        QVERIFY(result.value("board_accuracy").toDouble() > 0.3); // trained, not chance
+        QVERIFY(result.value("usec_per_image").toDouble() > 0);
+        QStringList steps;
+        for (const QString& line : out.split('\n', Qt::SkipEmptyParts))
+            if (QJsonDocument::fromJson(line.toUtf8()).object().value("event") == "step")
+                steps << QJsonDocument::fromJson(line.toUtf8()).object().value("step").toString();
+        steps.removeDuplicates();
+        QCOMPARE(steps, QStringList({"pack", "connect", "upload", "verify", "switch", "run"}));
+        // Byte-identical model on the board.
+        const QString deployment = m_sshd.path("board-cli/current");
+        for (const QString& f : QDir(projectDir + "/runs/" + run + "/packed").entryList(QDir::Files))
+            QVERIFY2(fileBytes(projectDir + "/runs/" + run + "/packed/" + f) == fileBytes(deployment + "/model/" + f),
+                     qPrintable(f));
+
+        // The same deploy to a local folder runs the engine in-process.
+        QCOMPARE(qnnw({"deploy", projectDir + "/lfc.qnnproj", "--run", run, "--board", "laptop", "--limit", "500",
+                       "--json"},
+                      out, err),
+                 0);
+        const QJsonObject local = lastEvent(out, "result");
+        QCOMPARE(local.value("engine").toString(), QString("local"));
+        QCOMPARE(local.value("board_accuracy").toDouble(), result.value("board_accuracy").toDouble());
+
+        QCOMPARE(qnnw({"board", "test", "loopback", "--json"}, out, err), 0);
+        const QJsonObject test = lastEvent(out, "");
+        QVERIFY(test.value("reachable").toBool());
+        QVERIFY2(test.value("bnn").toString().endsWith("site/bnn"), qPrintable(out));
+        QCOMPARE(test.value("current").toObject().value("run").toString(), run);
+        QCOMPARE(test.value("current").toObject().value("accuracy").toDouble(),
+                 result.value("board_accuracy").toDouble());
     }
 
     void changedHostKeyIsRefusedAndNothingSent()
