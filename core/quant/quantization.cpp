@@ -50,6 +50,30 @@ QuantLevels weightLevels(int bits, double range) { return makeLevels(bits, true,
 
 QuantLevels activationLevels(int bits, bool isSigned, double range) { return makeLevels(bits, isSigned, range); }
 
+double weightRange(const float* values, size_t count)
+{
+    double m = 0;
+    for (size_t i = 0; i < count; ++i)
+        m = std::max(m, static_cast<double>(std::fabs(values[i])));
+    return m;
+}
+
+QuantLevels weightLevelsOf(int bits, const float* values, size_t count)
+{
+    if (bits <= 1 || bits >= 32)
+        return weightLevels(bits);
+    return weightLevels(bits, weightRange(values, count));
+}
+
+QuantLevels inputLevels(int bits) { return activationLevels(bits, true, 1.0); }
+
+QuantLevels activationFunctionLevels(const std::string& function, int bits)
+{
+    if (function == "sign")
+        return activationLevels(1, true, 1.0);
+    return activationLevels(bits, function != "relu", 1.0);
+}
+
 double roundHalfEven(double x)
 {
     const double r = std::round(x); // ties away from zero

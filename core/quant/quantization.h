@@ -1,6 +1,8 @@
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
+#include <string>
 
 namespace qnn {
 
@@ -39,6 +41,21 @@ QuantLevels weightLevels(int bits, double range = 1.0);
 /** Activations (Input, Activation, QuantAct): signed over [-range, range] or
  *  unsigned over [0, range]. Bipolar ignores isSigned. */
 QuantLevels activationLevels(int bits, bool isSigned, double range = 1.0);
+
+/** The range n-bit weights are quantized over: max|w| of the tensor (one
+ *  scale per tensor, so step = max|w| / (2^(n-1)-1)). Training (on the latent
+ *  weights of each step) and the packer (on the saved latent weights) both use
+ *  it, so they agree on every weight code. */
+double weightRange(const float* values, size_t count);
+/** weightLevels(bits, weightRange(values)) for n-bit weights; bipolar and float as weightLevels(bits). */
+QuantLevels weightLevelsOf(int bits, const float* values, size_t count);
+
+/** The Input node at `bits`: signed over [-1, 1] (pixels arrive scaled to
+ *  [-1, 1]; 1 bit binarizes at 0, 8 bits gives codes -127..127 of 1/127). */
+QuantLevels inputLevels(int bits);
+/** An Activation node: "sign" or 1 bit is bipolar; "relu" is unsigned over
+ *  [0, 1]; "hardtanh" (and others) signed over [-1, 1]. */
+QuantLevels activationFunctionLevels(const std::string& function, int bits);
 
 /** Round to nearest, ties to even (what torch.round and the FPGA rounding use). */
 double roundHalfEven(double x);

@@ -114,7 +114,7 @@ public:
         if (m_bits == 1)
             return binaryActivation(in[0]);
         if (m_bits < 32)
-            return uniformQuantize(in[0], activationLevels(m_bits, true, 1.0));
+            return uniformQuantize(in[0], inputLevels(m_bits));
         return in[0];
     }
 
@@ -225,7 +225,7 @@ public:
             y = torch::hardtanh(x);
         if (m_bits >= 32)
             return y;
-        return uniformQuantize(y, activationLevels(m_bits, m_function != "relu", 1.0));
+        return uniformQuantize(y, activationFunctionLevels(m_function, m_bits));
     }
 
 private:
@@ -405,6 +405,14 @@ GraphModelImpl::GraphModelImpl(const Graph& graph, const GraphAnalysis& analysis
         stepOf[id] = m_steps.size();
         m_steps.push_back(std::move(step));
     }
+}
+
+std::shared_ptr<LayerImpl> GraphModelImpl::layerOf(NodeId id) const
+{
+    for (const Step& s : m_steps)
+        if (s.id == id)
+            return s.layer;
+    return nullptr;
 }
 
 std::vector<Tensor> GraphModelImpl::forwardAll(const Tensor& input) { return run(input, true); }

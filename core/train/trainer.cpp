@@ -2,6 +2,7 @@
 #include "core/train/trainer.h"
 
 #include "core/train/detail/graph_model.h"
+#include "core/train/detail/weight_io.h"
 #include "core/train/detail/kernels.h"
 #include "core/train/run_store.h"
 #include "core/train/torch_info.h"
@@ -106,6 +107,7 @@ Tensor detail::trainingLoss(const std::string& loss, const Tensor& out, const Te
 
 struct Trainer::Impl {
     const DatasetSplits* data = nullptr;
+    Graph graph; // for the node names and kinds of the weight files
     std::string datasetName;
     TrainOptions options;
     detail::GraphModel model{nullptr};
@@ -132,6 +134,8 @@ struct Trainer::Impl {
 
     void optimizerStep(double lr);
     bool saveCheckpoint(const std::string& path, std::string& error);
+    /** weights-last.qnnw every epoch, weights-best.qnnw when validation improved (core/weights). */
+    bool saveWeightFiles(const std::string& runDir, bool best, std::string& error);
     bool loadCheckpoint(const std::string& path, bool weightsOnly, std::string& error);
     EvalResult evaluate(const ImageSet& set);
     void record(const nlohmann::json& line)
@@ -152,6 +156,7 @@ bool Trainer::setup(const Graph& graph, const DatasetSplits& data, const std::st
     if (!checkConfig(options.config, error))
         return false;
     d.data = &data;
+    d.graph = graph;
     d.datasetName = datasetName;
     d.options = options;
     d.threads = setTorchThreads(options.config.threads);
@@ -384,6 +389,17 @@ bool Trainer::Impl::saveCheckpoint(const std::string& path, std::string& error)
     return true;
 }
 
+bool Trainer::Impl::saveWeightFiles(const std::string& runDir, bool best, std::string& error)
+{
+    WeightFile file = detail::weightFileFromModel(graph, model, epochsDone, "last");
+    if (!writeWeightFile(runDir + "/" + kWeightFileLast, file, error))
+        return false;
+    if (!best)
+        return true;
+    file.tag = "best";
+    return writeWeightFile(runDir + "/" + kWeightFileBest, file, error);
+}
+
 bool Trainer::Impl::loadCheckpoint(const std::string& path, bool weightsOnly, std::string& error)
 {
     std::string stage = "reading the file";
@@ -574,7 +590,8 @@ TrainResult Trainer::train()
         m.imagesPerSecond = epochTrainSeconds > 0 ? seen / epochTrainSeconds : 0;
         m.seconds = secondsSince(epochStart);
         d.epochsDone = epoch;
-        if (d.bestEpoch == 0 || m.valAccuracy > d.bestValAccuracy) {
+        const bool improved = d.bestEpoch == 0 || m.valAccuracy > d.bestValAccuracy;
+        if (improved) {
             d.bestEpoch = epoch;
             d.bestValAccuracy = m.valAccuracy;
         }
@@ -582,7 +599,8 @@ TrainResult Trainer::train()
         if (d.store) {
             nlohmann::json line = epochJson(m);
             d.record(line);
-            if (!d.saveCheckpoint(d.store->checkpointPath(), error)) {
+            if (!d.saveCheckpoint(d.store->checkpointPath(), error) ||
+                !d.saveWeightFiles(d.store->dir(), improved, error)) {
                 result.status = "failed";
                 result.error = error;
                 break;

@@ -50,6 +50,8 @@ public:
     std::vector<torch::Tensor> forwardAll(const torch::Tensor& input);
 
     const std::vector<NodeId>& order() const { return m_order; }
+    /** The module of a node (nullptr for an id not in the graph); the weight file reads and writes through it. */
+    std::shared_ptr<LayerImpl> layerOf(NodeId id) const;
     /** Latent weights of quantized Dense/Conv2D layers: clipped to [-1, 1] after each step. */
     const std::vector<torch::Tensor>& clippedWeights() const { return m_clipped; }
     /** Shape of one sample at the Input node. */
