@@ -45,6 +45,8 @@ int main(int argc, char** argv)
     qnn::cli::addTrainCommand(app, exitCode);
     qnn::cli::addEvalCommand(app, exitCode);
     qnn::cli::addEstimateCommand(app, exitCode);
+    qnn::cli::addBoardCommand(app, exitCode);
+    qnn::cli::addDeployCommand(app, exitCode);
     if (argc < 2) {
         std::fprintf(stderr, "%s", app.help().c_str());
         return 2;

@@ -8,6 +8,7 @@
 #include "widgets/editor/node_item.h"
 #include "widgets/editor/property_inspector.h"
 #include "widgets/editor/summary_bar.h"
+#include "widgets/deploy/deploy_panel.h"
 #include "widgets/hardware/hardware_panel.h"
 
 #include <QAction>
@@ -71,6 +72,13 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent), m_document(new Gr
     issuesDock->setObjectName("issues");
     issuesDock->setWidget(m_issues);
     addDockWidget(Qt::BottomDockWidgetArea, issuesDock);
+    // Deploy (issue 10): a tab beside the inspector.
+    auto* deployDock = new QDockWidget(tr("Deploy"), this);
+    deployDock->setObjectName("deploy");
+    deployDock->setWidget(new DeployPanel(m_document));
+    addDockWidget(Qt::RightDockWidgetArea, deployDock);
+    tabifyDockWidget(inspectorDock, deployDock);
+    inspectorDock->raise();
     m_hardware = new HardwarePanel(m_document);
     auto* hardwareDock = new QDockWidget(tr("Hardware"), this);
     hardwareDock->setObjectName("hardware");

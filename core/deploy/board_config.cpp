@@ -1,0 +1,195 @@
+#include "core/deploy/board_config.h"
+
+#include "core/util/json_file.h"
+
+#include <algorithm>
+#include <cstdlib>
+#include <filesystem>
+
+namespace fs = std::filesystem;
+
+namespace qnn::deploy {
+
+bool BoardConfig::operator==(const BoardConfig& o) const
+{
+    return name == o.name && kind == o.kind && host == o.host && port == o.port && user == o.user &&
+           keyPath == o.keyPath && remoteDir == o.remoteDir && knownHosts == o.knownHosts && xclbin == o.xclbin &&
+           device == o.device;
+}
+
+bool BoardConfig::isSsh() const
+{
+    return kind != "local" && kind != "xrt";
+}
+
+const std::vector<std::string>& boardKinds()
+{
+    static const std::vector<std::string> kinds = {"pynq-z1", "pynq-z2", "ultra96", "zcu104", "xrt", "local"};
+    return kinds;
+}
+
+std::string boardPart(const std::string& kind)
+{
+    if (kind == "pynq-z1" || kind == "pynq-z2")
+        return "xc7z020";
+    if (kind == "ultra96")
+        return "xczu3eg";
+    if (kind == "zcu104")
+        return "xczu7ev";
+    return {};
+}
+
+bool validateBoard(const BoardConfig& b, std::string& error)
+{
+    if (b.name.empty() || b.name.find_first_of("/\\ \t\n") != std::string::npos) {
+        error = "a board name must be one word without slashes (got '" + b.name + "')";
+        return false;
+    }
+    const auto& kinds = boardKinds();
+    if (std::find(kinds.begin(), kinds.end(), b.kind) == kinds.end()) {
+        error = "unknown board kind '" + b.kind + "': use pynq-z1, pynq-z2, ultra96, zcu104, xrt or local";
+        return false;
+    }
+    if (b.isSsh()) {
+        if (b.host.empty()) {
+            error = "board '" + b.name + "' (" + b.kind + ") needs a host (--host)";
+            return false;
+        }
+        if (b.port < 1 || b.port > 65535) {
+            error = "port " + std::to_string(b.port) + " of board '" + b.name + "' is not between 1 and 65535";
+            return false;
+        }
+        if (b.user.empty()) {
+            error = "board '" + b.name + "' needs a user (--user)";
+            return false;
+        }
+    }
+    if ((b.kind == "local" || b.kind == "xrt") && b.remoteDir.empty()) {
+        error = "a " + b.kind + " board needs a folder on this machine (--dir)";
+        return false;
+    }
+    return true;
+}
+
+std::string boardsFilePath()
+{
+    fs::path base;
+    if (const char* xdg = std::getenv("XDG_CONFIG_HOME"); xdg && *xdg)
+        base = xdg;
+    else if (const char* home = std::getenv("HOME"); home && *home)
+        base = fs::path(home) / ".config";
+    else
+        base = ".config";
+    return (base / "qnn-workbench" / "boards.json").string();
+}
+
+BoardStore::BoardStore(std::string path)
+    : m_path(std::move(path))
+{
+}
+
+bool BoardStore::load(std::string& error)
+{
+    m_boards.clear();
+    std::error_code ec;
+    if (!fs::exists(m_path, ec))
+        return true;
+    nlohmann::json j;
+    if (!readJsonFile(m_path, j, error))
+        return false;
+    if (!j.is_object() || !j.contains("boards") || !j["boards"].is_array()) {
+        error = m_path + ": expected an object with a \"boards\" list";
+        return false;
+    }
+    for (const auto& e : j["boards"]) {
+        if (!e.is_object()) {
+            error = m_path + ": every entry of \"boards\" must be an object";
+            return false;
+        }
+        BoardConfig b;
+        try {
+            b.name = e.value("name", std::string());
+            b.kind = e.value("kind", std::string());
+            b.host = e.value("host", std::string());
+            b.port = e.value("port", 22);
+            b.user = e.value("user", std::string());
+            b.keyPath = e.value("key", std::string());
+            b.remoteDir = e.value("dir", std::string());
+            b.knownHosts = e.value("known_hosts", std::string());
+            b.xclbin = e.value("xclbin", std::string());
+            b.device = e.value("device", 0);
+        } catch (const nlohmann::json::exception&) {
+            error = m_path + ": board entry " + e.dump() + " has a field of the wrong type";
+            return false;
+        }
+        std::string why;
+        if (!validateBoard(b, why)) {
+            error = m_path + ": " + why;
+            return false;
+        }
+        m_boards.push_back(b);
+    }
+    return true;
+}
+
+bool BoardStore::save(std::string& error) const
+{
+    nlohmann::json list = nlohmann::json::array();
+    for (const auto& b : m_boards) {
+        nlohmann::json e{{"name", b.name}, {"kind", b.kind}};
+        if (!b.host.empty())
+            e["host"] = b.host;
+        if (b.isSsh()) {
+            e["port"] = b.port;
+            e["user"] = b.user;
+        }
+        if (!b.keyPath.empty())
+            e["key"] = b.keyPath;
+        if (!b.remoteDir.empty())
+            e["dir"] = b.remoteDir;
+        if (!b.knownHosts.empty())
+            e["known_hosts"] = b.knownHosts;
+        if (b.kind == "xrt") {
+            e["xclbin"] = b.xclbin;
+            e["device"] = b.device;
+        }
+        list.push_back(e);
+    }
+    std::error_code ec;
+    fs::create_directories(fs::path(m_path).parent_path(), ec);
+    if (ec) {
+        error = "cannot create " + fs::path(m_path).parent_path().string() + ": " + ec.message();
+        return false;
+    }
+    return writeJsonFile(m_path, nlohmann::json{{"format", "qnn-workbench-boards"}, {"version", 1}, {"boards", list}},
+                         error);
+}
+
+const BoardConfig* BoardStore::find(const std::string& name) const
+{
+    for (const auto& b : m_boards)
+        if (b.name == name)
+            return &b;
+    return nullptr;
+}
+
+void BoardStore::put(const BoardConfig& board)
+{
+    for (auto& b : m_boards)
+        if (b.name == board.name) {
+            b = board;
+            return;
+        }
+    m_boards.push_back(board);
+}
+
+bool BoardStore::remove(const std::string& name)
+{
+    const auto it = std::find_if(m_boards.begin(), m_boards.end(), [&](const BoardConfig& b) { return b.name == name; });
+    if (it == m_boards.end())
+        return false;
+    m_boards.erase(it);
+    return true;
+}
+
+} // namespace qnn::deploy

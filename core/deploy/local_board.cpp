@@ -1,0 +1,171 @@
+#include "core/deploy/local_board.h"
+
+#include "core/deploy/deployment_runner.h"
+#include "core/deploy/sha256.h"
+#include "core/util/atomic_file.h"
+
+#include <nlohmann/json.hpp>
+
+#include <sys/statvfs.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+
+namespace fs = std::filesystem;
+
+namespace qnn::deploy {
+
+LocalBoard::LocalBoard(std::string folder)
+    : m_folder(std::move(folder))
+{
+}
+
+bool LocalBoard::connect(std::string& error)
+{
+    std::error_code ec;
+    fs::create_directories(fs::path(m_folder) / "deployments", ec);
+    if (ec) {
+        error = "cannot create the board folder " + m_folder + ": " + ec.message();
+        return false;
+    }
+    return true;
+}
+
+bool LocalBoard::describe(BoardInfo& info, std::string& /*error*/)
+{
+    info = {};
+    info.address = m_folder;
+    info.qnnw = "(in-process integer engine)";
+    struct statvfs s {};
+    if (statvfs(m_folder.c_str(), &s) == 0)
+        info.freeBytes = static_cast<int64_t>(s.f_bavail) * static_cast<int64_t>(s.f_frsize);
+    return true;
+}
+
+bool LocalBoard::upload(const std::string& deployment, const std::vector<UploadItem>& files,
+                        const ProgressFn& progress, std::string& error)
+{
+    const fs::path base = fs::path(m_folder) / "deployments" / deployment;
+    std::error_code ec;
+    if (fs::exists(base, ec)) {
+        error = "the board already has a deployment " + base.string();
+        return false;
+    }
+    uint64_t total = 0, done = 0;
+    for (const auto& f : files)
+        total += fs::file_size(f.localPath, ec);
+    std::vector<char> buffer(1 << 16);
+    for (const auto& f : files) {
+        const fs::path target = base / f.remotePath;
+        fs::create_directories(target.parent_path(), ec);
+        std::ifstream in(f.localPath, std::ios::binary);
+        std::ofstream out(target, std::ios::binary | std::ios::trunc);
+        if (!in || !out) {
+            error = "cannot copy " + f.localPath + " to " + target.string();
+            return false;
+        }
+        while (in) {
+            in.read(buffer.data(), buffer.size());
+            const std::streamsize n = in.gcount();
+            if (n <= 0)
+                break;
+            out.write(buffer.data(), n);
+            done += n;
+            if (progress)
+                progress(done, total);
+            if (cancelled()) {
+                error = "cancelled during the upload of " + f.remotePath;
+                return false;
+            }
+        }
+        out.close();
+        if (!out) {
+            error = "writing " + target.string() + " failed (disk full?)";
+            return false;
+        }
+    }
+    return true;
+}
+
+bool LocalBoard::checksums(const std::string& deployment, const std::vector<std::string>& files,
+                           std::map<std::string, std::string>& sha256, std::string& /*error*/)
+{
+    sha256.clear();
+    const fs::path base = fs::path(m_folder) / "deployments" / deployment;
+    for (const auto& f : files) {
+        std::string hex, why;
+        if (sha256File((base / f).string(), hex, why))
+            sha256[f] = hex;
+    }
+    return true;
+}
+
+bool LocalBoard::switchCurrent(const std::string& deployment, std::string& error)
+{
+    const fs::path folder(m_folder);
+    const fs::path tmp = folder / (".current-" + deployment);
+    std::error_code ec;
+    fs::remove(tmp, ec);
+    if (::symlink(("deployments/" + deployment).c_str(), tmp.c_str()) != 0 ||
+        ::rename(tmp.c_str(), (folder / "current").c_str()) != 0) {
+        error = "cannot switch " + (folder / "current").string() + " to deployments/" + deployment + ": " +
+                std::strerror(errno);
+        fs::remove(tmp, ec);
+        return false;
+    }
+    return true;
+}
+
+bool LocalBoard::run(const std::string& deployment, std::string& resultLine, std::string& error)
+{
+    const fs::path dir = fs::path(m_folder) / "deployments" / deployment;
+    nlohmann::json result;
+    if (!runDeployment(dir.string(), result, error))
+        return false;
+    resultLine = result.dump();
+    std::string ignored;
+    writeFileAtomic((dir / "result.json").string(), resultLine + "\n", ignored);
+    return true;
+}
+
+bool readCurrentDeployment(const std::string& boardFolder, CurrentDeployment& out, std::string& /*error*/)
+{
+    out = {};
+    const fs::path link = fs::path(boardFolder) / "current";
+    std::error_code ec;
+    if (!fs::is_symlink(link, ec))
+        return true;
+    out.present = true;
+    out.folder = fs::read_symlink(link, ec).string();
+    std::string text, why;
+    if (readFile((link / "deploy.json").string(), text, why)) {
+        auto d = nlohmann::json::parse(text, nullptr, false);
+        if (d.is_object()) {
+            out.run = d.value("run", std::string());
+            out.time = d.value("time", std::string());
+        }
+    }
+    if (readFile((link / "result.json").string(), text, why)) {
+        auto r = nlohmann::json::parse(text, nullptr, false);
+        if (r.is_object() && r.contains("accuracy") && r["accuracy"].is_number())
+            out.accuracy = r["accuracy"].get<double>();
+    }
+    return true;
+}
+
+bool LocalBoard::current(CurrentDeployment& out, std::string& error)
+{
+    return readCurrentDeployment(m_folder, out, error);
+}
+
+void LocalBoard::removeDeployment(const std::string& deployment)
+{
+    std::error_code ec;
+    fs::remove_all(fs::path(m_folder) / "deployments" / deployment, ec);
+}
+
+} // namespace qnn::deploy

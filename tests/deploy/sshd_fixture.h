@@ -1,0 +1,162 @@
+#pragma once
+
+// A real OpenSSH server for tests: /usr/sbin/sshd started unprivileged-style
+// on 127.0.0.1 on a free port, with its own host key, sshd_config and
+// authorized key in a temporary folder; stopped when the fixture goes.
+#include <QDir>
+#include <QFile>
+#include <QProcess>
+#include <QString>
+#include <QTemporaryDir>
+#include <QThread>
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <chrono>
+
+class SshdFixture
+{
+public:
+    ~SshdFixture() { stop(); }
+
+    /** A TCP port on 127.0.0.1 that nothing listens on right now. */
+    static int freePort()
+    {
+        int s = ::socket(AF_INET, SOCK_STREAM, 0);
+        sockaddr_in a{};
+        a.sin_family = AF_INET;
+        a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+        ::bind(s, reinterpret_cast<sockaddr*>(&a), sizeof a);
+        socklen_t len = sizeof a;
+        ::getsockname(s, reinterpret_cast<sockaddr*>(&a), &len);
+        ::close(s);
+        return ntohs(a.sin_port);
+    }
+
+    static bool keygen(const QString& path, QString& error)
+    {
+        QFile::remove(path);
+        QFile::remove(path + ".pub");
+        QProcess p;
+        p.start("ssh-keygen", {"-q", "-t", "ed25519", "-N", "", "-C", "qnnw-test", "-f", path});
+        if (!p.waitForFinished(20000) || p.exitCode() != 0) {
+            error = "ssh-keygen failed: " + QString::fromUtf8(p.readAllStandardError());
+            return false;
+        }
+        return true;
+    }
+
+    /** SHA256:... of a public key file, as ssh-keygen -l prints it. */
+    static QString fingerprint(const QString& pubKey)
+    {
+        QProcess p;
+        p.start("ssh-keygen", {"-l", "-E", "sha256", "-f", pubKey});
+        p.waitForFinished(20000);
+        return QString::fromUtf8(p.readAllStandardOutput()).section(' ', 1, 1);
+    }
+
+    bool start(QString& error)
+    {
+        if (!m_dir.isValid()) {
+            error = "no temporary folder";
+            return false;
+        }
+        // sshd started by root needs its privilege-separation folder (systemd
+        // creates it on a normal system); as any other user it needs nothing.
+        if (::geteuid() == 0 && !QDir("/run/sshd").exists())
+            ::mkdir("/run/sshd", 0755);
+        const QString d = m_dir.path();
+        if (!keygen(d + "/host_key", error) || !keygen(d + "/client_key", error) ||
+            !keygen(d + "/other_key", error))
+            return false;
+        QFile::copy(d + "/client_key.pub", d + "/authorized_keys");
+        QDir(d).mkpath("board");
+        QDir(d).mkpath("site");
+        QDir(d).mkpath("home");
+        return launch(error);
+    }
+
+    /** Restarts the server with a newly generated host key (a "changed key"). */
+    bool changeHostKey(QString& error)
+    {
+        stop();
+        return keygen(path("host_key"), error) && launch(error);
+    }
+
+    void stop()
+    {
+        if (m_sshd.state() != QProcess::NotRunning) {
+            m_sshd.terminate();
+            if (!m_sshd.waitForFinished(5000))
+                m_sshd.kill();
+            m_sshd.waitForFinished(5000);
+        }
+    }
+
+    int port() const { return m_port; }
+    QString path(const QString& name) const { return m_dir.path() + "/" + name; }
+    QString log() { return QString::fromUtf8(m_sshd.readAllStandardError()); }
+
+private:
+    bool launch(QString& error)
+    {
+        if (!m_port)
+            m_port = freePort(); // a restart keeps its port: same host, new key
+        const QString d = m_dir.path();
+        QFile config(d + "/sshd_config");
+        config.open(QIODevice::WriteOnly | QIODevice::Truncate);
+        config.write(QString("Port %1\n"
+                             "ListenAddress 127.0.0.1\n"
+                             "HostKey %2/host_key\n"
+                             "PidFile %2/sshd.pid\n"
+                             "AuthorizedKeysFile %2/authorized_keys\n"
+                             "StrictModes no\n"
+                             "PermitRootLogin yes\n"
+                             "PubkeyAuthentication yes\n"
+                             "PasswordAuthentication yes\n"
+                             "KbdInteractiveAuthentication no\n"
+                             "UsePAM no\n"
+                             // A home of its own: the test user's real ~/.bashrc (sourced by
+                             // bash for every ssh command) may take seconds on a busy machine.
+                             "SetEnv HOME=%2/home PYTHONPATH=%2/site\n"
+                             "Subsystem sftp internal-sftp\n"
+                             "LogLevel ERROR\n")
+                         .arg(m_port)
+                         .arg(d)
+                         .toUtf8());
+        config.close();
+        m_sshd.start("/usr/sbin/sshd", {"-D", "-e", "-f", d + "/sshd_config"});
+        if (!m_sshd.waitForStarted(5000)) {
+            error = "cannot start /usr/sbin/sshd";
+            return false;
+        }
+        // Ready when the port accepts a connection.
+        const auto start = std::chrono::steady_clock::now();
+        while (std::chrono::steady_clock::now() - start < std::chrono::seconds(10)) {
+            int s = ::socket(AF_INET, SOCK_STREAM, 0);
+            sockaddr_in a{};
+            a.sin_family = AF_INET;
+            a.sin_port = htons(static_cast<uint16_t>(m_port));
+            a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+            const bool up = ::connect(s, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0;
+            ::close(s);
+            if (up)
+                return true;
+            if (m_sshd.state() == QProcess::NotRunning) {
+                error = "sshd exited: " + QString::fromUtf8(m_sshd.readAllStandardError());
+                return false;
+            }
+            QThread::msleep(20);
+        }
+        error = "sshd did not listen on port " + QString::number(m_port);
+        return false;
+    }
+
+    QTemporaryDir m_dir;
+    QProcess m_sshd;
+    int m_port = 0;
+};

@@ -1,0 +1,464 @@
+// Deploy against real components: an OpenSSH server on 127.0.0.1 (see
+// sshd_fixture.h), real files, the real qnnw. No address outside 127.0.0.0/8.
+#include "sshd_fixture.h"
+#include "deploy_test_support.h"
+
+#include "core/deploy/board_config.h"
+#include "core/deploy/deployer.h"
+#include "core/deploy/deployment_package.h"
+#include "core/deploy/local_board.h"
+#include "core/deploy/sha256.h"
+#include "core/deploy/ssh_board.h"
+#include "core/deploy/xrt_board.h"
+#include "core/util/atomic_file.h"
+
+#include <QElapsedTimer>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QFileInfo>
+#include <QTest>
+
+#include <nlohmann/json.hpp>
+
+#include <atomic>
+#include <random>
+
+using namespace qnn;
+using namespace qnn::deploy;
+
+namespace {
+
+std::string fileBytes(const QString& path)
+{
+    QFile f(path);
+    f.open(QIODevice::ReadOnly);
+    return f.readAll().toStdString();
+}
+
+// A packed folder of real files with a manifest that lists their SHA-256,
+// enough for the transport steps (the model tests use `qnnw pack`).
+void writePackedFolder(const QString& dir, size_t bytes)
+{
+    QDir().mkpath(dir);
+    std::mt19937 random(7);
+    nlohmann::json files = nlohmann::json::object();
+    for (const char* name : {"0-0-weights.bin", "0-0-thres.bin", "classes.txt"}) {
+        std::string data(name == std::string("0-0-weights.bin") ? bytes : 1000, '\0');
+        for (auto& c : data)
+            c = static_cast<char>(random());
+        std::string error;
+        QVERIFY(writeFileAtomic((dir + "/" + name).toStdString(), data, error));
+        files[name] = sha256Hex(data);
+    }
+    std::string error;
+    QVERIFY(writeFileAtomic((dir + "/manifest.json").toStdString(),
+                            nlohmann::json{{"format", "test"}, {"files", files}}.dump(), error));
+}
+
+
+
+ImageSet someImages(int n)
+{
+    ImageSet set;
+    set.height = set.width = 28;
+    for (int i = 0; i < n; ++i) {
+        for (int p = 0; p < 28 * 28; ++p)
+            set.pixels.push_back(static_cast<uint8_t>((i * 31 + p) & 255));
+        set.labels.push_back(i % 10);
+    }
+    return set;
+}
+
+} // namespace
+
+class TestDeploy : public QObject
+{
+    Q_OBJECT
+
+private:
+    SshdFixture m_sshd;
+    QTemporaryDir m_work;
+
+    BoardConfig sshBoard(const QString& key) const
+    {
+        BoardConfig b;
+        b.name = "loopback";
+        b.kind = "pynq-z1";
+        b.host = "127.0.0.1";
+        b.port = m_sshd.port();
+        b.user = qEnvironmentVariable("USER", "root").toStdString();
+        b.keyPath = key.toStdString();
+        b.remoteDir = m_sshd.path("board").toStdString();
+        return b;
+    }
+    SshOptions trusting() const
+    {
+        SshOptions o;
+        o.knownHosts = m_sshd.path("known_hosts").toStdString();
+        o.acceptNewHostKey = true;
+        return o;
+    }
+    DeploymentPackage package(const QString& run, size_t bytes = 300000)
+    {
+        const QString packed = m_work.path() + "/packed-" + run;
+        writePackedFolder(packed, bytes);
+        PackageRequest request;
+        request.run = run.toStdString();
+        request.packedDir = packed.toStdString();
+        request.runnerScript = QNN_SOURCE_DIR "/resources/board/runner.py";
+        request.stagingDir = (m_work.path() + "/staging-" + run).toStdString();
+        DeploymentPackage p;
+        std::string error;
+        if (!buildDeploymentPackage(request, someImages(50), p, error))
+            qWarning("%s", error.c_str());
+        return p;
+    }
+    QString deployed(const DeploymentPackage& p, const std::string& file) const
+    {
+        return m_sshd.path("board/deployments/") + QString::fromStdString(p.name + "/" + file);
+    }
+    // Uploads, verifies and switches to a package with the Board API.
+    void makeCurrent(Board& board, const DeploymentPackage& p)
+    {
+        std::string error;
+        QVERIFY2(board.upload(p.name, p.files, {}, error), error.c_str());
+        QVERIFY2(board.verify(p.name, p.sha256, error), error.c_str());
+        QVERIFY2(board.switchCurrent(p.name, error), error.c_str());
+    }
+    // Runs the built qnnw with the test's own board configuration.
+    int qnnw(const QStringList& args, QString& out, QString& err)
+    {
+        QProcess p;
+        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+        env.insert("XDG_CONFIG_HOME", m_work.path() + "/cli-config");
+        p.setProcessEnvironment(env);
+        p.start(QNNW_PATH, args);
+        if (!p.waitForFinished(180000))
+            p.kill();
+        out = QString::fromUtf8(p.readAllStandardOutput());
+        err = QString::fromUtf8(p.readAllStandardError());
+        return p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1;
+    }
+    static QJsonObject lastEvent(const QString& out, const QString& event)
+    {
+        QJsonObject found;
+        for (const QString& line : out.split('\n', Qt::SkipEmptyParts)) {
+            const QJsonObject o = QJsonDocument::fromJson(line.toUtf8()).object();
+            if (o.value("event").toString() == event || (event.isEmpty() && !o.contains("event") && !o.isEmpty()))
+                found = o;
+        }
+        return found;
+    }
+    QString currentTarget() const { return QFileInfo(m_sshd.path("board/current")).symLinkTarget(); }
+
+private Q_SLOTS:
+    void initTestCase()
+    {
+        QVERIFY(m_work.isValid());
+        QString error;
+        QVERIFY2(m_sshd.start(error), qPrintable(error));
+    }
+
+    void boardsFileHoldsNoSecrets()
+    {
+        qputenv("XDG_CONFIG_HOME", (m_work.path() + "/config").toUtf8());
+        QCOMPARE(QString::fromStdString(boardsFilePath()), m_work.path() + "/config/qnn-workbench/boards.json");
+        BoardStore store;
+        std::string error;
+        QVERIFY(store.load(error)); // a missing file is an empty list
+        QVERIFY(store.boards().empty());
+        store.put(sshBoard(m_sshd.path("client_key")));
+        BoardConfig local;
+        local.name = "laptop";
+        local.kind = "local";
+        local.remoteDir = "/tmp/board";
+        store.put(local);
+        QVERIFY2(store.save(error), error.c_str());
+        BoardStore again;
+        QVERIFY(again.load(error));
+        QCOMPARE(again.boards().size(), size_t(2));
+        QVERIFY(*again.find("loopback") == sshBoard(m_sshd.path("client_key")));
+        const std::string text = fileBytes(QString::fromStdString(store.path()));
+        QVERIFY(text.find("client_key\"") != std::string::npos); // the key's path...
+        QVERIFY(text.find("PRIVATE KEY") == std::string::npos);   // ...never its content
+        QVERIFY(again.remove("laptop"));
+        QVERIFY(!again.remove("laptop"));
+        BoardConfig bad = local;
+        bad.kind = "pynq-z3";
+        QVERIFY(!validateBoard(bad, error));
+        QVERIFY(error.find("unknown board kind 'pynq-z3'") != std::string::npos);
+    }
+
+    void unknownHostKeyIsRefusedUnlessAccepted()
+    {
+        QFile::remove(m_sshd.path("known_hosts"));
+        SshOptions options;
+        options.knownHosts = m_sshd.path("known_hosts").toStdString();
+        SshBoard board(sshBoard(m_sshd.path("client_key")), options);
+        std::string error;
+        QVERIFY(!board.connect(error));
+        const QString fingerprint = SshdFixture::fingerprint(m_sshd.path("host_key.pub"));
+        QVERIFY(fingerprint.startsWith("SHA256:"));
+        QCOMPARE(QString::fromStdString(board.hostKeyProblem().kind), QString("unknown"));
+        QCOMPARE(QString::fromStdString(board.hostKeyProblem().fingerprint), fingerprint);
+        QVERIFY2(error.find("can't be established. ED25519 key fingerprint is " + fingerprint.toStdString()) !=
+                     std::string::npos,
+                 error.c_str());
+        QVERIFY(!QFile::exists(m_sshd.path("known_hosts")));
+
+        options.acceptNewHostKey = true;
+        SshBoard accepting(sshBoard(m_sshd.path("client_key")), options);
+        QVERIFY2(accepting.connect(error), error.c_str());
+        QVERIFY(fileBytes(m_sshd.path("known_hosts")).find("[127.0.0.1]:" + std::to_string(m_sshd.port())) !=
+                std::string::npos);
+        // Known now: no acceptance needed.
+        options.acceptNewHostKey = false;
+        SshBoard again(sshBoard(m_sshd.path("client_key")), options);
+        QVERIFY2(again.connect(error), error.c_str());
+        BoardInfo info;
+        QVERIFY2(again.describe(info, error), error.c_str());
+        QCOMPARE(QString::fromStdString(info.hostKeyFingerprint), fingerprint);
+        QVERIFY(QString::fromStdString(info.python).startsWith("Python 3"));
+        QVERIFY(info.freeBytes > 0);
+    }
+
+    void wrongKeyOrPasswordIsASentence()
+    {
+        std::string error;
+        SshBoard wrongKey(sshBoard(m_sshd.path("other_key")), trusting());
+        QVERIFY(!wrongKey.connect(error));
+        QVERIFY2(error.find("refused the key " + m_sshd.path("other_key").toStdString()) != std::string::npos,
+                 error.c_str());
+
+        BoardConfig noKey = sshBoard("");
+        SshOptions withPassword = trusting();
+        withPassword.password = "not-the-password";
+        SshBoard wrongPassword(noKey, withPassword);
+        QVERIFY(!wrongPassword.connect(error));
+        QVERIFY2(error.find("refused the password for user") != std::string::npos, error.c_str());
+
+        SshBoard missingKey(sshBoard(m_sshd.path("no_such_key")), trusting());
+        QVERIFY(!missingKey.connect(error));
+        QVERIFY2(error.find("cannot read the private key") != std::string::npos, error.c_str());
+    }
+
+    void closedPortFailsWithASentence()
+    {
+        BoardConfig b = sshBoard(m_sshd.path("client_key"));
+        b.port = SshdFixture::freePort();
+        SshBoard board(b, trusting());
+        std::string error;
+        QElapsedTimer timer;
+        timer.start();
+        QVERIFY(!board.connect(error));
+        QVERIFY2(error.find("connection refused") != std::string::npos, error.c_str());
+        QVERIFY(error.find("port " + std::to_string(b.port)) != std::string::npos);
+        QVERIFY(timer.elapsed() < 5000); // a generous bound: refusal on loopback is immediate
+    }
+
+    void filesArriveByteIdenticalAndCurrentSwitches()
+    {
+        SshBoard board(sshBoard(m_sshd.path("client_key")), trusting());
+        std::string error;
+        QVERIFY2(board.connect(error), error.c_str());
+        const DeploymentPackage p = package("run-a");
+        QVERIFY(!p.files.empty());
+        uint64_t lastDone = 0, lastTotal = 0;
+        QVERIFY2(board.upload(p.name, p.files,
+                              [&](uint64_t done, uint64_t total) {
+                                  QVERIFY(done >= lastDone);
+                                  lastDone = done;
+                                  lastTotal = total;
+                              },
+                              error),
+                 error.c_str());
+        QCOMPARE(lastDone, p.bytes);
+        QCOMPARE(lastTotal, p.bytes);
+        for (const auto& f : p.files)
+            QVERIFY2(fileBytes(QString::fromStdString(f.localPath)) == fileBytes(deployed(p, f.remotePath)),
+                     f.remotePath.c_str());
+        QVERIFY2(board.verify(p.name, p.sha256, error), error.c_str());
+        QVERIFY2(board.switchCurrent(p.name, error), error.c_str());
+        QCOMPARE(currentTarget(), m_sshd.path("board/deployments/") + QString::fromStdString(p.name));
+        CurrentDeployment current;
+        QVERIFY(board.current(current, error));
+        QVERIFY(current.present);
+        QCOMPARE(current.run, std::string("run-a"));
+        QCOMPARE(current.folder, "deployments/" + p.name);
+        // A second upload under the same name is refused: deployments are never overwritten.
+        QVERIFY(!board.upload(p.name, p.files, {}, error));
+        QVERIFY2(error.find("already has a deployment") != std::string::npos, error.c_str());
+    }
+
+    void flippedByteIsDetectedAndCurrentStays()
+    {
+        SshBoard board(sshBoard(m_sshd.path("client_key")), trusting());
+        std::string error;
+        QVERIFY2(board.connect(error), error.c_str());
+        const DeploymentPackage before = package("run-b");
+        makeCurrent(board, before);
+        const QString previous = currentTarget();
+
+        DeploymentPackage next = package("run-c");
+        Deployer deployer(board);
+        QStringList steps;
+        deployer.setObserver([&](const std::string& step, const std::string&) {
+            steps << QString::fromStdString(step);
+            if (step == "verify" && steps.count("verify") == 1) {
+                // Flip one byte on the board after the upload, before the check.
+                QFile f(deployed(next, "model/0-0-weights.bin"));
+                QVERIFY(f.open(QIODevice::ReadWrite));
+                f.seek(1234);
+                char c = 0;
+                f.getChar(&c);
+                f.seek(1234);
+                f.putChar(static_cast<char>(c ^ 0x10));
+            }
+        });
+        DeployResult result;
+        QVERIFY(!deployer.deploy(next, result, error));
+        QVERIFY2(error.find("verification failed: 1 of") != std::string::npos, error.c_str());
+        QVERIFY2(error.find("model/0-0-weights.bin has SHA-256") != std::string::npos, error.c_str());
+        QVERIFY(!steps.contains("switch"));
+        QCOMPARE(currentTarget(), previous);
+        QVERIFY(!QFileInfo::exists(m_sshd.path("board/deployments/") + QString::fromStdString(next.name)));
+    }
+
+    void cancelMidUploadLeavesPreviousCurrent()
+    {
+        SshBoard board(sshBoard(m_sshd.path("client_key")), trusting());
+        std::string error;
+        QVERIFY2(board.connect(error), error.c_str());
+        makeCurrent(board, package("run-d"));
+        const QString previous = currentTarget();
+
+        const DeploymentPackage next = package("run-e", 2000000);
+        std::atomic<bool> cancel{false};
+        board.setCancelFlag(&cancel);
+        Deployer deployer(board);
+        uint64_t cancelledAt = 0;
+        deployer.setProgress([&](uint64_t done, uint64_t) {
+            if (!cancel && done > 100000) {
+                cancel = true;
+                cancelledAt = done;
+            }
+        });
+        DeployResult result;
+        QVERIFY(!deployer.deploy(next, result, error));
+        QVERIFY(cancelledAt > 0 && cancelledAt < next.bytes);
+        QVERIFY2(error.find("cancelled during the upload") != std::string::npos, error.c_str());
+        QVERIFY2(error.find("current still points to deployments/") != std::string::npos, error.c_str());
+        QCOMPARE(currentTarget(), previous);
+        QVERIFY(!QFileInfo::exists(m_sshd.path("board/deployments/") + QString::fromStdString(next.name)));
+    }
+
+    void deployTrainedLfcThroughTheRunner()
+    {
+        if (!qnnwCanPack())
+            QSKIP("qnnw has no pack command in this build (issue 9)");
+        QString projectDir, run, why;
+        QVERIFY2(installStandInBnn(m_sshd, why), qPrintable(why));
+        QVERIFY2(trainLfc(m_work.path() + "/lfc", projectDir, run, why), qPrintable(why));
+        QString out, err;
+
+        QCOMPARE(qnnw({"board", "add", "loopback", "--kind", "pynq-z1", "--host", "127.0.0.1", "--port",
+                       QString::number(m_sshd.port()), "--user", qEnvironmentVariable("USER", "root"), "--key",
+                       m_sshd.path("client_key"), "--dir", m_sshd.path("board-cli"), "--known-hosts",
+                       m_work.path() + "/cli_known_hosts"},
+                      out, err),
+                 0);
+        QCOMPARE(qnnw({"board", "add", "laptop", "--kind", "local", "--dir", m_work.path() + "/laptop"}, out, err), 0);
+        QCOMPARE(qnnw({"board", "list"}, out, err), 0);
+        QVERIFY2(out.contains("loopback") && out.contains("laptop"), qPrintable(out));
+
+        const QStringList deploy{"deploy", projectDir + "/lfc.qnnproj", "--run", run, "--board", "loopback",
+                                 "--limit", "500", "--json"};
+        // First contact: refused, with the fingerprint, and nothing uploaded.
+        QCOMPARE(qnnw(deploy, out, err), 1);
+        const QJsonObject key = lastEvent(out, "host_key");
+        QCOMPARE(key.value("kind").toString(), QString("unknown"));
+        QCOMPARE(key.value("fingerprint").toString(), SshdFixture::fingerprint(m_sshd.path("host_key.pub")));
+        QVERIFY(!QFileInfo::exists(m_sshd.path("board-cli/current")));
+
+        QCOMPARE(qnnw(deploy + QStringList{"--accept-new-host-key"}, out, err), 0);
+        const QJsonObject result = lastEvent(out, "result");
+        QVERIFY2(!result.isEmpty(), qPrintable(out + err));
+        QCOMPARE(result.value("engine").toString(), QString("bnn")); // the runner's PYNQ path
+        QCOMPARE(result.value("overlay").toString(), QString("lfcW1A1"));
+        QCOMPARE(result.value("images").toInt(), 500);
+        QCOMPARE(result.value("board_accuracy").toDouble(), result.value("workbench_accuracy").toDouble());
+        QCOMPARE(result.value("differing_predictions").toInt(), 0);
+        QVERIFY(result.value("board_accuracy").toDouble() > 0.3); // trained, not chance
+        QVERIFY(result.value("usec_per_image").toDouble() > 0);
+        QStringList steps;
+        for (const QString& line : out.split('\n', Qt::SkipEmptyParts))
+            if (QJsonDocument::fromJson(line.toUtf8()).object().value("event") == "step")
+                steps << QJsonDocument::fromJson(line.toUtf8()).object().value("step").toString();
+        steps.removeDuplicates();
+        QCOMPARE(steps, QStringList({"pack", "connect", "upload", "verify", "switch", "run"}));
+        // Byte-identical model on the board.
+        const QString deployment = m_sshd.path("board-cli/current");
+        for (const QString& f : QDir(projectDir + "/runs/" + run + "/packed").entryList(QDir::Files))
+            QVERIFY2(fileBytes(projectDir + "/runs/" + run + "/packed/" + f) == fileBytes(deployment + "/model/" + f),
+                     qPrintable(f));
+
+        // The same deploy to a local folder runs the engine in-process.
+        QCOMPARE(qnnw({"deploy", projectDir + "/lfc.qnnproj", "--run", run, "--board", "laptop", "--limit", "500",
+                       "--json"},
+                      out, err),
+                 0);
+        const QJsonObject local = lastEvent(out, "result");
+        QCOMPARE(local.value("engine").toString(), QString("local"));
+        QCOMPARE(local.value("board_accuracy").toDouble(), result.value("board_accuracy").toDouble());
+
+        QCOMPARE(qnnw({"board", "test", "loopback", "--json"}, out, err), 0);
+        const QJsonObject test = lastEvent(out, "");
+        QVERIFY(test.value("reachable").toBool());
+        QVERIFY2(test.value("bnn").toString().endsWith("site/bnn"), qPrintable(out));
+        QCOMPARE(test.value("current").toObject().value("run").toString(), run);
+        QCOMPARE(test.value("current").toObject().value("accuracy").toDouble(),
+                 result.value("board_accuracy").toDouble());
+    }
+
+    void changedHostKeyIsRefusedAndNothingSent()
+    {
+        QString why;
+        QVERIFY2(m_sshd.changeHostKey(why), qPrintable(why));
+        SshOptions options;
+        options.knownHosts = m_sshd.path("known_hosts").toStdString();
+        options.acceptNewHostKey = true; // never applies to a changed key
+        SshBoard board(sshBoard(m_sshd.path("client_key")), options);
+        const DeploymentPackage p = package("run-f");
+        Deployer deployer(board);
+        DeployResult result;
+        std::string error;
+        QVERIFY(!deployer.deploy(p, result, error));
+        QVERIFY2(error.find("WARNING: REMOTE HOST IDENTIFICATION HAS CHANGED!") != std::string::npos, error.c_str());
+        QVERIFY(error.find(SshdFixture::fingerprint(m_sshd.path("host_key.pub")).toStdString()) != std::string::npos);
+        QCOMPARE(QString::fromStdString(board.hostKeyProblem().kind), QString("changed"));
+        QVERIFY(!QFileInfo::exists(m_sshd.path("board/deployments/") + QString::fromStdString(p.name)));
+    }
+
+    void xrtWithoutDeviceSaysSo()
+    {
+        BoardConfig b;
+        b.name = "card";
+        b.kind = "xrt";
+        b.remoteDir = (m_work.path() + "/xrt").toStdString();
+        auto board = makeXrtBoard(b);
+        std::string error;
+        QVERIFY(!board->connect(error));
+        if (haveXrt())
+            QVERIFY2(error.rfind("no XRT device found (device 0): ", 0) == 0 && error.size() > 33, error.c_str());
+        else
+            QVERIFY2(error.find("this build has no XRT") != std::string::npos, error.c_str());
+        std::vector<std::string> devices;
+        QVERIFY(!listXrtDevices(devices, error));
+        QVERIFY(devices.empty());
+    }
+
+    void cleanupTestCase() { m_sshd.stop(); }
+};
+
+QTEST_GUILESS_MAIN(TestDeploy)
+#include "tst_deploy.moc"

@@ -1,0 +1,105 @@
+// The Deploy dock, offscreen, deploying through real `qnnw deploy --json`
+// child processes to a real sshd on 127.0.0.1.
+#include "deploy_test_support.h"
+#include "sshd_fixture.h"
+
+#include "core/deploy/board_config.h"
+#include "widgets/deploy/deploy_panel.h"
+#include "widgets/editor/graph_document.h"
+
+#include <QApplication>
+#include <QFileInfo>
+#include <QSignalSpy>
+#include <QTest>
+#include <QTreeWidget>
+
+using namespace qnn::deploy;
+
+class TestDeployPanel : public QObject
+{
+    Q_OBJECT
+
+private:
+    SshdFixture m_sshd;
+    QTemporaryDir m_work;
+    QString m_projectDir;
+    QString m_run;
+
+    QString currentTarget() const { return QFileInfo(m_sshd.path("board/current")).symLinkTarget(); }
+
+private Q_SLOTS:
+    void initTestCase()
+    {
+        if (!qnnwCanPack())
+            QSKIP("qnnw has no pack command in this build (issue 9)");
+        QString error;
+        QVERIFY2(m_sshd.start(error), qPrintable(error));
+        QVERIFY2(installStandInBnn(m_sshd, error), qPrintable(error));
+        QVERIFY2(trainLfc(m_work.path() + "/lfc", m_projectDir, m_run, error), qPrintable(error));
+        // qnnw children read the same boards.json as the panel.
+        qputenv("XDG_CONFIG_HOME", (m_work.path() + "/config").toUtf8());
+        qputenv("QNNW", QNNW_PATH);
+        BoardStore store;
+        BoardConfig b;
+        b.name = "loopback";
+        b.kind = "pynq-z1";
+        b.host = "127.0.0.1";
+        b.port = m_sshd.port();
+        b.user = qEnvironmentVariable("USER", "root").toStdString();
+        b.keyPath = m_sshd.path("client_key").toStdString();
+        b.remoteDir = m_sshd.path("board").toStdString();
+        b.knownHosts = m_sshd.path("known_hosts").toStdString();
+        store.put(b);
+        std::string why;
+        QVERIFY(store.save(why));
+    }
+
+    void deployAsksForTheHostKeyThenShowsResults()
+    {
+        GraphDocument document;
+        QString error;
+        QVERIFY2(document.load(m_projectDir + "/lfc.qnnproj", &error), qPrintable(error));
+        DeployPanel panel(&document);
+        panel.resize(560, 760);
+        panel.show();
+        QStringList asked;
+        panel.setHostKeyPrompt([&](const QJsonObject& p) {
+            asked << p.value("fingerprint").toString();
+            return true;
+        });
+        panel.selectBoard("loopback");
+        panel.setImageLimit(1000);
+        QSignalSpy finished(&panel, &DeployPanel::operationFinished);
+        panel.deploy();
+        QVERIFY(panel.isBusy());
+        QVERIFY(finished.wait(120000));
+        QVERIFY2(finished.last().at(0).toBool(), qPrintable(panel.logText()));
+        QCOMPARE(asked, QStringList{SshdFixture::fingerprint(m_sshd.path("host_key.pub"))});
+        const QJsonObject r = panel.lastResult();
+        QCOMPARE(r.value("images").toInt(), 1000);
+        QCOMPARE(r.value("board_accuracy").toDouble(), r.value("workbench_accuracy").toDouble());
+        QCOMPARE(r.value("differing_predictions").toInt(), 0);
+        for (const char* step : {"pack:", "connect:", "upload:", "verify:", "switch:", "run:"})
+            QVERIFY2(panel.logText().contains(step), step);
+        auto* boards = panel.findChild<QTreeWidget*>();
+        QVERIFY(boards->topLevelItem(0)->text(3).contains(m_run));
+        QVERIFY(currentTarget().contains(m_run));
+        if (const QString dir = qEnvironmentVariable("QNN_SCREENSHOT_DIR"); !dir.isEmpty())
+            QVERIFY(panel.grab().save(dir + "/deploy-panel.png"));
+
+        // Cancel right away: the deploy stops, `current` stays where it was.
+        const QString before = currentTarget();
+        panel.deploy();
+        QTest::qWait(300);
+        panel.cancel();
+        QVERIFY(finished.wait(60000));
+        QVERIFY(!finished.last().at(0).toBool());
+        QCOMPARE(currentTarget(), before);
+        QVERIFY(!panel.isBusy());
+    }
+
+    void cleanupTestCase() { m_sshd.stop(); }
+};
+
+QTEST_MAIN(TestDeployPanel)
+#include "tst_deploy_panel.moc"

@@ -1,0 +1,521 @@
+#include "widgets/deploy/deploy_panel.h"
+
+#include "widgets/deploy/board_dialog.h"
+#include "widgets/deploy/deploy_process.h"
+#include "widgets/editor/graph_document.h"
+
+#include "core/deploy/local_board.h"
+
+#include <QComboBox>
+#include <QDateTime>
+#include <QDir>
+#include <QFileInfo>
+#include <QFormLayout>
+#include <QGridLayout>
+#include <QGroupBox>
+#include <QHBoxLayout>
+#include <QHeaderView>
+#include <QInputDialog>
+#include <QLabel>
+#include <QMessageBox>
+#include <QPlainTextEdit>
+#include <QProgressBar>
+#include <QPushButton>
+#include <QSpinBox>
+#include <QTreeWidget>
+#include <QVBoxLayout>
+
+using qnn::deploy::BoardConfig;
+using qnn::deploy::BoardStore;
+
+namespace {
+
+enum Column { NameColumn, KindColumn, AddressColumn, CurrentColumn };
+
+QString percent(double fraction)
+{
+    return QString::number(100.0 * fraction, 'f', 2) + " %";
+}
+
+QString currentText(const QString& folder, const QString& run, const QString& time, double accuracy)
+{
+    if (folder.isEmpty())
+        return QObject::tr("nothing deployed");
+    QString text = run.isEmpty() ? folder.section('/', -1) : run;
+    if (!time.isEmpty())
+        text += "  " + time;
+    if (accuracy >= 0)
+        text += "  " + percent(accuracy);
+    return text;
+}
+
+} // namespace
+
+DeployPanel::DeployPanel(GraphDocument* document, QWidget* parent)
+    : QWidget(parent)
+    , m_document(document)
+    , m_process(new DeployProcess(this))
+    , m_boards(new QTreeWidget)
+    , m_add(new QPushButton(tr("Add…")))
+    , m_edit(new QPushButton(tr("Edit…")))
+    , m_remove(new QPushButton(tr("Remove")))
+    , m_test(new QPushButton(tr("Test")))
+    , m_run(new QComboBox)
+    , m_limit(new QSpinBox)
+    , m_deploy(new QPushButton(tr("Deploy")))
+    , m_cancel(new QPushButton(tr("Cancel")))
+    , m_progress(new QProgressBar)
+    , m_boardAccuracy(new QLabel("–"))
+    , m_workbenchAccuracy(new QLabel("–"))
+    , m_differing(new QLabel("–"))
+    , m_speed(new QLabel("–"))
+    , m_engine(new QLabel("–"))
+    , m_log(new QPlainTextEdit)
+{
+    m_boards->setHeaderLabels({tr("Board"), tr("Kind"), tr("Address"), tr("Current")});
+    m_boards->setRootIsDecorated(false);
+    m_boards->header()->setSectionResizeMode(CurrentColumn, QHeaderView::Stretch);
+    m_boards->setMinimumHeight(90);
+    auto* boardButtons = new QHBoxLayout;
+    for (QPushButton* b : {m_add, m_edit, m_remove, m_test})
+        boardButtons->addWidget(b);
+    boardButtons->addStretch(1);
+    auto* boardsBox = new QGroupBox(tr("Boards"));
+    auto* boardsLayout = new QVBoxLayout(boardsBox);
+    boardsLayout->addWidget(m_boards);
+    boardsLayout->addLayout(boardButtons);
+
+    m_limit->setRange(0, 1000000);
+    m_limit->setValue(1000);
+    m_limit->setSpecialValueText(tr("all"));
+    m_limit->setSuffix(tr(" images"));
+    m_limit->setToolTip(tr("First N test images (0 = the whole test set)"));
+    m_run->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
+    m_run->setMinimumContentsLength(18);
+    auto* runRow = new QHBoxLayout;
+    runRow->addWidget(new QLabel(tr("Run")));
+    runRow->addWidget(m_run, 1);
+    runRow->addWidget(m_limit);
+    runRow->addWidget(m_deploy);
+    runRow->addWidget(m_cancel);
+    m_deploy->setDefault(true);
+    m_cancel->setEnabled(false);
+    m_progress->setRange(0, 100);
+    m_progress->setValue(0);
+    m_progress->setFormat(tr("idle"));
+
+    auto* results = new QGroupBox(tr("Results on the same images"));
+    auto* grid = new QFormLayout(results);
+    grid->addRow(tr("Board accuracy"), m_boardAccuracy);
+    grid->addRow(tr("Workbench (integer engine)"), m_workbenchAccuracy);
+    grid->addRow(tr("Predictions that differ"), m_differing);
+    grid->addRow(tr("Speed on the board"), m_speed);
+    grid->addRow(tr("Ran with"), m_engine);
+
+    m_log->setReadOnly(true);
+    m_log->setMaximumBlockCount(2000);
+    m_log->setPlaceholderText(tr("Each step of a deploy is logged here: pack, connect, upload, verify, switch, run."));
+
+    auto* layout = new QVBoxLayout(this);
+    layout->addWidget(boardsBox);
+    layout->addLayout(runRow);
+    layout->addWidget(m_progress);
+    layout->addWidget(results);
+    layout->addWidget(m_log, 1);
+
+    connect(m_add, &QPushButton::clicked, this, &DeployPanel::addBoard);
+    connect(m_edit, &QPushButton::clicked, this, &DeployPanel::editBoard);
+    connect(m_remove, &QPushButton::clicked, this, &DeployPanel::removeBoard);
+    connect(m_test, &QPushButton::clicked, this, &DeployPanel::testBoard);
+    connect(m_deploy, &QPushButton::clicked, this, &DeployPanel::deploy);
+    connect(m_cancel, &QPushButton::clicked, this, &DeployPanel::cancel);
+    connect(m_boards, &QTreeWidget::itemDoubleClicked, this, &DeployPanel::editBoard);
+
+    connect(m_process, &DeployProcess::step, this, [this](const QString& step, const QString& message) {
+        static const QStringList order = {"pack", "connect", "upload", "verify", "switch", "run"};
+        const int index = order.indexOf(step);
+        if (index >= 0 && step != "upload")
+            m_progress->setValue(std::max(m_progress->value(), index * 100 / int(order.size())));
+        m_progress->setFormat(step + " – %p%");
+        log(step + ": " + message);
+    });
+    connect(m_process, &DeployProcess::progress, this, [this](qint64 done, qint64 total) {
+        // The upload is the long step: it fills 33–66 % of the bar.
+        m_progress->setValue(33 + int(33 * double(done) / std::max<qint64>(total, 1)));
+    });
+    connect(m_process, &DeployProcess::hostKey, this, [this](const QJsonObject& problem) {
+        m_sawHostKey = true;
+        if (problem.value("kind").toString() == "changed")
+            return; // the error event that follows carries OpenSSH's warning
+        if (askHostKey(problem)) {
+            log(tr("host key %1 accepted; trying again").arg(problem.value("fingerprint").toString()));
+            m_operation == "test" ? startTest(true) : startDeploy(true);
+        }
+    });
+    connect(m_process, &DeployProcess::failed, this, [this](const QString& message) {
+        m_failed = true;
+        log(tr("error: %1").arg(message));
+    });
+    connect(m_process, &DeployProcess::result, this, [this](const QJsonObject& r) {
+        if (m_operation == "deploy") {
+            showResult(r);
+            return;
+        }
+        // board test: one line.
+        if (!r.value("reachable").toBool()) {
+            m_failed = true;
+            const QJsonObject key = r.value("host_key").toObject();
+            if (key.value("kind").toString() == "unknown" && askHostKey(key)) {
+                m_sawHostKey = true;
+                startTest(true);
+                return;
+            }
+            log(tr("%1: not reachable: %2").arg(r.value("board").toString(), r.value("error").toString()));
+            return;
+        }
+        log(tr("%1: reachable at %2").arg(r.value("board").toString(), r.value("address").toString()));
+        if (!r.value("host_key_fingerprint").toString().isEmpty())
+            log(tr("  host key %1").arg(r.value("host_key_fingerprint").toString()));
+        if (r.contains("python"))
+            log(tr("  python: %1; bnn: %2; qnnw: %3")
+                    .arg(r.value("python").toString(tr("missing")).isEmpty() ? tr("missing")
+                                                                              : r.value("python").toString(),
+                         r.value("bnn").toString().isEmpty() ? tr("missing") : r.value("bnn").toString(),
+                         r.value("qnnw").toString().isEmpty() ? tr("missing") : r.value("qnnw").toString()));
+        const double free = r.value("free_bytes").toDouble(-1);
+        if (free >= 0)
+            log(tr("  free disk: %1 GB").arg(free / 1e9, 0, 'f', 1));
+        showCurrent(r.value("board").toString(), r.value("current").toObject());
+    });
+    connect(m_process, &DeployProcess::finished, this, [this](int code) {
+        if (m_process->isRunning())
+            return; // a rerun after the host-key dialog is already going
+        const bool ok = code == 0 && !m_failed;
+        if (m_operation == "deploy") {
+            m_progress->setValue(ok ? 100 : m_progress->value());
+            m_progress->setFormat(ok ? tr("deployed") : tr("failed – see the log"));
+            if (ok)
+                showCurrent(m_operationBoard, QJsonObject{{"folder", "deployments/" + m_lastResult.value("deployment").toString()},
+                                                          {"run", m_run->currentText()},
+                                                          {"time", QDateTime::currentDateTime().toString("yyyy-MM-dd hh:mm")},
+                                                          {"accuracy", m_lastResult.value("board_accuracy")}});
+        }
+        m_password.clear();
+        setBusy(false);
+        Q_EMIT operationFinished(ok);
+    });
+    connect(m_document, &GraphDocument::fileNameChanged, this, &DeployPanel::reloadRuns);
+
+    m_hostKeyPrompt = [this](const QJsonObject& p) {
+        const QString text =
+            tr("The authenticity of host '%1' can't be established.\n%2 key fingerprint is %3.\n\n"
+               "Compare it with the board's own key (ssh-keygen -lf /etc/ssh/ssh_host_%4_key.pub on the board). "
+               "Trust this key and add it to %5?")
+                .arg(p.value("host").toString(), p.value("key_type").toString(), p.value("fingerprint").toString(),
+                     p.value("key_type").toString().toLower(), p.value("known_hosts").toString());
+        return QMessageBox::question(this, tr("New board host key"), text, QMessageBox::Yes | QMessageBox::No,
+                                     QMessageBox::No) == QMessageBox::Yes;
+    };
+    m_passwordPrompt = [this](const QString& board) {
+        return QInputDialog::getText(this, tr("Password"), tr("SSH password for board '%1':").arg(board),
+                                     QLineEdit::Password);
+    };
+    reloadBoards();
+    reloadRuns();
+}
+
+DeployPanel::~DeployPanel() = default;
+
+void DeployPanel::log(const QString& line)
+{
+    m_log->appendPlainText(QTime::currentTime().toString("hh:mm:ss") + "  " + line);
+}
+
+QString DeployPanel::logText() const
+{
+    return m_log->toPlainText();
+}
+
+bool DeployPanel::isBusy() const
+{
+    return !m_operation.isEmpty();
+}
+
+void DeployPanel::setBusy(bool busy)
+{
+    if (!busy)
+        m_operation.clear();
+    for (QWidget* w : {static_cast<QWidget*>(m_deploy), static_cast<QWidget*>(m_test),
+                       static_cast<QWidget*>(m_add), static_cast<QWidget*>(m_edit),
+                       static_cast<QWidget*>(m_remove), static_cast<QWidget*>(m_run)})
+        w->setEnabled(!busy);
+    m_cancel->setEnabled(busy);
+}
+
+QString DeployPanel::projectDir() const
+{
+    const QString file = m_document->fileName();
+    return file.isEmpty() ? QString() : QFileInfo(file).absolutePath();
+}
+
+void DeployPanel::reloadBoards()
+{
+    const QString selected = selectedBoard();
+    m_boards->clear();
+    BoardStore store;
+    std::string error;
+    if (!store.load(error)) {
+        log(tr("error: %1").arg(QString::fromStdString(error)));
+        return;
+    }
+    for (const BoardConfig& b : store.boards()) {
+        auto* item = new QTreeWidgetItem(m_boards);
+        item->setText(NameColumn, QString::fromStdString(b.name));
+        item->setText(KindColumn, QString::fromStdString(b.kind));
+        item->setText(AddressColumn, b.isSsh() ? QString("%1@%2:%3")
+                                                     .arg(QString::fromStdString(b.user),
+                                                          QString::fromStdString(b.host))
+                                                     .arg(b.port)
+                                               : QString::fromStdString(b.remoteDir));
+        item->setText(CurrentColumn, b.isSsh() ? tr("(Test to see)") : tr("nothing deployed"));
+        if (!b.isSsh()) {
+            // A folder on this machine: read `current` directly, it costs nothing.
+            qnn::deploy::CurrentDeployment current;
+            qnn::deploy::readCurrentDeployment(b.remoteDir, current, error);
+            if (current.present)
+                item->setText(CurrentColumn, currentText(QString::fromStdString(current.folder),
+                                                         QString::fromStdString(current.run),
+                                                         QString::fromStdString(current.time), current.accuracy));
+        }
+    }
+    for (int c = 0; c < CurrentColumn; ++c)
+        m_boards->resizeColumnToContents(c);
+    selectBoard(selected);
+    if (!m_boards->currentItem() && m_boards->topLevelItemCount())
+        m_boards->setCurrentItem(m_boards->topLevelItem(0));
+}
+
+void DeployPanel::selectBoard(const QString& name)
+{
+    for (int i = 0; i < m_boards->topLevelItemCount(); ++i)
+        if (m_boards->topLevelItem(i)->text(NameColumn) == name)
+            m_boards->setCurrentItem(m_boards->topLevelItem(i));
+}
+
+QString DeployPanel::selectedBoard() const
+{
+    const QTreeWidgetItem* item = m_boards->currentItem();
+    return item ? item->text(NameColumn) : QString();
+}
+
+void DeployPanel::reloadRuns()
+{
+    const QString keep = m_run->currentText();
+    m_run->clear();
+    QStringList runs;
+    for (const std::string& r : m_document->project().runs)
+        runs << QString::fromStdString(r);
+    if (!projectDir().isEmpty())
+        for (const QString& r : QDir(projectDir() + "/runs").entryList(QDir::Dirs | QDir::NoDotAndDotDot, QDir::Name))
+            if (!runs.contains(r))
+                runs << r;
+    runs.sort(); // run folders start with their time: the newest is last
+    m_run->addItems(runs);
+    const QString want = !m_selectedRun.isEmpty() && runs.contains(m_selectedRun) ? m_selectedRun
+                         : runs.contains(keep)                                   ? keep
+                                                                                 : runs.value(runs.size() - 1);
+    m_run->setCurrentText(want);
+}
+
+void DeployPanel::setSelectedRun(const QString& run)
+{
+    m_selectedRun = QFileInfo(run).fileName();
+    reloadRuns();
+}
+
+void DeployPanel::setImageLimit(int limit)
+{
+    m_limit->setValue(limit);
+}
+
+bool DeployPanel::saveStore(const std::function<void(BoardStore&)>& change)
+{
+    BoardStore store;
+    std::string error;
+    if (!store.load(error) || (change(store), !store.save(error))) {
+        QMessageBox::warning(this, tr("Boards"), QString::fromStdString(error));
+        return false;
+    }
+    reloadBoards();
+    return true;
+}
+
+void DeployPanel::addBoard()
+{
+    BoardDialog dialog(this);
+    if (dialog.exec() != QDialog::Accepted)
+        return;
+    const BoardConfig b = dialog.board();
+    if (saveStore([&](BoardStore& s) { s.put(b); }))
+        selectBoard(QString::fromStdString(b.name));
+}
+
+void DeployPanel::editBoard()
+{
+    BoardStore store;
+    std::string error;
+    store.load(error);
+    const BoardConfig* current = store.find(selectedBoard().toStdString());
+    if (!current)
+        return;
+    const std::string oldName = current->name;
+    BoardDialog dialog(this);
+    dialog.setBoard(*current);
+    if (dialog.exec() != QDialog::Accepted)
+        return;
+    const BoardConfig b = dialog.board();
+    saveStore([&](BoardStore& s) {
+        if (b.name != oldName)
+            s.remove(oldName);
+        s.put(b);
+    });
+    selectBoard(QString::fromStdString(b.name));
+}
+
+void DeployPanel::removeBoard()
+{
+    const QString name = selectedBoard();
+    if (name.isEmpty())
+        return;
+    // Boards live in the user's configuration, not in the document's undo
+    // history: ask instead.
+    if (QMessageBox::question(this, tr("Remove board"),
+                              tr("Forget board '%1'? Nothing on the board itself changes.").arg(name)) !=
+        QMessageBox::Yes)
+        return;
+    saveStore([&](BoardStore& s) { s.remove(name.toStdString()); });
+}
+
+QString DeployPanel::passwordFor(const BoardConfig& b)
+{
+    if (!b.isSsh() || !b.keyPath.empty())
+        return {};
+    if (m_password.isEmpty() && m_passwordPrompt)
+        m_password = m_passwordPrompt(QString::fromStdString(b.name));
+    return m_password;
+}
+
+bool DeployPanel::askHostKey(const QJsonObject& problem)
+{
+    return m_hostKeyPrompt && m_hostKeyPrompt(problem);
+}
+
+void DeployPanel::deploy()
+{
+    if (isBusy())
+        return;
+    if (m_document->fileName().isEmpty()) {
+        log(tr("error: save the project first: qnnw deploys a project file and its runs"));
+        return;
+    }
+    if (selectedBoard().isEmpty() || m_run->currentText().isEmpty()) {
+        log(tr("error: choose a board and a run (add a board with Add…, train a run first)"));
+        return;
+    }
+    m_password.clear();
+    startDeploy(false);
+}
+
+void DeployPanel::startDeploy(bool acceptNewHostKey)
+{
+    BoardStore store;
+    std::string error;
+    store.load(error);
+    const BoardConfig* b = store.find(selectedBoard().toStdString());
+    if (!b)
+        return;
+    m_operation = "deploy";
+    m_operationBoard = selectedBoard();
+    m_failed = false;
+    m_sawHostKey = false;
+    m_lastResult = {};
+    setBusy(true);
+    m_progress->setValue(0);
+    m_progress->setFormat(tr("starting"));
+    QStringList args{"deploy", m_document->fileName(), "--run", m_run->currentText(), "--board", m_operationBoard,
+                     "--limit", QString::number(m_limit->value())};
+    if (acceptNewHostKey)
+        args << "--accept-new-host-key";
+    log(tr("deploying run %1 to %2").arg(m_run->currentText(), m_operationBoard));
+    m_process->start(args, passwordFor(*b));
+}
+
+void DeployPanel::testBoard()
+{
+    if (isBusy() || selectedBoard().isEmpty())
+        return;
+    m_password.clear();
+    startTest(false);
+}
+
+void DeployPanel::startTest(bool acceptNewHostKey)
+{
+    BoardStore store;
+    std::string error;
+    store.load(error);
+    const BoardConfig* b = store.find(selectedBoard().toStdString());
+    if (!b)
+        return;
+    m_operation = "test";
+    m_operationBoard = selectedBoard();
+    m_failed = false;
+    setBusy(true);
+    QStringList args{"board", "test", m_operationBoard};
+    if (acceptNewHostKey)
+        args << "--accept-new-host-key";
+    log(tr("testing board %1").arg(m_operationBoard));
+    m_process->start(args, passwordFor(*b));
+}
+
+void DeployPanel::cancel()
+{
+    if (!isBusy())
+        return;
+    log(tr("cancelling…"));
+    m_process->cancel();
+}
+
+void DeployPanel::showResult(const QJsonObject& r)
+{
+    m_lastResult = r;
+    const int images = r.value("images").toInt();
+    m_boardAccuracy->setText(tr("%1 on %2 images").arg(percent(r.value("board_accuracy").toDouble())).arg(images));
+    m_workbenchAccuracy->setText(percent(r.value("workbench_accuracy").toDouble()));
+    const int differ = r.value("differing_predictions").toInt();
+    m_differing->setText(differ == 0 ? tr("none") : QString::number(differ));
+    m_differing->setStyleSheet(differ == 0 ? QString() : QStringLiteral("color: #b00020"));
+    const double usec = r.value("usec_per_image").toDouble();
+    m_speed->setText(usec > 0 ? tr("%1 images/s, %2 µs/image")
+                                    .arg(QLocale().toString(1e6 / usec, 'f', 0))
+                                    .arg(usec, 0, 'f', 2)
+                              : tr("not measured"));
+    const QString overlay = r.value("overlay").toString();
+    m_engine->setText(r.value("engine").toString() + (overlay.isEmpty() ? QString() : tr(" (%1 overlay)").arg(overlay)));
+    const QJsonObject s = r.value("seconds").toObject();
+    log(tr("done in %1 s: board %2, workbench %3, %4 differ")
+            .arg(s.value("total").toDouble(), 0, 'f', 2)
+            .arg(percent(r.value("board_accuracy").toDouble()), percent(r.value("workbench_accuracy").toDouble()))
+            .arg(differ));
+}
+
+void DeployPanel::showCurrent(const QString& board, const QJsonObject& current)
+{
+    for (int i = 0; i < m_boards->topLevelItemCount(); ++i) {
+        QTreeWidgetItem* item = m_boards->topLevelItem(i);
+        if (item->text(NameColumn) == board)
+            item->setText(CurrentColumn, currentText(current.value("folder").toString(),
+                                                     current.value("run").toString(),
+                                                     current.value("time").toString(),
+                                                     current.value("accuracy").toDouble(-1)));
+    }
+}

@@ -1,0 +1,104 @@
+#pragma once
+
+#include "core/deploy/board_config.h"
+
+#include <QJsonObject>
+#include <QWidget>
+
+#include <functional>
+
+class DeployProcess;
+class GraphDocument;
+class QComboBox;
+class QLabel;
+class QPlainTextEdit;
+class QProgressBar;
+class QPushButton;
+class QSpinBox;
+class QTreeWidget;
+class QTreeWidgetItem;
+
+/** The Deploy dock: the user's boards (add, edit, remove, test) with what is
+ *  `current` on each, the run to deploy, Deploy / Cancel with a progress bar
+ *  and a log of every step, and the board's results beside the workbench's
+ *  own integer-engine accuracy on the same images. Every board operation is
+ *  a `qnnw ... --json` child process, so the window never blocks. */
+class DeployPanel : public QWidget
+{
+    Q_OBJECT
+public:
+    explicit DeployPanel(GraphDocument* document, QWidget* parent = nullptr);
+    ~DeployPanel() override;
+
+    /** Asked on first contact with a board; true trusts the key. The default
+     *  shows a dialog; tests replace it. */
+    using HostKeyPrompt = std::function<bool(const QJsonObject& problem)>;
+    void setHostKeyPrompt(HostKeyPrompt prompt) { m_hostKeyPrompt = std::move(prompt); }
+    /** Asked when a board has no key file; the default shows a password dialog. */
+    using PasswordPrompt = std::function<QString(const QString& board)>;
+    void setPasswordPrompt(PasswordPrompt prompt) { m_passwordPrompt = std::move(prompt); }
+
+    void reloadBoards();
+    void reloadRuns();
+    /** The run the Runs view has selected becomes the default. */
+    void setSelectedRun(const QString& run);
+    void selectBoard(const QString& name);
+    void setImageLimit(int limit);
+
+    void deploy();
+    void cancel();
+    void testBoard();
+    bool isBusy() const;
+
+    QString logText() const;
+    /** The last deploy's result event; empty before one finished. */
+    QJsonObject lastResult() const { return m_lastResult; }
+
+Q_SIGNALS:
+    /** A deploy or a test ended; `ok` when it did what it was asked. */
+    void operationFinished(bool ok);
+
+private:
+    void addBoard();
+    void editBoard();
+    void removeBoard();
+    void startDeploy(bool acceptNewHostKey);
+    void startTest(bool acceptNewHostKey);
+    void log(const QString& line);
+    void setBusy(bool busy);
+    void showResult(const QJsonObject& r);
+    void showCurrent(const QString& board, const QJsonObject& current);
+    bool askHostKey(const QJsonObject& problem);
+    QString selectedBoard() const;
+    QString projectDir() const;
+    bool saveStore(const std::function<void(qnn::deploy::BoardStore&)>& change);
+    QString passwordFor(const qnn::deploy::BoardConfig& board);
+
+    GraphDocument* m_document;
+    DeployProcess* m_process;
+    QTreeWidget* m_boards;
+    QPushButton* m_add;
+    QPushButton* m_edit;
+    QPushButton* m_remove;
+    QPushButton* m_test;
+    QComboBox* m_run;
+    QSpinBox* m_limit;
+    QPushButton* m_deploy;
+    QPushButton* m_cancel;
+    QProgressBar* m_progress;
+    QLabel* m_boardAccuracy;
+    QLabel* m_workbenchAccuracy;
+    QLabel* m_differing;
+    QLabel* m_speed;
+    QLabel* m_engine;
+    QPlainTextEdit* m_log;
+    QString m_selectedRun;
+    QJsonObject m_lastResult;
+    QString m_operation; // "deploy" or "test" while busy
+    QString m_operationBoard;
+    QString m_password; // for one operation and its rerun only
+    bool m_sawHostKey = false;
+    bool m_failed = false;
+    HostKeyPrompt m_hostKeyPrompt;
+    PasswordPrompt m_passwordPrompt;
+};
