@@ -170,10 +170,15 @@ int runTest(const BoardOptions& o)
     j["reachable"] = reachable;
     if (!reachable) {
         j["error"] = error;
-        if (auto* s = dynamic_cast<SshBoard*>(board.get()); s && !s->hostKeyProblem().kind.empty())
+        const auto* s = dynamic_cast<SshBoard*>(board.get());
+        const bool keyProblem = s && !s->hostKeyProblem().kind.empty();
+        if (keyProblem)
             j["host_key"] = hostKeyJson(s->hostKeyProblem());
         if (o.json)
             std::cout << j.dump() << std::endl;
+        else if (keyProblem)
+            std::printf("reachable: yes, but the host key is %s — %s\n", s->hostKeyProblem().kind.c_str(),
+                        error.c_str());
         else
             std::printf("reachable: no — %s\n", error.c_str());
         return 1;

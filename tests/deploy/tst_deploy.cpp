@@ -256,6 +256,34 @@ private Q_SLOTS:
         QVERIFY(timer.elapsed() < 5000); // a generous bound: refusal on loopback is immediate
     }
 
+    void silentServerFailsWithASentence()
+    {
+        // A port that accepts TCP but never speaks SSH (the kernel completes
+        // the handshake into the backlog): the SSH handshake runs out of time.
+        int listener = ::socket(AF_INET, SOCK_STREAM, 0);
+        sockaddr_in a{};
+        a.sin_family = AF_INET;
+        a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+        QCOMPARE(::bind(listener, reinterpret_cast<sockaddr*>(&a), sizeof a), 0);
+        QCOMPARE(::listen(listener, 4), 0);
+        socklen_t len = sizeof a;
+        ::getsockname(listener, reinterpret_cast<sockaddr*>(&a), &len);
+        BoardConfig b = sshBoard(m_sshd.path("client_key"));
+        b.port = ntohs(a.sin_port);
+        SshOptions options = trusting();
+        options.connectTimeoutMs = 1000; // the default is 5 s; the test needs no more than this
+        SshBoard board(b, options);
+        std::string error;
+        QElapsedTimer timer;
+        timer.start();
+        QVERIFY(!board.connect(error));
+        ::close(listener);
+        QVERIFY2(error.find("the SSH handshake with " + b.user + "@127.0.0.1:" + std::to_string(b.port) + " failed") !=
+                     std::string::npos,
+                 error.c_str());
+        QVERIFY(timer.elapsed() < 20000); // generous: it gives up after about a second
+    }
+
     void filesArriveByteIdenticalAndCurrentSwitches()
     {
         SshBoard board(sshBoard(m_sshd.path("client_key")), trusting());

@@ -144,13 +144,10 @@ DeployPanel::DeployPanel(GraphDocument* document, QWidget* parent)
         m_progress->setValue(33 + int(33 * double(done) / std::max<qint64>(total, 1)));
     });
     connect(m_process, &DeployProcess::hostKey, this, [this](const QJsonObject& problem) {
-        m_sawHostKey = true;
-        if (problem.value("kind").toString() == "changed")
-            return; // the error event that follows carries OpenSSH's warning
-        if (askHostKey(problem)) {
-            log(tr("host key %1 accepted; trying again").arg(problem.value("fingerprint").toString()));
-            m_operation == "test" ? startTest(true) : startDeploy(true);
-        }
+        // A changed key is only reported (the error event carries OpenSSH's
+        // warning); an unknown one is asked about once qnnw has exited.
+        if (problem.value("kind").toString() == "unknown")
+            m_pendingHostKey = problem;
     });
     connect(m_process, &DeployProcess::failed, this, [this](const QString& message) {
         m_failed = true;
@@ -165,11 +162,8 @@ DeployPanel::DeployPanel(GraphDocument* document, QWidget* parent)
         if (!r.value("reachable").toBool()) {
             m_failed = true;
             const QJsonObject key = r.value("host_key").toObject();
-            if (key.value("kind").toString() == "unknown" && askHostKey(key)) {
-                m_sawHostKey = true;
-                startTest(true);
-                return;
-            }
+            if (key.value("kind").toString() == "unknown")
+                m_pendingHostKey = key;
             log(tr("%1: not reachable: %2").arg(r.value("board").toString(), r.value("error").toString()));
             return;
         }
@@ -188,8 +182,16 @@ DeployPanel::DeployPanel(GraphDocument* document, QWidget* parent)
         showCurrent(r.value("board").toString(), r.value("current").toObject());
     });
     connect(m_process, &DeployProcess::finished, this, [this](int code) {
-        if (m_process->isRunning())
-            return; // a rerun after the host-key dialog is already going
+        if (!m_pendingHostKey.isEmpty()) {
+            const QJsonObject problem = m_pendingHostKey;
+            m_pendingHostKey = {};
+            if (askHostKey(problem)) {
+                log(tr("host key %1 accepted; trying again").arg(problem.value("fingerprint").toString()));
+                m_operation == "test" ? startTest(true) : startDeploy(true);
+                return;
+            }
+            log(tr("host key not accepted: nothing was sent to the board"));
+        }
         const bool ok = code == 0 && !m_failed;
         if (m_operation == "deploy") {
             m_progress->setValue(ok ? 100 : m_progress->value());
@@ -437,7 +439,6 @@ void DeployPanel::startDeploy(bool acceptNewHostKey)
     m_operation = "deploy";
     m_operationBoard = selectedBoard();
     m_failed = false;
-    m_sawHostKey = false;
     m_lastResult = {};
     setBusy(true);
     m_progress->setValue(0);

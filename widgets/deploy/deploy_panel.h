@@ -97,7 +97,7 @@ private:
     QString m_operation; // "deploy" or "test" while busy
     QString m_operationBoard;
     QString m_password; // for one operation and its rerun only
-    bool m_sawHostKey = false;
+    QJsonObject m_pendingHostKey;
     bool m_failed = false;
     HostKeyPrompt m_hostKeyPrompt;
     PasswordPrompt m_passwordPrompt;
