@@ -10,6 +10,7 @@
 #include "widgets/editor/summary_bar.h"
 #include "widgets/deploy/deploy_panel.h"
 #include "widgets/hardware/hardware_panel.h"
+#include "widgets/training/training_workbench.h"
 
 #include <QAction>
 #include <QApplication>
@@ -108,6 +109,8 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent), m_document(new Gr
     connect(m_document, &GraphDocument::fileNameChanged, this, &MainWindow::updateTitle);
 
     createActions();
+    // Training (issue 7): Training/Runs/Analysis docks and the Training menu.
+    installTrainingDocks(this, m_document, [this] { return maybeSave(); });
     updateTitle();
     resize(1440, 900);
 }
