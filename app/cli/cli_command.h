@@ -22,6 +22,7 @@ void addEvalCommand(CLI::App& app, int& exitCode);
 void addEstimateCommand(CLI::App& app, int& exitCode);
 void addBoardCommand(CLI::App& app, int& exitCode);
 void addDeployCommand(CLI::App& app, int& exitCode);
+void addRunPackedCommand(CLI::App& app, int& exitCode);
 
 /** Loads a project; on failure prints "qnnw: <why>" to stderr and returns false. */
 bool loadProjectOrSay(const std::string& path, Project& project);
