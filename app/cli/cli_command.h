@@ -23,6 +23,8 @@ void addEstimateCommand(CLI::App& app, int& exitCode);
 void addBoardCommand(CLI::App& app, int& exitCode);
 void addDeployCommand(CLI::App& app, int& exitCode);
 void addRunPackedCommand(CLI::App& app, int& exitCode);
+void addPackCommand(CLI::App& app, int& exitCode);
+void addImportPackedCommand(CLI::App& app, int& exitCode);
 
 /** Loads a project; on failure prints "qnnw: <why>" to stderr and returns false. */
 bool loadProjectOrSay(const std::string& path, Project& project);

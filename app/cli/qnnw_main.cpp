@@ -47,7 +47,9 @@ int main(int argc, char** argv)
     qnn::cli::addEstimateCommand(app, exitCode);
     qnn::cli::addBoardCommand(app, exitCode);
     qnn::cli::addDeployCommand(app, exitCode);
+    qnn::cli::addPackCommand(app, exitCode);
     qnn::cli::addRunPackedCommand(app, exitCode);
+    qnn::cli::addImportPackedCommand(app, exitCode);
     if (argc < 2) {
         std::fprintf(stderr, "%s", app.help().c_str());
         return 2;

@@ -3,7 +3,9 @@
 // --compare RUN the trained float model beside it, layer by layer.
 #include "app/cli/cli_command.h"
 
+#include "core/data/cifar10_reader.h"
 #include "core/data/dataset.h"
+#include "core/data/idx_reader.h"
 #include "core/pack/integer_engine.h"
 #include "core/pack/packed_folder.h"
 
@@ -20,6 +22,9 @@ struct Options {
     std::string dir;
     std::string data;
     std::string network;
+    std::string imagesFile;
+    std::string labelsFile;
+    bool predictions = false;
     std::string compareRun;
     std::string project;
     size_t limit = 0;
@@ -35,6 +40,30 @@ int fail(const std::string& message, bool json)
     return 1;
 }
 
+// --images FILE: an IDX image file (raw or gzip; labels from --labels) or a
+// CIFAR-10 binary batch (labels inline). `labelled` is false without labels.
+bool loadImageFile(const Options& o, ImageSet& images, bool& labelled, std::string& error)
+{
+    std::string why;
+    if (readIdxImages(o.imagesFile, images, why)) {
+        labelled = !o.labelsFile.empty();
+        if (labelled)
+            return readIdxPair(o.imagesFile, o.labelsFile, 10, images, error);
+        if (images.labels.empty() && images.imageBytes() > 0)
+            images.labels.assign(images.pixels.size() / images.imageBytes(), 0); // ImageSet counts labels
+        return true;
+    }
+    ImageSet cifar;
+    std::string cifarWhy;
+    if (readCifarBatch(o.imagesFile, cifar, cifarWhy)) {
+        images = std::move(cifar);
+        labelled = true;
+        return true;
+    }
+    error = o.imagesFile + " is neither an IDX image file (" + why + ") nor a CIFAR-10 batch (" + cifarWhy + ")";
+    return false;
+}
+
 int runPacked(const Options& o)
 {
     pack::PackedNet net;
@@ -44,13 +73,20 @@ int runPacked(const Options& o)
     pack::IntegerEngine engine;
     if (!engine.load(net, error))
         return fail(o.dir + ": " + error, o.json);
-    DatasetRequest request;
-    request.choice.name = net.dataset.empty() ? "mnist" : net.dataset;
-    request.dataDir = o.data;
-    DatasetSplits data;
-    if (!loadDataset(request, data, error))
-        return fail(error, o.json);
-    ImageSet images = std::move(data.test);
+    ImageSet images;
+    bool labelled = true;
+    if (!o.imagesFile.empty()) {
+        if (!loadImageFile(o, images, labelled, error))
+            return fail(error, o.json);
+    } else {
+        DatasetRequest request;
+        request.choice.name = net.dataset.empty() ? "mnist" : net.dataset;
+        request.dataDir = o.data;
+        DatasetSplits data;
+        if (!loadDataset(request, data, error))
+            return fail(error, o.json);
+        images = std::move(data.test);
+    }
     images.truncate(o.limit);
     if (!engine.accepts(images, error))
         return fail(error, o.json);
@@ -64,20 +100,27 @@ int runPacked(const Options& o)
     const double accuracy = images.size() ? 100.0 * double(correct) / double(images.size()) : 0.0;
     const double perSecond = seconds > 0 ? double(images.size()) / seconds : 0.0;
     if (o.json) {
-        std::cout << nlohmann::json{{"event", "result"},
-                                    {"network", net.network},
-                                    {"folder", o.dir},
-                                    {"images", images.size()},
-                                    {"correct", correct},
-                                    {"accuracy", accuracy},
-                                    {"images_per_second", perSecond},
-                                    {"usec_per_image", perSecond > 0 ? 1e6 / perSecond : 0.0},
-                                    {"popcount", pack::popcountKernelName()}}
-                         .dump()
-                  << std::endl;
+        nlohmann::json j{{"event", "result"},
+                         {"network", net.network},
+                         {"folder", o.dir},
+                         {"images", images.size()},
+                         {"images_per_second", perSecond},
+                         {"usec_per_image", perSecond > 0 ? 1e6 / perSecond : 0.0},
+                         {"popcount", pack::popcountKernelName()}};
+        if (labelled) {
+            j["correct"] = correct;
+            j["accuracy"] = accuracy;
+        }
+        if (o.predictions)
+            j["predictions"] = predictions;
+        std::cout << j.dump() << std::endl;
     } else {
-        std::printf("%s: %zu of %zu test images right, accuracy %.2f %%\n", net.network.c_str(), correct,
-                    images.size(), accuracy);
+        if (labelled)
+            std::printf("%s: %zu of %zu test images right, accuracy %.2f %%\n", net.network.c_str(), correct,
+                        images.size(), accuracy);
+        if (o.predictions)
+            for (size_t i = 0; i < predictions.size(); ++i)
+                std::printf("%d\n", predictions[i]);
         std::printf("integer engine: %.0f images/s, %.1f µs per image (%s popcount)\n", perSecond,
                     perSecond > 0 ? 1e6 / perSecond : 0.0, pack::popcountKernelName().c_str());
     }
@@ -94,6 +137,10 @@ void addRunPackedCommand(CLI::App& app, int& exitCode)
     c->add_option("--data", o->data, "dataset folder (MNIST IDX files or CIFAR-10 batches); default: searched");
     c->add_option("--network", o->network, "BNN-PYNQ network of a folder without manifest (default: from its name)")
         ->check(CLI::IsMember({"lfcW1A1", "lfcW1A2", "cnvW1A1", "cnvW1A2", "cnvW2A2"}));
+    c->add_option("--images", o->imagesFile,
+                  "run these images instead of the test set: an IDX image file or a CIFAR-10 binary batch");
+    c->add_option("--labels", o->labelsFile, "IDX label file of --images (for the accuracy)");
+    c->add_flag("--predictions", o->predictions, "print every prediction (in --json: a \"predictions\" list)");
     c->add_option("--limit", o->limit, "only the first N test images");
     c->add_option("--threads", o->threads, "threads (default: all cores)")->check(CLI::NonNegativeNumber);
     c->add_flag("--json", o->json, "one JSON line per result");

@@ -72,7 +72,11 @@ bool IntegerEngine::load(const PackedNet& net, std::string& error)
 
 bool IntegerEngine::accepts(const ImageSet& images, std::string& error) const
 {
-    if (images.channels != m_net.channels || images.height != m_net.height || images.width != m_net.width) {
+    // A Dense first layer takes the flattened image: only the size must agree.
+    const bool same = m_channelsLast ? (images.channels == m_net.channels && images.height == m_net.height &&
+                                        images.width == m_net.width)
+                                     : int64_t(images.imageBytes()) == m_inputSize;
+    if (!same) {
         error = "the images are " + std::to_string(images.channels) + "×" + std::to_string(images.height) + "×" +
                 std::to_string(images.width) + ", but " + m_net.network + " takes " + std::to_string(m_net.channels) +
                 "×" + std::to_string(m_net.height) + "×" + std::to_string(m_net.width);
