@@ -2,6 +2,7 @@
 // on the CPU by the bit-exact integer engine; accuracy and speed, and with
 // --compare RUN the trained float model beside it, layer by layer.
 #include "app/cli/cli_command.h"
+#include "app/cli/packed_compare.h"
 
 #include "core/data/cifar10_reader.h"
 #include "core/data/dataset.h"
@@ -22,11 +23,12 @@ struct Options {
     std::string dir;
     std::string data;
     std::string network;
+    std::string compareRun;
+    std::string project;
+    std::string epoch = "best";
     std::string imagesFile;
     std::string labelsFile;
     bool predictions = false;
-    std::string compareRun;
-    std::string project;
     size_t limit = 0;
     int threads = 0;
     bool json = false;
@@ -91,6 +93,8 @@ int runPacked(const Options& o)
     if (!engine.accepts(images, error))
         return fail(error, o.json);
 
+    if (!o.compareRun.empty())
+        return comparePacked(o.dir, engine, images, o.compareRun, o.project, o.epoch, o.json);
     const auto start = std::chrono::steady_clock::now();
     const std::vector<int> predictions = engine.classifyAll(images, o.threads);
     const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
@@ -143,6 +147,12 @@ void addRunPackedCommand(CLI::App& app, int& exitCode)
     c->add_flag("--predictions", o->predictions, "print every prediction (in --json: a \"predictions\" list)");
     c->add_option("--limit", o->limit, "only the first N test images");
     c->add_option("--threads", o->threads, "threads (default: all cores)")->check(CLI::NonNegativeNumber);
+    c->add_option("--compare", o->compareRun,
+                  "RUN: the run's trained float model on the same images, layer by layer (a run folder, or a "
+                  "name under the runs/ of --project)");
+    c->add_option("--project", o->project, "the project of --compare RUN (default: the one beside the run folder)");
+    c->add_option("--epoch", o->epoch, "the float weights of --compare: best (default) or last")
+        ->check(CLI::IsMember({"best", "last"}));
     c->add_flag("--json", o->json, "one JSON line per result");
     c->callback([o, &exitCode] { exitCode = runPacked(*o); });
 }

@@ -1,6 +1,7 @@
 #include "core/pack/run_packer.h"
 
 #include "core/hw/dataflow.h"
+#include "core/hw/device.h"
 #include "core/hw/estimate.h"
 #include "core/hw/overlay.h"
 #include "core/pack/overlay_match.h"
@@ -36,7 +37,19 @@ bool chooseFolding(const Project& project, const Dataflow& df, const std::string
             out.source = "project";
         return true;
     }
-    return foldForMax(df, EstimateOptions(), out, error);
+    // The fastest folding that fits the project's device.
+    DeviceDatabase db;
+    DeviceChoice device;
+    const std::string part = !project.deploy.part.empty() ? project.deploy.part : project.deploy.board;
+    if (!DeviceDatabase::standard(db, error) || !db.find(part, device, error))
+        return false;
+    EstimateOptions options;
+    options.device = device.device;
+    options.clockMhz = project.deploy.clockMhz;
+    if (foldForMax(df, options, out, error))
+        return true;
+    error = "no folding chosen (" + error + "); give --folding bnn-pynq or a folding FILE, or set one with qnnw estimate";
+    return false;
 }
 
 } // namespace
