@@ -50,6 +50,9 @@ int main(int argc, char** argv)
     qnn::cli::addPackCommand(app, exitCode);
     qnn::cli::addRunPackedCommand(app, exitCode);
     qnn::cli::addImportPackedCommand(app, exitCode);
+    qnn::cli::addExportCommand(app, exitCode);
+    qnn::cli::addImportCommand(app, exitCode);
+    qnn::cli::addEvalOnnxCommand(app, exitCode);
     if (argc < 2) {
         std::fprintf(stderr, "%s", app.help().c_str());
         return 2;
