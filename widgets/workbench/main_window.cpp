@@ -8,6 +8,7 @@
 #include "widgets/editor/node_item.h"
 #include "widgets/editor/property_inspector.h"
 #include "widgets/editor/summary_bar.h"
+#include "widgets/onnx/qonnx_actions.h"
 #include "widgets/deploy/deploy_panel.h"
 #include "widgets/hardware/hardware_panel.h"
 
@@ -72,18 +73,20 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent), m_document(new Gr
     issuesDock->setObjectName("issues");
     issuesDock->setWidget(m_issues);
     addDockWidget(Qt::BottomDockWidgetArea, issuesDock);
-    // Deploy (issue 10): a tab beside the inspector.
+    // Deploy (issue 10): a tab beside the hardware dock, added below.
     auto* deployDock = new QDockWidget(tr("Deploy"), this);
     deployDock->setObjectName("deploy");
     deployDock->setWidget(new DeployPanel(m_document));
-    addDockWidget(Qt::RightDockWidgetArea, deployDock);
-    tabifyDockWidget(inspectorDock, deployDock);
-    inspectorDock->raise();
     m_hardware = new HardwarePanel(m_document);
     auto* hardwareDock = new QDockWidget(tr("Hardware"), this);
     hardwareDock->setObjectName("hardware");
     hardwareDock->setWidget(m_hardware);
     addDockWidget(Qt::RightDockWidgetArea, hardwareDock);
+    // Deploy shares a tab with Hardware (both are the FPGA side, both need height),
+    // so the short Properties panel above keeps its own place.
+    addDockWidget(Qt::RightDockWidgetArea, deployDock);
+    tabifyDockWidget(hardwareDock, deployDock);
+    hardwareDock->raise();
     auto showHardware = [this] {
         m_summary->setFigure("lut%", tr("LUT"), m_hardware->figure("lut%"));
         m_summary->setFigure("bram%", tr("BRAM"), m_hardware->figure("bram%"));
@@ -92,7 +95,11 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent), m_document(new Gr
     };
     connect(m_hardware, &HardwarePanel::estimateChanged, this, showHardware);
     showHardware();
+    // The right-hand docks (properties, hardware) run the full height: the
+    // hardware dock's folding table needs it more than the issues list needs width.
+    setCorner(Qt::BottomRightCorner, Qt::RightDockWidgetArea);
     resizeDocks({paletteDock, inspectorDock}, {180, 290}, Qt::Horizontal);
+    resizeDocks({inspectorDock, hardwareDock}, {300, 640}, Qt::Vertical);
     resizeDocks({issuesDock}, {140}, Qt::Vertical);
 
     connect(m_scene, &QGraphicsScene::selectionChanged, this, &MainWindow::selectionChanged);
@@ -167,6 +174,8 @@ void MainWindow::createActions()
     file->addSeparator();
     QAction* quit = file->addAction(tr("&Quit"), this, &QWidget::close);
     quit->setShortcut(QKeySequence::Quit);
+    installQonnxActions(this, file, quit, [this] { return m_document->fileName(); },
+                        [this](const QString& path) { if (maybeSave()) openFile(path); });
     updateRecentMenu();
 
     QMenu* edit = menuBar()->addMenu(tr("&Edit"));
