@@ -1,5 +1,6 @@
 // qnnw export: a trained run as QONNX, for FINN.
 #include "app/cli/cli_command.h"
+#include "app/cli/onnx_check.h"
 
 #include "core/onnx/qonnx_export.h"
 #include "core/project/project.h"
@@ -23,6 +24,9 @@ struct Options {
     std::string run;
     std::string qonnx;
     std::string epoch = "best";
+    std::string data;
+    bool check = false;
+    size_t limit = 0;
     bool json = false;
 };
 
@@ -78,21 +82,33 @@ int runExport(const Options& o)
     if (!writeFileAtomic(foldingPath.string(), finnFoldingConfig(trained.graph, folding).dump(2) + "\n", error))
         return fail(error);
 
+    OnnxCheck check;
+    if (o.check) {
+        const std::string dataDir = !o.data.empty() ? o.data : config.value("data_dir", std::string());
+        if (!checkAgainstFile(trained.graph, weights, trained.dataset.name, dataDir, o.qonnx, o.limit, check, error))
+            return fail("the check could not run: " + error);
+    }
     if (o.json) {
-        std::cout << nlohmann::json{{"qonnx", o.qonnx},
-                                    {"folding_config", foldingPath.string()},
-                                    {"folding_source", folding.source},
-                                    {"run", runDir},
-                                    {"epoch", weights.epoch},
-                                    {"tag", weights.tag}}
-                         .dump()
-                  << std::endl;
+        nlohmann::json j{{"qonnx", o.qonnx},
+                         {"folding_config", foldingPath.string()},
+                         {"folding_source", folding.source},
+                         {"run", runDir},
+                         {"epoch", weights.epoch},
+                                    {"tag", weights.tag}};
+        if (o.check)
+            j["check"] = {{"images", check.images},
+                          {"run_accuracy", check.modelAccuracy},
+                          {"file_accuracy", check.fileAccuracy},
+                          {"differ", check.differ}};
+        std::cout << j.dump() << std::endl;
     } else {
         std::cout << "wrote " << o.qonnx << " (QONNX, opset 11, checker passed) from run " << info.run << ", epoch "
                   << weights.epoch << " (" << weights.tag << ")\n"
                   << "wrote " << foldingPath.string() << " (FINN folding, " << folding.source << ")\n";
+        if (o.check)
+            std::cout << formatCheck(check, "the run (float model)") << "\n";
     }
-    return 0;
+    return o.check && check.differ != 0 ? 1 : 0;
 }
 
 } // namespace
@@ -106,6 +122,10 @@ void addExportCommand(CLI::App& app, int& exitCode)
     c->add_option("--qonnx", o->qonnx, "the .onnx file to write")->required();
     c->add_option("--epoch", o->epoch, "best (best validation accuracy, default) or last")
         ->check(CLI::IsMember({"best", "last"}));
+    c->add_flag("--check", o->check,
+                "run the run's float model and the written file on the test images and compare their predictions");
+    c->add_option("--data", o->data, "dataset folder for --check (default: the one the run used)");
+    c->add_option("--limit", o->limit, "--check on the first N test images only")->check(CLI::PositiveNumber);
     c->add_flag("--json", o->json, "what was written, as JSON");
     c->callback([o, &exitCode] { exitCode = runExport(*o); });
 }

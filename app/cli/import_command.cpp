@@ -1,5 +1,6 @@
 // qnnw import: a QONNX file as a project and a run holding its weights.
 #include "app/cli/cli_command.h"
+#include "app/cli/onnx_check.h"
 
 #include "core/data/dataset.h"
 #include "core/onnx/qonnx_import.h"
@@ -23,6 +24,9 @@ struct Options {
     std::string qonnx;
     std::string dataset;
     std::string name;
+    std::string data;
+    bool check = false;
+    size_t limit = 0;
     bool force = false;
     bool json = false;
 };
@@ -74,21 +78,30 @@ int runImport(const Options& o)
         !saveProject(o.project, p, error))
         return fail(error);
 
+    OnnxCheck check;
+    if (o.check && !checkAgainstFile(p.graph, imported.weights, p.dataset.name, o.data, o.qonnx, o.limit, check, error))
+        return fail("imported, but the check could not run: " + error);
     if (o.json) {
-        std::cout << nlohmann::json{{"project", o.project},
-                                    {"run", store.dir()},
-                                    {"layers", p.graph.size()},
-                                    {"dataset", p.dataset.name},
-                                    {"notes", imported.notes}}
-                         .dump()
-                  << std::endl;
+        nlohmann::json j{{"project", o.project},
+                         {"run", store.dir()},
+                         {"layers", p.graph.size()},
+                         {"dataset", p.dataset.name},
+                         {"notes", imported.notes}};
+        if (o.check)
+            j["check"] = {{"images", check.images},
+                          {"imported_accuracy", check.modelAccuracy},
+                          {"file_accuracy", check.fileAccuracy},
+                          {"differ", check.differ}};
+        std::cout << j.dump() << std::endl;
     } else {
         std::cout << "imported " << o.qonnx << " as " << o.project << " (" << p.graph.size() << " layers, dataset "
                   << p.dataset.name << ") with the run " << runName << "\n";
         for (const std::string& n : imported.notes)
             std::cout << "  " << n << "\n";
+        if (o.check)
+            std::cout << formatCheck(check, "the imported network (float model)") << "\n";
     }
-    return 0;
+    return o.check && check.differ != 0 ? 1 : 0;
 }
 
 } // namespace
@@ -103,6 +116,10 @@ void addImportCommand(CLI::App& app, int& exitCode)
         ->check(CLI::IsMember(knownDatasets()));
     c->add_option("--name", o->name, "the project's name (default: the file's name)");
     c->add_flag("--force", o->force, "replace PROJECT_OUT when it exists");
+    c->add_flag("--check", o->check,
+                "run the imported network (float model) and the file (eval-onnx) on the test images and compare");
+    c->add_option("--data", o->data, "dataset folder for --check (default: shared/datasets/<name>)");
+    c->add_option("--limit", o->limit, "--check on the first N test images only")->check(CLI::PositiveNumber);
     c->add_flag("--json", o->json, "what was written, as JSON");
     c->callback([o, &exitCode] { exitCode = runImport(*o); });
 }

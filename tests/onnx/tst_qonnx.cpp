@@ -348,8 +348,15 @@ private Q_SLOTS:
         const QString imported = path("roundtrip/" + config + "-imported/project.qnnproj");
         Result r = qnnw({"export", t.project, "--run", t.run, "--qonnx", file});
         QVERIFY2(r.exitCode == 0, r.err.constData());
-        r = qnnw({"import", imported, "--qonnx", file});
+        QStringList importArgs{"import", imported, "--qonnx", file, "--check", "--json"};
+        if (!m_dataDir.isEmpty())
+            importArgs << "--data" << m_dataDir;
+        r = qnnw(importArgs);
         QVERIFY2(r.exitCode == 0, r.err.constData());
+        // --check ran the imported network and the file on every test image.
+        const QJsonObject check = QJsonDocument::fromJson(r.out).object().value("check").toObject();
+        QCOMPARE(check.value("images").toInt(), static_cast<int>(m_test.size()));
+        QCOMPARE(check.value("differ").toInt(), 0);
 
         Project p;
         std::string error;

@@ -8,6 +8,7 @@
 #include "widgets/editor/node_item.h"
 #include "widgets/editor/property_inspector.h"
 #include "widgets/editor/summary_bar.h"
+#include "widgets/onnx/qonnx_actions.h"
 #include "widgets/deploy/deploy_panel.h"
 #include "widgets/hardware/hardware_panel.h"
 #include "widgets/training/training_workbench.h"
@@ -176,6 +177,8 @@ void MainWindow::createActions()
     file->addSeparator();
     QAction* quit = file->addAction(tr("&Quit"), this, &QWidget::close);
     quit->setShortcut(QKeySequence::Quit);
+    installQonnxActions(this, file, quit, [this] { return m_document->fileName(); },
+                        [this](const QString& path) { if (maybeSave()) openFile(path); });
     updateRecentMenu();
 
     QMenu* edit = menuBar()->addMenu(tr("&Edit"));
