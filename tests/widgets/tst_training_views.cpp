@@ -22,7 +22,9 @@
 
 #include <QAction>
 #include <QApplication>
+#include <QDockWidget>
 #include <QListWidget>
+#include <QTabWidget>
 #include <QProgressBar>
 #include <QPushButton>
 #include <QSignalSpy>
@@ -76,10 +78,23 @@ void screenshot(QWidget* widget, const char* name, QSize size = QSize(900, 520))
     const QString dir = qEnvironmentVariable("QNN_SCREENSHOTS");
     if (dir.isEmpty())
         return;
-    widget->resize(size);
-    widget->show();
+    // The dock holding the view, floated to its own size, with the view's tab in front.
+    QWidget* w = widget;
+    for (QWidget* p = widget->parentWidget(); p; p = p->parentWidget()) {
+        if (auto* tabs = qobject_cast<QTabWidget*>(p))
+            tabs->setCurrentWidget(w);
+        if (auto* dock = qobject_cast<QDockWidget*>(p)) {
+            dock->setFloating(true);
+            dock->resize(size);
+            dock->show();
+            dock->raise();
+            widget = dock;
+            break;
+        }
+        w = p;
+    }
     QApplication::processEvents();
-    QTest::qWait(400); // queued replots
+    QTest::qWait(500); // queued replots
     widget->grab().save(dir + "/" + name);
 }
 

@@ -1,10 +1,9 @@
 #include "widgets/training/run_launcher.h"
 
-#include <QCoreApplication>
-#include <QFileInfo>
+#include "widgets/deploy/deploy_process.h"
+
 #include <QJsonDocument>
 #include <QProcess>
-#include <QStandardPaths>
 
 #include <signal.h>
 
@@ -97,14 +96,8 @@ ProcessRunLauncher::~ProcessRunLauncher()
 
 QString ProcessRunLauncher::qnnwPath()
 {
-    const QString beside = QCoreApplication::applicationDirPath() + "/qnnw";
-    if (QFileInfo(beside).isExecutable())
-        return beside;
-    const QString env = qEnvironmentVariable("QNNW");
-    if (!env.isEmpty())
-        return env;
-    const QString onPath = QStandardPaths::findExecutable("qnnw");
-    return onPath.isEmpty() ? QStringLiteral("qnnw") : onPath;
+    // One rule for every qnnw child of the workbench.
+    return DeployProcess::qnnwPath();
 }
 
 void ProcessRunLauncher::start(const QStringList& arguments)

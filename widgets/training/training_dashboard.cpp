@@ -93,6 +93,11 @@ void TrainingDashboard::setupAxes()
     m_plot->yAxis2->setRange(0, 100);
     putLegendBelow(m_plot, 5);
     m_plot->setInteractions(QCP::iRangeDrag | QCP::iRangeZoom);
+    // Both plots share the epoch axis: fixed side margins line their x axes up.
+    for (QCustomPlot* p : {m_plot, m_lrPlot}) {
+        p->axisRect()->setAutoMargins(QCP::msTop | QCP::msBottom);
+        p->axisRect()->setMargins(QMargins(62, 0, 52, 0));
+    }
     m_lrPlot->xAxis->setLabel(tr("epoch"));
     m_lrPlot->yAxis->setLabel(tr("lr"));
     m_lrPlot->yAxis->setScaleType(QCPAxis::stLogarithmic);
@@ -308,7 +313,10 @@ void TrainingDashboard::flush()
                                  : batch;
         if (found || f2 || f3)
             m_plot->yAxis->setRange(0, loss.upper * 1.05 + 1e-9);
-        m_lrPlot->yAxis->rescale();
+        bool foundLr = false;
+        const QCPRange lr = m_lr->getValueRange(foundLr, QCP::sdPositive);
+        if (foundLr)
+            m_lrPlot->yAxis->setRange(lr.lower / 2, lr.upper * 2);
     }
     m_plot->replot(QCustomPlot::rpQueuedReplot);
     m_lrPlot->replot(QCustomPlot::rpQueuedReplot);
