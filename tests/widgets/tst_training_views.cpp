@@ -22,9 +22,7 @@
 
 #include <QAction>
 #include <QApplication>
-#include <QDockWidget>
 #include <QListWidget>
-#include <QTabWidget>
 #include <QProgressBar>
 #include <QPushButton>
 #include <QSignalSpy>
@@ -33,6 +31,7 @@
 #include <QTest>
 #include <QUndoStack>
 
+#include <cmath>
 #include <fstream>
 
 namespace {
@@ -78,21 +77,10 @@ void screenshot(QWidget* widget, const char* name, QSize size = QSize(900, 520))
     const QString dir = qEnvironmentVariable("QNN_SCREENSHOTS");
     if (dir.isEmpty())
         return;
-    // The dock holding the view, floated to its own size, with the view's tab in front.
-    QWidget* w = widget;
-    for (QWidget* p = widget->parentWidget(); p; p = p->parentWidget()) {
-        if (auto* tabs = qobject_cast<QTabWidget*>(p))
-            tabs->setCurrentWidget(w);
-        if (auto* dock = qobject_cast<QDockWidget*>(p)) {
-            dock->setFloating(true);
-            dock->resize(size);
-            dock->show();
-            dock->raise();
-            widget = dock;
-            break;
-        }
-        w = p;
-    }
+    // Taken out of its dock into a window of the README's size (it stays alive: the views keep pointers to it).
+    widget->setParent(nullptr, Qt::Window);
+    widget->resize(size);
+    widget->show();
     QApplication::processEvents();
     QTest::qWait(500); // queued replots
     widget->grab().save(dir + "/" + name);
@@ -304,6 +292,35 @@ private Q_SLOTS:
         for (int i = 0; i < 10; ++i)
             QCOMPARE(confusion->cellCount(i, i), qint64(runs[1].confusion[size_t(i)][size_t(i)]));
         QCOMPARE(confusion->cellCount(3, 5), qint64(runs[1].confusion[3][5]));
+    }
+
+    void seedGroupIsDrawnAsMeanWithAStdBand()
+    {
+        QTemporaryDir dir;
+        const QString path = copyExample(dir);
+        MainWindow w;
+        QVERIFY(w.openFile(path, nullptr, true));
+        TrainingWorkbench* t = workbenchOf(w);
+        t->controller()->setExtraArguments({"--epochs", "2", "--train-limit", "600", "--threads", "1"});
+        QVERIFY(t->controller()->repeatWithSeeds(2));
+        QTRY_VERIFY_WITH_TIMEOUT(!t->controller()->isBusy(), 180000);
+        const auto runs = t->runsPanel()->runs();
+        QCOMPARE(int(runs.size()), 2);
+        QCOMPARE(runs[1].seed, runs[0].seed + 1);
+        QCOMPARE(runs[0].seedGroup, runs[1].seedGroup);
+        const double a = runs[0].testAccuracy, b = runs[1].testAccuracy;
+        const double mean = (a + b) / 2, std = std::abs(a - b) / std::sqrt(2.0); // n-1 = 1
+        QVERIFY2(t->runsPanel()->note().contains(QString("%1 ± %2 %").arg(100 * mean, 0, 'f', 2).arg(100 * std, 0, 'f', 2)),
+                 qPrintable(t->runsPanel()->note()));
+        t->runsPanel()->table()->selectAll();
+        QCustomPlot* plot = t->dashboard()->plot();
+        QCOMPARE(plot->graphCount(), 3); // band top, band bottom, mean
+        for (int epoch = 0; epoch < 2; ++epoch) {
+            const double va = 100 * runs[0].history[size_t(epoch)].valAccuracy;
+            const double vb = 100 * runs[1].history[size_t(epoch)].valAccuracy;
+            QCOMPARE(plot->graph(2)->data()->at(epoch)->value, (va + vb) / 2);
+            QVERIFY(qAbs(plot->graph(0)->data()->at(epoch)->value - ((va + vb) / 2 + std::abs(va - vb) / std::sqrt(2.0))) < 1e-9);
+        }
     }
 
     void settingsAreUndoStepsAndAMissingDatasetOffersSynthetic()

@@ -3,6 +3,7 @@
 #include "core/project/project.h"
 #include "core/run/run_paths.h"
 #include "core/run/run_setup.h"
+#include "core/run/seed_stats.h"
 #include "widgets/editor/graph_document.h"
 #include "widgets/training/training_controller.h"
 
@@ -18,6 +19,7 @@
 #include <QVBoxLayout>
 
 #include <algorithm>
+#include <map>
 
 namespace {
 
@@ -187,10 +189,27 @@ void RunsPanel::fillTable()
         ++row;
     }
     m_add->setVisible(unlisted > 0);
-    m_note->setText(unlisted > 0 ? tr("%n run folder(s) under runs/ are not in the project's list: Add found runs adds them.",
-                                      nullptr, unlisted)
-                                 : QString());
+    QStringList notes;
+    if (unlisted > 0)
+        notes << tr("%n run folder(s) under runs/ are not in the project's list: Add found runs adds them.", nullptr,
+                    unlisted);
+    // Seed groups: their figures as mean ± std over the finished runs.
+    std::map<std::string, std::vector<double>> groups;
+    for (const qnn::RunInfo& r : m_runs)
+        if (!r.seedGroup.empty() && r.testAccuracy >= 0)
+            groups[r.seedGroup].push_back(r.testAccuracy);
+    for (const auto& [group, values] : groups) {
+        const qnn::MeanStd m = qnn::meanStd(values);
+        notes << tr("Seed group %1: test accuracy %2 ± %3 % over %4 runs")
+                     .arg(QString::fromStdString(group))
+                     .arg(100 * m.mean, 0, 'f', 2)
+                     .arg(100 * m.std, 0, 'f', 2)
+                     .arg(m.count);
+    }
+    m_note->setText(notes.join("\n"));
 }
+
+QString RunsPanel::note() const { return m_note->text(); }
 
 std::vector<qnn::RunInfo> RunsPanel::selectedRuns() const
 {

@@ -25,6 +25,8 @@ public:
     RunsPanel(GraphDocument* document, TrainingController* controller, QWidget* parent = nullptr);
 
     QTableWidget* table() const { return m_table; }
+    /** Found-but-unlisted runs and seed groups' mean ± std, one sentence a line. */
+    QString note() const;
     const std::vector<qnn::RunInfo>& runs() const { return m_runs; }
     /** The selected runs, in list order. */
     std::vector<qnn::RunInfo> selectedRuns() const;
