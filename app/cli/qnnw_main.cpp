@@ -47,6 +47,9 @@ int main(int argc, char** argv)
     qnn::cli::addEstimateCommand(app, exitCode);
     qnn::cli::addBoardCommand(app, exitCode);
     qnn::cli::addDeployCommand(app, exitCode);
+    qnn::cli::addPackCommand(app, exitCode);
+    qnn::cli::addRunPackedCommand(app, exitCode);
+    qnn::cli::addImportPackedCommand(app, exitCode);
     qnn::cli::addExportCommand(app, exitCode);
     qnn::cli::addImportCommand(app, exitCode);
     qnn::cli::addEvalOnnxCommand(app, exitCode);

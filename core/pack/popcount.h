@@ -1,0 +1,23 @@
+#pragma once
+
+#include <cstdint>
+
+namespace qnn::pack {
+
+/** popcount(~(w ^ x)) over `words` 64-bit words: the XNOR-popcount of one
+ *  binary row against one binary input. */
+using XnorPopcountFn = int64_t (*)(const uint64_t* w, const uint64_t* x, int64_t words);
+
+struct XnorPopcountKernel {
+    XnorPopcountFn fn = nullptr;
+    const char* name = "";
+};
+
+/** The fastest kernel this CPU runs (AVX2, POPCNT or portable), chosen once at run time. */
+const XnorPopcountKernel& xnorPopcountKernel();
+/** The portable kernel (no CPU features), the reference the others must equal. */
+const XnorPopcountKernel& portableXnorPopcountKernel();
+/** Every kernel this CPU can run, for tests and the benchmark. */
+int availableXnorPopcountKernels(const XnorPopcountKernel** out, int capacity);
+
+} // namespace qnn::pack
