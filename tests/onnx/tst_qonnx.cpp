@@ -9,6 +9,8 @@
 #include "core/hw/dataflow.h"
 #include "core/hw/folding.h"
 #include "core/onnx/onnx_proto.h"
+#include "core/pack/integer_engine.h"
+#include "core/pack/run_packer.h"
 #include "core/onnx/qonnx_eval.h"
 #include "core/onnx/qonnx_export.h"
 #include "core/onnx/qonnx_import.h"
@@ -89,6 +91,23 @@ bool floatPredictions(const Graph& graph, const WeightFile& weights, const Image
         for (size_t k = 0; k < n; ++k)
             out.push_back(argmax(scores.data() + k * classes, classes));
     }
+    return true;
+}
+
+// Predictions of the bit-exact integer engine on a run packed the way `qnnw pack` packs it.
+bool packedPredictions(const Project& project, const std::string& runDir, const std::string& outDir,
+                       const ImageSet& set, std::vector<int>& out, std::string& error)
+{
+    pack::RunPackRequest request;
+    request.runDir = runDir;
+    request.outDir = outDir;
+    pack::RunPackResult packed;
+    if (!pack::packRun(project, request, packed, error))
+        return false;
+    pack::IntegerEngine engine;
+    if (!engine.load(packed.net, error) || !engine.accepts(set, error))
+        return false;
+    out = engine.classifyAll(set, 2);
     return true;
 }
 
@@ -550,6 +569,21 @@ private Q_SLOTS:
               qPrintable(config), m_test.size(), 100 * accuracyOf(original, m_test), 100 * accuracyOf(back, m_test),
               100 * e.accuracy(), fileDiff);
         QCOMPARE(fileDiff, 0);
+
+        // The integer engine: the original run and the imported one, each packed, predict alike.
+        const std::string importedRun = s(QFileInfo(imported).path() + "/runs/" + QString::fromStdString(p.runs[0]));
+        std::vector<int> packedOriginal, packedImported;
+        QVERIFY2(packedPredictions(t.p, s(t.run), s(path("roundtrip/" + config + "-packed-original")), m_test,
+                                   packedOriginal, error),
+                 error.c_str());
+        QVERIFY2(packedPredictions(p, importedRun, s(path("roundtrip/" + config + "-packed-imported")), m_test,
+                                   packedImported, error),
+                 error.c_str());
+        qInfo("%s: integer engine %.2f%% on the original run, %.2f%% on the imported one, %d prediction(s) differ; "
+              "%d differ from the float model",
+              qPrintable(config), 100 * accuracyOf(packedOriginal, m_test), 100 * accuracyOf(packedImported, m_test),
+              differences(packedOriginal, packedImported), differences(packedOriginal, original));
+        QCOMPARE(differences(packedOriginal, packedImported), 0);
     }
 
     void importExporterShapes_data()
@@ -691,6 +725,22 @@ private Q_SLOTS:
               qPrintable(shape), imported.graph.size(), 100 * accuracyOf(ours, m_test), 100 * accuracyOf(fromFile, m_test),
               diff, m_test.size());
         QCOMPARE(diff, 0);
+        if (shape != "conv") {
+            // Packed for the integer engine, the imported network predicts as the file does.
+            Project p;
+            p.name = s(shape);
+            p.graph = imported.graph;
+            p.dataset.name = m_dataset;
+            const QString runDir = path("shapes/" + shape + "-run");
+            QDir().mkpath(runDir);
+            QVERIFY2(writeWeightFile(s(runDir + "/weights-best.qnnw"), imported.weights, error), error.c_str());
+            std::vector<int> packed;
+            QVERIFY2(packedPredictions(p, s(runDir), s(path("shapes/" + shape + "-packed")), m_test, packed, error),
+                     error.c_str());
+            qInfo("%s: integer engine %.2f%%, %d prediction(s) differ from eval-onnx", qPrintable(shape),
+                  100 * accuracyOf(packed, m_test), differences(packed, fromFile));
+            QCOMPARE(differences(packed, fromFile), 0);
+        }
         // What the shapes became.
         const Node* input = imported.graph.node(imported.graph.findByName("global_in"));
         QVERIFY(input);
