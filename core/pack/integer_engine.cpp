@@ -67,7 +67,55 @@ bool IntegerEngine::load(const PackedNet& net, std::string& error)
         }
         m_prepared.push_back(std::move(p));
     }
+    m_binaryChain = true;
+    for (size_t i = 0; i < net.layers.size(); ++i) {
+        const PackedLayer& l = net.layers[i];
+        const bool last = i + 1 == net.layers.size();
+        m_binaryChain = m_binaryChain && !l.conv && !l.poolAfter && !m_prepared[i].bits.empty() &&
+                        (last || (l.bipolarOutput && l.thresholdsPerRow == 1));
+    }
     return true;
+}
+
+int IntegerEngine::classifyBinaryChain(const int8_t* codes) const
+{
+    thread_local std::vector<uint64_t> a, b;
+    thread_local std::vector<int64_t> pops;
+    const XnorPopcountKernel& kernel = xnorPopcountKernel();
+    const PackedLayer& first = m_net.layers.front();
+    a.assign(size_t(m_prepared.front().wordsPerRow), 0);
+    for (int64_t c = 0; c < first.cols; ++c)
+        if (codes[c] > 0)
+            a[size_t(c / 64)] |= uint64_t(1) << (c % 64);
+    const size_t n = m_net.layers.size();
+    for (size_t i = 0; i < n; ++i) {
+        const PackedLayer& l = m_net.layers[i];
+        const Prepared& p = m_prepared[i];
+        const int64_t rows = i + 1 == n ? l.rows : l.mh;
+        pops.resize(size_t(rows));
+        kernel.rows(p.bits.data(), rows, p.wordsPerRow, a.data(), pops.data());
+        if (i + 1 == n)
+            break;
+        b.assign(size_t(wordsFor(rows)), 0);
+        const int64_t* t = l.thresholds.data();
+        for (int64_t r = 0; r < rows; ++r) {
+            const int64_t acc = l.popcount ? pops[r] : 2 * pops[r] - l.mw;
+            b[size_t(r / 64)] |= uint64_t(t[r] < acc) << (r % 64);
+        }
+        std::swap(a, b);
+    }
+    const PackedLayer& l = m_net.layers.back();
+    int best = 0;
+    double bestScore = -1e300;
+    for (int64_t r = 0; r < l.rows; ++r) {
+        const double acc = double(l.popcount ? pops[r] : 2 * pops[r] - l.mw);
+        const double score = !l.scoreScale.empty()   ? l.scoreScale[r] * acc + l.scoreBias[r]
+                             : l.thresholdsPerRow > 0 ? acc - double(l.thresholds[r * l.thresholdsPerRow])
+                                                      : acc;
+        if (score > bestScore)
+            bestScore = score, best = int(r);
+    }
+    return best;
 }
 
 bool IntegerEngine::accepts(const ImageSet& images, std::string& error) const
@@ -192,6 +240,8 @@ void IntegerEngine::runLayer(size_t index, const std::vector<int8_t>& in, std::v
 
 int IntegerEngine::classify(const int8_t* codes, EngineTrace* trace, bool keepAccumulators) const
 {
+    if (!trace && m_binaryChain)
+        return classifyBinaryChain(codes);
     std::vector<int8_t> a(codes, codes + m_inputSize), b;
     if (trace) {
         trace->outputs.assign(m_net.layers.size(), {});

@@ -54,6 +54,8 @@ private:
         /** Binary layers: weight rows as bits (padded columns and the word's tail set to 1). */
         std::vector<uint64_t> bits;
     };
+    /** Every layer binary Dense with bipolar outputs (LFC W1A1): bits stay bits from layer to layer. */
+    int classifyBinaryChain(const int8_t* codes) const;
     void runLayer(size_t index, const std::vector<int8_t>& in, std::vector<int8_t>& out, EngineTrace* trace,
                   bool keepAcc, std::vector<int64_t>* lastAcc) const;
 
@@ -61,6 +63,7 @@ private:
     std::vector<Prepared> m_prepared;
     int64_t m_inputSize = 0;
     bool m_channelsLast = false;
+    bool m_binaryChain = false;
 };
 
 } // namespace qnn::pack

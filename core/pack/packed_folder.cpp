@@ -374,7 +374,20 @@ std::string configHeader(const PackedNet& net)
     return s.str();
 }
 
-bool writeBnnPynqFiles(const std::string& dir, const PackedNet& net, std::string& error)
+namespace {
+
+// Writes one file atomically and remembers its SHA-256 for the manifest.
+bool writeHashed(const std::string& dir, const std::string& name, const std::string& bytes,
+                 nlohmann::json* hashes, std::string& error)
+{
+    if (!writeFileAtomic(joinPath(dir, name), bytes, error))
+        return false;
+    if (hashes)
+        (*hashes)[name] = sha256Hex(bytes);
+    return true;
+}
+
+bool writeLayerAndClassFiles(const std::string& dir, const PackedNet& net, nlohmann::json* hashes, std::string& error)
 {
     std::error_code ec;
     fs::create_directories(dir, ec);
@@ -385,10 +398,10 @@ bool writeBnnPynqFiles(const std::string& dir, const PackedNet& net, std::string
     for (size_t i = 0; i < net.layers.size(); ++i) {
         const PackedLayer& l = net.layers[i];
         for (int pe = 0; pe < l.pe; ++pe) {
-            if (!writeFileAtomic(joinPath(dir, weightFileName(int(i), pe)), weightBytes(l, pe), error))
+            if (!writeHashed(dir, weightFileName(int(i), pe), weightBytes(l, pe), hashes, error))
                 return false;
             if (l.thresholdsPerRow > 0 &&
-                !writeFileAtomic(joinPath(dir, thresholdFileName(int(i), pe)), thresholdBytes(l, pe), error))
+                !writeHashed(dir, thresholdFileName(int(i), pe), thresholdBytes(l, pe), hashes, error))
                 return false;
         }
     }
@@ -396,14 +409,21 @@ bool writeBnnPynqFiles(const std::string& dir, const PackedNet& net, std::string
     std::string classes;
     for (size_t i = 0; i < net.classes.size(); ++i)
         classes += (i ? "\r\n" : "") + net.classes[i];
-    return writeFileAtomic(joinPath(dir, "classes.txt"), classes, error);
+    return writeHashed(dir, "classes.txt", classes, hashes, error);
+}
+
+} // namespace
+
+bool writeBnnPynqFiles(const std::string& dir, const PackedNet& net, std::string& error)
+{
+    return writeLayerAndClassFiles(dir, net, nullptr, error);
 }
 
 bool writePackedFolder(const std::string& dir, const PackedNet& net, const ManifestExtras& extras, std::string& error)
 {
-    if (!writeBnnPynqFiles(dir, net, error))
-        return false;
-    if (!writeFileAtomic(joinPath(dir, "config.h"), configHeader(net), error))
+    nlohmann::json files = nlohmann::json::object();
+    if (!writeLayerAndClassFiles(dir, net, &files, error) ||
+        !writeHashed(dir, "config.h", configHeader(net), &files, error))
         return false;
     nlohmann::json m;
     m["format"] = kManifestFormat;
@@ -441,17 +461,6 @@ bool writePackedFolder(const std::string& dir, const PackedNet& net, const Manif
         m["epoch"] = extras.epoch;
     if (!extras.overlay.is_null())
         m["overlay"] = extras.overlay;
-    nlohmann::json files = nlohmann::json::object();
-    for (const std::string& name : expectedFiles(net, false)) {
-        std::string bytes;
-        if (!readFile(joinPath(dir, name), bytes, error))
-            return false;
-        files[name] = sha256Hex(bytes);
-    }
-    std::string header;
-    if (!readFile(joinPath(dir, "config.h"), header, error))
-        return false;
-    files["config.h"] = sha256Hex(header);
     m["files"] = files;
     return writeFileAtomic(joinPath(dir, kManifestFile), m.dump(2) + "\n", error);
 }

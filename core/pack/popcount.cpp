@@ -1,5 +1,9 @@
 #include "core/pack/popcount.h"
 
+#include <algorithm>
+#include <chrono>
+#include <vector>
+
 #if defined(__x86_64__) || defined(__i386__)
 #include <immintrin.h>
 #define QNN_X86 1
@@ -9,7 +13,7 @@ namespace qnn::pack {
 
 namespace {
 
-int64_t portable(const uint64_t* w, const uint64_t* x, int64_t words)
+inline int64_t portable(const uint64_t* w, const uint64_t* x, int64_t words)
 {
     int64_t sum = 0;
     for (int64_t i = 0; i < words; ++i) {
@@ -23,7 +27,7 @@ int64_t portable(const uint64_t* w, const uint64_t* x, int64_t words)
 }
 
 #ifdef QNN_X86
-__attribute__((target("popcnt"))) int64_t popcnt(const uint64_t* w, const uint64_t* x, int64_t words)
+__attribute__((target("popcnt"))) inline int64_t popcnt(const uint64_t* w, const uint64_t* x, int64_t words)
 {
     int64_t s0 = 0, s1 = 0;
     int64_t i = 0;
@@ -37,7 +41,7 @@ __attribute__((target("popcnt"))) int64_t popcnt(const uint64_t* w, const uint64
 }
 
 // Nibble lookup with vpshufb, summed per 64-bit lane with vpsadbw (Muła's method).
-__attribute__((target("avx2,popcnt"))) int64_t avx2(const uint64_t* w, const uint64_t* x, int64_t words)
+__attribute__((target("avx2,popcnt"))) inline int64_t avx2(const uint64_t* w, const uint64_t* x, int64_t words)
 {
     const __m256i lut = _mm256_setr_epi8(0, 1, 1, 2, 1, 2, 2, 3, 1, 2, 2, 3, 2, 3, 3, 4, 0, 1, 1, 2, 1, 2, 2, 3, 1, 2,
                                          2, 3, 2, 3, 3, 4);
@@ -61,11 +65,52 @@ __attribute__((target("avx2,popcnt"))) int64_t avx2(const uint64_t* w, const uin
 }
 #endif
 
-const XnorPopcountKernel kPortable{portable, "portable"};
+void portableRows(const uint64_t* w, int64_t rows, int64_t words, const uint64_t* x, int64_t* out)
+{
+    for (int64_t r = 0; r < rows; ++r)
+        out[r] = portable(w + r * words, x, words);
+}
+
 #ifdef QNN_X86
-const XnorPopcountKernel kPopcnt{popcnt, "popcnt"};
-const XnorPopcountKernel kAvx2{avx2, "avx2"};
+__attribute__((target("popcnt"))) void popcntRows(const uint64_t* w, int64_t rows, int64_t words, const uint64_t* x,
+                                                  int64_t* out)
+{
+    for (int64_t r = 0; r < rows; ++r)
+        out[r] = popcnt(w + r * words, x, words);
+}
+
+__attribute__((target("avx2,popcnt"))) void avx2Rows(const uint64_t* w, int64_t rows, int64_t words,
+                                                     const uint64_t* x, int64_t* out)
+{
+    for (int64_t r = 0; r < rows; ++r)
+        out[r] = avx2(w + r * words, x, words);
+}
 #endif
+
+const XnorPopcountKernel kPortable{portable, portableRows, "portable"};
+#ifdef QNN_X86
+const XnorPopcountKernel kPopcnt{popcnt, popcntRows, "popcnt"};
+const XnorPopcountKernel kAvx2{avx2, avx2Rows, "avx2"};
+#endif
+
+// Seconds one kernel takes for a few passes over 1024 rows of 16 words (an LFC layer).
+double timeKernel(const XnorPopcountKernel& k)
+{
+    static std::vector<uint64_t> w(1024 * 16), x(16);
+    static std::vector<int64_t> out(1024);
+    for (size_t i = 0; i < w.size(); ++i)
+        w[i] = 0x9e3779b97f4a7c15ull * (i + 1);
+    for (size_t i = 0; i < x.size(); ++i)
+        x[i] = 0xc2b2ae3d27d4eb4full * (i + 7);
+    double best = 1e9;
+    for (int trial = 0; trial < 5; ++trial) {
+        const auto t0 = std::chrono::steady_clock::now();
+        for (int pass = 0; pass < 20; ++pass)
+            k.rows(w.data(), 1024, 16, x.data(), out.data());
+        best = std::min(best, std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
+    }
+    return best;
+}
 
 } // namespace
 
@@ -94,14 +139,14 @@ const XnorPopcountKernel& xnorPopcountKernel()
     static const XnorPopcountKernel* chosen = [] {
         const XnorPopcountKernel* all[4];
         const int n = availableXnorPopcountKernels(all, 4);
-#ifdef QNN_X86
-        // LFC rows are 13 to 16 words: POPCNT on them beats the AVX2 nibble
-        // lookup, whose setup and horizontal sum do not pay off that short.
-        for (int i = 0; i < n; ++i)
-            if (all[i] == &kPopcnt)
-                return all[i];
-#endif
-        return all[n - 1];
+        const XnorPopcountKernel* best = all[n - 1];
+        double bestSeconds = 1e9;
+        for (int i = 0; i < n; ++i) {
+            const double s = timeKernel(*all[i]);
+            if (s < bestSeconds)
+                bestSeconds = s, best = all[i];
+        }
+        return best;
     }();
     return *chosen;
 }

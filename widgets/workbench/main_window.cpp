@@ -9,6 +9,7 @@
 #include "widgets/editor/property_inspector.h"
 #include "widgets/editor/summary_bar.h"
 #include "widgets/onnx/qonnx_actions.h"
+#include "widgets/verify/verify_install.h"
 #include "widgets/deploy/deploy_panel.h"
 #include "widgets/hardware/hardware_panel.h"
 
@@ -176,6 +177,7 @@ void MainWindow::createActions()
     quit->setShortcut(QKeySequence::Quit);
     installQonnxActions(this, file, quit, [this] { return m_document->fileName(); },
                         [this](const QString& path) { if (maybeSave()) openFile(path); });
+    installVerify(this, m_document, file, quit, [this](const QString& path) { if (maybeSave()) openFile(path); });
     updateRecentMenu();
 
     QMenu* edit = menuBar()->addMenu(tr("&Edit"));
