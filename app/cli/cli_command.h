@@ -19,6 +19,8 @@ void addSummaryCommand(CLI::App& app, int& exitCode);
 void addCheckCommand(CLI::App& app, int& exitCode);
 void addTrainCommand(CLI::App& app, int& exitCode);
 void addEvalCommand(CLI::App& app, int& exitCode);
+void addRunsCommand(CLI::App& app, int& exitCode);
+void addCompareCommand(CLI::App& app, int& exitCode);
 void addEstimateCommand(CLI::App& app, int& exitCode);
 void addBoardCommand(CLI::App& app, int& exitCode);
 void addDeployCommand(CLI::App& app, int& exitCode);

@@ -44,6 +44,8 @@ int main(int argc, char** argv)
     qnn::cli::addCheckCommand(app, exitCode);
     qnn::cli::addTrainCommand(app, exitCode);
     qnn::cli::addEvalCommand(app, exitCode);
+    qnn::cli::addRunsCommand(app, exitCode);
+    qnn::cli::addCompareCommand(app, exitCode);
     qnn::cli::addEstimateCommand(app, exitCode);
     qnn::cli::addBoardCommand(app, exitCode);
     qnn::cli::addDeployCommand(app, exitCode);

@@ -12,6 +12,7 @@
 #include "widgets/verify/verify_install.h"
 #include "widgets/deploy/deploy_panel.h"
 #include "widgets/hardware/hardware_panel.h"
+#include "widgets/training/training_workbench.h"
 
 #include <QAction>
 #include <QApplication>
@@ -116,6 +117,8 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent), m_document(new Gr
     connect(m_document, &GraphDocument::fileNameChanged, this, &MainWindow::updateTitle);
 
     createActions();
+    // Training (issue 7): Training/Runs/Analysis docks and the Training menu.
+    installTrainingDocks(this, m_document, [this] { return maybeSave(); });
     updateTitle();
     resize(1440, 900);
 }
