@@ -301,9 +301,15 @@ private:
         if (s.size() != 2 && s.size() != 4)
             throw ImportError{"the graph input '" + in.name() + "' has shape " + shapeText(s) +
                               "; the workbench takes N×features or N×C×H×W"};
-        for (size_t k = 1; k < s.size(); ++k)
+        int64_t values = 1;
+        for (size_t k = 1; k < s.size(); ++k) {
             if (s[k] <= 0)
                 throw ImportError{"the graph input '" + in.name() + "' has an unknown dimension " + std::to_string(k)};
+            values = s[k] > (int64_t{1} << 26) / values ? (int64_t{1} << 27) : values * s[k];
+        }
+        if (values > (int64_t{1} << 26))
+            throw ImportError{"the graph input '" + in.name() + "' has shape " + shapeText(s) +
+                              ", more than 2^26 values per image"};
         const NodeId id = addNode(LayerKind::Input, in.name().empty() ? "input" : in.name(), {});
         Node* node = m_out.graph.node(id);
         node->attrs["shape"] = std::vector<int64_t>(s.begin() + 1, s.end());
@@ -962,6 +968,10 @@ bool importQonnx(const std::string& path, QonnxImport& out, std::string& error)
         Importer(model, result).run();
     } catch (const ImportError& e) {
         error = path + ": " + e.message;
+        return false;
+    } catch (const std::exception& e) {
+        // A file malformed in a way no check above foresaw still gets a sentence.
+        error = path + ": the file cannot be imported (" + e.what() + ")";
         return false;
     }
     out = std::move(result);
