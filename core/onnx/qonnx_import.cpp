@@ -239,10 +239,7 @@ private:
     NodeId materialize(const std::string& key)
     {
         Value& v = m_values.at(key);
-        if (v.rawInput) {
-            v.rawInput = false;
-            m_inputTaken = true;
-        }
+        v.rawInput = false;
         if (!v.hasAffine())
             return v.node;
         bool identity = true;
@@ -435,7 +432,6 @@ private:
             v.mul.clear();
             v.add.clear();
             v.rawInput = false;
-            m_inputTaken = true;
             m_out.graph.node(m_inputNode)->quant.actBits = l.bits;
             m_out.notes.push_back("the pixel scaling and " + onnx_io::nodeLabel(n) + " are the Input's " +
                                   std::to_string(l.bits) + "-bit encoding");
@@ -950,7 +946,6 @@ private:
     QonnxImport& m_out;
     std::map<std::string, Value> m_values;
     NodeId m_inputNode = kInvalidNode;
-    bool m_inputTaken = false;
     int m_count = 0;
 };
 
