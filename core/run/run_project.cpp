@@ -18,7 +18,8 @@ bool projectOfRun(const std::string& runDir, const Project& current, Project& ou
     nlohmann::json config;
     if (!RunStore::open(runDir, store, error) || !store.readConfig(config, error))
         return false;
-    if (!config.contains("project"))
+    // Trained runs record the whole project; imported ones only its name.
+    if (!config.contains("project") || !config["project"].is_object())
         return true;
     Project trained;
     if (!parseProject(config["project"].dump(), trained, error)) {
