@@ -3,6 +3,7 @@
 // workbench's integer engine on the same images.
 #include "app/cli/board_cli.h"
 #include "app/cli/cli_command.h"
+#include "app/cli/run_folder.h"
 
 #include "core/data/dataset.h"
 #include "core/deploy/board_factory.h"
@@ -98,22 +99,6 @@ double secondsSince(Clock::time_point t)
     return std::chrono::duration<double>(Clock::now() - t).count();
 }
 
-bool findRunDir(const std::string& run, const std::string& projectDir, std::string& runDir, std::string& error)
-{
-    std::error_code ec;
-    if (fs::is_directory(run, ec) && fs::exists(fs::path(run) / "config.json", ec)) {
-        runDir = run;
-        return true;
-    }
-    const fs::path under = fs::path(projectDir) / "runs" / run;
-    if (fs::is_directory(under, ec)) {
-        runDir = under.string();
-        return true;
-    }
-    error = "run '" + run + "' not found (looked for the folder " + run + " and " + under.string() + ")";
-    return false;
-}
-
 // Removes the staging folder however the command ends.
 struct StagingFolder {
     std::string path;
@@ -153,7 +138,7 @@ int runDeploy(const DeployOptions& o)
     }
     const BoardConfig boardConfig = *found;
     std::string runDir;
-    if (!findRunDir(o.run, projectDir, runDir, error)) {
+    if (!findRunFolder(o.run, projectDir, runDir, error)) {
         report.error(error);
         return 1;
     }
