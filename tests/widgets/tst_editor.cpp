@@ -846,7 +846,7 @@ private Q_SLOTS:
         QCOMPARE(shape->text(), QStringLiteral("784"));
         shape->setText("3, 32");
         QMetaObject::invokeMethod(shape, "editingFinished");
-        QCOMPARE(inspector.errorText(), QStringLiteral("input: shape needs 1 or 3 numbers, not 2"));
+        QCOMPARE(inspector.errorText(), QStringLiteral("input: shape has 2 entries; give a flat size (1 entry) or channels, height, width (3 entries)"));
         QCOMPARE(doc.graph().node(1)->attrInts("shape"), std::vector<int64_t>{784});
     }
 
