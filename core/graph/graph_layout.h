@@ -13,9 +13,9 @@ struct LayoutGrid {
     /** From one column's left edge to the next one's. */
     double columnStep = 200;
     /** From one row's top edge to the next one's, inside a band. */
-    double rowStep = 110;
+    double rowStep = 100;
     /** Extra space between two bands, for the edge that wraps from one to the next. */
-    double bandGap = 50;
+    double bandGap = 40;
     double left = 40;
     double top = 80;
 };
@@ -33,7 +33,7 @@ std::map<NodeId, Point> arrangeLayers(const Graph& graph, const GraphAnalysis& a
 int bestColumnsPerBand(const Graph& graph, const GraphAnalysis& analysis, double viewWidth, double viewHeight,
                        const LayoutGrid& grid = {});
 
-/** The zoom at which the arrangement with `columnsPerBand` just fits the view, with `margin` around it. */
+/** The zoom at which these positions (nodes of the grid's size) just fit the view, with `margin` around them. */
 double fittedZoom(const std::map<NodeId, Point>& positions, const LayoutGrid& grid, double viewWidth,
                   double viewHeight, double margin = 40);
 

@@ -221,7 +221,7 @@ void TestGraph::arrangeWrapsCnvIntoReadableBands()
     // The canvas of a 1600×1000 window with its docks is about 1100×700.
     const LayoutGrid grid;
     const int perBand = bestColumnsPerBand(p.graph, a, 1100, 700, grid);
-    QCOMPARE(perBand, 7);
+    QCOMPARE(perBand, 6);
     const std::map<NodeId, Point> pos = arrangeLayers(p.graph, a, perBand, grid);
     QCOMPARE(int(pos.size()), 31);
     // A chain in reading order: left to right, then the next band below.

@@ -7,6 +7,8 @@
 #include <QtTest>
 
 using namespace qnn;
+using qnn::detail::GraphModel;
+using qnn::detail::buildGraphModel;
 
 namespace {
 

@@ -25,6 +25,7 @@
 #include <QMenuBar>
 #include <QMessageBox>
 #include <QMimeData>
+#include <QScrollArea>
 #include <QSettings>
 #include <QStatusBar>
 #include <QStyle>
@@ -44,6 +45,17 @@ namespace {
 
 constexpr const char* kClipboardMime = "application/x-qnn-graph";
 constexpr int kMaxRecent = 8;
+
+// A dock's content in a scroll area: a tall panel then scrolls in a small
+// window instead of setting the window's minimum height.
+QWidget* scrollable(QWidget* content)
+{
+    auto* area = new QScrollArea;
+    area->setWidget(content);
+    area->setWidgetResizable(true);
+    area->setFrameShape(QFrame::NoFrame);
+    return area;
+}
 
 } // namespace
 
@@ -69,7 +81,7 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent), m_document(new Gr
     m_inspector = new PropertyInspector(m_document);
     auto* inspectorDock = new QDockWidget(tr("Properties"), this);
     inspectorDock->setObjectName("inspector");
-    inspectorDock->setWidget(m_inspector);
+    inspectorDock->setWidget(scrollable(m_inspector));
     addDockWidget(Qt::RightDockWidgetArea, inspectorDock);
 
     m_issues = new IssuesList(m_document);
@@ -81,15 +93,18 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent), m_document(new Gr
     // Deploy (issue 10): a tab beside the inspector.
     auto* deployDock = new QDockWidget(tr("Deploy"), this);
     deployDock->setObjectName("deploy");
-    deployDock->setWidget(new DeployPanel(m_document));
+    deployDock->setWidget(scrollable(new DeployPanel(m_document)));
     addDockWidget(Qt::RightDockWidgetArea, deployDock);
     tabifyDockWidget(inspectorDock, deployDock);
-    inspectorDock->raise();
     m_hardware = new HardwarePanel(m_document);
     auto* hardwareDock = new QDockWidget(tr("Hardware"), this);
     hardwareDock->setObjectName("hardware");
-    hardwareDock->setWidget(m_hardware);
+    hardwareDock->setWidget(scrollable(m_hardware));
     addDockWidget(Qt::RightDockWidgetArea, hardwareDock);
+    // One tab group on the right: stacked, the docks' minimum heights added up
+    // to more than a 1000-pixel window (and a 600-pixel one could not exist).
+    tabifyDockWidget(inspectorDock, hardwareDock);
+    inspectorDock->raise();
     auto showHardware = [this] {
         m_summary->setFigure("lut%", tr("LUT"), m_hardware->figure("lut%"));
         m_summary->setFigure("bram%", tr("BRAM"), m_hardware->figure("bram%"));
@@ -179,7 +194,8 @@ void MainWindow::createActions()
         if (closeAllWindows())
             QCoreApplication::quit();
     });
-    quit->setShortcut(QKeySequence::Quit);
+    // Spelled out: QKeySequence::Quit is empty on platforms without that binding.
+    quit->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_Q));
     quit->setObjectName("quit");
     updateRecentMenu();
 
