@@ -22,6 +22,9 @@ void addEvalCommand(CLI::App& app, int& exitCode);
 void addEstimateCommand(CLI::App& app, int& exitCode);
 void addBoardCommand(CLI::App& app, int& exitCode);
 void addDeployCommand(CLI::App& app, int& exitCode);
+void addExportCommand(CLI::App& app, int& exitCode);
+void addImportCommand(CLI::App& app, int& exitCode);
+void addEvalOnnxCommand(CLI::App& app, int& exitCode);
 
 /** Loads a project; on failure prints "qnnw: <why>" to stderr and returns false. */
 bool loadProjectOrSay(const std::string& path, Project& project);

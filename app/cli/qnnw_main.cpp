@@ -47,6 +47,9 @@ int main(int argc, char** argv)
     qnn::cli::addEstimateCommand(app, exitCode);
     qnn::cli::addBoardCommand(app, exitCode);
     qnn::cli::addDeployCommand(app, exitCode);
+    qnn::cli::addExportCommand(app, exitCode);
+    qnn::cli::addImportCommand(app, exitCode);
+    qnn::cli::addEvalOnnxCommand(app, exitCode);
     if (argc < 2) {
         std::fprintf(stderr, "%s", app.help().c_str());
         return 2;

@@ -104,6 +104,10 @@ HardwarePanel::HardwarePanel(GraphDocument* document, QWidget* parent) : QWidget
     m_table->horizontalHeader()->setStretchLastSection(true);
     m_table->setSelectionMode(QAbstractItemView::NoSelection);
     m_table->setEditTriggers(QAbstractItemView::NoEditTriggers);
+    // At least six layers in view: the folding table is what the dock is for,
+    // and in a shared dock area it would otherwise shrink to two rows.
+    m_table->setMinimumHeight(m_table->horizontalHeader()->sizeHint().height() +
+                              6 * m_table->verticalHeader()->defaultSectionSize() + 2 * m_table->frameWidth());
     layout->addWidget(m_table, 1);
 
     auto* resources = new QGridLayout;

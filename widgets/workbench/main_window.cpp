@@ -8,6 +8,7 @@
 #include "widgets/editor/node_item.h"
 #include "widgets/editor/property_inspector.h"
 #include "widgets/editor/summary_bar.h"
+#include "widgets/onnx/qonnx_actions.h"
 #include "widgets/deploy/deploy_panel.h"
 #include "widgets/hardware/hardware_panel.h"
 
@@ -90,21 +91,22 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent), m_document(new Gr
     issuesDock->setObjectName("issues");
     issuesDock->setWidget(m_issues);
     addDockWidget(Qt::BottomDockWidgetArea, issuesDock);
-    // Deploy (issue 10): a tab beside the inspector.
+    // Deploy (issue 10): a tab beside the hardware dock, added below.
     auto* deployDock = new QDockWidget(tr("Deploy"), this);
     deployDock->setObjectName("deploy");
     deployDock->setWidget(scrollable(new DeployPanel(m_document)));
-    addDockWidget(Qt::RightDockWidgetArea, deployDock);
-    tabifyDockWidget(inspectorDock, deployDock);
     m_hardware = new HardwarePanel(m_document);
     auto* hardwareDock = new QDockWidget(tr("Hardware"), this);
     hardwareDock->setObjectName("hardware");
     hardwareDock->setWidget(scrollable(m_hardware));
     addDockWidget(Qt::RightDockWidgetArea, hardwareDock);
-    // One tab group on the right: stacked, the docks' minimum heights added up
-    // to more than a 1000-pixel window (and a 600-pixel one could not exist).
-    tabifyDockWidget(inspectorDock, hardwareDock);
-    inspectorDock->raise();
+    // Deploy shares a tab with Hardware (both are the FPGA side, both need height),
+    // so the short Properties panel above keeps its own place. Every right-hand
+    // panel sits in a scroll area, so their heights do not add up to a window
+    // taller than the screen (a 900×600 window must be possible).
+    addDockWidget(Qt::RightDockWidgetArea, deployDock);
+    tabifyDockWidget(hardwareDock, deployDock);
+    hardwareDock->raise();
     auto showHardware = [this] {
         m_summary->setFigure("lut%", tr("LUT"), m_hardware->figure("lut%"));
         m_summary->setFigure("bram%", tr("BRAM"), m_hardware->figure("bram%"));
@@ -113,7 +115,11 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent), m_document(new Gr
     };
     connect(m_hardware, &HardwarePanel::estimateChanged, this, showHardware);
     showHardware();
+    // The right-hand docks (properties, hardware) run the full height: the
+    // hardware dock's folding table needs it more than the issues list needs width.
+    setCorner(Qt::BottomRightCorner, Qt::RightDockWidgetArea);
     resizeDocks({paletteDock, inspectorDock}, {180, 290}, Qt::Horizontal);
+    resizeDocks({inspectorDock, hardwareDock}, {300, 640}, Qt::Vertical);
     resizeDocks({issuesDock}, {140}, Qt::Vertical);
 
     connect(m_scene, &QGraphicsScene::selectionChanged, this, &MainWindow::selectionChanged);
@@ -197,6 +203,8 @@ void MainWindow::createActions()
     // Spelled out: QKeySequence::Quit is empty on platforms without that binding.
     quit->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_Q));
     quit->setObjectName("quit");
+    installQonnxActions(this, file, closeWindow, [this] { return m_document->fileName(); },
+                        [this](const QString& path) { if (maybeSave()) openFile(path); });
     updateRecentMenu();
 
     QMenu* edit = menuBar()->addMenu(tr("&Edit"));

@@ -1,0 +1,403 @@
+#include "core/onnx/qonnx_export.h"
+
+#include "core/graph/graph_analysis.h"
+#include "core/graph/layer_registry.h"
+#include "core/hw/dataflow.h"
+#include "core/hw/overlay.h"
+#include "core/onnx/onnx_proto.h"
+#include "core/quant/quantization.h"
+
+#include <onnx/shape_inference/implementation.h>
+
+#include <cmath>
+
+namespace qnn {
+
+using onnx_io::Tensor;
+
+namespace {
+
+struct ExportError {
+    std::string message;
+};
+
+[[noreturn]] void fail(const Node& n, const std::string& why) { throw ExportError{"node " + n.name + ": " + why}; }
+
+std::vector<int64_t> withBatch(const Shape& s)
+{
+    std::vector<int64_t> v{1};
+    v.insert(v.end(), s.begin(), s.end());
+    return v;
+}
+
+class Builder
+{
+public:
+    explicit Builder(onnx::GraphProto& g) : m_g(g) {}
+
+    std::string init(const std::string& name, Tensor t)
+    {
+        *m_g.add_initializer() = onnx_io::tensorToProto(name, t);
+        m_shapes[name] = t.shape;
+        return name;
+    }
+    std::string scalar(const std::string& name, float v) { return init(name, Tensor::ofFloats({}, {v})); }
+
+    onnx::NodeProto& node(const std::string& op, const std::string& name, const std::vector<std::string>& in,
+                          const std::string& out, const std::vector<int64_t>& outShape, bool qonnx = false)
+    {
+        onnx::NodeProto& n = *m_g.add_node();
+        n.set_op_type(op);
+        n.set_name(name);
+        if (qonnx)
+            n.set_domain(onnx_io::kQonnxDomain);
+        for (const auto& s : in)
+            n.add_input(s);
+        n.add_output(out);
+        m_shapes[out] = outShape;
+        m_valueOrder.push_back(out);
+        return n;
+    }
+
+    static void attr(onnx::NodeProto& n, const std::string& name, int64_t v)
+    {
+        auto* a = n.add_attribute();
+        a->set_name(name);
+        a->set_type(onnx::AttributeProto::INT);
+        a->set_i(v);
+    }
+    static void attr(onnx::NodeProto& n, const std::string& name, float v)
+    {
+        auto* a = n.add_attribute();
+        a->set_name(name);
+        a->set_type(onnx::AttributeProto::FLOAT);
+        a->set_f(v);
+    }
+    static void attr(onnx::NodeProto& n, const std::string& name, const std::string& v)
+    {
+        auto* a = n.add_attribute();
+        a->set_name(name);
+        a->set_type(onnx::AttributeProto::STRING);
+        a->set_s(v);
+    }
+    static void attr(onnx::NodeProto& n, const std::string& name, const std::vector<int64_t>& v)
+    {
+        auto* a = n.add_attribute();
+        a->set_name(name);
+        a->set_type(onnx::AttributeProto::INTS);
+        for (int64_t x : v)
+            a->add_ints(x);
+    }
+
+    /** x → quantized to `levels` (Bipolar or Quant), named `name`; float levels return x. */
+    std::string quantize(const std::string& name, const std::string& x, const QuantLevels& levels,
+                         const std::vector<int64_t>& shape, const std::string& prefix)
+    {
+        if (levels.isFloat())
+            return x;
+        const std::string out = name + "_out";
+        if (levels.isBipolar()) {
+            node("BipolarQuant", name, {x, scalar(prefix + "_scale", static_cast<float>(levels.scale))}, out, shape,
+                 true);
+            return out;
+        }
+        const bool narrow = levels.isSigned;
+        auto& n = node("Quant", name,
+                       {x, scalar(prefix + "_scale", static_cast<float>(levels.scale)),
+                        scalar(prefix + "_zeropt", 0.0f), scalar(prefix + "_bitwidth", static_cast<float>(levels.bits))},
+                       out, shape, true);
+        attr(n, "signed", static_cast<int64_t>(levels.isSigned ? 1 : 0));
+        attr(n, "narrow", static_cast<int64_t>(narrow ? 1 : 0));
+        attr(n, "rounding_mode", std::string("ROUND"));
+        return out;
+    }
+
+    void writeValueInfo()
+    {
+        for (const std::string& v : m_valueOrder) {
+            if (v == m_outputName)
+                continue;
+            auto* vi = m_g.add_value_info();
+            setType(*vi, v, m_shapes[v]);
+        }
+    }
+    static void setType(onnx::ValueInfoProto& vi, const std::string& name, const std::vector<int64_t>& shape)
+    {
+        vi.set_name(name);
+        auto* t = vi.mutable_type()->mutable_tensor_type();
+        t->set_elem_type(onnx::TensorProto::FLOAT);
+        auto* s = t->mutable_shape();
+        for (int64_t d : shape)
+            s->add_dim()->set_dim_value(d);
+    }
+
+    std::string m_outputName;
+
+private:
+    onnx::GraphProto& m_g;
+    std::map<std::string, std::vector<int64_t>> m_shapes;
+    std::vector<std::string> m_valueOrder;
+};
+
+const WeightTensor& tensorOf(const Node& n, const NodeWeights* w, const std::string& name,
+                             const std::vector<int64_t>& shape)
+{
+    if (!w)
+        fail(n, "the weight file has no weights for this " + layerKindName(n.kind));
+    const WeightTensor* t = w->find(name);
+    if (!t)
+        fail(n, "the weight file has no tensor \"" + name + "\"");
+    if (t->shape != shape)
+        fail(n, "tensor \"" + name + "\" is " + onnx_io::shapeText(t->shape) + " in the weight file, but the graph needs " +
+                    onnx_io::shapeText(shape));
+    return *t;
+}
+
+// Chooses value and node names: the graph's names, made unique and safe.
+std::string onnxName(const Node& n)
+{
+    std::string s = n.name.empty() ? layerKindName(n.kind) + std::to_string(n.id) : n.name;
+    for (char& c : s)
+        if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '.' || c == '-'))
+            c = '_';
+    return s;
+}
+
+void exportNode(Builder& b, const Graph& graph, const GraphAnalysis& a, const WeightFile& weights, const Node& n,
+                std::map<NodeId, std::string>& value)
+{
+    const std::string name = onnxName(n);
+    const TensorType* outType = a.outputType(n.id);
+    const std::vector<int64_t> outShape = withBatch(outType->shape);
+    std::vector<std::string> in;
+    std::vector<Edge> edges = graph.inEdges(n.id);
+    std::sort(edges.begin(), edges.end(), [](const Edge& x, const Edge& y) { return x.toPort < y.toPort; });
+    for (const Edge& e : edges)
+        in.push_back(value.at(e.fromNode));
+    const std::vector<TensorType>& inTypes = n.kind == LayerKind::Input ? std::vector<TensorType>{} : a.inputTypes.at(n.id);
+    const NodeWeights* w = weights.find(n.id);
+    std::string out = name + "_out";
+
+    switch (n.kind) {
+    case LayerKind::Input: {
+        const std::string scaled = b.node("Mul", name + "_scale", {name, b.scalar(name + ".pixel_scale", 2.0f)},
+                                          name + "_scaled", outShape)
+                                       .output(0);
+        const std::string centred = b.node("Sub", name + "_shift", {scaled, b.scalar(name + ".pixel_shift", 1.0f)},
+                                           name + "_centred", outShape)
+                                        .output(0);
+        out = b.quantize(name, centred, inputLevels(n.quant.actBits), outShape, name + ".act");
+        break;
+    }
+    case LayerKind::Dense: {
+        const int64_t units = n.attrInt("units"), fanIn = inTypes[0].shape[0];
+        const WeightTensor& wt = tensorOf(n, w, "weight", {units, fanIn});
+        Tensor t = Tensor::ofFloats({fanIn, units}, std::vector<float>(wt.values.size()));
+        for (int64_t o = 0; o < units; ++o)
+            for (int64_t i = 0; i < fanIn; ++i)
+                t.f[i * units + o] = wt.values[o * fanIn + i];
+        const std::string init = b.init(name + ".weight", t);
+        const QuantLevels levels = weightLevelsOf(n.quant.weightBits, wt.values.data(), wt.values.size());
+        const std::string wq = b.quantize(name + "_weight_quant", init, levels, {fanIn, units}, name + ".weight");
+        const bool bias = n.attrBool("bias");
+        const std::string mm = bias ? name + "_matmul" : out;
+        b.node("MatMul", name, {in[0], wq}, mm, outShape);
+        if (bias) {
+            const WeightTensor& bt = tensorOf(n, w, "bias", {units});
+            b.node("Add", name + "_bias", {mm, b.init(name + ".bias", Tensor::ofFloats({units}, bt.values))}, out,
+                   outShape);
+        }
+        break;
+    }
+    case LayerKind::Conv2D: {
+        const int64_t f = n.attrInt("filters"), k = n.attrInt("kernel"), c = inTypes[0].shape[0];
+        const WeightTensor& wt = tensorOf(n, w, "weight", {f, c, k, k});
+        const std::string init = b.init(name + ".weight", Tensor::ofFloats(wt.shape, wt.values));
+        const QuantLevels levels = weightLevelsOf(n.quant.weightBits, wt.values.data(), wt.values.size());
+        const std::string wq = b.quantize(name + "_weight_quant", init, levels, wt.shape, name + ".weight");
+        std::vector<std::string> args{in[0], wq};
+        if (n.attrBool("bias"))
+            args.push_back(b.init(name + ".bias", Tensor::ofFloats({f}, tensorOf(n, w, "bias", {f}).values)));
+        auto& node = b.node("Conv", name, args, out, outShape);
+        const int64_t s = n.attrInt("stride"), p = n.attrInt("padding");
+        Builder::attr(node, "kernel_shape", std::vector<int64_t>{k, k});
+        Builder::attr(node, "strides", std::vector<int64_t>{s, s});
+        Builder::attr(node, "pads", std::vector<int64_t>{p, p, p, p});
+        Builder::attr(node, "dilations", std::vector<int64_t>{1, 1});
+        Builder::attr(node, "group", int64_t{1});
+        break;
+    }
+    case LayerKind::MaxPool:
+    case LayerKind::AvgPool: {
+        auto& node = b.node(n.kind == LayerKind::MaxPool ? "MaxPool" : "AveragePool", name, {in[0]}, out, outShape);
+        const int64_t k = n.attrInt("kernel"), s = n.attrInt("stride");
+        Builder::attr(node, "kernel_shape", std::vector<int64_t>{k, k});
+        Builder::attr(node, "strides", std::vector<int64_t>{s, s});
+        break;
+    }
+    case LayerKind::BatchNorm: {
+        const int64_t ch = inTypes[0].shape[0];
+        std::vector<std::string> args{in[0]};
+        for (const char* t : {"weight", "bias", "running_mean", "running_var"})
+            args.push_back(b.init(name + "." + t, Tensor::ofFloats({ch}, tensorOf(n, w, t, {ch}).values)));
+        auto& node = b.node("BatchNormalization", name, args, out, outShape);
+        Builder::attr(node, "epsilon", static_cast<float>(n.attrFloat("eps")));
+        Builder::attr(node, "momentum", static_cast<float>(1.0 - n.attrFloat("momentum")));
+        break;
+    }
+    case LayerKind::Activation: {
+        const std::string fn = n.attrString("function");
+        const int bits = fn == "sign" ? 1 : n.quant.actBits;
+        if (bits < 32) {
+            out = b.quantize(name, in[0], activationFunctionLevels(fn, bits), outShape, name + ".act");
+        } else if (fn == "relu") {
+            b.node("Relu", name, {in[0]}, out, outShape);
+        } else if (fn == "hardtanh") {
+            b.node("Clip", name, {in[0], b.scalar(name + ".min", -1.0f), b.scalar(name + ".max", 1.0f)}, out,
+                   outShape);
+        } else {
+            b.node("Identity", name, {in[0]}, out, outShape);
+        }
+        break;
+    }
+    case LayerKind::QuantAct: {
+        const QuantLevels levels = activationLevels(n.quant.actBits, n.attrBool("signed"), n.attrFloat("range"));
+        if (levels.isFloat())
+            b.node("Identity", name, {in[0]}, out, outShape);
+        else
+            out = b.quantize(name, in[0], levels, outShape, name + ".act");
+        break;
+    }
+    case LayerKind::Dropout:
+        b.node("Identity", name, {in[0]}, out, outShape);
+        break;
+    case LayerKind::Flatten:
+        Builder::attr(b.node("Flatten", name, {in[0]}, out, outShape), "axis", int64_t{1});
+        break;
+    case LayerKind::Add:
+        b.node("Add", name, {in[0], in[1]}, out, outShape);
+        break;
+    case LayerKind::Concat:
+        Builder::attr(b.node("Concat", name, in, out, outShape), "axis", int64_t{1});
+        break;
+    case LayerKind::Output:
+        b.node("Identity", name, {in[0]}, name, outShape);
+        b.m_outputName = name;
+        out = name;
+        break;
+    }
+    value[n.id] = out;
+}
+
+void buildModel(const Graph& graph, const WeightFile& weights, const QonnxExportInfo& info, onnx::ModelProto& m)
+{
+    const GraphAnalysis a = analyzeGraph(graph);
+    for (const Diagnostic& d : a.diagnostics)
+        if (d.severity == Severity::Error) {
+            const Node* n = graph.node(d.node);
+            throw ExportError{"the graph cannot be exported: " + (n ? "node " + n->name + ": " : std::string()) +
+                              d.message};
+        }
+    const Node* input = nullptr;
+    const Node* output = nullptr;
+    int inputs = 0, outputs = 0;
+    for (const auto& [id, n] : graph.nodes()) {
+        if (n.kind == LayerKind::Input)
+            input = &n, ++inputs;
+        if (n.kind == LayerKind::Output)
+            output = &n, ++outputs;
+    }
+    if (inputs != 1 || outputs != 1 || a.order.size() != graph.size())
+        throw ExportError{"the graph cannot be exported: it needs exactly one Input and one Output node, all connected "
+                          "(it has " + std::to_string(inputs) + " and " + std::to_string(outputs) + ")"};
+
+    m.set_ir_version(7);
+    m.set_producer_name("qnn-workbench");
+    m.set_producer_version("0.1");
+    m.set_model_version(1);
+    m.set_doc_string("QONNX export of " + info.projectName + (info.run.empty() ? "" : ", run " + info.run) +
+                     "; input: pixels / 255 in [0, 1]");
+    auto* opset = m.add_opset_import();
+    opset->set_domain("");
+    opset->set_version(11);
+    auto* qonnx = m.add_opset_import();
+    qonnx->set_domain(onnx_io::kQonnxDomain);
+    qonnx->set_version(1);
+    auto addMeta = [&m](const std::string& k, const std::string& v) {
+        auto* p = m.add_metadata_props();
+        p->set_key(k);
+        p->set_value(v);
+    };
+    addMeta("qnn.project", info.projectName);
+    addMeta("qnn.run", info.run);
+    addMeta("qnn.epoch", std::to_string(info.epoch));
+    addMeta("qnn.input", "pixels / 255 in [0, 1]");
+
+    onnx::GraphProto& g = *m.mutable_graph();
+    g.set_name(info.projectName.empty() ? "qnn" : info.projectName);
+    Builder b(g);
+    Builder::setType(*g.add_input(), onnxName(*input), withBatch(input->attrInts("shape")));
+    std::map<NodeId, std::string> value;
+    value[input->id] = onnxName(*input);
+    for (NodeId id : a.order)
+        exportNode(b, graph, a, weights, *graph.node(id), value);
+    Builder::setType(*g.add_output(), onnxName(*output), withBatch(a.outputType(output->id)->shape));
+    b.writeValueInfo();
+}
+
+} // namespace
+
+bool exportQonnx(const Graph& graph, const WeightFile& weights, const QonnxExportInfo& info, const std::string& path,
+                 std::string& error)
+{
+    onnx::ModelProto m;
+    try {
+        buildModel(graph, weights, info, m);
+    } catch (const ExportError& e) {
+        error = e.message;
+        return false;
+    }
+    try {
+        // Standard operators get their shapes checked against ours; the QONNX
+        // ones keep the value_info written above.
+        onnx::ShapeInferenceOptions options{true, 1, false};
+        onnx::shape_inference::InferShapes(m, onnx::OpSchemaRegistry::Instance(), options);
+    } catch (const std::exception& e) {
+        error = std::string("the exported model fails ONNX shape inference: ") + e.what();
+        return false;
+    }
+    if (!onnx_io::checkModel(m, error))
+        return false;
+    return onnx_io::writeModel(path, m, error);
+}
+
+Folding foldingForExport(const Graph& graph, const Folding& chosen)
+{
+    if (!chosen.empty())
+        return chosen;
+    const Dataflow df = buildDataflow(graph);
+    Folding f;
+    std::string error;
+    if (df.problems.empty() && bnnPynqFolding(df, f, error))
+        return f;
+    f = Folding{};
+    f.source = "pe 1 simd 1";
+    for (const MatrixLayer& l : df.layers)
+        f.layers[l.name] = LayerFold{1, 1};
+    return f;
+}
+
+nlohmann::json finnFoldingConfig(const Graph& graph, const Folding& folding)
+{
+    nlohmann::json j = nlohmann::json::object();
+    j["Defaults"] = nlohmann::json::object();
+    const Dataflow df = buildDataflow(graph);
+    for (const MatrixLayer& l : df.layers) {
+        const LayerFold* f = folding.find(l.name);
+        const LayerFold fold = f ? *f : LayerFold{1, 1};
+        j["MVAU_hls_" + std::to_string(l.index)] = {{"PE", fold.pe}, {"SIMD", fold.simd}};
+    }
+    return j;
+}
+
+} // namespace qnn

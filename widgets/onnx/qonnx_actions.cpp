@@ -1,0 +1,121 @@
+#include "widgets/onnx/qonnx_actions.h"
+
+#include "core/project/project.h"
+#include "widgets/deploy/deploy_process.h"
+
+#include <QApplication>
+#include <QDir>
+#include <QFileDialog>
+#include <QFileInfo>
+#include <QInputDialog>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QMenu>
+#include <QMessageBox>
+#include <QProcess>
+
+QonnxActions::QonnxActions(QWidget* window, ProjectFile current, OpenProject open)
+    : QObject(window)
+    , m_window(window)
+    , m_current(std::move(current))
+    , m_open(std::move(open))
+{
+}
+
+QStringList QonnxActions::exportArguments(const QString& project, const QString& run, const QString& file)
+{
+    return {"export", project, "--run", run, "--qonnx", file, "--json"};
+}
+
+QStringList QonnxActions::importArguments(const QString& project, const QString& file)
+{
+    return {"import", project, "--qonnx", file, "--force", "--json"};
+}
+
+void QonnxActions::exportQonnx()
+{
+    const QString project = m_current();
+    if (project.isEmpty()) {
+        QMessageBox::information(m_window, tr("Export QONNX"), tr("Save the project and train it first: QONNX export writes a trained run."));
+        return;
+    }
+    qnn::Project p;
+    std::string error;
+    if (!qnn::loadProject(project.toStdString(), p, error)) {
+        QMessageBox::warning(m_window, tr("Export QONNX"), QString::fromStdString(error));
+        return;
+    }
+    if (p.runs.empty()) {
+        QMessageBox::information(m_window, tr("Export QONNX"), tr("%1 has no runs yet; train it first.").arg(QFileInfo(project).fileName()));
+        return;
+    }
+    QStringList runs;
+    for (auto it = p.runs.rbegin(); it != p.runs.rend(); ++it)
+        runs << QString::fromStdString(*it);
+    bool ok = false;
+    const QString chosen = QInputDialog::getItem(m_window, tr("Export QONNX"), tr("Run (its best epoch):"), runs, 0, false, &ok);
+    if (!ok)
+        return;
+    const QString suggestion = QFileInfo(project).absolutePath() + "/" + QFileInfo(project).completeBaseName() + ".onnx";
+    const QString file = QFileDialog::getSaveFileName(m_window, tr("Export QONNX"), suggestion, tr("QONNX (*.onnx)"));
+    if (file.isEmpty())
+        return;
+    run(exportArguments(project, chosen, file), tr("Export QONNX"), [this, file] {
+        QMessageBox::information(m_window, tr("Export QONNX"),
+                                 tr("Wrote %1 and folding_config.json beside it, for FINN.").arg(QDir::toNativeSeparators(file)));
+    });
+}
+
+void QonnxActions::importQonnx()
+{
+    const QString file = QFileDialog::getOpenFileName(m_window, tr("Import QONNX"), QString(), tr("QONNX / ONNX (*.onnx)"));
+    if (file.isEmpty())
+        return;
+    const QString suggestion = QFileInfo(file).absolutePath() + "/" + QFileInfo(file).completeBaseName() + "/" +
+                               QFileInfo(file).completeBaseName() + ".qnnproj";
+    const QString project = QFileDialog::getSaveFileName(m_window, tr("Import QONNX: the new project"), suggestion,
+                                                         tr("Projects (*.qnnproj)"));
+    if (project.isEmpty())
+        return;
+    run(importArguments(project, file), tr("Import QONNX"), [this, project] { m_open(project); });
+}
+
+void QonnxActions::run(const QStringList& arguments, const QString& title, const std::function<void()>& onSuccess)
+{
+    if (m_process && m_process->state() != QProcess::NotRunning)
+        return;
+    delete m_process;
+    m_process = new QProcess(this);
+    QApplication::setOverrideCursor(Qt::BusyCursor);
+    connect(m_process, &QProcess::finished, this, [this, title, onSuccess](int code, QProcess::ExitStatus status) {
+        QApplication::restoreOverrideCursor();
+        if (status == QProcess::NormalExit && code == 0) {
+            onSuccess();
+            return;
+        }
+        QString why = QString::fromUtf8(m_process->readAllStandardError()).trimmed();
+        if (why.startsWith("qnnw: "))
+            why = why.mid(6);
+        QMessageBox::warning(m_window, title, why.isEmpty() ? tr("qnnw stopped unexpectedly.") : why);
+    });
+    connect(m_process, &QProcess::errorOccurred, this, [this, title](QProcess::ProcessError e) {
+        if (e != QProcess::FailedToStart)
+            return;
+        QApplication::restoreOverrideCursor();
+        QMessageBox::warning(m_window, title, tr("qnnw could not be started (%1).").arg(DeployProcess::qnnwPath()));
+    });
+    m_process->start(DeployProcess::qnnwPath(), arguments);
+}
+
+void installQonnxActions(QWidget* window, QMenu* fileMenu, QAction* before, QonnxActions::ProjectFile current,
+                         QonnxActions::OpenProject open)
+{
+    auto* actions = new QonnxActions(window, std::move(current), std::move(open));
+    QMenu* exportMenu = new QMenu(QObject::tr("E&xport"), fileMenu);
+    exportMenu->addAction(QObject::tr("&QONNX (for FINN)…"), actions, &QonnxActions::exportQonnx);
+    QMenu* importMenu = new QMenu(QObject::tr("&Import"), fileMenu);
+    importMenu->addAction(QObject::tr("&QONNX (Brevitas, FINN)…"), actions, &QonnxActions::importQonnx);
+    fileMenu->insertMenu(before, importMenu);
+    fileMenu->insertMenu(before, exportMenu);
+    fileMenu->insertSeparator(before);
+}
