@@ -282,6 +282,9 @@ private Q_SLOTS:
         auto* shape = qobject_cast<QLineEdit*>(w.inspector()->editor("shape"));
         auto* name = qobject_cast<QLineEdit*>(w.inspector()->editor("name"));
         QVERIFY(shape && name);
+        // Whole fields, not squeezed into the panel's height.
+        QVERIFY2(shape->height() >= shape->sizeHint().height(),
+                 qPrintable(QStringLiteral("%1 < %2").arg(shape->height()).arg(shape->sizeHint().height())));
         const QPoint shapeAt = shape->mapTo(w.inspector(), QPoint(0, 0));
         const QPoint nameAt = name->mapTo(w.inspector(), QPoint(0, 0));
         shape->setText("abc");
@@ -297,6 +300,21 @@ private Q_SLOTS:
                  QStringLiteral("a layer name may hold letters, digits, _, - and . only, not ','"));
         QCOMPARE(w.document()->graph().node(1)->name, std::string("input"));
         QCOMPARE(w.document()->undoStack()->count(), 0);
+    }
+
+    void inspectorFieldsAreWholeInAShortPanel()
+    {
+        MainWindow w;
+        showAt(w, 1600, 1000);
+        QVERIFY(w.openFile(examplePath("cnv-w1a1-cifar10.qnnproj"), nullptr, true));
+        w.scene()->selectNodes({w.document()->graph().findByName("conv1")});
+        QApplication::processEvents();
+        QCOMPARE(w.inspector()->fields().size(), 7);
+        for (const QString& field : w.inspector()->fields()) {
+            QWidget* editor = w.inspector()->editor(field);
+            QVERIFY2(editor->height() >= editor->sizeHint().height(),
+                     qPrintable(QStringLiteral("%1: %2 < %3").arg(field).arg(editor->height()).arg(editor->sizeHint().height())));
+        }
     }
 
     void escapeCancelsNameEdit()

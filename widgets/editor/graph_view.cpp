@@ -37,6 +37,10 @@ GraphView::GraphView(GraphScene* scene, QWidget* parent) : QGraphicsView(scene, 
     setViewportUpdateMode(QGraphicsView::SmartViewportUpdate);
     setAcceptDrops(true);
     setFocusPolicy(Qt::StrongFocus);
+    // Scroll bars that come and go change the viewport under a fit; always
+    // shown, the fitted picture stays whole and keeps its size.
+    setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOn);
+    setVerticalScrollBarPolicy(Qt::ScrollBarAlwaysOn);
     m_quickAdd = new QuickAddPopup(viewport());
     connect(m_quickAdd, &QuickAddPopup::kindChosen, this, &GraphView::addFromQuickAdd);
     connect(scene, &GraphScene::message, this, &GraphView::message);
@@ -55,6 +59,7 @@ void GraphView::setZoom(double factor)
 void GraphView::fitToContents()
 {
     m_fitting = true;
+    m_fittedSize = viewport()->size();
     QRectF bounds;
     for (QGraphicsItem* item : m_scene->items())
         if (item->type() == NodeItemType)
@@ -109,7 +114,12 @@ void GraphView::showNodes(const std::vector<qnn::NodeId>& ids)
 void GraphView::resizeEvent(QResizeEvent* event)
 {
     QGraphicsView::resizeEvent(event);
-    if (m_keepFitted)
+    // A scroll bar coming or going after a fit changes the size by its width:
+    // refitting on that would toggle it again, forever. Real size changes only.
+    constexpr int kScrollBarSlack = 24;
+    const QSize now = viewport()->size();
+    if (m_keepFitted && (std::abs(now.width() - m_fittedSize.width()) > kScrollBarSlack ||
+                         std::abs(now.height() - m_fittedSize.height()) > kScrollBarSlack))
         fitToContents();
 }
 

@@ -72,6 +72,7 @@ private:
     /** The edge a palette drop would insert into, highlighted while dragging over it. */
     std::optional<qnn::Edge> m_dropEdge;
     bool m_keepFitted = false;
+    QSize m_fittedSize;
     bool m_fitting = false;
     bool m_spaceHeld = false;
     bool m_panning = false;

@@ -220,6 +220,8 @@ void PropertyInspector::rebuild()
     }
 
     m_formHost = new QWidget(this);
+    // Fixed height: a short panel scrolls (it sits in a scroll area) rather than squeezing the fields.
+    m_formHost->setSizePolicy(QSizePolicy::Preferred, QSizePolicy::Fixed);
     m_form = new QFormLayout(m_formHost);
     m_form->setContentsMargins(0, 6, 0, 0);
     m_form->setFieldGrowthPolicy(QFormLayout::AllNonFixedFieldsGrow);

@@ -27,6 +27,7 @@
 #include <QMessageBox>
 #include <QMimeData>
 #include <QScrollArea>
+#include <QScrollBar>
 #include <QSettings>
 #include <QStatusBar>
 #include <QStyle>
@@ -48,13 +49,16 @@ constexpr const char* kClipboardMime = "application/x-qnn-graph";
 constexpr int kMaxRecent = 8;
 
 // A dock's content in a scroll area: a tall panel then scrolls in a small
-// window instead of setting the window's minimum height.
+// window instead of setting the window's minimum height. Its width stays what
+// the panel needs, as without the scroll area.
 QWidget* scrollable(QWidget* content)
 {
     auto* area = new QScrollArea;
+    area->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
     area->setWidget(content);
     area->setWidgetResizable(true);
     area->setFrameShape(QFrame::NoFrame);
+    area->setMinimumWidth(content->minimumSizeHint().width() + area->verticalScrollBar()->sizeHint().width());
     return area;
 }
 
@@ -82,7 +86,7 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent), m_document(new Gr
     m_inspector = new PropertyInspector(m_document);
     auto* inspectorDock = new QDockWidget(tr("Properties"), this);
     inspectorDock->setObjectName("inspector");
-    inspectorDock->setWidget(scrollable(m_inspector));
+    inspectorDock->setWidget(m_inspector);
     addDockWidget(Qt::RightDockWidgetArea, inspectorDock);
 
     m_issues = new IssuesList(m_document);
