@@ -44,9 +44,14 @@ int main(int argc, char** argv)
     qnn::cli::addCheckCommand(app, exitCode);
     qnn::cli::addTrainCommand(app, exitCode);
     qnn::cli::addEvalCommand(app, exitCode);
+    qnn::cli::addRunsCommand(app, exitCode);
+    qnn::cli::addCompareCommand(app, exitCode);
     qnn::cli::addEstimateCommand(app, exitCode);
     qnn::cli::addBoardCommand(app, exitCode);
     qnn::cli::addDeployCommand(app, exitCode);
+    qnn::cli::addPackCommand(app, exitCode);
+    qnn::cli::addRunPackedCommand(app, exitCode);
+    qnn::cli::addImportPackedCommand(app, exitCode);
     qnn::cli::addExportCommand(app, exitCode);
     qnn::cli::addImportCommand(app, exitCode);
     qnn::cli::addEvalOnnxCommand(app, exitCode);

@@ -3,7 +3,8 @@
 
 #include "core/data/dataset.h"
 #include "core/project/project.h"
-#include "core/train/run_store.h"
+#include "core/run/run_setup.h"
+#include "core/run/run_store.h"
 #include "core/train/torch_info.h"
 #include "core/train/trainer.h"
 
@@ -12,7 +13,9 @@
 #include <csignal>
 #include <cstdio>
 #include <cstring>
+#include <ctime>
 #include <filesystem>
+#include <limits>
 #include <iostream>
 #include <memory>
 #include <unistd.h>
@@ -36,54 +39,15 @@ extern "C" void onInterrupt(int)
 }
 
 struct Options {
+    RunRequest request;
     std::string project;
-    std::string data;
-    std::string out;
-    std::string resume;
     std::string run;
-    std::string device = "auto";
     bool json = false;
-    // Overrides: -1 = not given, keep the project's setting.
-    int epochs = -1, batchSize = -1, threads = -1, logEvery = -1;
-    double lr = -1;
-    long long seed = -1;
-    long long trainLimit = -1;
+    bool progress = false;
+    int seeds = 1;
+    int threads = -1;
+    std::string data;
 };
-
-std::string projectDirOf(const std::string& projectPath)
-{
-    const fs::path dir = fs::path(projectPath).parent_path();
-    return dir.empty() ? "." : dir.string();
-}
-
-// RUN may be a path or a folder name under the runs folder.
-bool findRun(const std::string& run, const std::string& runsDir, RunStore& store, std::string& error)
-{
-    std::error_code ec;
-    if (fs::is_directory(run, ec))
-        return RunStore::open(run, store, error);
-    const fs::path under = fs::path(runsDir) / run;
-    if (fs::is_directory(under, ec))
-        return RunStore::open(under.string(), store, error);
-    error = "run '" + run + "' not found (looked for the folder " + run + " and " + under.string() + ")";
-    return false;
-}
-
-// The project as the run recorded it in config.json.
-bool projectOfRun(const RunStore& store, Project& p, nlohmann::json& config, std::string& error)
-{
-    if (!store.readConfig(config, error))
-        return false;
-    if (!config.contains("project")) {
-        error = store.configPath() + ": no \"project\" section";
-        return false;
-    }
-    if (!parseProject(config["project"].dump(), p, error)) {
-        error = store.configPath() + ": " + error;
-        return false;
-    }
-    return true;
-}
 
 std::string formatDuration(double seconds)
 {
@@ -112,123 +76,110 @@ void printConfusion(const std::vector<std::vector<int64_t>>& confusion, const st
     }
 }
 
-bool loadData(const Project& p, const std::string& projectDir, const std::string& dataDir, DatasetSplits& data,
-              bool quiet)
+// A sentence for the user; with --json also an "error" event the workbench shows.
+void sayError(const Options& o, const std::string& message)
 {
-    DatasetRequest request;
-    request.choice = p.dataset;
-    request.dataDir = dataDir;
-    request.projectDir = projectDir;
-    std::string error;
-    const auto start = std::chrono::steady_clock::now();
-    if (!loadDataset(request, data, error)) {
-        std::fprintf(stderr, "qnnw: %s\n", error.c_str());
-        return false;
-    }
-    if (!quiet)
-        std::fprintf(stderr, "%s: %zu train, %zu validation, %zu test images from %s (%.1f s)\n",
-                     p.dataset.name.c_str(), data.train.size(), data.validation.size(), data.test.size(),
-                     data.source.c_str(),
-                     std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
-    return true;
+    std::fprintf(stderr, "qnnw: %s\n", message.c_str());
+    if (o.json)
+        std::cout << nlohmann::json{{"type", "error"}, {"message", message}}.dump() << std::endl;
 }
 
-int runTrain(const Options& o)
+int trainOne(const Options& o, const RunRequest& request)
 {
-    Project project;
-    if (!loadProjectOrSay(o.project, project))
+    std::string error, warning;
+    PreparedRun run;
+    const auto loadStart = std::chrono::steady_clock::now();
+    if (!prepareRun(request, run, error)) {
+        sayError(o, error);
         return 1;
-    std::string error;
-    const std::string projectDir = projectDirOf(o.project);
-    const std::string runsDir = o.out.empty() ? (fs::path(projectDir) / "runs").string() : o.out;
-
-    TrainOptions options;
-    RunStore store;
-    std::string datasetDir = o.data;
-    if (!o.resume.empty()) {
-        // A resumed run continues with the graph and settings it started with.
-        nlohmann::json config;
-        if (!findRun(o.resume, runsDir, store, error) || !projectOfRun(store, project, config, error)) {
-            std::fprintf(stderr, "qnnw: %s\n", error.c_str());
-            return 1;
-        }
-        options.trainLimit = config.value("train_limit", size_t{0});
-        options.device = config.value("device", std::string("auto"));
-        if (datasetDir.empty())
-            datasetDir = config.value("data_dir", std::string());
     }
-    TrainingConfig& c = project.training;
-    if (o.epochs > 0)
-        c.epochs = o.epochs;
-    if (o.batchSize > 0)
-        c.batchSize = o.batchSize;
-    if (o.lr > 0)
-        c.learningRate = o.lr;
-    if (o.seed >= 0)
-        c.seed = static_cast<uint64_t>(o.seed);
-    if (o.threads >= 0)
-        c.threads = o.threads;
-    if (o.logEvery >= 0)
-        c.logEveryBatches = o.logEvery;
-    if (o.trainLimit > 0)
-        options.trainLimit = static_cast<size_t>(o.trainLimit);
-    if (o.device != "auto")
-        options.device = o.device;
-    options.config = c;
-
-    DatasetSplits data;
-    if (!loadData(project, projectDir, datasetDir, data, o.json))
-        return 1;
+    if (!o.json)
+        std::fprintf(stderr, "%s: %zu train, %zu validation, %zu test images from %s (%.1f s)\n",
+                     run.project.dataset.name.c_str(), run.data.train.size(), run.data.validation.size(),
+                     run.data.test.size(), run.data.source.c_str(),
+                     std::chrono::duration<double>(std::chrono::steady_clock::now() - loadStart).count());
+    TrainOptions options;
+    options.config = run.project.training;
+    options.trainLimit = run.trainLimit;
+    options.device = run.device;
+    const TrainingConfig& c = options.config;
 
     Trainer trainer;
-    if (!trainer.setup(project.graph, data, project.dataset.name, options, error)) {
-        std::fprintf(stderr, "qnnw: %s\n", error.c_str());
+    if (!trainer.setup(run.project.graph, run.data, run.project.dataset.name, options, error)) {
+        sayError(o, error);
         return 1;
     }
-    if (!o.resume.empty()) {
-        if (!trainer.resumeFrom(store.checkpointPath(), error)) {
-            std::fprintf(stderr, "qnnw: %s\n", error.c_str());
-            return 1;
-        }
-    } else {
-        if (!RunStore::create(runsDir, project.name, store, error)) {
-            std::fprintf(stderr, "qnnw: %s\n", error.c_str());
-            return 1;
-        }
+    if (run.resumed && !trainer.resumeFrom(run.store.checkpointPath(), error)) {
+        sayError(o, error);
+        return 1;
     }
-    // config.json is rewritten on a resume: it then records the settings of the latest session.
     const TorchInfo info = torchInfo();
-    nlohmann::json config{{"format", "qnn-workbench-run"},
-                          {"version", 1},
-                          {"project", nlohmann::json::parse(serializeProject(project))},
-                          {"project_file", o.project},
-                          {"data_dir", o.data.empty() ? datasetDir : o.data},
-                          {"data_source", data.source},
-                          {"train_limit", options.trainLimit},
-                          {"device", options.device},
-                          {"threads", trainer.threads()},
-                          {"torch", info.version}};
-    if (!store.writeConfig(config, error)) {
-        std::fprintf(stderr, "qnnw: %s\n", error.c_str());
+    if (!startRun(request, run, {{"threads", trainer.threads()}, {"torch", info.version}}, error, warning)) {
+        sayError(o, error);
         return 1;
     }
+    if (!warning.empty())
+        std::fprintf(stderr, "qnnw: %s\n", warning.c_str());
+    const RunStore& store = run.store;
     trainer.setRunStore(&store);
+    const std::string runName = fs::path(store.dir()).filename().string();
+    const size_t n = run.trainLimit > 0 ? std::min(run.trainLimit, run.data.train.size()) : run.data.train.size();
+    if (o.json && o.progress) {
+        nlohmann::json start{{"type", "start"},
+                             {"run", store.dir()},
+                             {"name", runName},
+                             {"epochs", c.epochs},
+                             {"epochs_done", trainer.epochsDone()},
+                             {"batches", static_cast<int64_t>((n + c.batchSize - 1) / c.batchSize)},
+                             {"params", trainer.parameterCount()},
+                             {"device", trainer.deviceName()},
+                             {"threads", trainer.threads()},
+                             {"resumed", run.resumed},
+                             {"fp32_twin", run.fp32Twin}};
+        nlohmann::json config;
+        std::string ignored;
+        if (store.readConfig(config, ignored))
+            start["colour"] = config.value("colour", std::string());
+        std::cout << start.dump() << std::endl;
+    }
     if (!o.json)
         std::fprintf(stderr, "%s run %s: %lld parameters, %s, %d thread%s%s\n",
-                     o.resume.empty() ? "new" : "resuming", store.dir().c_str(),
+                     run.resumed ? "resuming" : "new", store.dir().c_str(),
                      static_cast<long long>(trainer.parameterCount()), trainer.deviceName().c_str(), trainer.threads(),
                      trainer.threads() == 1 ? "" : "s",
-                     o.resume.empty() ? "" : (", from epoch " + std::to_string(trainer.epochsDone())).c_str());
+                     run.resumed ? (", from epoch " + std::to_string(trainer.epochsDone())).c_str() : "");
 
     const bool tty = !o.json && ::isatty(STDERR_FILENO);
     auto lastDraw = std::chrono::steady_clock::now() - std::chrono::seconds(1);
+    double lossSum = 0;
+    int lossCount = 0;
     trainer.setBatchCallback([&](const BatchProgress& p) {
-        if (!tty)
+        if (!tty && !o.progress)
             return;
+        lossSum += p.loss;
+        ++lossCount;
         const auto now = std::chrono::steady_clock::now();
+        // At most ten lines a second: the workbench redraws a few times a second anyway.
         if (p.batch != p.batches && now - lastDraw < std::chrono::milliseconds(100))
             return;
         lastDraw = now;
+        if (o.json) {
+            std::cout << nlohmann::json{{"type", "batch"},
+                                        {"epoch", p.epoch},
+                                        {"epochs", p.epochs},
+                                        {"batch", p.batch},
+                                        {"batches", p.batches},
+                                        {"loss", lossSum / std::max(1, lossCount)},
+                                        {"accuracy", p.accuracy},
+                                        {"lr", p.learningRate},
+                                        {"images_per_s", p.imagesPerSecond},
+                                        {"eta_s", p.etaSeconds}}
+                             .dump()
+                      << std::endl;
+            lossSum = 0;
+            lossCount = 0;
+            return;
+        }
         const int width = 24;
         const int filled = static_cast<int>(width * p.batch / std::max<int64_t>(1, p.batches));
         std::string bar(static_cast<size_t>(filled), '#');
@@ -248,11 +199,8 @@ int runTrain(const Options& o)
                      tty ? "\r\033[K" : "", m.epoch, c.epochs, m.trainLoss, 100 * m.trainAccuracy, m.valLoss,
                      100 * m.valAccuracy, m.learningRate, m.imagesPerSecond, m.seconds);
     });
-    g_interrupted.store(false);
     trainer.setCancelFlag(&g_interrupted);
-    auto previous = std::signal(SIGINT, onInterrupt);
     const TrainResult r = trainer.train();
-    std::signal(SIGINT, previous);
     if (tty)
         std::fprintf(stderr, "\r\033[K");
 
@@ -260,6 +208,7 @@ int runTrain(const Options& o)
         nlohmann::json s = summaryJson(r);
         s["type"] = "summary";
         s["run"] = store.dir();
+        s["name"] = runName;
         std::cout << s.dump() << std::endl;
     } else {
         if (r.status == "completed") {
@@ -276,6 +225,8 @@ int runTrain(const Options& o)
         }
         std::printf("run: %s\n", store.dir().c_str());
     }
+    if (r.status == "failed")
+        std::fprintf(stderr, "qnnw: %s\n", r.error.c_str());
     if (r.status == "completed")
         return 0;
     if (r.status == "cancelled")
@@ -283,37 +234,73 @@ int runTrain(const Options& o)
     return 1;
 }
 
+int runTrain(const Options& o)
+{
+    RunRequest request = o.request;
+    request.projectPath = o.project;
+    request.dataDir = o.data;
+    request.threads = o.threads;
+    if (o.seeds > 1 && !request.resume.empty()) {
+        sayError(o, "--seeds and --resume cannot be combined: resume each run of the group on its own");
+        return 2;
+    }
+    g_interrupted.store(false);
+    auto previous = std::signal(SIGINT, onInterrupt);
+    int code = 0;
+    if (o.seeds <= 1) {
+        code = trainOne(o, request);
+    } else {
+        // Seeds s..s+N-1, one run each, recorded as one group.
+        Project p;
+        std::string error;
+        if (!loadProject(o.project, p, error)) {
+            sayError(o, error);
+            std::signal(SIGINT, previous);
+            return 1;
+        }
+        const long long first = request.seed >= 0 ? request.seed : static_cast<long long>(p.training.seed);
+        char stamp[32];
+        const std::time_t now = std::time(nullptr);
+        std::tm tm{};
+        localtime_r(&now, &tm);
+        std::strftime(stamp, sizeof stamp, "%Y%m%d-%H%M%S", &tm);
+        request.seedGroup = runNameStem(p.name) + "-seeds-" + stamp;
+        for (int i = 0; i < o.seeds && !g_interrupted.load(); ++i) {
+            request.seed = first + i;
+            code = trainOne(o, request);
+            if (code != 0)
+                break;
+        }
+    }
+    std::signal(SIGINT, previous);
+    return code;
+}
+
 int runEval(const Options& o)
 {
-    Project project;
-    if (!loadProjectOrSay(o.project, project))
-        return 1;
+    RunRequest request;
+    request.projectPath = o.project;
+    request.resume = o.run;
+    request.dataDir = o.data;
+    request.threads = o.threads;
+    request.availableMemory = std::numeric_limits<int64_t>::max(); // evaluation keeps no optimizer state
+    PreparedRun run;
     std::string error;
-    const std::string projectDir = projectDirOf(o.project);
-    RunStore store;
-    nlohmann::json config;
-    if (!findRun(o.run, (fs::path(projectDir) / "runs").string(), store, error) ||
-        !projectOfRun(store, project, config, error)) {
+    if (!prepareRun(request, run, error)) {
         std::fprintf(stderr, "qnnw: %s\n", error.c_str());
         return 1;
     }
-    std::string dataDir = o.data.empty() ? config.value("data_dir", std::string()) : o.data;
-    DatasetSplits data;
-    if (!loadData(project, projectDir, dataDir, data, o.json))
-        return 1;
     TrainOptions options;
-    options.config = project.training;
-    if (o.threads >= 0)
-        options.config.threads = o.threads;
+    options.config = run.project.training;
     Trainer trainer;
-    if (!trainer.setup(project.graph, data, project.dataset.name, options, error) ||
-        !trainer.loadWeights(store.checkpointPath(), error)) {
+    if (!trainer.setup(run.project.graph, run.data, run.project.dataset.name, options, error) ||
+        !trainer.loadWeights(run.store.checkpointPath(), error)) {
         std::fprintf(stderr, "qnnw: %s\n", error.c_str());
         return 1;
     }
-    const EvalResult r = trainer.evaluate(data.test);
+    const EvalResult r = trainer.evaluate(run.data.test);
     if (o.json) {
-        std::cout << nlohmann::json{{"run", store.dir()},
+        std::cout << nlohmann::json{{"run", run.store.dir()},
                                     {"test_accuracy", r.accuracy},
                                     {"test_loss", r.loss},
                                     {"images", r.images},
@@ -323,7 +310,7 @@ int runEval(const Options& o)
     } else {
         std::printf("test accuracy %.2f%% (%lld images), loss %.4f\n", 100 * r.accuracy,
                     static_cast<long long>(r.images), r.loss);
-        printConfusion(r.confusion, data.test.classNames);
+        printConfusion(r.confusion, run.data.test.classNames);
     }
     return 0;
 }
@@ -333,23 +320,30 @@ int runEval(const Options& o)
 void addTrainCommand(CLI::App& app, int& exitCode)
 {
     auto o = std::make_shared<Options>();
+    RunRequest& r = o->request;
     CLI::App* c = app.add_subcommand(
         "train", "train the graph as drawn; progress bar, --json lines, Ctrl-C stops resumably");
     addProjectArgument(*c, o->project);
     c->add_option("--data", o->data, "dataset folder (default: the project's, then shared/datasets/<name>)");
-    c->add_option("--epochs", o->epochs, "epochs (overrides the project's setting)")->check(CLI::PositiveNumber);
-    c->add_option("--batch-size", o->batchSize, "images per batch")->check(CLI::PositiveNumber);
-    c->add_option("--lr", o->lr, "learning rate")->check(CLI::PositiveNumber);
-    c->add_option("--seed", o->seed, "random seed")->check(CLI::NonNegativeNumber);
+    c->add_option("--epochs", r.epochs, "epochs (overrides the project's setting)")->check(CLI::PositiveNumber);
+    c->add_option("--batch-size", r.batchSize, "images per batch")->check(CLI::PositiveNumber);
+    c->add_option("--lr", r.lr, "learning rate")->check(CLI::PositiveNumber);
+    c->add_option("--seed", r.seed, "random seed")->check(CLI::NonNegativeNumber);
+    c->add_option("--seeds", o->seeds, "train N runs with seeds s..s+N-1, recorded as one seed group")
+        ->check(CLI::Range(1, 100));
+    c->add_flag("--fp32-twin", r.fp32Twin,
+                "train the FP32 twin: the same graph and settings with every bit-width at 32");
     c->add_option("--threads", o->threads, "CPU threads (0: every core)")->check(CLI::NonNegativeNumber);
-    c->add_option("--train-limit", o->trainLimit, "train on the first N training images only")
+    c->add_option("--train-limit", r.trainLimit, "train on the first N training images only")
         ->check(CLI::PositiveNumber);
-    c->add_option("--out", o->out, "where the run folder goes (default: runs/ beside the project)");
-    c->add_option("--resume", o->resume, "continue a run (folder or name under runs/) from its last checkpoint");
-    c->add_option("--device", o->device, "where to train")->check(CLI::IsMember({"auto", "cpu", "cuda"}));
-    c->add_option("--log-every", o->logEvery, "a metrics.jsonl line every N batches (0: none)")
+    c->add_option("--out", r.outDir, "where the run folder goes (default: runs/ beside the project)");
+    c->add_option("--resume", r.resume, "continue a run (folder or name under runs/) from its last checkpoint");
+    c->add_option("--device", r.device, "where to train")->check(CLI::IsMember({"auto", "cpu", "cuda"}));
+    c->add_option("--log-every", r.logEvery, "a metrics.jsonl line every N batches (0: none)")
         ->check(CLI::NonNegativeNumber);
     c->add_flag("--json", o->json, "one JSON object per epoch instead of the progress bar");
+    c->add_flag("--progress", o->progress,
+                "with --json: a start event and batch events (at most ten a second) for the workbench");
     c->callback([o, &exitCode] { exitCode = runTrain(*o); });
 }
 

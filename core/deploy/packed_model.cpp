@@ -1,7 +1,11 @@
 #include "core/deploy/packed_model.h"
 
-#include "core/util/json_file.h"
+#include "core/pack/integer_engine.h"
+#include "core/pack/overlay_match.h"
+#include "core/pack/packed_folder.h"
+#include "core/pack/run_packer.h"
 
+#include <chrono>
 #include <filesystem>
 
 namespace fs = std::filesystem;
@@ -13,31 +17,47 @@ std::string packedFolderOf(const std::string& runDir)
     return (fs::path(runDir) / "packed").string();
 }
 
-bool ensurePacked(const Project&, const std::string& runDir, bool& packedNow, std::string& error)
+bool ensurePacked(const Project& project, const std::string& runDir, bool& packedNow, std::string& error)
 {
     packedNow = false;
     std::error_code ec;
-    if (fs::exists(fs::path(packedFolderOf(runDir)) / "manifest.json", ec))
+    if (fs::exists(fs::path(packedFolderOf(runDir)) / pack::kManifestFile, ec))
         return true;
-    error = "this build cannot pack yet";
-    return false;
+    pack::RunPackRequest request;
+    request.runDir = runDir;
+    request.epoch = "best";
+    request.outDir = packedFolderOf(runDir);
+    pack::RunPackResult result;
+    if (!pack::packRun(project, request, result, error))
+        return false;
+    packedNow = true;
+    return true;
 }
 
 bool matchPrebuiltOverlay(const std::string& packedDir, std::string& network, std::string& difference,
                           std::string& error)
 {
-    nlohmann::json m;
-    if (!readJsonFile((fs::path(packedDir) / "manifest.json").string(), m, error))
+    pack::PackedNet net;
+    if (!pack::readPackedFolder(packedDir, "", net, error))
         return false;
-    network = m.value("network", std::string());
-    difference = network.empty() ? "the manifest names no network" : "";
+    network = pack::matchPackedOverlay(net, difference);
     return true;
 }
 
-bool runPackedImages(const std::string&, const ImageSet&, std::vector<int>&, double&, std::string& error)
+bool runPackedImages(const std::string& packedDir, const ImageSet& images, std::vector<int>& predictions,
+                     double& usecPerImage, std::string& error)
 {
-    error = "this build has no integer engine yet";
-    return false;
+    pack::PackedNet net;
+    if (!pack::readPackedFolder(packedDir, "", net, error))
+        return false;
+    pack::IntegerEngine engine;
+    if (!engine.load(net, error) || !engine.accepts(images, error))
+        return false;
+    const auto start = std::chrono::steady_clock::now();
+    predictions = engine.classifyAll(images);
+    const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    usecPerImage = images.size() ? seconds * 1e6 / double(images.size()) : 0.0;
+    return true;
 }
 
 } // namespace qnn::deploy

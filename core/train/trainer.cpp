@@ -4,7 +4,7 @@
 #include "core/train/detail/graph_model.h"
 #include "core/train/detail/weight_io.h"
 #include "core/train/detail/kernels.h"
-#include "core/train/run_store.h"
+#include "core/run/run_store.h"
 #include "core/train/torch_info.h"
 #include "core/util/atomic_file.h"
 
@@ -138,12 +138,19 @@ struct Trainer::Impl {
     bool saveWeightFiles(const std::string& runDir, bool best, std::string& error);
     bool loadCheckpoint(const std::string& path, bool weightsOnly, std::string& error);
     EvalResult evaluate(const ImageSet& set);
-    void record(const nlohmann::json& line)
+    /** False with a sentence when the line cannot be written (a full disk):
+     *  metrics.jsonl is the run's record, so the run stops as failed. */
+    bool record(const nlohmann::json& line, std::string& error)
     {
-        std::string ignored; // metrics are a log: a full disk must not stop training
-        if (store)
-            store->appendMetrics(line, ignored);
+        if (!store || store->appendMetrics(line, error))
+            return true;
+        error = "the run's metrics could not be written, so it stopped: " + error;
+        return false;
     }
+    TrainResult train();
+    void finishFailed(TrainResult& r);
+    bool setup(const Graph& graph, const DatasetSplits& data, const std::string& datasetName,
+               const TrainOptions& options, std::string& error);
 };
 
 Trainer::Trainer() : m_impl(std::make_unique<Impl>()) {}
@@ -152,7 +159,23 @@ Trainer::~Trainer() = default;
 bool Trainer::setup(const Graph& graph, const DatasetSplits& data, const std::string& datasetName,
                     const TrainOptions& options, std::string& error)
 {
-    Impl& d = *m_impl;
+    try {
+        return m_impl->setup(graph, data, datasetName, options, error);
+    } catch (const c10::Error& e) {
+        const std::string what = e.what_without_backtrace();
+        error = "LibTorch cannot build this model: " + what.substr(0, what.find('\n'));
+    } catch (const std::bad_alloc&) {
+        error = "out of memory while building the model: make the largest layers smaller";
+    } catch (const std::exception& e) {
+        error = std::string("cannot build this model: ") + e.what();
+    }
+    return false;
+}
+
+bool Trainer::Impl::setup(const Graph& graph, const DatasetSplits& data, const std::string& datasetName,
+                          const TrainOptions& options, std::string& error)
+{
+    Impl& d = *this;
     if (!checkConfig(options.config, error))
         return false;
     d.data = &data;
@@ -465,9 +488,45 @@ bool Trainer::loadWeights(const std::string& checkpointPath, std::string& error)
     return m_impl->loadCheckpoint(checkpointPath, true, error);
 }
 
+void Trainer::Impl::finishFailed(TrainResult& r)
+{
+    r.status = "failed";
+    r.epochsDone = epochsDone;
+    r.bestEpoch = bestEpoch;
+    r.bestValAccuracy = bestValAccuracy;
+    std::string ignored;
+    if (store)
+        store->writeSummary(summaryJson(r), ignored);
+}
+
 TrainResult Trainer::train()
 {
-    Impl& d = *m_impl;
+    // Every LibTorch error (an allocation that fails, a shape it refuses) ends
+    // the run as failed with its message; none may abort the process.
+    try {
+        return m_impl->train();
+    } catch (const c10::Error& e) {
+        TrainResult r;
+        const std::string what = e.what_without_backtrace();
+        r.error = "LibTorch stopped the run: " + what.substr(0, what.find('\n'));
+        m_impl->finishFailed(r);
+        return r;
+    } catch (const std::bad_alloc&) {
+        TrainResult r;
+        r.error = "out of memory while training: make the largest layers smaller or lower the batch size";
+        m_impl->finishFailed(r);
+        return r;
+    } catch (const std::exception& e) {
+        TrainResult r;
+        r.error = std::string("the run failed: ") + e.what();
+        m_impl->finishFailed(r);
+        return r;
+    }
+}
+
+TrainResult Trainer::Impl::train()
+{
+    Impl& d = *this;
     TrainResult result;
     const auto wallStart = Clock::now();
     const TrainingConfig& c = d.options.config;
@@ -482,7 +541,11 @@ TrainResult Trainer::train()
 
     if (d.store) {
         if (d.resumed) {
-            d.store->truncateMetricsAfter(d.epochsDone, error);
+            if (!d.store->truncateMetricsAfter(d.epochsDone, error)) {
+                result.error = "the run's metrics could not be rewritten for the resume, so it stopped: " + error;
+                d.store->writeSummary(summaryJson(result), error);
+                return result;
+            }
         } else if (!d.saveCheckpoint(d.store->checkpointPath(), error)) {
             // The epoch-0 checkpoint makes a run cancelled in its first epoch resumable.
             result.error = error;
@@ -565,12 +628,18 @@ TrainResult Trainer::train()
                 d.onBatch(p);
             }
             if (c.logEveryBatches > 0 && (b + 1) % c.logEveryBatches == 0) {
-                d.record({{"type", "batch"},
+                if (!d.record({{"type", "batch"},
                           {"epoch", epoch},
                           {"batch", b + 1},
                           {"loss", intervalLoss / intervalSeen},
                           {"accuracy", static_cast<double>(intervalCorrect) / intervalSeen},
-                          {"lr", lr}});
+                          {"lr", lr}},
+                              error)) {
+                    result.status = "failed";
+                    result.error = error;
+                    stop = true;
+                    break;
+                }
                 intervalLoss = 0;
                 intervalCorrect = 0;
                 intervalSeen = 0;
@@ -597,9 +666,7 @@ TrainResult Trainer::train()
         }
         result.history.push_back(m);
         if (d.store) {
-            nlohmann::json line = epochJson(m);
-            d.record(line);
-            if (!d.saveCheckpoint(d.store->checkpointPath(), error) ||
+            if (!d.record(epochJson(m), error) || !d.saveCheckpoint(d.store->checkpointPath(), error) ||
                 !d.saveWeightFiles(d.store->dir(), improved, error)) {
                 result.status = "failed";
                 result.error = error;

@@ -4,10 +4,13 @@
 
 #include "core/data/dataset.h"
 #include "core/data/transforms.h"
+#include "core/graph/graph_analysis.h"
 #include "core/graph/layer_registry.h"
 #include "core/hw/dataflow.h"
 #include "core/hw/folding.h"
 #include "core/onnx/onnx_proto.h"
+#include "core/pack/integer_engine.h"
+#include "core/pack/run_packer.h"
 #include "core/onnx/qonnx_eval.h"
 #include "core/onnx/qonnx_export.h"
 #include "core/onnx/qonnx_import.h"
@@ -91,6 +94,23 @@ bool floatPredictions(const Graph& graph, const WeightFile& weights, const Image
     return true;
 }
 
+// Predictions of the bit-exact integer engine on a run packed the way `qnnw pack` packs it.
+bool packedPredictions(const Project& project, const std::string& runDir, const std::string& outDir,
+                       const ImageSet& set, std::vector<int>& out, std::string& error)
+{
+    pack::RunPackRequest request;
+    request.runDir = runDir;
+    request.outDir = outDir;
+    pack::RunPackResult packed;
+    if (!pack::packRun(project, request, packed, error))
+        return false;
+    pack::IntegerEngine engine;
+    if (!engine.load(packed.net, error) || !engine.accepts(set, error))
+        return false;
+    out = engine.classifyAll(set, 2);
+    return true;
+}
+
 int differences(const std::vector<int>& a, const std::vector<int>& b)
 {
     if (a.size() != b.size())
@@ -163,6 +183,107 @@ std::vector<float> randomValues(size_t n, float scale, unsigned seed)
     return v;
 }
 
+
+// Deterministic weights for every Dense, Conv2D and BatchNorm of a graph.
+WeightFile randomWeights(const Graph& g, unsigned seed)
+{
+    WeightFile w;
+    w.epoch = 1;
+    w.tag = "best";
+    const GraphAnalysis a = analyzeGraph(g);
+    for (const auto& [id, n] : g.nodes()) {
+        NodeWeights nw;
+        nw.node = id;
+        nw.nodeName = n.name;
+        nw.kind = layerKindName(n.kind);
+        const std::vector<TensorType> in = a.inputTypes.count(id) ? a.inputTypes.at(id) : std::vector<TensorType>{};
+        if (n.kind == LayerKind::Dense || n.kind == LayerKind::Conv2D) {
+            const int64_t out = n.kind == LayerKind::Dense ? n.attrInt("units") : n.attrInt("filters");
+            std::vector<int64_t> shape{out, in[0].shape[0]};
+            if (n.kind == LayerKind::Conv2D)
+                shape = {out, in[0].shape[0], n.attrInt("kernel"), n.attrInt("kernel")};
+            int64_t size = 1;
+            for (int64_t d : shape)
+                size *= d;
+            nw.tensors.push_back({"weight", shape, randomValues(static_cast<size_t>(size), 0.3f, seed++)});
+            if (n.attrBool("bias"))
+                nw.tensors.push_back({"bias", {out}, randomValues(static_cast<size_t>(out), 0.1f, seed++)});
+        } else if (n.kind == LayerKind::BatchNorm) {
+            const int64_t c = in[0].shape[0];
+            std::vector<float> var = randomValues(static_cast<size_t>(c), 0.5f, seed++);
+            for (float& v : var)
+                v = 0.5f + std::fabs(v);
+            nw.tensors.push_back({"weight", {c}, randomValues(static_cast<size_t>(c), 1.0f, seed++)});
+            nw.tensors.push_back({"bias", {c}, randomValues(static_cast<size_t>(c), 0.3f, seed++)});
+            nw.tensors.push_back({"running_mean", {c}, randomValues(static_cast<size_t>(c), 0.3f, seed++)});
+            nw.tensors.push_back({"running_var", {c}, var});
+            nw.scalars["eps"] = n.attrFloat("eps");
+        } else {
+            continue;
+        }
+        w.nodes[id] = nw;
+    }
+    return w;
+}
+
+// Every layer kind once: convolutions, both pools, BatchNorm, each activation
+// form, QuantAct, Dropout, Add, Concat, Flatten, float and quantized weights.
+Graph everyKind()
+{
+    Graph g;
+    auto add = [&g](LayerKind k, const std::string& name, std::vector<NodeId> from) {
+        const NodeId id = g.addNode(k, name);
+        for (size_t p = 0; p < from.size(); ++p)
+            g.connect({from[p], 0, id, static_cast<int>(p)});
+        return id;
+    };
+    const NodeId in = add(LayerKind::Input, "input", {});
+    g.node(in)->attrs["shape"] = std::vector<int64_t>{1, 28, 28};
+    g.node(in)->quant.actBits = 8;
+    const NodeId c1 = add(LayerKind::Conv2D, "conv1", {in});
+    g.node(c1)->attrs["filters"] = int64_t{6};
+    g.node(c1)->attrs["padding"] = int64_t{1};
+    g.node(c1)->quant.weightBits = 2;
+    const NodeId bn1 = add(LayerKind::BatchNorm, "bn1", {c1});
+    const NodeId a1 = add(LayerKind::Activation, "act1", {bn1});
+    g.node(a1)->attrs["function"] = std::string("relu");
+    g.node(a1)->quant.actBits = 2;
+    const NodeId p1 = add(LayerKind::MaxPool, "pool1", {a1});
+    const NodeId c2 = add(LayerKind::Conv2D, "conv2", {p1});
+    g.node(c2)->attrs["filters"] = int64_t{4};
+    g.node(c2)->attrs["bias"] = false;
+    g.node(c2)->quant.weightBits = 1;
+    const NodeId c3 = add(LayerKind::Conv2D, "conv3", {p1});
+    g.node(c3)->attrs["filters"] = int64_t{4};
+    g.node(c3)->attrs["bias"] = false;
+    g.node(c3)->quant.weightBits = 4;
+    const NodeId sum = add(LayerKind::Add, "sum", {c2, c3});
+    const NodeId cat = add(LayerKind::Concat, "cat", {sum, c3});
+    const NodeId bn2 = add(LayerKind::BatchNorm, "bn2", {cat});
+    const NodeId q = add(LayerKind::QuantAct, "qact", {bn2});
+    g.node(q)->attrs["range"] = 2.0;
+    g.node(q)->quant.actBits = 4;
+    const NodeId p2 = add(LayerKind::AvgPool, "pool2", {q});
+    const NodeId a2 = add(LayerKind::Activation, "act2", {p2});
+    g.node(a2)->attrs["function"] = std::string("hardtanh");
+    g.node(a2)->quant.actBits = 32;
+    const NodeId drop = add(LayerKind::Dropout, "drop", {a2});
+    const NodeId flat = add(LayerKind::Flatten, "flat", {drop});
+    const NodeId d1 = add(LayerKind::Dense, "fc1", {flat});
+    g.node(d1)->attrs["units"] = int64_t{32};
+    g.node(d1)->quant.weightBits = 8;
+    const NodeId a3 = add(LayerKind::Activation, "act3", {d1});
+    g.node(a3)->attrs["function"] = std::string("sign");
+    g.node(a3)->quant.actBits = 1;
+    const NodeId d2 = add(LayerKind::Dense, "fc2", {a3});
+    g.node(d2)->attrs["units"] = int64_t{10};
+    g.node(d2)->quant.weightBits = 32;
+    const NodeId a4 = add(LayerKind::Activation, "act4", {d2});
+    g.node(a4)->attrs["function"] = std::string("relu");
+    g.node(a4)->quant.actBits = 32;
+    add(LayerKind::Output, "output", {a4});
+    return g;
+}
 } // namespace
 
 class TestQonnx : public QObject
@@ -333,6 +454,61 @@ private Q_SLOTS:
         QVERIFY(folding.find("dense4"));
     }
 
+    void exportEveryLayerKind()
+    {
+        const Graph g = everyKind();
+        const GraphAnalysis a = analyzeGraph(g);
+        QVERIFY2(!a.hasErrors(), a.diagnostics.empty() ? "" : a.diagnostics.front().message.c_str());
+        const WeightFile w = randomWeights(g, 11);
+        const QString file = path("kinds/every-kind.onnx");
+        QDir().mkpath(path("kinds"));
+        std::string error;
+        QVERIFY2(exportQonnx(g, w, QonnxExportInfo{"every kind", "", 1}, s(file), error), error.c_str());
+        onnx::ModelProto m;
+        QVERIFY2(onnx_io::readModel(s(file), m, error), error.c_str());
+        QVERIFY2(onnx_io::checkModel(m, error), error.c_str());
+        std::map<std::string, std::string> opOf;
+        for (const auto& n : m.graph().node())
+            opOf[n.name()] = n.op_type();
+        QCOMPARE(opOf["conv1"], std::string("Conv"));
+        QCOMPARE(opOf["conv2_weight_quant"], std::string("BipolarQuant"));
+        QCOMPARE(opOf["pool2"], std::string("AveragePool"));
+        QCOMPARE(opOf["act2"], std::string("Clip"));
+        QCOMPARE(opOf["act4"], std::string("Relu"));
+        QCOMPARE(opOf["drop"], std::string("Identity"));
+        QCOMPARE(opOf["cat"], std::string("Concat"));
+        QCOMPARE(opOf["qact"], std::string("Quant"));
+        QCOMPARE(opOf.count("fc2_weight_quant"), size_t(0)); // float weights stay plain
+
+        // The float model and the file agree; the import gives back the same kinds and predictions.
+        ImageSet few = m_test;
+        few.truncate(1000);
+        std::vector<int> ours, back, fromFile;
+        QVERIFY2(floatPredictions(g, w, few, m_dataset, ours, error), error.c_str());
+        QonnxInterpreter interp;
+        QVERIFY2(interp.load(s(file), error), error.c_str());
+        QonnxEvalResult e;
+        QVERIFY2(evaluateQonnx(interp, few, 0, e, error), error.c_str());
+        QonnxImport imported;
+        QVERIFY2(importQonnx(s(file), imported, error), error.c_str());
+        QVERIFY2(floatPredictions(imported.graph, imported.weights, few, m_dataset, back, error), error.c_str());
+        qInfo("every kind: %d of %zu predictions differ between the float model and eval-onnx, %d after import",
+              differences(ours, e.predictions), few.size(), differences(ours, back));
+        QCOMPARE(differences(ours, back), 0);
+        QCOMPARE(differences(ours, e.predictions), 0);
+        for (const auto& [id, n] : g.nodes()) {
+            if (n.kind == LayerKind::Dropout)
+                continue; // an Identity: nothing to hold
+            const NodeId j = imported.graph.findByName(n.name);
+            QVERIFY2(j != kInvalidNode, n.name.c_str());
+            const Node& m2 = *imported.graph.node(j);
+            QCOMPARE(layerKindName(m2.kind), layerKindName(n.kind));
+            QCOMPARE(m2.quant.weightBits, n.quant.weightBits);
+            if (n.kind != LayerKind::QuantAct && n.kind != LayerKind::Activation)
+                QCOMPARE(m2.quant.actBits, n.quant.actBits);
+        }
+    }
+
     void roundTrip_data()
     {
         QTest::addColumn<QString>("config");
@@ -393,6 +569,21 @@ private Q_SLOTS:
               qPrintable(config), m_test.size(), 100 * accuracyOf(original, m_test), 100 * accuracyOf(back, m_test),
               100 * e.accuracy(), fileDiff);
         QCOMPARE(fileDiff, 0);
+
+        // The integer engine: the original run and the imported one, each packed, predict alike.
+        const std::string importedRun = s(QFileInfo(imported).path() + "/runs/" + QString::fromStdString(p.runs[0]));
+        std::vector<int> packedOriginal, packedImported;
+        QVERIFY2(packedPredictions(t.p, s(t.run), s(path("roundtrip/" + config + "-packed-original")), m_test,
+                                   packedOriginal, error),
+                 error.c_str());
+        QVERIFY2(packedPredictions(p, importedRun, s(path("roundtrip/" + config + "-packed-imported")), m_test,
+                                   packedImported, error),
+                 error.c_str());
+        qInfo("%s: integer engine %.2f%% on the original run, %.2f%% on the imported one, %d prediction(s) differ; "
+              "%d differ from the float model",
+              qPrintable(config), 100 * accuracyOf(packedOriginal, m_test), 100 * accuracyOf(packedImported, m_test),
+              differences(packedOriginal, packedImported), differences(packedOriginal, original));
+        QCOMPARE(differences(packedOriginal, packedImported), 0);
     }
 
     void importExporterShapes_data()
@@ -534,6 +725,22 @@ private Q_SLOTS:
               qPrintable(shape), imported.graph.size(), 100 * accuracyOf(ours, m_test), 100 * accuracyOf(fromFile, m_test),
               diff, m_test.size());
         QCOMPARE(diff, 0);
+        if (shape != "conv") {
+            // Packed for the integer engine, the imported network predicts as the file does.
+            Project p;
+            p.name = s(shape);
+            p.graph = imported.graph;
+            p.dataset.name = m_dataset;
+            const QString runDir = path("shapes/" + shape + "-run");
+            QDir().mkpath(runDir);
+            QVERIFY2(writeWeightFile(s(runDir + "/weights-best.qnnw"), imported.weights, error), error.c_str());
+            std::vector<int> packed;
+            QVERIFY2(packedPredictions(p, s(runDir), s(path("shapes/" + shape + "-packed")), m_test, packed, error),
+                     error.c_str());
+            qInfo("%s: integer engine %.2f%%, %d prediction(s) differ from eval-onnx", qPrintable(shape),
+                  100 * accuracyOf(packed, m_test), differences(packed, fromFile));
+            QCOMPARE(differences(packed, fromFile), 0);
+        }
         // What the shapes became.
         const Node* input = imported.graph.node(imported.graph.findByName("global_in"));
         QVERIFY(input);

@@ -224,6 +224,29 @@ private Q_SLOTS:
         QCOMPARE(a.size(), b.size()); // batch lines too
     }
 
+    void fullDiskStopsTheRunAsFailed()
+    {
+        // /dev/full refuses every write with ENOSPC, as a full disk does.
+        if (!QFile::exists("/dev/full"))
+            QSKIP("no /dev/full on this system");
+        QTemporaryDir dir;
+        std::string error;
+        RunStore store;
+        QVERIFY(RunStore::create(dir.path().toStdString(), "full", store, error));
+        QVERIFY(QFile::link("/dev/full", QString::fromStdString(store.metricsPath())));
+        Trainer t;
+        QVERIFY2(t.setup(parseGraph(kSmallBnn), m_data, "synthetic-digits", smallOptions(3), error), error.c_str());
+        t.setRunStore(&store);
+        const TrainResult r = t.train();
+        QCOMPARE(QString::fromStdString(r.status), QString("failed"));
+        QCOMPARE(r.epochsDone, 0); // the first metrics line (batch 10 of epoch 1) it could not write ends the run
+        QVERIFY2(r.error.find("metrics could not be written") != std::string::npos, r.error.c_str());
+        QVERIFY2(r.error.find("No space left on device") != std::string::npos, r.error.c_str());
+        const nlohmann::json summary = readJson(store.summaryPath());
+        QCOMPARE(QString::fromStdString(summary["status"].get<std::string>()), QString("failed"));
+        QCOMPARE(summary["error"].get<std::string>(), r.error);
+    }
+
     void cancellationStopsWithinOneBatch()
     {
         QTemporaryDir dir;

@@ -190,6 +190,19 @@ void GraphDocument::setDeployRaw(const qnn::DeployTarget& deploy)
     Q_EMIT deployChanged();
 }
 
+void GraphDocument::setTrainingRaw(const qnn::TrainingConfig& training, const qnn::DatasetChoice& dataset)
+{
+    m_project.training = training;
+    m_project.dataset = dataset;
+    Q_EMIT trainingChanged();
+}
+
+void GraphDocument::setRunsRaw(const std::vector<std::string>& runs)
+{
+    m_project.runs = runs;
+    Q_EMIT runsChanged();
+}
+
 void GraphDocument::setExternalDiagnostics(const std::string& source, std::vector<qnn::Diagnostic> diagnostics)
 {
     auto it = m_externalDiagnostics.find(source);

@@ -120,6 +120,10 @@ public:
     qnn::NodeId highlightedNode() const { return m_highlightedNode; }
     QString highlightNote() const { return m_highlightNote; }
 
+    /** The runs list as qnnw recorded it in the file: not an edit, so no undo
+     *  step; kept so that the next save does not drop a run. */
+    void setRunsRaw(const std::vector<std::string>& runs);
+
 Q_SIGNALS:
     void nodeAdded(qnn::NodeId id);
     void nodeAboutToBeRemoved(qnn::NodeId id);
@@ -137,6 +141,9 @@ Q_SIGNALS:
     void fileNameChanged(const QString& fileName);
     /** The project's deploy section changed (an undo step follows with analysisChanged). */
     void deployChanged();
+    /** The training or dataset section changed. */
+    void trainingChanged();
+    void runsChanged();
     void externalDiagnosticsChanged();
     void highlightChanged(qnn::NodeId previous, qnn::NodeId current);
 
@@ -149,8 +156,11 @@ private:
     friend class ChangeNodesCommand;
     friend class MoveNodesCommand;
     friend class SetDeployCommand;
+    friend class SetTrainingCommand;
     /** The deploy section (device, clock, folding); SetDeployCommand's. */
     void setDeployRaw(const qnn::DeployTarget& deploy);
+    /** The training and dataset sections; SetTrainingCommand's (widgets/training). */
+    void setTrainingRaw(const qnn::TrainingConfig& training, const qnn::DatasetChoice& dataset);
     void insertNodeRaw(const qnn::Node& node);
     void removeNodeRaw(qnn::NodeId id);
     void connectRaw(const qnn::Edge& edge);

@@ -9,8 +9,10 @@
 #include "widgets/editor/property_inspector.h"
 #include "widgets/editor/summary_bar.h"
 #include "widgets/onnx/qonnx_actions.h"
+#include "widgets/verify/verify_install.h"
 #include "widgets/deploy/deploy_panel.h"
 #include "widgets/hardware/hardware_panel.h"
+#include "widgets/training/training_workbench.h"
 
 #include <QAction>
 #include <QApplication>
@@ -141,6 +143,8 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent), m_document(new Gr
     connect(m_document, &GraphDocument::fileNameChanged, this, &MainWindow::updateTitle);
 
     createActions();
+    // Training (issue 7): Training/Runs/Analysis docks and the Training menu.
+    installTrainingDocks(this, m_document, [this] { return maybeSave(); });
     updateTitle();
     resize(1440, 900);
 }
@@ -209,6 +213,7 @@ void MainWindow::createActions()
     quit->setObjectName("quit");
     installQonnxActions(this, file, closeWindow, [this] { return m_document->fileName(); },
                         [this](const QString& path) { if (maybeSave()) openFile(path); });
+    installVerify(this, m_document, file, quit, [this](const QString& path) { if (maybeSave()) openFile(path); });
     updateRecentMenu();
 
     QMenu* edit = menuBar()->addMenu(tr("&Edit"));

@@ -1,9 +1,13 @@
-#include "core/train/run_store.h"
+#include "core/run/run_store.h"
 
 #include "core/util/atomic_file.h"
 #include "core/util/json_file.h"
 
+#include <cerrno>
+#include <cstring>
 #include <ctime>
+#include <fcntl.h>
+#include <unistd.h>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -81,11 +85,28 @@ bool RunStore::readConfig(nlohmann::json& config, std::string& error) const
 
 bool RunStore::appendMetrics(const nlohmann::json& line, std::string& error) const
 {
-    std::ofstream out(metricsPath(), std::ios::app);
-    out << line.dump() << "\n";
-    out.flush();
-    if (!out) {
-        error = "cannot write " + metricsPath();
+    // One write() per line: a reader (the workbench) never sees half a line
+    // unless the process dies inside the call.
+    const std::string text = line.dump() + "\n";
+    const int fd = ::open(metricsPath().c_str(), O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
+    if (fd < 0) {
+        error = "cannot write " + metricsPath() + ": " + std::strerror(errno);
+        return false;
+    }
+    size_t done = 0;
+    while (done < text.size()) {
+        const ssize_t n = ::write(fd, text.data() + done, text.size() - done);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0) {
+            error = "cannot write " + metricsPath() + ": " + std::strerror(n < 0 ? errno : ENOSPC);
+            ::close(fd);
+            return false;
+        }
+        done += static_cast<size_t>(n);
+    }
+    if (::close(fd) != 0) {
+        error = "cannot write " + metricsPath() + ": " + std::strerror(errno);
         return false;
     }
     return true;
@@ -94,9 +115,17 @@ bool RunStore::appendMetrics(const nlohmann::json& line, std::string& error) con
 bool RunStore::readMetrics(std::vector<nlohmann::json>& lines, std::string& error) const
 {
     lines.clear();
-    std::ifstream in(metricsPath());
-    if (!in)
+    std::error_code ec;
+    if (!fs::exists(metricsPath(), ec))
         return true; // no metrics yet
+    std::string text;
+    if (!fs::is_regular_file(metricsPath(), ec)) {
+        error = metricsPath() + " is not a regular file";
+        return false;
+    }
+    if (!readFile(metricsPath(), text, error))
+        return false;
+    std::istringstream in(text);
     std::string line;
     int number = 0;
     while (std::getline(in, line)) {
@@ -106,7 +135,10 @@ bool RunStore::readMetrics(std::vector<nlohmann::json>& lines, std::string& erro
         try {
             lines.push_back(nlohmann::json::parse(line));
         } catch (const nlohmann::json::parse_error&) {
-            // A line cut short by a crash mid-write; everything before it is good.
+            // A last line without its newline was cut short by a killed process:
+            // everything before it is good. A bad line anywhere else is damage.
+            if (in.eof() && text.back() != '\n')
+                break;
             error = metricsPath() + ": line " + std::to_string(number) + " is not valid JSON";
             return false;
         }
@@ -116,9 +148,17 @@ bool RunStore::readMetrics(std::vector<nlohmann::json>& lines, std::string& erro
 
 bool RunStore::truncateMetricsAfter(int epoch, std::string& error) const
 {
-    std::ifstream in(metricsPath());
-    if (!in)
+    std::error_code ec;
+    if (!fs::exists(metricsPath(), ec))
         return true;
+    std::string text;
+    if (!fs::is_regular_file(metricsPath(), ec)) {
+        error = metricsPath() + " is not a regular file";
+        return false;
+    }
+    if (!readFile(metricsPath(), text, error))
+        return false;
+    std::istringstream in(text);
     std::string kept, line;
     while (std::getline(in, line)) {
         if (line.empty())

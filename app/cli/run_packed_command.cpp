@@ -1,0 +1,160 @@
+// qnnw run-packed: a packed folder (ours or Xilinx's BNN-PYNQ parameters) run
+// on the CPU by the bit-exact integer engine; accuracy and speed, and with
+// --compare RUN the trained float model beside it, layer by layer.
+#include "app/cli/cli_command.h"
+#include "app/cli/packed_compare.h"
+
+#include "core/data/cifar10_reader.h"
+#include "core/data/dataset.h"
+#include "core/data/idx_reader.h"
+#include "core/pack/integer_engine.h"
+#include "core/pack/packed_folder.h"
+
+#include <chrono>
+#include <cstdio>
+#include <iostream>
+#include <memory>
+
+namespace qnn::cli {
+
+namespace {
+
+struct Options {
+    std::string dir;
+    std::string data;
+    std::string network;
+    std::string compareRun;
+    std::string project;
+    std::string epoch = "best";
+    std::string imagesFile;
+    std::string labelsFile;
+    bool predictions = false;
+    size_t limit = 0;
+    int threads = 0;
+    bool json = false;
+};
+
+int fail(const std::string& message, bool json)
+{
+    if (json)
+        std::cout << nlohmann::json{{"event", "error"}, {"message", message}}.dump() << std::endl;
+    std::fprintf(stderr, "qnnw: %s\n", message.c_str());
+    return 1;
+}
+
+// --images FILE: an IDX image file (raw or gzip; labels from --labels) or a
+// CIFAR-10 binary batch (labels inline). `labelled` is false without labels.
+bool loadImageFile(const Options& o, ImageSet& images, bool& labelled, std::string& error)
+{
+    std::string why;
+    if (readIdxImages(o.imagesFile, images, why)) {
+        labelled = !o.labelsFile.empty();
+        if (labelled)
+            return readIdxPair(o.imagesFile, o.labelsFile, 10, images, error);
+        if (images.labels.empty() && images.imageBytes() > 0)
+            images.labels.assign(images.pixels.size() / images.imageBytes(), 0); // ImageSet counts labels
+        return true;
+    }
+    ImageSet cifar;
+    std::string cifarWhy;
+    if (readCifarBatch(o.imagesFile, cifar, cifarWhy)) {
+        images = std::move(cifar);
+        labelled = true;
+        return true;
+    }
+    error = o.imagesFile + " is neither an IDX image file (" + why + ") nor a CIFAR-10 batch (" + cifarWhy + ")";
+    return false;
+}
+
+int runPacked(const Options& o)
+{
+    pack::PackedNet net;
+    std::string error;
+    if (!pack::readPackedFolder(o.dir, o.network, net, error))
+        return fail(error, o.json);
+    pack::IntegerEngine engine;
+    if (!engine.load(net, error))
+        return fail(o.dir + ": " + error, o.json);
+    ImageSet images;
+    bool labelled = true;
+    if (!o.imagesFile.empty()) {
+        if (!loadImageFile(o, images, labelled, error))
+            return fail(error, o.json);
+    } else {
+        DatasetRequest request;
+        request.choice.name = net.dataset.empty() ? "mnist" : net.dataset;
+        request.dataDir = o.data;
+        DatasetSplits data;
+        if (!loadDataset(request, data, error))
+            return fail(error, o.json);
+        images = std::move(data.test);
+    }
+    images.truncate(o.limit);
+    if (!engine.accepts(images, error))
+        return fail(error, o.json);
+
+    if (!o.compareRun.empty())
+        return comparePacked(o.dir, engine, images, o.compareRun, o.project, o.epoch, o.json);
+    const auto start = std::chrono::steady_clock::now();
+    const std::vector<int> predictions = engine.classifyAll(images, o.threads);
+    const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    size_t correct = 0;
+    for (size_t i = 0; i < images.size(); ++i)
+        correct += predictions[i] == images.labels[i];
+    const double accuracy = images.size() ? 100.0 * double(correct) / double(images.size()) : 0.0;
+    const double perSecond = seconds > 0 ? double(images.size()) / seconds : 0.0;
+    if (o.json) {
+        nlohmann::json j{{"event", "result"},
+                         {"network", net.network},
+                         {"folder", o.dir},
+                         {"images", images.size()},
+                         {"images_per_second", perSecond},
+                         {"usec_per_image", perSecond > 0 ? 1e6 / perSecond : 0.0},
+                         {"popcount", pack::popcountKernelName()}};
+        if (labelled) {
+            j["correct"] = correct;
+            j["accuracy"] = accuracy;
+        }
+        if (o.predictions)
+            j["predictions"] = predictions;
+        std::cout << j.dump() << std::endl;
+    } else {
+        if (labelled)
+            std::printf("%s: %zu of %zu test images right, accuracy %.2f %%\n", net.network.c_str(), correct,
+                        images.size(), accuracy);
+        if (o.predictions)
+            for (size_t i = 0; i < predictions.size(); ++i)
+                std::printf("%d\n", predictions[i]);
+        std::printf("integer engine: %.0f images/s, %.1f µs per image (%s popcount)\n", perSecond,
+                    perSecond > 0 ? 1e6 / perSecond : 0.0, pack::popcountKernelName().c_str());
+    }
+    return 0;
+}
+
+} // namespace
+
+void addRunPackedCommand(CLI::App& app, int& exitCode)
+{
+    auto o = std::make_shared<Options>();
+    CLI::App* c = app.add_subcommand("run-packed", "run a packed folder in the bit-exact integer engine on the CPU");
+    c->add_option("DIR", o->dir, "packed folder (qnnw pack output, or a BNN-PYNQ parameter folder)")->required();
+    c->add_option("--data", o->data, "dataset folder (MNIST IDX files or CIFAR-10 batches); default: searched");
+    c->add_option("--network", o->network, "BNN-PYNQ network of a folder without manifest (default: from its name)")
+        ->check(CLI::IsMember({"lfcW1A1", "lfcW1A2", "cnvW1A1", "cnvW1A2", "cnvW2A2"}));
+    c->add_option("--images", o->imagesFile,
+                  "run these images instead of the test set: an IDX image file or a CIFAR-10 binary batch");
+    c->add_option("--labels", o->labelsFile, "IDX label file of --images (for the accuracy)");
+    c->add_flag("--predictions", o->predictions, "print every prediction (in --json: a \"predictions\" list)");
+    c->add_option("--limit", o->limit, "only the first N test images");
+    c->add_option("--threads", o->threads, "threads (default: all cores)")->check(CLI::NonNegativeNumber);
+    c->add_option("--compare", o->compareRun,
+                  "RUN: the run's trained float model on the same images, layer by layer (a run folder, or a "
+                  "name under the runs/ of --project)");
+    c->add_option("--project", o->project, "the project of --compare RUN (default: the one beside the run folder)");
+    c->add_option("--epoch", o->epoch, "the float weights of --compare: best (default) or last")
+        ->check(CLI::IsMember({"best", "last"}));
+    c->add_flag("--json", o->json, "one JSON line per result");
+    c->callback([o, &exitCode] { exitCode = runPacked(*o); });
+}
+
+} // namespace qnn::cli

@@ -1,0 +1,53 @@
+#pragma once
+
+#include "core/pack/packed_net.h"
+
+#include <nlohmann/json.hpp>
+
+#include <string>
+
+namespace qnn {
+struct Overlay;
+}
+
+namespace qnn::pack {
+
+constexpr const char* kManifestFormat = "qnn-workbench-packed";
+constexpr int kManifestVersion = 1;
+constexpr const char* kManifestFile = "manifest.json";
+
+/** The shapes (no weights) of a prebuilt overlay's parameter folder. */
+PackedNet bnnPynqShape(const Overlay& overlay);
+
+/** The BNN-PYNQ network a folder holds, from its name ("…/lfcW1A1" → "lfcW1A1"); empty when none fits. */
+std::string guessNetwork(const std::string& dir);
+
+/** Reads a packed folder: ours (manifest.json: shapes, and every file's
+ *  SHA-256 checked) or Xilinx's (network from `network`, else the folder's
+ *  name). A missing, truncated or extra file, a checksum that does not match
+ *  or a folder of another network gives a sentence naming the file. */
+bool readPackedFolder(const std::string& dir, const std::string& network, PackedNet& net, std::string& error);
+
+/** Extra facts the manifest records besides the layers. */
+struct ManifestExtras {
+    std::string foldingSource;
+    std::string project;
+    std::string run;
+    std::string epoch;
+    /** {"matches": bool, "overlay": name, "verdict": sentence}. */
+    nlohmann::json overlay;
+};
+
+/** Writes every layer's files, classes.txt, config.h and manifest.json
+ *  (written last, with the SHA-256 of every other file), each atomically. */
+bool writePackedFolder(const std::string& dir, const PackedNet& net, const ManifestExtras& extras, std::string& error);
+/** Only the BNN-PYNQ files (layers and classes.txt), as Xilinx ships them. */
+bool writeBnnPynqFiles(const std::string& dir, const PackedNet& net, std::string& error);
+
+/** The HLS rebuild header: Ln_SIMD, Ln_PE, Ln_WMEM, Ln_TMEM, Ln_MW, Ln_MH, Ln_WPI, Ln_API, Ln_WPF, Ln_APF (+ conv sizes). */
+std::string configHeader(const PackedNet& net);
+
+nlohmann::json layerToJson(const PackedLayer& layer);
+bool layerFromJson(const nlohmann::json& j, PackedLayer& layer, std::string& error);
+
+} // namespace qnn::pack

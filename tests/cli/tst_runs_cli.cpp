@@ -1,0 +1,248 @@
+// qnnw train / runs / compare on a copy of the synthetic example: the runs
+// list of the project, the FP32 twin, seed groups, the memory check, and a
+// metrics file that cannot be rewritten.
+#include <QtTest>
+
+#include <QDir>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QProcess>
+#include <QTemporaryDir>
+
+#include <cmath>
+
+namespace {
+
+struct Result {
+    int exitCode = -1;
+    QByteArray out;
+    QByteArray err;
+};
+
+Result qnnw(const QStringList& args)
+{
+    QProcess p;
+    p.start(QNNW_PATH, args);
+    if (!p.waitForFinished(300000))
+        qFatal("qnnw did not finish");
+    return {p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1, p.readAllStandardOutput(),
+            p.readAllStandardError()};
+}
+
+QJsonObject readJson(const QString& path)
+{
+    QFile f(path);
+    if (!f.open(QIODevice::ReadOnly))
+        return {};
+    return QJsonDocument::fromJson(f.readAll()).object();
+}
+
+QList<QJsonObject> jsonLines(const QByteArray& text)
+{
+    QList<QJsonObject> out;
+    for (const QByteArray& line : text.split('\n'))
+        if (!line.trimmed().isEmpty())
+            out << QJsonDocument::fromJson(line).object();
+    return out;
+}
+
+QList<QJsonObject> ofType(const QList<QJsonObject>& lines, const QString& type)
+{
+    QList<QJsonObject> out;
+    for (const QJsonObject& o : lines)
+        if (o["type"].toString() == type)
+            out << o;
+    return out;
+}
+
+// The synthetic example copied into dir as p.qnnproj, so that its runs/ and runs list are the test's own.
+QString copyExample(const QTemporaryDir& dir)
+{
+    const QString path = dir.filePath("p.qnnproj");
+    QFile::copy(QStringLiteral(QNN_SOURCE_DIR "/projects/synthetic-digits-w1a1.qnnproj"), path);
+    QFile::setPermissions(path, QFile::ReadOwner | QFile::WriteOwner);
+    return path;
+}
+
+QJsonObject runsJson(const QString& project)
+{
+    const Result r = qnnw({"runs", project, "--json"});
+    if (r.exitCode != 0)
+        qWarning("%s", r.err.constData());
+    return QJsonDocument::fromJson(r.out).object();
+}
+
+const QStringList kShort{"--epochs", "2", "--train-limit", "1500", "--threads", "1", "--json"};
+
+} // namespace
+
+class TestRunsCli : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void trainRecordsTheRunThenTwinAndCompare()
+    {
+        QTemporaryDir dir;
+        const QString project = copyExample(dir);
+        const Result r = qnnw(QStringList{"train", project, "--progress"} + kShort);
+        QVERIFY2(r.exitCode == 0, r.err.constData());
+        const QList<QJsonObject> lines = jsonLines(r.out);
+        const QList<QJsonObject> start = ofType(lines, "start");
+        QCOMPARE(start.size(), 1);
+        const QString name = start[0]["name"].toString();
+        QCOMPARE(start[0]["batches"].toInt(), 15);
+        QVERIFY(!ofType(lines, "batch").isEmpty());
+        QCOMPARE(ofType(lines, "batch").last()["batch"].toInt(), 15); // the last batch of an epoch is always sent
+        QCOMPARE(ofType(lines, "epoch").size(), 2);
+        const QJsonObject summary = ofType(lines, "summary").value(0);
+        QCOMPARE(summary["status"].toString(), QString("completed"));
+        QCOMPARE(summary["name"].toString(), name);
+
+        // The project's runs list holds it, and `qnnw runs` shows what summary.json says.
+        QVERIFY(readJson(project)["runs"].toArray().contains(name));
+        QJsonObject runs = runsJson(project);
+        QCOMPARE(runs["runs"].toArray().size(), 1);
+        QJsonObject run = runs["runs"].toArray()[0].toObject();
+        QCOMPARE(run["name"].toString(), name);
+        QCOMPARE(run["status"].toString(), QString("completed"));
+        QCOMPARE(run["precision"].toString(), QString("W1A1"));
+        QCOMPARE(run["test_accuracy"].toDouble(), summary["test_accuracy"].toDouble());
+        QCOMPARE(run["colour"].toString(), start[0]["colour"].toString());
+        QVERIFY(run["listed"].toBool());
+
+        // The FP32 twin: same topology, every bit-width 32, same seed and settings.
+        const Result t = qnnw(QStringList{"train", project, "--fp32-twin"} + kShort);
+        QVERIFY2(t.exitCode == 0, t.err.constData());
+        const QJsonObject twinSummary = ofType(jsonLines(t.out), "summary").value(0);
+        const QString twin = twinSummary["name"].toString();
+        QVERIFY(twin.endsWith("-fp32"));
+        const QJsonObject twinConfig = readJson(dir.filePath("runs/" + twin + "/config.json"));
+        QVERIFY(twinConfig["fp32_twin"].toBool());
+        const QJsonObject qnnConfig = readJson(dir.filePath("runs/" + name + "/config.json"));
+        QCOMPARE(twinConfig["project"]["training"], qnnConfig["project"]["training"]);
+        const QJsonArray nodes = twinConfig["project"]["graph"]["nodes"].toArray();
+        QCOMPARE(nodes.size(), qnnConfig["project"]["graph"]["nodes"].toArray().size());
+        QCOMPARE(twinConfig["project"]["graph"]["edges"], qnnConfig["project"]["graph"]["edges"]);
+        for (const QJsonValue& n : nodes) {
+            QVERIFY(n["weight_bits"].isUndefined() || n["weight_bits"].toInt() == 32);
+            QVERIFY(n["act_bits"].isUndefined() || n["act_bits"].toInt() == 32);
+        }
+        runs = runsJson(project);
+        QCOMPARE(runs["runs"].toArray().size(), 2);
+        QCOMPARE(runs["runs"].toArray()[1].toObject()["precision"].toString(), QString("FP32"));
+        QVERIFY(runs["runs"].toArray()[1].toObject()["colour"].toString() != run["colour"].toString());
+
+        // compare --json: the figures of the two summaries.
+        const Result c = qnnw({"compare", project, name, twin, "--json"});
+        QVERIFY2(c.exitCode == 0, c.err.constData());
+        const QJsonObject table = QJsonDocument::fromJson(c.out).object();
+        const QJsonObject a = table["runs"].toArray()[0].toObject(), b = table["runs"].toArray()[1].toObject();
+        QCOMPARE(a["test_accuracy"].toDouble(), summary["test_accuracy"].toDouble());
+        QCOMPARE(b["test_accuracy"].toDouble(), twinSummary["test_accuracy"].toDouble());
+        QCOMPARE(a["best_val_accuracy"].toDouble(), summary["best_val_accuracy"].toDouble());
+        QCOMPARE(b["wall_s"].toDouble(), twinSummary["wall_s"].toDouble());
+        QCOMPARE(a["params"].toInteger(), b["params"].toInteger());
+        QVERIFY(a["weight_bits"].toInteger() * 8 < b["weight_bits"].toInteger());
+        QVERIFY(a["compression"].toDouble() > 8);
+        QCOMPARE(b["compression"].toDouble(), 1.0);
+        QVERIFY(std::abs(table["accuracy_gap_points"].toDouble() -
+                         100 * (summary["test_accuracy"].toDouble() - twinSummary["test_accuracy"].toDouble())) < 1e-9);
+        QVERIFY(!table["graph_diff"].toArray().isEmpty());
+        QVERIFY(!table["notes"].toArray().isEmpty());
+        const Result text = qnnw({"compare", project, name, twin});
+        QCOMPARE(text.exitCode, 0);
+        QVERIFY2(text.out.contains("accuracy gap"), text.out.constData());
+    }
+
+    void seedsMakeAGroupWithMeanAndStd()
+    {
+        QTemporaryDir dir;
+        const QString project = copyExample(dir);
+        const Result r = qnnw({"train", project, "--seeds", "3", "--seed", "7", "--epochs", "1", "--train-limit",
+                               "1000", "--threads", "1", "--json"});
+        QVERIFY2(r.exitCode == 0, r.err.constData());
+        QCOMPARE(ofType(jsonLines(r.out), "summary").size(), 3);
+        const QJsonObject runs = runsJson(project);
+        const QJsonArray list = runs["runs"].toArray();
+        QCOMPARE(list.size(), 3);
+        QList<double> acc;
+        for (int i = 0; i < 3; ++i) {
+            const QJsonObject run = list[i].toObject();
+            QCOMPARE(run["seed"].toInt(), 7 + i);
+            QCOMPARE(run["seed_group"].toString(), list[0].toObject()["seed_group"].toString());
+            acc << run["test_accuracy"].toDouble();
+        }
+        const double mean = (acc[0] + acc[1] + acc[2]) / 3;
+        double sq = 0;
+        for (double v : acc)
+            sq += (v - mean) * (v - mean);
+        const QJsonObject group = runs["seed_groups"].toArray()[0].toObject();
+        QCOMPARE(group["runs"].toInt(), 3);
+        QVERIFY(std::abs(group["test_accuracy_mean"].toDouble() - mean) < 1e-12);
+        QVERIFY(std::abs(group["test_accuracy_std"].toDouble() - std::sqrt(sq / 2)) < 1e-12);
+    }
+
+    void aModelThatCannotFitIsRefusedWithASentence()
+    {
+        QTemporaryDir dir;
+        const QString project = copyExample(dir);
+        QJsonObject p = readJson(project);
+        QJsonObject graph = p["graph"].toObject();
+        QJsonArray nodes = graph["nodes"].toArray();
+        for (int i = 0; i < nodes.size(); ++i) {
+            QJsonObject n = nodes[i].toObject();
+            // The hidden layers at the registry's largest width: 8.6 G parameters.
+            QJsonObject attrs = n["attrs"].toObject();
+            if (n["kind"].toString() == "Dense" && attrs["units"].toInt() != 10) {
+                attrs["units"] = 65536;
+                n["attrs"] = attrs;
+            }
+            nodes[i] = n;
+        }
+        graph["nodes"] = nodes;
+        p["graph"] = graph;
+        QFile f(project);
+        QVERIFY(f.open(QIODevice::WriteOnly | QIODevice::Truncate));
+        f.write(QJsonDocument(p).toJson());
+        f.close();
+        const Result r = qnnw({"train", project, "--epochs", "1", "--json"});
+        QCOMPARE(r.exitCode, 1);
+        QVERIFY2(r.err.contains("training this graph needs about"), r.err.constData());
+        QVERIFY2(r.err.contains("available"), r.err.constData());
+        QCOMPARE(ofType(jsonLines(r.out), "error").size(), 1);
+        QVERIFY(!QFileInfo::exists(dir.filePath("runs")));
+    }
+
+    void metricsThatCannotBeRewrittenFailTheResume()
+    {
+        QTemporaryDir dir;
+        const QString project = copyExample(dir);
+        const Result r = qnnw({"train", project, "--epochs", "1", "--train-limit", "500", "--threads", "1", "--json"});
+        QVERIFY2(r.exitCode == 0, r.err.constData());
+        const QString name = ofType(jsonLines(r.out), "summary").value(0)["name"].toString();
+        const QString runDir = dir.filePath("runs/" + name);
+        // A folder where metrics.jsonl should be: the rewrite for the resume cannot replace it.
+        QVERIFY(QFile::remove(runDir + "/metrics.jsonl"));
+        QVERIFY(QDir().mkdir(runDir + "/metrics.jsonl"));
+        const Result resumed = qnnw({"train", project, "--resume", name, "--epochs", "2", "--json"});
+        QCOMPARE(resumed.exitCode, 1);
+        const QJsonObject summary = readJson(runDir + "/summary.json");
+        QCOMPARE(summary["status"].toString(), QString("failed"));
+        QVERIFY2(summary["error"].toString().contains("metrics could not be rewritten for the resume"),
+                 qPrintable(summary["error"].toString()));
+        QVERIFY2(resumed.err.contains("metrics could not be rewritten"), resumed.err.constData());
+    }
+
+    void unsafeRunNamesAreRefused()
+    {
+        QTemporaryDir dir;
+        const QString project = copyExample(dir);
+        const Result r = qnnw({"compare", project, "../../etc", "x", "--json"});
+        QCOMPARE(r.exitCode, 1);
+        QVERIFY2(r.err.contains("contains a '/'"), r.err.constData());
+    }
+};
+
+QTEST_GUILESS_MAIN(TestRunsCli)
+#include "tst_runs_cli.moc"

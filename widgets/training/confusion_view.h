@@ -1,0 +1,28 @@
+#pragma once
+
+#include "core/run/run_info.h"
+
+#include <QWidget>
+
+class QCPColorMap;
+class QCustomPlot;
+class QLabel;
+
+/** The test-set confusion matrix of a finished run as a heat map with the
+ *  count in each cell (rows: true class, columns: predicted). */
+class ConfusionView : public QWidget
+{
+    Q_OBJECT
+public:
+    explicit ConfusionView(QWidget* parent = nullptr);
+
+    void setRun(const qnn::RunInfo& run);
+    QCustomPlot* plot() const { return m_plot; }
+    /** The count drawn at (true, predicted); -1 outside. */
+    qint64 cellCount(int trueClass, int predicted) const;
+
+private:
+    QCustomPlot* m_plot;
+    QLabel* m_title;
+    std::vector<std::vector<int64_t>> m_matrix;
+};

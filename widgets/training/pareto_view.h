@@ -1,0 +1,39 @@
+#pragma once
+
+#include "core/run/run_info.h"
+
+#include <QWidget>
+
+#include <vector>
+
+class QComboBox;
+class QCustomPlot;
+
+/** Test accuracy of every finished run against a cost (weight memory or
+ *  BOPs; the axis list is open for LUTs and FPS from the FPGA estimate), each
+ *  point in its run's colour, with the Pareto front drawn. Clicking a point
+ *  selects its run. */
+class ParetoView : public QWidget
+{
+    Q_OBJECT
+public:
+    explicit ParetoView(QWidget* parent = nullptr);
+
+    void setRuns(const std::vector<qnn::RunInfo>& runs);
+    /** 0: weight memory, 1: BOPs. */
+    void setAxis(int index);
+    QCustomPlot* plot() const { return m_plot; }
+    /** Names of the runs on the front, cheapest first. */
+    QStringList frontRuns() const { return m_front; }
+
+Q_SIGNALS:
+    void runClicked(const QString& name);
+
+private:
+    void update();
+
+    std::vector<qnn::RunInfo> m_runs;
+    QComboBox* m_axis;
+    QCustomPlot* m_plot;
+    QStringList m_front;
+};

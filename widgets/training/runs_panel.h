@@ -1,0 +1,68 @@
+#pragma once
+
+#include "core/run/run_info.h"
+
+#include <QWidget>
+
+#include <vector>
+
+class GraphDocument;
+class QLabel;
+class QPushButton;
+class QTableWidget;
+class TrainingController;
+
+/** The Runs dock: every run of the project (name, start time, precision,
+ *  status with its reason, best validation and test accuracy, images/s), each
+ *  in its own colour; queued jobs on top. Several selected runs are overlaid
+ *  on the Training dock. Resume, Compare, Rename, Delete (the folder too,
+ *  after asking) and Add for run folders found beside the project that its
+ *  list lacks. Reads the run folders, never writes what qnnw could not read. */
+class RunsPanel : public QWidget
+{
+    Q_OBJECT
+public:
+    RunsPanel(GraphDocument* document, TrainingController* controller, QWidget* parent = nullptr);
+
+    QTableWidget* table() const { return m_table; }
+    /** Found-but-unlisted runs and seed groups' mean ± std, one sentence a line. */
+    QString note() const;
+    const std::vector<qnn::RunInfo>& runs() const { return m_runs; }
+    /** The selected runs, in list order. */
+    std::vector<qnn::RunInfo> selectedRuns() const;
+    void selectRun(const QString& name);
+
+    /** Re-reads the project's run folders. */
+    void refresh();
+
+    // Actions on the selection (also the buttons and the context menu).
+    bool resumeSelected(QString* error = nullptr);
+    /** Deletes the selected runs' folders; `confirm` false skips the question (tests). */
+    bool deleteSelected(bool confirm = true, QString* error = nullptr);
+    bool renameRun(const QString& from, const QString& to, QString* error = nullptr);
+    /** Adds the unlisted runs found under runs/ to the project's list (saved at once). */
+    int addUnlisted(QString* error = nullptr);
+
+Q_SIGNALS:
+    void selectionChanged(const std::vector<qnn::RunInfo>& runs);
+    void compareRequested(const QString& a, const QString& b);
+    void runsReloaded();
+
+private:
+    void fillTable();
+    void updateButtons();
+    bool writeRunsList(const std::vector<std::string>& runs, QString* error);
+    void contextMenu(const QPoint& pos);
+
+    GraphDocument* m_document;
+    TrainingController* m_controller;
+    QTableWidget* m_table;
+    QLabel* m_note;
+    QPushButton* m_resume;
+    QPushButton* m_compare;
+    QPushButton* m_rename;
+    QPushButton* m_delete;
+    QPushButton* m_add;
+    std::vector<qnn::RunInfo> m_runs;
+    QStringList m_queued;
+};

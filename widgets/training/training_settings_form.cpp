@@ -1,0 +1,195 @@
+#include "widgets/training/training_settings_form.h"
+
+#include "core/data/dataset.h"
+#include "core/run/run_paths.h"
+#include "widgets/editor/graph_document.h"
+#include "widgets/training/set_training_command.h"
+
+#include <QComboBox>
+#include <QDir>
+#include <QDoubleSpinBox>
+#include <QFileDialog>
+#include <QFileInfo>
+#include <QFormLayout>
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QLineEdit>
+#include <QPushButton>
+#include <QSpinBox>
+#include <QUndoStack>
+#include <QVBoxLayout>
+
+namespace {
+
+QComboBox* comboOf(QWidget* parent, const QStringList& items)
+{
+    auto* box = new QComboBox(parent);
+    box->addItems(items);
+    return box;
+}
+
+} // namespace
+
+TrainingSettingsForm::TrainingSettingsForm(GraphDocument* document, QWidget* parent)
+    : QWidget(parent)
+    , m_document(document)
+    , m_dataset(new QComboBox(this))
+    , m_folder(new QLineEdit(this))
+    , m_browse(new QPushButton(tr("Browse…"), this))
+    , m_datasetNote(new QLabel(this))
+    , m_useSynthetic(new QPushButton(tr("Use the built-in synthetic digits"), this))
+    , m_epochs(new QSpinBox(this))
+    , m_batch(new QSpinBox(this))
+    , m_optimizer(comboOf(this, {"adam", "sgd"}))
+    , m_lr(new QDoubleSpinBox(this))
+    , m_lrEnd(new QDoubleSpinBox(this))
+    , m_schedule(comboOf(this, {"constant", "exponential", "cosine", "step"}))
+    , m_loss(comboOf(this, {"cross_entropy", "squared_hinge"}))
+    , m_seed(new QSpinBox(this))
+    , m_threads(new QSpinBox(this))
+{
+    setObjectName("TrainingSettingsForm");
+    for (const std::string& name : qnn::knownDatasets())
+        m_dataset->addItem(QString::fromStdString(name));
+    m_folder->setPlaceholderText(tr("default place"));
+    m_epochs->setRange(1, 100000);
+    m_batch->setRange(2, 65536);
+    for (QDoubleSpinBox* b : {m_lr, m_lrEnd}) {
+        b->setDecimals(6);
+        b->setRange(1e-6, 10);
+        b->setSingleStep(1e-4);
+    }
+    m_seed->setRange(0, 2147483647);
+    m_threads->setRange(0, 1024);
+    m_threads->setSpecialValueText(tr("every core"));
+    m_datasetNote->setWordWrap(true);
+    m_datasetNote->setStyleSheet("color: #b00020");
+    m_datasetNote->setTextInteractionFlags(Qt::TextSelectableByMouse);
+
+    auto* folderRow = new QHBoxLayout;
+    folderRow->addWidget(m_folder, 1);
+    folderRow->addWidget(m_browse);
+    auto* form = new QFormLayout;
+    form->addRow(tr("Dataset"), m_dataset);
+    form->addRow(tr("Folder"), folderRow);
+    form->addRow(m_datasetNote);
+    form->addRow(m_useSynthetic);
+    form->addRow(tr("Epochs"), m_epochs);
+    form->addRow(tr("Batch size"), m_batch);
+    form->addRow(tr("Optimizer"), m_optimizer);
+    form->addRow(tr("Learning rate"), m_lr);
+    form->addRow(tr("Final rate"), m_lrEnd);
+    form->addRow(tr("Schedule"), m_schedule);
+    form->addRow(tr("Loss"), m_loss);
+    form->addRow(tr("Seed"), m_seed);
+    form->addRow(tr("Threads"), m_threads);
+    auto* layout = new QVBoxLayout(this);
+    layout->addLayout(form);
+    layout->addStretch(1);
+
+    connect(m_dataset, &QComboBox::currentTextChanged, this, [this] { commit(tr("dataset")); });
+    connect(m_folder, &QLineEdit::editingFinished, this, [this] { commit(tr("dataset folder")); });
+    connect(m_browse, &QPushButton::clicked, this, [this] {
+        const QString dir = QFileDialog::getExistingDirectory(this, tr("Dataset folder"), m_folder->text());
+        if (dir.isEmpty())
+            return;
+        m_folder->setText(dir);
+        commit(tr("dataset folder"));
+    });
+    connect(m_useSynthetic, &QPushButton::clicked, this, [this] {
+        m_loading = true;
+        m_dataset->setCurrentText("synthetic-digits");
+        m_folder->clear();
+        m_loading = false;
+        commit(tr("dataset"));
+    });
+    connect(m_epochs, &QSpinBox::valueChanged, this, [this] { commit(tr("epochs"), true); });
+    connect(m_batch, &QSpinBox::valueChanged, this, [this] { commit(tr("batch size"), true); });
+    connect(m_optimizer, &QComboBox::currentTextChanged, this, [this] { commit(tr("optimizer")); });
+    connect(m_lr, &QDoubleSpinBox::valueChanged, this, [this] { commit(tr("learning rate"), true); });
+    connect(m_lrEnd, &QDoubleSpinBox::valueChanged, this, [this] { commit(tr("final rate"), true); });
+    connect(m_schedule, &QComboBox::currentTextChanged, this, [this] { commit(tr("schedule")); });
+    connect(m_loss, &QComboBox::currentTextChanged, this, [this] { commit(tr("loss")); });
+    connect(m_seed, &QSpinBox::valueChanged, this, [this] { commit(tr("seed"), true); });
+    connect(m_threads, &QSpinBox::valueChanged, this, [this] { commit(tr("threads"), true); });
+    connect(m_document, &GraphDocument::trainingChanged, this, &TrainingSettingsForm::load);
+    connect(m_document, &GraphDocument::graphReset, this, &TrainingSettingsForm::load);
+    connect(m_document, &GraphDocument::fileNameChanged, this, &TrainingSettingsForm::checkDataset);
+    load();
+}
+
+void TrainingSettingsForm::load()
+{
+    m_loading = true;
+    const qnn::Project& p = m_document->project();
+    const qnn::TrainingConfig& c = p.training;
+    m_dataset->setCurrentText(QString::fromStdString(p.dataset.name));
+    m_folder->setText(QString::fromStdString(p.dataset.path));
+    m_epochs->setValue(c.epochs);
+    m_batch->setValue(c.batchSize);
+    m_optimizer->setCurrentText(QString::fromStdString(c.optimizer));
+    m_lr->setValue(c.learningRate);
+    m_lrEnd->setValue(c.learningRateEnd);
+    m_schedule->setCurrentText(QString::fromStdString(c.schedule));
+    m_loss->setCurrentText(QString::fromStdString(c.loss));
+    m_seed->setValue(static_cast<int>(std::min<uint64_t>(c.seed, 2147483647)));
+    m_threads->setValue(c.threads);
+    m_loading = false;
+    checkDataset();
+}
+
+void TrainingSettingsForm::commit(const QString& field, bool merges)
+{
+    if (m_loading)
+        return;
+    qnn::TrainingConfig c = m_document->project().training;
+    qnn::DatasetChoice d = m_document->project().dataset;
+    d.name = m_dataset->currentText().toStdString();
+    d.path = m_folder->text().trimmed().toStdString();
+    c.epochs = m_epochs->value();
+    c.batchSize = m_batch->value();
+    c.optimizer = m_optimizer->currentText().toStdString();
+    c.learningRate = m_lr->value();
+    c.learningRateEnd = m_lrEnd->value();
+    c.schedule = m_schedule->currentText().toStdString();
+    c.loss = m_loss->currentText().toStdString();
+    c.seed = static_cast<uint64_t>(m_seed->value());
+    c.threads = m_threads->value();
+    if (c == m_document->project().training && d == m_document->project().dataset)
+        return;
+    m_document->undoStack()->push(new SetTrainingCommand(m_document, c, d, field, merges));
+}
+
+QString TrainingSettingsForm::datasetProblem() const { return m_datasetNote->text(); }
+
+void TrainingSettingsForm::checkDataset()
+{
+    const qnn::Project& p = m_document->project();
+    QString problem;
+    if (p.dataset.name != "synthetic-digits") {
+        qnn::DatasetRequest r;
+        r.choice = p.dataset;
+        r.projectDir = m_document->fileName().isEmpty() ? std::string()
+                                                        : qnn::projectDirOf(m_document->fileName().toStdString());
+        // A folder the user chose is the one place that counts, not the defaults behind it.
+        if (!p.dataset.path.empty()) {
+            const QString folder = QString::fromStdString(p.dataset.path);
+            r.dataDir = QDir::isAbsolutePath(folder) ? p.dataset.path
+                                                     : QDir(QString::fromStdString(r.projectDir.empty() ? "." : r.projectDir))
+                                                           .filePath(folder)
+                                                           .toStdString();
+        }
+        bool somewhere = false;
+        for (const std::string& dir : qnn::datasetSearchPaths(r))
+            somewhere = somewhere || (QFileInfo(QString::fromStdString(dir)).isDir() &&
+                                      !QDir(QString::fromStdString(dir)).isEmpty());
+        // Only when no folder holds anything: then the loader fails before reading a byte and says what goes where.
+        qnn::DatasetSplits unused;
+        std::string error;
+        if (!somewhere && !qnn::loadDataset(r, unused, error))
+            problem = QString::fromStdString(error);
+    }
+    m_datasetNote->setText(problem);
+    m_datasetNote->setVisible(!problem.isEmpty());
+    m_useSynthetic->setVisible(!problem.isEmpty());
+}

@@ -1,0 +1,149 @@
+#include "widgets/training/training_workbench.h"
+
+#include "core/run/run_info.h"
+#include "widgets/editor/graph_document.h"
+#include "widgets/training/confusion_view.h"
+#include "widgets/training/pareto_view.h"
+#include "widgets/training/run_comparison_view.h"
+#include "widgets/training/runs_panel.h"
+#include "widgets/training/training_controller.h"
+#include "widgets/training/training_dashboard.h"
+#include "widgets/training/training_settings_form.h"
+
+#include <QAction>
+#include <QDockWidget>
+#include <QInputDialog>
+#include <QMainWindow>
+#include <QMenuBar>
+#include <QMessageBox>
+#include <QStatusBar>
+#include <QTabWidget>
+
+TrainingWorkbench* installTrainingDocks(QMainWindow* window, GraphDocument* document,
+                                        std::function<bool()> ensureSaved)
+{
+    return new TrainingWorkbench(window, document, std::move(ensureSaved));
+}
+
+TrainingWorkbench::TrainingWorkbench(QMainWindow* window, GraphDocument* document, std::function<bool()> ensureSaved)
+    : QObject(window)
+    , m_window(window)
+    , m_controller(new TrainingController(document, this))
+    , m_dashboard(new TrainingDashboard)
+    , m_runs(nullptr)
+    , m_compare(new RunComparisonView)
+    , m_pareto(new ParetoView)
+    , m_confusion(new ConfusionView)
+    , m_settings(new TrainingSettingsForm(document))
+    , m_tabs(new QTabWidget)
+{
+    setObjectName("TrainingWorkbench");
+    m_controller->setEnsureSaved(std::move(ensureSaved));
+    m_runs = new RunsPanel(document, m_controller);
+
+    m_trainingDock = new QDockWidget(tr("Training"), window);
+    m_trainingDock->setObjectName("training");
+    m_trainingDock->setWidget(m_dashboard);
+    window->addDockWidget(Qt::BottomDockWidgetArea, m_trainingDock);
+    auto* runsDock = new QDockWidget(tr("Runs"), window);
+    runsDock->setObjectName("runs");
+    runsDock->setWidget(m_runs);
+    window->addDockWidget(Qt::BottomDockWidgetArea, runsDock);
+    m_tabs->addTab(m_compare, tr("Compare"));
+    m_tabs->addTab(m_pareto, tr("Pareto"));
+    m_tabs->addTab(m_confusion, tr("Confusion matrix"));
+    m_analysisDock = new QDockWidget(tr("Analysis"), window);
+    m_analysisDock->setObjectName("analysis");
+    m_analysisDock->setWidget(m_tabs);
+    window->addDockWidget(Qt::BottomDockWidgetArea, m_analysisDock);
+    window->tabifyDockWidget(m_trainingDock, m_analysisDock);
+    m_trainingDock->raise();
+
+    auto* settingsDock = new QDockWidget(tr("Training settings"), window);
+    settingsDock->setObjectName("trainingSettings");
+    settingsDock->setWidget(m_settings);
+    window->addDockWidget(Qt::RightDockWidgetArea, settingsDock);
+    if (auto* inspector = window->findChild<QDockWidget*>("inspector")) {
+        window->tabifyDockWidget(inspector, settingsDock);
+        inspector->raise();
+    }
+
+    QMenu* menu = window->menuBar()->addMenu(tr("&Training"));
+    m_train = menu->addAction(tr("&Train"), this, [this] { run([this](QString* e) { return m_controller->train(e); }); });
+    m_train->setShortcut(QKeySequence(Qt::Key_F5));
+    m_train->setStatusTip(tr("Train the project as saved in a qnnw process; the editor stays usable"));
+    m_twin = menu->addAction(tr("Train FP32 &twin"), this,
+                             [this] { run([this](QString* e) { return m_controller->trainFp32Twin(e); }); });
+    m_twin->setStatusTip(tr("Train the same graph and settings with every bit-width at 32, to compare against"));
+    m_seeds = menu->addAction(tr("Repeat with N &seeds…"), this, [this] {
+        bool ok = false;
+        const int n = QInputDialog::getInt(m_window, tr("Repeat with seeds"),
+                                           tr("Runs (seeds s, s+1, …):"), 3, 2, 100, 1, &ok);
+        if (ok)
+            run([this, n](QString* e) { return m_controller->repeatWithSeeds(n, e); });
+    });
+    menu->addSeparator();
+    m_stop = menu->addAction(tr("S&top"), m_controller, &TrainingController::stop);
+    m_stop->setShortcut(QKeySequence(Qt::SHIFT | Qt::Key_F5));
+    m_stop->setEnabled(false);
+    menu->addSeparator();
+    menu->addAction(m_trainingDock->toggleViewAction());
+    menu->addAction(settingsDock->toggleViewAction());
+    menu->addAction(runsDock->toggleViewAction());
+    menu->addAction(m_analysisDock->toggleViewAction());
+
+    connect(m_dashboard, &TrainingDashboard::stopRequested, m_controller, &TrainingController::stop);
+    connect(m_controller, &TrainingController::stateChanged, this,
+            [this] { m_stop->setEnabled(m_controller->isBusy()); });
+    connect(m_controller, &TrainingController::runStarted, this, [this](const RunStartEvent& e) {
+        std::vector<qnn::RunEpoch> earlier;
+        if (e.resumed && e.epochsDone > 0)
+            earlier = qnn::readRunInfo(e.runDir.toStdString()).history;
+        m_dashboard->startRun(e, earlier);
+        m_trainingDock->raise();
+        showMessage(tr("Training %1").arg(e.name));
+    });
+    connect(m_controller, &TrainingController::batch, m_dashboard, &TrainingDashboard::addBatch);
+    connect(m_controller, &TrainingController::epoch, m_dashboard, &TrainingDashboard::addEpoch);
+    connect(m_controller, &TrainingController::runFinished, this,
+            [this](const QString& name, const QString& status, const QJsonObject& summary) {
+                m_dashboard->finishRun(status, summary.value("error").toString());
+                showMessage(tr("Run %1: %2").arg(name, status));
+            });
+    connect(m_controller, &TrainingController::failed, this, [this](const QString& message) {
+        m_dashboard->finishRun(QStringLiteral("failed"), message);
+        showMessage(message);
+    });
+    connect(m_runs, &RunsPanel::selectionChanged, this, [this](const std::vector<qnn::RunInfo>& runs) {
+        // A live run keeps the curves; otherwise the selection is overlaid.
+        if (!m_controller->currentRun() && !runs.empty())
+            m_dashboard->showRuns(runs);
+        if (!runs.empty())
+            m_confusion->setRun(runs.front());
+    });
+    connect(m_runs, &RunsPanel::runsReloaded, this, [this] {
+        m_compare->setRuns(m_runs->runs());
+        m_pareto->setRuns(m_runs->runs());
+    });
+    connect(m_pareto, &ParetoView::runClicked, m_runs, &RunsPanel::selectRun);
+    connect(m_runs, &RunsPanel::compareRequested, this, [this](const QString& a, const QString& b) {
+        m_compare->compare(a, b);
+        m_tabs->setCurrentWidget(m_compare);
+        m_analysisDock->raise();
+    });
+    m_compare->setRuns(m_runs->runs());
+    m_pareto->setRuns(m_runs->runs());
+}
+
+void TrainingWorkbench::run(const std::function<bool(QString*)>& job)
+{
+    QString error;
+    if (!job(&error) && !error.isEmpty())
+        QMessageBox::warning(m_window, tr("Train"), error);
+}
+
+void TrainingWorkbench::showMessage(const QString& text)
+{
+    if (m_window->statusBar())
+        m_window->statusBar()->showMessage(text, 8000);
+}

@@ -1,0 +1,63 @@
+#include "widgets/verify/verify_install.h"
+
+#include "widgets/deploy/deploy_process.h"
+#include "widgets/verify/verify_panel.h"
+
+#include <QAction>
+#include <QDockWidget>
+#include <QFileDialog>
+#include <QFileInfo>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QMainWindow>
+#include <QMenu>
+#include <QMessageBox>
+#include <QProcess>
+
+namespace {
+
+void importBnnPynq(QMainWindow* window, const std::function<void(const QString&)>& open)
+{
+    const QString title = QObject::tr("Import BNN-PYNQ parameters");
+    const QString dir = QFileDialog::getExistingDirectory(window, title + " — " + QObject::tr("parameter folder"));
+    if (dir.isEmpty())
+        return;
+    const QString suggestion =
+        QFileInfo(dir).absolutePath() + "/" + QFileInfo(dir).fileName() + "-imported/" + QFileInfo(dir).fileName() + ".qnnproj";
+    const QString project = QFileDialog::getSaveFileName(window, title + " — " + QObject::tr("new project"), suggestion,
+                                                         QObject::tr("Projects (*.qnnproj)"));
+    if (project.isEmpty())
+        return;
+    auto* process = new QProcess(window);
+    QObject::connect(process, &QProcess::finished, window, [=](int code) {
+        const QByteArray out = process->readAllStandardOutput();
+        const QString err = QString::fromUtf8(process->readAllStandardError()).trimmed();
+        process->deleteLater();
+        if (code != 0) {
+            QMessageBox::warning(window, title, err.isEmpty() ? QObject::tr("qnnw import-packed failed.") : err);
+            return;
+        }
+        open(project);
+    });
+    QObject::connect(process, &QProcess::errorOccurred, window, [=](QProcess::ProcessError e) {
+        if (e == QProcess::FailedToStart) {
+            QMessageBox::warning(window, title, QObject::tr("qnnw could not be started (%1).").arg(DeployProcess::qnnwPath()));
+            process->deleteLater();
+        }
+    });
+    process->start(DeployProcess::qnnwPath(), {"import-packed", dir, "--out", project, "--json"});
+}
+
+} // namespace
+
+void installVerify(QMainWindow* window, GraphDocument* document, QMenu* fileMenu, QAction* before,
+                   std::function<void(const QString&)> open)
+{
+    auto* dock = new QDockWidget(QObject::tr("Verify"), window);
+    dock->setObjectName("verifyDock");
+    dock->setWidget(new VerifyPanel(document, dock));
+    window->addDockWidget(Qt::BottomDockWidgetArea, dock);
+    auto* action = new QAction(QObject::tr("Import BNN-PYNQ parameters…"), window);
+    QObject::connect(action, &QAction::triggered, window, [window, open] { importBnnPynq(window, open); });
+    fileMenu->insertAction(before, action);
+}

@@ -1,0 +1,258 @@
+#include "widgets/verify/verify_panel.h"
+
+#include "widgets/deploy/deploy_process.h"
+#include "widgets/editor/graph_document.h"
+
+#include "core/project/project.h"
+
+#include <QComboBox>
+#include <QDir>
+#include <QFileInfo>
+#include <QFormLayout>
+#include <QHBoxLayout>
+#include <QHeaderView>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QLabel>
+#include <QProcess>
+#include <QPushButton>
+#include <QSpinBox>
+#include <QTableWidget>
+#include <QVBoxLayout>
+
+namespace {
+
+QTableWidgetItem* cell(const QString& text, bool number = false)
+{
+    auto* item = new QTableWidgetItem(text);
+    item->setFlags(item->flags() & ~Qt::ItemIsEditable);
+    if (number)
+        item->setTextAlignment(Qt::AlignRight | Qt::AlignVCenter);
+    return item;
+}
+
+QString count(double v) { return QLocale().toString(qint64(v)); }
+
+} // namespace
+
+VerifyPanel::VerifyPanel(GraphDocument* document, QWidget* parent)
+    : QWidget(parent)
+    , m_document(document)
+    , m_runs(new QComboBox)
+    , m_limit(new QSpinBox)
+    , m_verify(new QPushButton(tr("Verify")))
+    , m_cancel(new QPushButton(tr("Cancel")))
+    , m_status(new QLabel(tr("Float vs integer, layer by layer, for a trained run.")))
+    , m_layers(new QTableWidget(0, 6))
+    , m_images(new QTableWidget(0, 4))
+{
+    m_limit->setRange(0, 1000000);
+    m_limit->setSpecialValueText(tr("all test images"));
+    m_limit->setValue(0);
+    m_cancel->setEnabled(false);
+    m_status->setWordWrap(true);
+    m_layers->setHorizontalHeaderLabels({tr("Layer"), tr("Compared at"), tr("Elements"), tr("Differing"), tr("Ties"),
+                                         tr("Images")});
+    m_images->setHorizontalHeaderLabels({tr("Image"), tr("Label"), tr("Float"), tr("Integer")});
+    for (QTableWidget* t : {m_layers, m_images}) {
+        t->verticalHeader()->hide();
+        t->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
+        t->horizontalHeader()->setStretchLastSection(true);
+        t->setSelectionBehavior(QAbstractItemView::SelectRows);
+    }
+    auto* form = new QFormLayout;
+    form->addRow(tr("Run"), m_runs);
+    form->addRow(tr("Images"), m_limit);
+    auto* buttons = new QHBoxLayout;
+    buttons->addWidget(m_verify);
+    buttons->addWidget(m_cancel);
+    buttons->addStretch();
+    auto* layout = new QVBoxLayout(this);
+    layout->addLayout(form);
+    layout->addLayout(buttons);
+    layout->addWidget(m_status);
+    layout->addWidget(m_layers, 2);
+    layout->addWidget(new QLabel(tr("Images whose predictions differ")));
+    layout->addWidget(m_images, 1);
+
+    connect(m_verify, &QPushButton::clicked, this, &VerifyPanel::verify);
+    connect(m_cancel, &QPushButton::clicked, this, [this] {
+        if (m_process)
+            m_process->kill();
+    });
+    connect(m_document, &GraphDocument::fileNameChanged, this, &VerifyPanel::refreshRuns);
+    connect(m_document, &GraphDocument::deployChanged, this, &VerifyPanel::refreshRuns);
+    connect(m_layers, &QTableWidget::cellClicked, this, [this](int row, int) {
+        const QVariant node = m_layers->item(row, 0)->data(Qt::UserRole);
+        if (node.isValid())
+            m_document->setHighlightedNode(qnn::NodeId(node.toLongLong()), m_layers->item(row, 0)->text());
+    });
+    refreshRuns();
+}
+
+QStringList VerifyPanel::compareArguments(const QString& packedDir, const QString& runDir, const QString& project,
+                                          int limit)
+{
+    QStringList args{"run-packed", packedDir, "--compare", runDir, "--project", project, "--json"};
+    if (limit > 0)
+        args << "--limit" << QString::number(limit);
+    return args;
+}
+
+QString VerifyPanel::projectFile() const { return m_document->fileName(); }
+
+QString VerifyPanel::runDir() const
+{
+    return QFileInfo(projectFile()).absolutePath() + "/runs/" + m_runs->currentText();
+}
+
+void VerifyPanel::showEvent(QShowEvent* event)
+{
+    refreshRuns();
+    QWidget::showEvent(event);
+}
+
+void VerifyPanel::refreshRuns()
+{
+    const QString current = m_runs->currentText();
+    m_runs->clear();
+    // Training appends runs to the project file, so read the list from there.
+    qnn::Project onDisk;
+    std::string ignored;
+    const bool fromDisk = !projectFile().isEmpty() && qnn::loadProject(projectFile().toStdString(), onDisk, ignored);
+    QStringList names;
+    for (const std::string& r : fromDisk ? onDisk.runs : m_document->project().runs)
+        names << QString::fromStdString(r);
+    // Run folders with a weight file count too (older trainers did not list them in the project).
+    if (!projectFile().isEmpty()) {
+        const QDir runsDir(QFileInfo(projectFile()).absolutePath() + "/runs");
+        for (const QString& d : runsDir.entryList(QDir::Dirs | QDir::NoDotAndDotDot, QDir::Name))
+            if (!names.contains(d) && QFileInfo::exists(runsDir.filePath(d + "/weights-best.qnnw")))
+                names << d;
+    }
+    names.sort();
+    for (auto it = names.rbegin(); it != names.rend(); ++it)
+        m_runs->addItem(*it);
+    const int again = m_runs->findText(current);
+    if (again >= 0)
+        m_runs->setCurrentIndex(again);
+    m_verify->setEnabled(m_runs->count() > 0 && !isRunning());
+}
+
+bool VerifyPanel::isRunning() const { return m_process && m_process->state() != QProcess::NotRunning; }
+
+QString VerifyPanel::statusText() const { return m_status->text(); }
+
+void VerifyPanel::verify()
+{
+    if (isRunning())
+        return;
+    if (projectFile().isEmpty() || m_runs->currentText().isEmpty()) {
+        fail(tr("Save the project and train it first: Verify compares a trained run with its packed model."));
+        return;
+    }
+    const QString packed = runDir() + "/packed";
+    if (QFileInfo::exists(packed + "/manifest.json")) {
+        start(compareArguments(packed, runDir(), projectFile(), m_limit->value()), false);
+        return;
+    }
+    start({"pack", projectFile(), "--run", runDir(), "--out", packed, "--json"}, true);
+}
+
+void VerifyPanel::start(const QStringList& arguments, bool packing)
+{
+    m_packing = packing;
+    m_output.clear();
+    if (!m_process) {
+        m_process = new QProcess(this);
+        connect(m_process, &QProcess::finished, this, [this](int code) { processFinished(code); });
+        connect(m_process, &QProcess::errorOccurred, this, [this](QProcess::ProcessError e) {
+            if (e == QProcess::FailedToStart)
+                fail(tr("qnnw could not be started (%1).").arg(DeployProcess::qnnwPath()));
+        });
+        connect(m_process, &QProcess::readyReadStandardOutput, this,
+                [this] { m_output += m_process->readAllStandardOutput(); });
+    }
+    m_status->setText(packing ? tr("Packing %1…").arg(m_runs->currentText())
+                              : tr("Running the float and the integer model on the test images…"));
+    m_verify->setEnabled(false);
+    m_cancel->setEnabled(true);
+    m_process->start(DeployProcess::qnnwPath(), arguments);
+}
+
+void VerifyPanel::processFinished(int exitCode)
+{
+    m_output += m_process->readAllStandardOutput();
+    const QByteArray errors = m_process->readAllStandardError();
+    m_cancel->setEnabled(false);
+    m_verify->setEnabled(m_runs->count() > 0);
+    QJsonObject last;
+    for (const QByteArray& line : m_output.split('\n'))
+        if (line.startsWith('{'))
+            last = QJsonDocument::fromJson(line).object();
+    if (exitCode != 0 || m_process->exitStatus() != QProcess::NormalExit) {
+        QString why = last.value("message").toString();
+        if (why.isEmpty())
+            why = QString::fromUtf8(errors).trimmed();
+        fail(why.isEmpty() ? tr("qnnw stopped (exit code %1).").arg(exitCode) : why);
+        return;
+    }
+    if (m_packing) {
+        start(compareArguments(runDir() + "/packed", runDir(), projectFile(), m_limit->value()), false);
+        return;
+    }
+    showResult(last);
+    emit finished(last);
+}
+
+void VerifyPanel::fail(const QString& message)
+{
+    m_status->setText(message);
+    m_cancel->setEnabled(false);
+    m_verify->setEnabled(m_runs->count() > 0);
+    emit failed(message);
+}
+
+void VerifyPanel::showResult(const QJsonObject& c)
+{
+    const QJsonArray layers = c.value("layers").toArray();
+    m_layers->setRowCount(layers.size());
+    const QString first = c.value("first_differing_layer").toString();
+    qnn::NodeId firstNode = qnn::kInvalidNode;
+    for (int i = 0; i < layers.size(); ++i) {
+        const QJsonObject l = layers[i].toObject();
+        auto* name = cell(l.value("layer").toString());
+        name->setData(Qt::UserRole, l.value("node").toVariant());
+        m_layers->setItem(i, 0, name);
+        m_layers->setItem(i, 1, cell(l.value("compared_at").toString()));
+        m_layers->setItem(i, 2, cell(count(l.value("elements").toDouble()), true));
+        m_layers->setItem(i, 3, cell(count(l.value("differing").toDouble()), true));
+        m_layers->setItem(i, 4, cell(count(l.value("ties").toDouble()), true));
+        m_layers->setItem(i, 5, cell(count(l.value("images_differing").toDouble()), true));
+        if (l.value("layer").toString() == first) {
+            firstNode = qnn::NodeId(l.value("node").toInteger());
+            for (int col = 0; col < m_layers->columnCount(); ++col)
+                m_layers->item(i, col)->setBackground(QColor(255, 214, 170));
+        }
+    }
+    const QJsonArray images = c.value("differing_images").toArray();
+    m_images->setRowCount(images.size());
+    for (int i = 0; i < images.size(); ++i) {
+        const QJsonObject d = images[i].toObject();
+        m_images->setItem(i, 0, cell(QString::number(d.value("image").toInt()), true));
+        m_images->setItem(i, 1, cell(QString::number(d.value("label").toInt()), true));
+        m_images->setItem(i, 2, cell(QString::number(d.value("float").toInt()), true));
+        m_images->setItem(i, 3, cell(QString::number(d.value("integer").toInt()), true));
+    }
+    const int total = c.value("images").toInt();
+    const int agree = c.value("agree").toInt();
+    QString text = tr("%1 of %2 images give the same class (%3 %).")
+                       .arg(QLocale().toString(agree), QLocale().toString(total))
+                       .arg(c.value("agreement").toDouble(), 0, 'f', 2);
+    if (first.isEmpty())
+        text += " " + tr("No layer differs: the packed model computes what the float model computes.");
+    else
+        text += " " + tr("First differing layer: %1 (highlighted on the canvas).").arg(first);
+    m_status->setText(text);
+    m_document->setHighlightedNode(firstNode, first.isEmpty() ? QString() : tr("first difference"));
+}
