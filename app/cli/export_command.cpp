@@ -4,7 +4,7 @@
 
 #include "core/onnx/qonnx_export.h"
 #include "core/project/project.h"
-#include "core/train/run_store.h"
+#include "core/run/run_store.h"
 #include "core/util/atomic_file.h"
 #include "core/weights/weight_file.h"
 

@@ -5,7 +5,7 @@
 #include "core/data/dataset.h"
 #include "core/onnx/qonnx_import.h"
 #include "core/project/project.h"
-#include "core/train/run_store.h"
+#include "core/run/run_store.h"
 #include "core/weights/weight_file.h"
 
 #include <cstdio>

@@ -794,6 +794,9 @@ bool runOp(const onnx::NodeProto& node, const Inputs& inputs, std::vector<Tensor
     } catch (const OpError& e) {
         error = e.message;
         return false;
+    } catch (const std::exception& e) {
+        error = nodeLabel(node) + ": cannot be computed (" + e.what() + ")";
+        return false;
     }
     return true;
 }

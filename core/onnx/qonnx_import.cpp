@@ -239,10 +239,7 @@ private:
     NodeId materialize(const std::string& key)
     {
         Value& v = m_values.at(key);
-        if (v.rawInput) {
-            v.rawInput = false;
-            m_inputTaken = true;
-        }
+        v.rawInput = false;
         if (!v.hasAffine())
             return v.node;
         bool identity = true;
@@ -301,9 +298,15 @@ private:
         if (s.size() != 2 && s.size() != 4)
             throw ImportError{"the graph input '" + in.name() + "' has shape " + shapeText(s) +
                               "; the workbench takes N×features or N×C×H×W"};
-        for (size_t k = 1; k < s.size(); ++k)
+        int64_t values = 1;
+        for (size_t k = 1; k < s.size(); ++k) {
             if (s[k] <= 0)
                 throw ImportError{"the graph input '" + in.name() + "' has an unknown dimension " + std::to_string(k)};
+            values = s[k] > (int64_t{1} << 26) / values ? (int64_t{1} << 27) : values * s[k];
+        }
+        if (values > (int64_t{1} << 26))
+            throw ImportError{"the graph input '" + in.name() + "' has shape " + shapeText(s) +
+                              ", more than 2^26 values per image"};
         const NodeId id = addNode(LayerKind::Input, in.name().empty() ? "input" : in.name(), {});
         Node* node = m_out.graph.node(id);
         node->attrs["shape"] = std::vector<int64_t>(s.begin() + 1, s.end());
@@ -429,7 +432,6 @@ private:
             v.mul.clear();
             v.add.clear();
             v.rawInput = false;
-            m_inputTaken = true;
             m_out.graph.node(m_inputNode)->quant.actBits = l.bits;
             m_out.notes.push_back("the pixel scaling and " + onnx_io::nodeLabel(n) + " are the Input's " +
                                   std::to_string(l.bits) + "-bit encoding");
@@ -944,7 +946,6 @@ private:
     QonnxImport& m_out;
     std::map<std::string, Value> m_values;
     NodeId m_inputNode = kInvalidNode;
-    bool m_inputTaken = false;
     int m_count = 0;
 };
 
@@ -962,6 +963,10 @@ bool importQonnx(const std::string& path, QonnxImport& out, std::string& error)
         Importer(model, result).run();
     } catch (const ImportError& e) {
         error = path + ": " + e.message;
+        return false;
+    } catch (const std::exception& e) {
+        // A file malformed in a way no check above foresaw still gets a sentence.
+        error = path + ": the file cannot be imported (" + e.what() + ")";
         return false;
     }
     out = std::move(result);

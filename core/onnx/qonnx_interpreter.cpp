@@ -82,6 +82,10 @@ bool QonnxInterpreter::load(const std::string& path, std::string& error)
             return false;
         }
         d->inputSize *= d->inputShape[k];
+        if (d->inputSize > (int64_t{1} << 26)) {
+            error = path + ": the input '" + d->layout.input->name() + "' has more than 2^26 values per image";
+            return false;
+        }
     }
     m_impl = std::move(d);
     return true;

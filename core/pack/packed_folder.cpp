@@ -7,6 +7,8 @@
 #include "core/util/json_file.h"
 
 #include <algorithm>
+#include <atomic>
+#include <thread>
 #include <filesystem>
 #include <set>
 #include <sstream>
@@ -395,21 +397,47 @@ bool writeLayerAndClassFiles(const std::string& dir, const PackedNet& net, nlohm
         error = "cannot create " + dir + ": " + ec.message();
         return false;
     }
+    std::vector<std::pair<std::string, std::string>> files;
     for (size_t i = 0; i < net.layers.size(); ++i) {
         const PackedLayer& l = net.layers[i];
         for (int pe = 0; pe < l.pe; ++pe) {
-            if (!writeHashed(dir, weightFileName(int(i), pe), weightBytes(l, pe), hashes, error))
-                return false;
-            if (l.thresholdsPerRow > 0 &&
-                !writeHashed(dir, thresholdFileName(int(i), pe), thresholdBytes(l, pe), hashes, error))
-                return false;
+            files.emplace_back(weightFileName(int(i), pe), weightBytes(l, pe));
+            if (l.thresholdsPerRow > 0)
+                files.emplace_back(thresholdFileName(int(i), pe), thresholdBytes(l, pe));
         }
     }
     // As Xilinx writes it: CRLF between labels, none after the last.
     std::string classes;
     for (size_t i = 0; i < net.classes.size(); ++i)
         classes += (i ? "\r\n" : "") + net.classes[i];
-    return writeHashed(dir, "classes.txt", classes, hashes, error);
+    files.emplace_back("classes.txt", classes);
+    // Each file is flushed to disk before its rename; on several threads the
+    // waits for the disk overlap (LFC has 289 files).
+    std::vector<std::string> errors(files.size()), digests(files.size());
+    std::atomic<size_t> next{0};
+    auto work = [&] {
+        for (size_t k = next++; k < files.size(); k = next++) {
+            std::string why;
+            if (!writeFileAtomic(joinPath(dir, files[k].first), files[k].second, why))
+                errors[k] = why.empty() ? "cannot write " + joinPath(dir, files[k].first) : why;
+            if (hashes)
+                digests[k] = sha256Hex(files[k].second);
+        }
+    };
+    std::vector<std::thread> pool;
+    for (int t = 0; t < 8; ++t)
+        pool.emplace_back(work);
+    for (auto& th : pool)
+        th.join();
+    for (size_t k = 0; k < files.size(); ++k) {
+        if (!errors[k].empty()) {
+            error = errors[k];
+            return false;
+        }
+        if (hashes)
+            (*hashes)[files[k].first] = digests[k];
+    }
+    return true;
 }
 
 } // namespace

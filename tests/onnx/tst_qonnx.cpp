@@ -788,6 +788,7 @@ private Q_SLOTS:
         QTest::newRow("product of data") << "square" << "node 'sq' (Mul): combines two tensors that both depend on the input";
         QTest::newRow("reshape to an image") << "reshape" << "node 'rs' (Reshape): reshapes 1×784 into 1×16×49";
         QTest::newRow("clip range") << "clip" << "node 'clip' (Clip): clips to [-2.000000, 2.000000]";
+        QTest::newRow("input too large") << "huge" << "the graph input 'x' has shape 1×3×10000×10000, more than 2^26 values per image";
     }
 
     void importErrors()
@@ -803,7 +804,8 @@ private Q_SLOTS:
         } else {
             FileBuilder b(8, "qonnx.custom_op.general");
             const bool image = defect == "image";
-            b.input("x", defect == "rank3" ? std::vector<int64_t>{1, 28, 28}
+            b.input("x", defect == "huge"  ? std::vector<int64_t>{1, 3, 10000, 10000}
+                         : defect == "rank3" ? std::vector<int64_t>{1, 28, 28}
                          : image          ? std::vector<int64_t>{1, 1, 28, 28}
                                           : std::vector<int64_t>{1, 784});
             std::string x = "x";

@@ -66,6 +66,26 @@ private slots:
         QCOMPARE(VerifyPanel::compareArguments("/r/packed", "/r", "/p.qnnproj", 0).size(), 7);
     }
 
+    void listsARunAsSoonAsTheDocumentRecordsIt()
+    {
+        // A run started from the workbench enters the document's runs list while
+        // the window is open; Verify must offer it without a reopen, and take the
+        // run selected in the Runs dock.
+        QTemporaryDir tmp;
+        GraphDocument document;
+        QString error;
+        QVERIFY2(document.load(QNN_SOURCE_DIR "/projects/lfc-w1a1-mnist.qnnproj", &error), qPrintable(error));
+        VerifyPanel panel(&document);
+        panel.show();
+        QCOMPARE(panel.runChooser()->count(), 0);
+        document.setRunsRaw({"first", "second"});
+        QCOMPARE(panel.runChooser()->count(), 2);
+        panel.setSelectedRun("first");
+        QCOMPARE(panel.runChooser()->currentText(), QString("first"));
+        panel.setSelectedRun("not-a-run");
+        QCOMPARE(panel.runChooser()->currentText(), QString("first"));
+    }
+
     void showsTheTableAndHighlightsTheFirstDifferingLayer()
     {
         GraphDocument document;

@@ -207,6 +207,7 @@ DeployPanel::DeployPanel(GraphDocument* document, QWidget* parent)
         Q_EMIT operationFinished(ok);
     });
     connect(m_document, &GraphDocument::fileNameChanged, this, &DeployPanel::reloadRuns);
+    connect(m_document, &GraphDocument::runsChanged, this, &DeployPanel::reloadRuns);
 
     m_hostKeyPrompt = [this](const QJsonObject& p) {
         const QString text =

@@ -20,6 +20,17 @@ QonnxActions::QonnxActions(QWidget* window, ProjectFile current, OpenProject ope
     , m_current(std::move(current))
     , m_open(std::move(open))
 {
+    // Only the menu entries show boxes; startExport/startImport just signal.
+    connect(this, &QonnxActions::finished, this, [this](bool ok, const QString& message) {
+        if (m_boxTitle.isEmpty())
+            return;
+        const QString title = m_boxTitle;
+        m_boxTitle.clear();
+        if (ok)
+            QMessageBox::information(m_window, title, message);
+        else
+            QMessageBox::warning(m_window, title, message);
+    });
 }
 
 QStringList QonnxActions::exportArguments(const QString& project, const QString& run, const QString& file)
@@ -60,11 +71,27 @@ void QonnxActions::exportQonnx()
     const QString file = QFileDialog::getSaveFileName(m_window, tr("Export QONNX"), suggestion, tr("QONNX (*.onnx)"));
     if (file.isEmpty())
         return;
-    run(exportArguments(project, chosen, file), tr("Export QONNX"), [this, file] {
-        QMessageBox::information(m_window, tr("Export QONNX"),
-                                 tr("Wrote %1 and folding_config.json beside it, for FINN.").arg(QDir::toNativeSeparators(file)));
+    m_boxTitle = tr("Export QONNX");
+    if (!startExport(project, chosen, file))
+        m_boxTitle.clear();
+}
+
+bool QonnxActions::startExport(const QString& project, const QString& run, const QString& file)
+{
+    return this->run(exportArguments(project, run, file), [file] {
+        return tr("Wrote %1 and folding_config.json beside it, for FINN.").arg(QDir::toNativeSeparators(file));
     });
 }
+
+bool QonnxActions::startImport(const QString& file, const QString& project)
+{
+    return run(importArguments(project, file), [this, file, project] {
+        m_open(project);
+        return tr("Imported %1 as %2.").arg(QDir::toNativeSeparators(file), QDir::toNativeSeparators(project));
+    });
+}
+
+bool QonnxActions::isRunning() const { return m_process && m_process->state() != QProcess::NotRunning; }
 
 void QonnxActions::importQonnx()
 {
@@ -77,34 +104,41 @@ void QonnxActions::importQonnx()
                                                          tr("Projects (*.qnnproj)"));
     if (project.isEmpty())
         return;
-    run(importArguments(project, file), tr("Import QONNX"), [this, project] { m_open(project); });
+    // A successful import shows the new project itself, not a box.
+    if (!startImport(file, project))
+        return;
+    connect(this, &QonnxActions::finished, this, [this](bool ok, const QString& message) {
+        if (!ok)
+            QMessageBox::warning(m_window, tr("Import QONNX"), message);
+    }, Qt::SingleShotConnection);
 }
 
-void QonnxActions::run(const QStringList& arguments, const QString& title, const std::function<void()>& onSuccess)
+bool QonnxActions::run(const QStringList& arguments, const std::function<QString()>& onSuccess)
 {
-    if (m_process && m_process->state() != QProcess::NotRunning)
-        return;
+    if (isRunning())
+        return false;
     delete m_process;
     m_process = new QProcess(this);
     QApplication::setOverrideCursor(Qt::BusyCursor);
-    connect(m_process, &QProcess::finished, this, [this, title, onSuccess](int code, QProcess::ExitStatus status) {
+    connect(m_process, &QProcess::finished, this, [this, onSuccess](int code, QProcess::ExitStatus status) {
         QApplication::restoreOverrideCursor();
         if (status == QProcess::NormalExit && code == 0) {
-            onSuccess();
+            Q_EMIT finished(true, onSuccess());
             return;
         }
         QString why = QString::fromUtf8(m_process->readAllStandardError()).trimmed();
         if (why.startsWith("qnnw: "))
             why = why.mid(6);
-        QMessageBox::warning(m_window, title, why.isEmpty() ? tr("qnnw stopped unexpectedly.") : why);
+        Q_EMIT finished(false, why.isEmpty() ? tr("qnnw stopped unexpectedly.") : why);
     });
-    connect(m_process, &QProcess::errorOccurred, this, [this, title](QProcess::ProcessError e) {
+    connect(m_process, &QProcess::errorOccurred, this, [this](QProcess::ProcessError e) {
         if (e != QProcess::FailedToStart)
             return;
         QApplication::restoreOverrideCursor();
-        QMessageBox::warning(m_window, title, tr("qnnw could not be started (%1).").arg(DeployProcess::qnnwPath()));
+        Q_EMIT finished(false, tr("qnnw could not be started (%1).").arg(DeployProcess::qnnwPath()));
     });
     m_process->start(DeployProcess::qnnwPath(), arguments);
+    return true;
 }
 
 void installQonnxActions(QWidget* window, QMenu* fileMenu, QAction* before, QonnxActions::ProjectFile current,

@@ -56,8 +56,18 @@ TrainingWorkbench::TrainingWorkbench(QMainWindow* window, GraphDocument* documen
     m_analysisDock->setObjectName("analysis");
     m_analysisDock->setWidget(m_tabs);
     window->addDockWidget(Qt::BottomDockWidgetArea, m_analysisDock);
-    window->tabifyDockWidget(m_trainingDock, m_analysisDock);
-    m_trainingDock->raise();
+    // Tabs beside the Issues list rather than more columns in the bottom area,
+    // which would squeeze every bottom dock to a sliver.
+    if (auto* issues = window->findChild<QDockWidget*>("issues")) {
+        window->tabifyDockWidget(issues, m_trainingDock);
+        window->tabifyDockWidget(issues, runsDock);
+        window->tabifyDockWidget(issues, m_analysisDock);
+        issues->raise();
+    } else {
+        window->tabifyDockWidget(m_trainingDock, runsDock);
+        window->tabifyDockWidget(m_trainingDock, m_analysisDock);
+        m_trainingDock->raise();
+    }
 
     auto* settingsDock = new QDockWidget(tr("Training settings"), window);
     settingsDock->setObjectName("trainingSettings");

@@ -82,6 +82,8 @@ VerifyPanel::VerifyPanel(GraphDocument* document, QWidget* parent)
     });
     connect(m_document, &GraphDocument::fileNameChanged, this, &VerifyPanel::refreshRuns);
     connect(m_document, &GraphDocument::deployChanged, this, &VerifyPanel::refreshRuns);
+    // A run started from the workbench is listed at once, not at the next open.
+    connect(m_document, &GraphDocument::runsChanged, this, &VerifyPanel::refreshRuns);
     connect(m_layers, &QTableWidget::cellClicked, this, [this](int row, int) {
         const QVariant node = m_layers->item(row, 0)->data(Qt::UserRole);
         if (node.isValid())
@@ -116,13 +118,17 @@ void VerifyPanel::refreshRuns()
 {
     const QString current = m_runs->currentText();
     m_runs->clear();
-    // Training appends runs to the project file, so read the list from there.
     qnn::Project onDisk;
     std::string ignored;
     const bool fromDisk = !projectFile().isEmpty() && qnn::loadProject(projectFile().toStdString(), onDisk, ignored);
+    // The document's list (runs started from this window) and the file's (runs of qnnw train).
     QStringList names;
-    for (const std::string& r : fromDisk ? onDisk.runs : m_document->project().runs)
+    for (const std::string& r : m_document->project().runs)
         names << QString::fromStdString(r);
+    if (fromDisk)
+        for (const std::string& r : onDisk.runs)
+            if (!names.contains(QString::fromStdString(r)))
+                names << QString::fromStdString(r);
     // Run folders with a weight file count too (older trainers did not list them in the project).
     if (!projectFile().isEmpty()) {
         const QDir runsDir(QFileInfo(projectFile()).absolutePath() + "/runs");
@@ -137,6 +143,14 @@ void VerifyPanel::refreshRuns()
     if (again >= 0)
         m_runs->setCurrentIndex(again);
     m_verify->setEnabled(m_runs->count() > 0 && !isRunning());
+}
+
+void VerifyPanel::setSelectedRun(const QString& run)
+{
+    refreshRuns();
+    const int i = m_runs->findText(run);
+    if (i >= 0)
+        m_runs->setCurrentIndex(i);
 }
 
 bool VerifyPanel::isRunning() const { return m_process && m_process->state() != QProcess::NotRunning; }

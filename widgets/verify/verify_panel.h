@@ -37,6 +37,8 @@ public:
     QTableWidget* imageTable() const { return m_images; }
     QComboBox* runChooser() const { return m_runs; }
     QSpinBox* limitBox() const { return m_limit; }
+    /** The run the Runs view has selected becomes the one to verify. */
+    void setSelectedRun(const QString& run);
 
 Q_SIGNALS:
     /** A comparison finished (its JSON), or failed (message). */

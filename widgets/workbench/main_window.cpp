@@ -12,7 +12,9 @@
 #include "widgets/verify/verify_install.h"
 #include "widgets/deploy/deploy_panel.h"
 #include "widgets/hardware/hardware_panel.h"
+#include "widgets/training/runs_panel.h"
 #include "widgets/training/training_workbench.h"
+#include "widgets/verify/verify_panel.h"
 
 #include <QAction>
 #include <QApplication>
@@ -214,6 +216,17 @@ void MainWindow::createActions()
     installQonnxActions(this, file, closeWindow, [this] { return m_document->fileName(); },
                         [this](const QString& path) { if (maybeSave()) openFile(path); });
     installVerify(this, m_document, file, quit, [this](const QString& path) { if (maybeSave()) openFile(path); });
+    // The run selected in the Runs dock is the one Verify and Deploy take by default.
+    if (auto* runs = findChild<RunsPanel*>())
+        connect(runs, &RunsPanel::selectionChanged, this, [this](const std::vector<qnn::RunInfo>& selected) {
+            if (selected.empty())
+                return;
+            const QString name = QString::fromStdString(selected.front().name);
+            if (auto* verify = findChild<VerifyPanel*>())
+                verify->setSelectedRun(name);
+            if (auto* deploy = findChild<DeployPanel*>())
+                deploy->setSelectedRun(name);
+        });
     updateRecentMenu();
 
     QMenu* edit = menuBar()->addMenu(tr("&Edit"));
