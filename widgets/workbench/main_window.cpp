@@ -55,14 +55,16 @@ constexpr int kMaxRecent = 8;
 // A dock's content in a scroll area: a tall panel then scrolls in a small
 // window instead of setting the window's minimum height. Its width stays what
 // the panel needs, as without the scroll area.
-QWidget* scrollable(QWidget* content)
+QWidget* scrollable(QWidget* content, bool keepWidth = true)
 {
     auto* area = new QScrollArea;
-    area->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
     area->setWidget(content);
     area->setWidgetResizable(true);
     area->setFrameShape(QFrame::NoFrame);
-    area->setMinimumWidth(content->minimumSizeHint().width() + area->verticalScrollBar()->sizeHint().width());
+    if (keepWidth) {
+        area->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+        area->setMinimumWidth(content->minimumSizeHint().width() + area->verticalScrollBar()->sizeHint().width());
+    }
     return area;
 }
 
@@ -147,6 +149,13 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent), m_document(new Gr
     createActions();
     // Training (issue 7): Training/Runs/Analysis docks and the Training menu.
     installTrainingDocks(this, m_document, [this] { return maybeSave(); });
+    // Every other panel scrolls inside its dock too, so that no dock's minimum
+    // size sets the window's: 900×600 stays possible with every dock open.
+    // They may scroll sideways as well; the inspector sizes itself.
+    for (QDockWidget* dock : findChildren<QDockWidget*>())
+        if (QWidget* panel = dock->widget(); panel && panel != m_inspector && !qobject_cast<QScrollArea*>(panel))
+            dock->setWidget(scrollable(panel, false));
+    resizeDocks({issuesDock}, {160}, Qt::Vertical);
     updateTitle();
     resize(1440, 900);
 }
