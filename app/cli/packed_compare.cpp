@@ -6,6 +6,7 @@
 #include "core/data/transforms.h"
 #include "core/pack/layer_compare.h"
 #include "core/project/project.h"
+#include "core/run/run_project.h"
 #include "core/train/float_model.h"
 #include "core/weights/weight_file.h"
 
@@ -73,10 +74,14 @@ int comparePacked(const std::string& packedDir, const pack::IntegerEngine& engin
         if (!findProjectOfRun(runDir, projectFile, error))
             return fail(error, json);
     }
-    Project project;
-    if (!loadProject(projectFile, project, error))
+    Project opened;
+    if (!loadProject(projectFile, opened, error))
         return fail(error, json);
     if (runDir.empty() && !findRunFolder(run, projectFolderOf(projectFile), runDir, error))
+        return fail(error, json);
+    // The float side runs the graph the run trained, as the packer packed it.
+    Project project;
+    if (!projectOfRun(runDir, opened, project, error))
         return fail(error, json);
     WeightFile weights;
     const std::string weightPath = (fs::path(runDir) / (epoch == "last" ? kWeightFileLast : kWeightFileBest)).string();

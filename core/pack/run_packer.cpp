@@ -7,6 +7,7 @@
 #include "core/pack/overlay_match.h"
 #include "core/pack/packed_folder.h"
 #include "core/pack/packer.h"
+#include "core/run/run_project.h"
 #include "core/weights/weight_file.h"
 
 #include <chrono>
@@ -54,8 +55,12 @@ bool chooseFolding(const Project& project, const Dataflow& df, const std::string
 
 } // namespace
 
-bool packRun(const Project& project, const RunPackRequest& request, RunPackResult& result, std::string& error)
+bool packRun(const Project& current, const RunPackRequest& request, RunPackResult& result, std::string& error)
 {
+    // Pack the graph the run trained (an FP32 twin's, or the graph before later edits).
+    Project project;
+    if (!projectOfRun(request.runDir, current, project, error))
+        return false;
     const auto start = std::chrono::steady_clock::now();
     if (request.epoch != "best" && request.epoch != "last") {
         error = "--epoch takes best or last, not \"" + request.epoch + "\"";

@@ -156,6 +156,18 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent), m_document(new Gr
         if (QWidget* panel = dock->widget(); panel && panel != m_inspector && !qobject_cast<QScrollArea*>(panel))
             dock->setWidget(scrollable(panel, false));
     resizeDocks({issuesDock}, {160}, Qt::Vertical);
+    // The run selected in the Runs dock is the one Verify and Deploy take by default
+    // (Verify's dock is made in createActions(), before this).
+    if (auto* runs = findChild<RunsPanel*>())
+        connect(runs, &RunsPanel::selectionChanged, this, [this](const std::vector<qnn::RunInfo>& selected) {
+            if (selected.empty())
+                return;
+            const QString name = QString::fromStdString(selected.front().name);
+            if (auto* verify = findChild<VerifyPanel*>())
+                verify->setSelectedRun(name);
+            if (auto* deploy = findChild<DeployPanel*>())
+                deploy->setSelectedRun(name);
+        });
     updateTitle();
     resize(1440, 900);
 }
@@ -225,17 +237,6 @@ void MainWindow::createActions()
     installQonnxActions(this, file, closeWindow, [this] { return m_document->fileName(); },
                         [this](const QString& path) { if (maybeSave()) openFile(path); });
     installVerify(this, m_document, file, quit, [this](const QString& path) { if (maybeSave()) openFile(path); });
-    // The run selected in the Runs dock is the one Verify and Deploy take by default.
-    if (auto* runs = findChild<RunsPanel*>())
-        connect(runs, &RunsPanel::selectionChanged, this, [this](const std::vector<qnn::RunInfo>& selected) {
-            if (selected.empty())
-                return;
-            const QString name = QString::fromStdString(selected.front().name);
-            if (auto* verify = findChild<VerifyPanel*>())
-                verify->setSelectedRun(name);
-            if (auto* deploy = findChild<DeployPanel*>())
-                deploy->setSelectedRun(name);
-        });
     updateRecentMenu();
 
     QMenu* edit = menuBar()->addMenu(tr("&Edit"));
