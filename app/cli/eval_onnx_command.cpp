@@ -4,6 +4,8 @@
 #include "core/data/dataset.h"
 #include "core/onnx/qonnx_eval.h"
 
+#include <nlohmann/json.hpp>
+
 #include <cstdio>
 #include <iostream>
 #include <memory>

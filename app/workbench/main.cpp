@@ -16,7 +16,7 @@
 namespace {
 
 // Renders the window with a project to a PNG, for docs and for looking at a build without a display.
-int screenshot(MainWindow& window, const QString& file, const QString& project)
+int screenshot(MainWindow& window, const QString& file, const QString& project, bool arrange)
 {
     QString error;
     if (!project.isEmpty() && !window.openFile(project, &error, true)) {
@@ -25,7 +25,10 @@ int screenshot(MainWindow& window, const QString& file, const QString& project)
     }
     window.show();
     QApplication::processEvents();
-    window.view()->showContents();
+    if (arrange)
+        window.view()->arrange();
+    else
+        window.view()->showContents();
     // Show the inspector at work: select the first layer with weights.
     for (const auto& [id, node] : window.document()->graph().nodes())
         if (qnn::LayerRegistry::spec(node.kind).hasWeights) {
@@ -61,13 +64,22 @@ int main(int argc, char** argv)
     parser.addHelpOption();
     const QCommandLineOption shot("screenshot", "Render the main window with PROJECT to FILE (PNG) and exit.", "FILE");
     parser.addOption(shot);
+    const QCommandLineOption arrangeOption("arrange", "With --screenshot: arrange the layers (Ctrl+L) first.");
+    parser.addOption(arrangeOption);
+    const QCommandLineOption sizeOption("size", "Window size, such as 1600x1000.", "WxH");
+    parser.addOption(sizeOption);
     parser.addPositionalArgument("project", "A *.qnnproj file to open.");
     parser.process(app);
     const QStringList args = parser.positionalArguments();
 
     MainWindow window;
+    if (parser.isSet(sizeOption)) {
+        const QStringList wh = parser.value(sizeOption).split('x');
+        if (wh.size() == 2 && wh[0].toInt() > 0 && wh[1].toInt() > 0)
+            window.resize(wh[0].toInt(), wh[1].toInt());
+    }
     if (parser.isSet(shot))
-        return screenshot(window, parser.value(shot), args.value(0));
+        return screenshot(window, parser.value(shot), args.value(0), parser.isSet(arrangeOption));
 
     window.show();
     if (!args.isEmpty())

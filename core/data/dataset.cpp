@@ -154,8 +154,9 @@ bool loadImageFolder(const fs::path& dir, DatasetSplits& out, std::string& error
 }
 
 // Where a missing dataset should go: a shared/datasets folder that exists
-// already, else ../shared/datasets/<name> beside the git checkout holding the project.
-std::string defaultPlace(const DatasetRequest& r, const std::vector<std::string>& places)
+// already, else the first place searched above the project's folder. Only
+// the search paths decide: the data layer knows no source tree.
+std::string defaultPlace(const std::vector<std::string>& places)
 {
     std::error_code ec;
     for (const std::string& p : places) {
@@ -163,13 +164,9 @@ std::string defaultPlace(const DatasetRequest& r, const std::vector<std::string>
         if (parent.filename() == "datasets" && fs::is_directory(parent, ec))
             return p;
     }
-    const fs::path start = fs::absolute(r.projectDir.empty() ? fs::path(".") : fs::path(r.projectDir), ec);
-    for (fs::path a = start; !a.empty(); a = a.parent_path()) {
-        if (fs::exists(a / ".git", ec))
-            return (a.parent_path() / "shared" / "datasets" / r.choice.name).lexically_normal().string();
-        if (a == a.parent_path())
-            break;
-    }
+    for (const std::string& p : places)
+        if (fs::path(p).parent_path().filename() == "datasets")
+            return p;
     return places.back();
 }
 
@@ -248,9 +245,9 @@ bool loadDataset(const DatasetRequest& r, DatasetSplits& out, std::string& error
             error += " in " + r.dataDir + "; put " + joinList(files) + (name == "cifar10" ? "" : " (gzip or raw)") +
                      " there, or pass --data with the folder that holds them";
         } else {
-            const std::string where = defaultPlace(r, places);
+            const std::string where = defaultPlace(places);
             error += "; put " + joinList(files) + (name == "cifar10" ? "" : " (gzip or raw)") + " into " + where +
-                     " (the default place: ../shared/datasets/" + name + " next to the repository), or pass --data DIR";
+                     " (any shared/datasets/" + name + " folder above the project's folder is found), or pass --data DIR";
         }
         error += ". Looked in: " + joinList(places);
         return false;

@@ -1,7 +1,7 @@
 #pragma once
 
 #include "core/data/image_set.h"
-#include "core/project/project.h"
+#include "core/data/dataset_choice.h"
 
 #include <string>
 #include <vector>

@@ -13,13 +13,13 @@ NodeId Graph::addNode(LayerKind kind, const std::string& name)
     std::string stem = layerKindName(kind);
     std::transform(stem.begin(), stem.end(), stem.begin(), [](unsigned char c) { return std::tolower(c); });
     Node n = LayerRegistry::makeNode(kind, id, name.empty() ? uniqueName(stem) : name);
-    insertNode(n);
-    return id;
+    return insertNode(n) ? id : kInvalidNode;
 }
 
 bool Graph::insertNode(const Node& node)
 {
-    if (node.id <= 0 || m_nodes.count(node.id))
+    // The largest id is refused so that the next one, id + 1, still fits.
+    if (node.id <= 0 || node.id >= kMaxNodeId || m_nodes.count(node.id))
         return false;
     m_nodes.emplace(node.id, node);
     m_nextId = std::max(m_nextId, node.id + 1);

@@ -10,6 +10,9 @@
 
 namespace qnn {
 
+/** Node ids lie below this (INT_MAX), so that the id after the largest still fits in a NodeId. */
+constexpr NodeId kMaxNodeId = 2147483647;
+
 /** A layer graph: nodes by stable integer id and value-type edges.
  *  It stores whatever it is given (a loaded file may be wrong in any way);
  *  analyzeGraph() says what is wrong. Ids are never reused while a graph
@@ -17,10 +20,12 @@ namespace qnn {
 class Graph
 {
 public:
-    /** Adds a node of this kind with default attributes; returns its new id.
+    /** Adds a node of this kind with default attributes; returns its new id,
+     *  or kInvalidNode when no id is left (after a node with id kMaxNodeId - 1).
      *  An empty name becomes a unique one such as "dense2". */
     NodeId addNode(LayerKind kind, const std::string& name = {});
-    /** Adds a node under its own id (undo, paste, loading). False when the id is taken or invalid. */
+    /** Adds a node under its own id (undo, paste, loading). False when the id
+     *  is taken or outside 1 … kMaxNodeId - 1. */
     bool insertNode(const Node& node);
     /** Removes the node and every edge touching it; false when absent. */
     bool removeNode(NodeId id);

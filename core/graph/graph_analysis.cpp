@@ -1,6 +1,7 @@
 #include "core/graph/graph_analysis.h"
 
 #include "core/graph/layer_registry.h"
+#include "core/graph/node_name.h"
 
 #include <algorithm>
 #include <cmath>
@@ -24,37 +25,6 @@ std::string bitList()
         s += std::to_string(bits[i]);
     }
     return s;
-}
-
-std::string typeName(AttrType t)
-{
-    switch (t) {
-    case AttrType::Int: return "an integer";
-    case AttrType::Float: return "a number";
-    case AttrType::Bool: return "true or false";
-    case AttrType::Enum: return "a name";
-    case AttrType::IntList: return "a list of integers";
-    }
-    return "?";
-}
-
-bool holdsType(const AttrValue& v, AttrType t)
-{
-    switch (t) {
-    case AttrType::Int: return std::holds_alternative<int64_t>(v);
-    case AttrType::Float: return std::holds_alternative<double>(v);
-    case AttrType::Bool: return std::holds_alternative<bool>(v);
-    case AttrType::Enum: return std::holds_alternative<std::string>(v);
-    case AttrType::IntList: return std::holds_alternative<std::vector<int64_t>>(v);
-    }
-    return false;
-}
-
-std::string number(double v)
-{
-    std::ostringstream s;
-    s << v;
-    return s.str();
 }
 
 class Analyzer
@@ -107,6 +77,8 @@ private:
                 layerKindName(n.kind) + " #" + std::to_string(n.id) + " has no name", "give it a name");
             return;
         }
+        if (const std::string problem = nameProblem(n.name); !problem.empty())
+            add(n.id, Severity::Warning, DiagnosticCategory::Structure, quoted(n) + ": " + problem, "rename it");
         const NodeId first = m_graph.findByName(n.name);
         if (first != n.id)
             add(n.id, Severity::Warning, DiagnosticCategory::Structure,
@@ -126,56 +98,8 @@ private:
             auto it = n.attrs.find(a.name);
             if (it == n.attrs.end())
                 continue; // the default applies
-            const AttrValue& v = it->second;
-            const std::string where = quoted(n) + ": " + a.name;
-            if (!holdsType(v, a.type)) {
-                add(n.id, Severity::Error, DiagnosticCategory::Attribute, where + " must be " + typeName(a.type));
-                continue;
-            }
-            auto outOfRange = [&](double x) { return x < a.min || x > a.max || std::isnan(x); };
-            const std::string range = " (allowed " + number(a.min) + " to " + number(a.max) + ")";
-            switch (a.type) {
-            case AttrType::Int:
-                if (outOfRange(static_cast<double>(std::get<int64_t>(v))))
-                    add(n.id, Severity::Error, DiagnosticCategory::Attribute,
-                        where + " is " + attrValueToString(v) + ", out of range" + range);
-                break;
-            case AttrType::Float:
-                if (outOfRange(std::get<double>(v)))
-                    add(n.id, Severity::Error, DiagnosticCategory::Attribute,
-                        where + " is " + attrValueToString(v) + ", out of range" + range);
-                break;
-            case AttrType::Enum: {
-                const std::string& s = std::get<std::string>(v);
-                if (std::find(a.choices.begin(), a.choices.end(), s) == a.choices.end()) {
-                    std::string options;
-                    for (const auto& c : a.choices)
-                        options += (options.empty() ? "" : ", ") + c;
-                    add(n.id, Severity::Error, DiagnosticCategory::Attribute,
-                        where + " is '" + s + "'; choose one of " + options);
-                }
-                break;
-            }
-            case AttrType::IntList: {
-                const auto& list = std::get<std::vector<int64_t>>(v);
-                const bool lengthOk = a.listLengths.empty() ||
-                                      std::find(a.listLengths.begin(), a.listLengths.end(), list.size()) !=
-                                          a.listLengths.end();
-                if (!lengthOk)
-                    add(n.id, Severity::Error, DiagnosticCategory::Attribute,
-                        where + " has " + std::to_string(list.size()) +
-                            " entries; give a flat size (1 entry) or channels, height, width (3 entries)");
-                else
-                    for (int64_t x : list)
-                        if (outOfRange(static_cast<double>(x))) {
-                            add(n.id, Severity::Error, DiagnosticCategory::Attribute,
-                                where + " contains " + std::to_string(x) + ", out of range" + range);
-                            break;
-                        }
-                break;
-            }
-            case AttrType::Bool: break;
-            }
+            if (const std::string problem = attributeProblem(a, it->second); !problem.empty())
+                add(n.id, Severity::Error, DiagnosticCategory::Attribute, quoted(n) + ": " + problem);
         }
     }
 
@@ -382,11 +306,39 @@ private:
             m_result.inputTypes[id] = inputs;
             InferResult r = spec.infer(n, inputs);
             if (!r.ok) {
+                if (r.needsImage)
+                    r.error += "; " + imageHint(id);
+                m_result.inferErrors[id] = r.error;
                 add(id, Severity::Error, DiagnosticCategory::Shape, quoted(n) + ": " + r.error);
                 continue;
             }
             m_result.outputTypes[id] = r.type;
         }
+    }
+
+    // What makes the input of `id` flat, found by walking up its first inputs:
+    // a Flatten to remove, a flat Input to reshape, or a layer to move it before.
+    std::string imageHint(NodeId id) const
+    {
+        std::set<NodeId> seen;
+        NodeId cur = id;
+        while (seen.insert(cur).second) {
+            NodeId source = kInvalidNode;
+            for (const Edge& e : m_validEdges)
+                if (e.toNode == cur && e.toPort == 0)
+                    source = e.fromNode;
+            const Node* from = m_graph.node(source);
+            if (!from)
+                break;
+            if (from->kind == LayerKind::Flatten)
+                return "remove the Flatten " + quoted(*from) + " before it";
+            if (from->kind == LayerKind::Input)
+                return "give the Input " + quoted(*from) + " a C×H×W shape, such as 1, 28, 28";
+            if (from->kind == LayerKind::Dense)
+                return "put it before the Dense " + quoted(*from) + ", whose output is flat";
+            cur = source;
+        }
+        return "feed it a C×H×W image";
     }
 
     void checkReachability()
@@ -486,12 +438,8 @@ std::string connectionProblem(const Graph& graph, const Edge& edge)
     const GraphAnalysis analysis = analyzeGraph(trial);
     if (!analysis.outputType(edge.fromNode))
         return {}; // the source has no known shape yet; nothing to refuse on
-    for (const Diagnostic& d : analysis.diagnostics)
-        if (d.node == edge.toNode && d.category == DiagnosticCategory::Shape) {
-            const std::string prefix = "'" + to->name + "': ";
-            return d.message.rfind(prefix, 0) == 0 ? d.message.substr(prefix.size()) : d.message;
-        }
-    return {};
+    auto it = analysis.inferErrors.find(edge.toNode);
+    return it == analysis.inferErrors.end() ? std::string() : it->second;
 }
 
 } // namespace qnn

@@ -18,6 +18,8 @@ struct GraphAnalysis {
     /** Types arriving at each input port, for nodes whose every input is known. */
     std::map<NodeId, std::vector<TensorType>> inputTypes;
     std::vector<Diagnostic> diagnostics;
+    /** Why shape inference refused a node, as its layer kind words it (no node name in front). */
+    std::map<NodeId, std::string> inferErrors;
 
     bool hasErrors() const;
     size_t errorCount() const;

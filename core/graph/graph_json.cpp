@@ -172,8 +172,9 @@ bool nodeFromJson(const json& j, Node& out, std::string& error, const std::strin
         return false;
     }
     const int64_t rawId = id->get<int64_t>();
-    if (rawId <= 0 || rawId > std::numeric_limits<int>::max()) {
-        error = where + ".id: node ids must be positive whole numbers below 2^31, got " + std::to_string(rawId);
+    if (rawId <= 0 || rawId >= kMaxNodeId) {
+        error = where + ".id: node ids must be whole numbers from 1 to " + std::to_string(kMaxNodeId - 1) + ", got " +
+                std::to_string(rawId);
         return false;
     }
     Node n = LayerRegistry::makeNode(*k, static_cast<NodeId>(rawId));

@@ -31,34 +31,19 @@ T attrOr(const Node& n, const std::string& key, T fallback)
 
 } // namespace
 
+// The registry is the one declaration of a kind: its name and its order live there.
 const std::vector<LayerKind>& allLayerKinds()
 {
-    static const std::vector<LayerKind> kinds{
-        LayerKind::Input,    LayerKind::Dense,      LayerKind::Conv2D,   LayerKind::MaxPool, LayerKind::AvgPool,
-        LayerKind::BatchNorm, LayerKind::Activation, LayerKind::QuantAct, LayerKind::Dropout, LayerKind::Flatten,
-        LayerKind::Add,      LayerKind::Concat,     LayerKind::Output};
+    static const std::vector<LayerKind> kinds = [] {
+        std::vector<LayerKind> out;
+        for (const LayerSpec& s : LayerRegistry::all())
+            out.push_back(s.kind);
+        return out;
+    }();
     return kinds;
 }
 
-std::string layerKindName(LayerKind kind)
-{
-    switch (kind) {
-    case LayerKind::Input: return "Input";
-    case LayerKind::Dense: return "Dense";
-    case LayerKind::Conv2D: return "Conv2D";
-    case LayerKind::MaxPool: return "MaxPool";
-    case LayerKind::AvgPool: return "AvgPool";
-    case LayerKind::BatchNorm: return "BatchNorm";
-    case LayerKind::Activation: return "Activation";
-    case LayerKind::QuantAct: return "QuantAct";
-    case LayerKind::Dropout: return "Dropout";
-    case LayerKind::Flatten: return "Flatten";
-    case LayerKind::Add: return "Add";
-    case LayerKind::Concat: return "Concat";
-    case LayerKind::Output: return "Output";
-    }
-    return "?";
-}
+std::string layerKindName(LayerKind kind) { return LayerRegistry::spec(kind).name; }
 
 std::optional<LayerKind> layerKindFromName(const std::string& name)
 {

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cassert>
+#include <cmath>
 #include <sstream>
 
 namespace qnn {
@@ -67,8 +68,11 @@ InferResult inferWindow(const Node& n, const TensorType& in, int64_t channels, b
     const int64_t s = n.attrInt("stride");
     const int64_t p = n.kind == LayerKind::Conv2D ? n.attrInt("padding") : 0;
     if (!isImage(in))
-        return InferResult::failure(layerKindName(n.kind) + " needs a C×H×W input but gets " + shapeWord(in) +
-                                    "; give the Input a C×H×W shape or remove the Flatten before it");
+    {
+        InferResult r = InferResult::failure(layerKindName(n.kind) + " needs a C×H×W input but gets " + shapeWord(in));
+        r.needsImage = true;
+        return r;
+    }
     const int64_t oh = windowOut(in.shape[1], k, s, p);
     const int64_t ow = windowOut(in.shape[2], k, s, p);
     if (oh <= 0 || ow <= 0) {
@@ -345,6 +349,68 @@ int LayerSpec::inputCount(const Node& node) const
     const AttrSpec* a = attr(inputCountAttr);
     const int64_t n = node.attrInt(inputCountAttr);
     return static_cast<int>(std::clamp<int64_t>(n, static_cast<int64_t>(a->min), static_cast<int64_t>(a->max)));
+}
+
+namespace {
+
+std::string number(double v)
+{
+    std::ostringstream s;
+    s << v;
+    return s.str();
+}
+
+} // namespace
+
+std::string attributeProblem(const AttrSpec& a, const AttrValue& v)
+{
+    const std::string range = " (allowed " + number(a.min) + " to " + number(a.max) + ")";
+    auto outOfRange = [&](double x) { return x < a.min || x > a.max || std::isnan(x); };
+    switch (a.type) {
+    case AttrType::Int:
+        if (!std::holds_alternative<int64_t>(v))
+            return a.name + " must be an integer";
+        if (outOfRange(static_cast<double>(std::get<int64_t>(v))))
+            return a.name + " is " + attrValueToString(v) + ", out of range" + range;
+        return {};
+    case AttrType::Float:
+        if (!std::holds_alternative<double>(v))
+            return a.name + " must be a number";
+        if (outOfRange(std::get<double>(v)))
+            return a.name + " is " + attrValueToString(v) + ", out of range" + range;
+        return {};
+    case AttrType::Bool:
+        return std::holds_alternative<bool>(v) ? std::string() : a.name + " must be true or false";
+    case AttrType::Enum: {
+        const auto* s = std::get_if<std::string>(&v);
+        if (s && std::find(a.choices.begin(), a.choices.end(), *s) != a.choices.end())
+            return {};
+        std::string options;
+        for (const auto& c : a.choices)
+            options += (options.empty() ? "" : ", ") + c;
+        return s ? a.name + " is '" + *s + "'; choose one of " + options : a.name + " must be one of " + options;
+    }
+    case AttrType::IntList: {
+        const auto* list = std::get_if<std::vector<int64_t>>(&v);
+        if (!list)
+            return a.name + " must be a list of integers";
+        if (!a.listLengths.empty() &&
+            std::find(a.listLengths.begin(), a.listLengths.end(), list->size()) == a.listLengths.end()) {
+            if (a.listLengths == std::vector<size_t>{1, 3})
+                return a.name + " has " + std::to_string(list->size()) +
+                       " entries; give a flat size (1 entry) or channels, height, width (3 entries)";
+            std::string lengths;
+            for (size_t n : a.listLengths)
+                lengths += (lengths.empty() ? "" : " or ") + std::to_string(n);
+            return a.name + " has " + std::to_string(list->size()) + " entries; give " + lengths;
+        }
+        for (int64_t x : *list)
+            if (outOfRange(static_cast<double>(x)))
+                return a.name + " contains " + std::to_string(x) + ", out of range" + range;
+        return {};
+    }
+    }
+    return {};
 }
 
 const std::vector<LayerSpec>& LayerRegistry::all()

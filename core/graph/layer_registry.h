@@ -33,9 +33,12 @@ struct InferResult {
     bool ok = false;
     TensorType type;
     std::string error;
+    /** The failure is a flat input where an image is needed; the analysis,
+     *  which sees the graph, says what to change upstream. */
+    bool needsImage = false;
 
-    static InferResult success(TensorType t) { return {true, std::move(t), {}}; }
-    static InferResult failure(std::string e) { return {false, {}, std::move(e)}; }
+    static InferResult success(TensorType t) { return {true, std::move(t), {}, false}; }
+    static InferResult failure(std::string e) { return {false, {}, std::move(e), false}; }
 };
 
 using InferFn = std::function<InferResult(const Node& node, const std::vector<TensorType>& inputs)>;
@@ -65,6 +68,12 @@ struct LayerSpec {
     const AttrSpec* attr(const std::string& name) const;
     int inputCount(const Node& node) const;
 };
+
+/** Why `value` may not go into the attribute `spec` declares (wrong type, out
+ *  of range, not a choice, wrong length), as words after the layer's name
+ *  ("units is 0, out of range (allowed 1 to 65536)"); empty when it may. The
+ *  one check of an attribute value: the analysis and the editor both ask it. */
+std::string attributeProblem(const AttrSpec& spec, const AttrValue& value);
 
 /** Read-only table of every layer kind; constant data, built once. */
 class LayerRegistry

@@ -6,6 +6,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include <cstdint>
+
 namespace qnn {
 
 using nlohmann::json;
@@ -140,7 +142,10 @@ bool parseProject(const std::string& text, Project& out, std::string& error)
         error = "version: expected an integer, got " + jsonTypeName(*version);
         return false;
     }
-    const int v = version->get<int>();
+    // Read at full width: get<int>() would wrap 4294967297 to version 1.
+    const int64_t v = version->is_number_unsigned() && version->get<uint64_t>() > uint64_t(INT64_MAX)
+                          ? INT64_MAX
+                          : version->get<int64_t>();
     if (v > kProjectVersion) {
         error = "this project was written by a newer QNN Workbench (file version " + std::to_string(v) +
                 "; this one reads up to " + std::to_string(kProjectVersion) + "); please update";

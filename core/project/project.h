@@ -1,5 +1,6 @@
 #pragma once
 
+#include "core/data/dataset_choice.h"
 #include "core/graph/graph.h"
 #include "core/hw/folding.h"
 
@@ -9,14 +10,6 @@
 
 namespace qnn {
 
-/** Which data a project trains on; `path` empty means the default place
- *  (../shared/datasets/<name> or the built-in generator for synthetic-digits). */
-struct DatasetChoice {
-    /** synthetic-digits, mnist, fashion-mnist, cifar10 or image-folder. */
-    std::string name = "synthetic-digits";
-    std::string path;
-    bool operator==(const DatasetChoice& o) const { return name == o.name && path == o.path; }
-};
 
 /** How to train; the command line can override each field for one run. */
 struct TrainingConfig {

@@ -88,7 +88,10 @@ int64_t quantizeToLevel(double x, const QuantLevels& levels)
         return 0;
     if (levels.isBipolar())
         return x >= 0 ? 1 : -1;
-    const double steps = roundHalfEven(x / levels.scale);
+    double steps = roundHalfEven(x / levels.scale);
+    // NaN survives std::clamp, and casting it to an integer is undefined: it quantizes to zero.
+    if (std::isnan(steps))
+        steps = 0;
     return static_cast<int64_t>(
         std::clamp(steps, static_cast<double>(levels.minLevel), static_cast<double>(levels.maxLevel)));
 }

@@ -4,6 +4,7 @@
 #include "core/train/detail/kernels.h"
 
 #include "core/graph/layer_registry.h"
+#include "core/graph/node_name.h"
 
 #include <cctype>
 #include <cmath>
@@ -317,34 +318,6 @@ std::shared_ptr<LayerImpl> makeLayer(const Node& n, const std::vector<TensorType
     return nullptr;
 }
 
-// Checkpoints store module names as identifiers of TorchScript (Python)
-// code: a node named "in", "1st" or "fc.1" would make the file unreadable.
-bool usableModuleName(const std::string& s)
-{
-    static const std::set<std::string> keywords{
-        "False", "None",   "True",    "and",      "as",   "assert", "async",  "await", "break",
-        "class", "continue", "def",   "del",      "elif", "else",   "except", "finally", "for",
-        "from",  "global", "if",      "import",   "in",   "is",     "lambda", "nonlocal", "not",
-        "or",    "pass",   "raise",   "return",   "try",  "while",  "with",   "yield",  "print"};
-    if (s.empty() || std::isdigit(static_cast<unsigned char>(s[0])) || keywords.count(s) || s.rfind("__", 0) == 0)
-        return false;
-    for (char c : s)
-        if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '_'))
-            return false;
-    return true;
-}
-
-std::string moduleName(const Node& n, const std::set<std::string>& taken)
-{
-    std::string s = n.name;
-    for (char& c : s)
-        if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '_'))
-            c = '_';
-    if (!usableModuleName(s) || taken.count(s))
-        s = "node" + std::to_string(n.id);
-    return s;
-}
-
 } // namespace
 
 Tensor binaryActivation(const Tensor& x, double scale) { return SignSte::apply(x, scale); }
@@ -376,7 +349,7 @@ GraphModelImpl::GraphModelImpl(const Graph& graph, const GraphAnalysis& analysis
 {
     m_order = analysis.order;
     std::map<NodeId, size_t> stepOf;
-    std::set<std::string> names;
+    const std::map<NodeId, std::string> names = moduleNames(graph, m_order);
     for (NodeId id : m_order) {
         const Node& n = *graph.node(id);
         auto inTypes = analysis.inputTypes.count(id) ? analysis.inputTypes.at(id) : std::vector<TensorType>{};
@@ -387,9 +360,7 @@ GraphModelImpl::GraphModelImpl(const Graph& graph, const GraphAnalysis& analysis
         std::sort(in.begin(), in.end(), [](const Edge& a, const Edge& b) { return a.toPort < b.toPort; });
         for (const Edge& e : in)
             step.inputs.push_back(stepOf.at(e.fromNode));
-        const std::string name = moduleName(n, names);
-        names.insert(name);
-        register_module(name, step.layer);
+        register_module(names.at(id), step.layer);
         if (n.kind == LayerKind::Input) {
             m_inputShape = n.attrInts("shape");
             m_inputActBits = n.quant.actBits;
@@ -454,10 +425,9 @@ bool buildGraphModel(const Graph& graph, GraphModel& out, std::string& error)
         for (const Diagnostic& d : analysis.diagnostics) {
             if (d.severity != Severity::Error)
                 continue;
-            const Node* n = graph.node(d.node);
+            // The message names its layer already ("'fc': …").
             error = "the graph cannot be trained: it has " + std::to_string(analysis.errorCount()) +
-                    (analysis.errorCount() == 1 ? " error" : " errors") + "; first: " +
-                    (n ? n->name + ": " : std::string()) + d.message;
+                    (analysis.errorCount() == 1 ? " error" : " errors") + "; first: " + d.message;
             return false;
         }
     }

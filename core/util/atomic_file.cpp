@@ -25,9 +25,24 @@ AtomicFile::AtomicFile(std::string path) : m_path(std::move(path))
     }
     m_tempPath = buf.data();
     // mkstemp makes 0600; a saved project should have the usual permissions.
-    const mode_t mask = ::umask(0);
-    ::umask(mask);
-    ::fchmod(m_fd, 0666 & ~mask);
+    if (::fchmod(m_fd, static_cast<mode_t>(0666 & ~currentUmask())) != 0) {
+        fail("cannot set its permissions");
+        ::close(m_fd);
+        m_fd = -1;
+    }
+}
+
+unsigned AtomicFile::currentUmask()
+{
+    // umask() can only be read by setting it, and it is process-wide: a file
+    // created on another thread in between would get open permissions. Linux
+    // shows it in /proc instead; elsewhere assume the usual 022.
+    std::ifstream status("/proc/self/status");
+    std::string line;
+    while (std::getline(status, line))
+        if (line.rfind("Umask:", 0) == 0)
+            return static_cast<unsigned>(std::stoul(line.substr(6), nullptr, 8) & 0777);
+    return 022;
 }
 
 AtomicFile::~AtomicFile()

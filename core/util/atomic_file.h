@@ -26,6 +26,9 @@ public:
     bool commit();
     const std::string& error() const { return m_error; }
 
+    /** The process's umask, read without changing it (umask() would, for every thread). */
+    static unsigned currentUmask();
+
 private:
     void fail(const std::string& what);
 

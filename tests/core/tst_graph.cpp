@@ -1,11 +1,15 @@
 // Shape inference, validation and cost figures of core/graph.
 #include "core/graph/graph_analysis.h"
 #include "core/graph/graph_json.h"
+#include "core/graph/graph_layout.h"
+#include "core/graph/node_name.h"
 #include "core/graph/graph_summary.h"
 #include "core/graph/layer_registry.h"
 #include "core/project/project.h"
 
 #include <QtTest>
+
+#include <set>
 
 using namespace qnn;
 
@@ -92,7 +96,167 @@ private Q_SLOTS:
     void loaderRejectsBadNodes_data();
     void loaderRejectsBadNodes();
     void idsAreStableAndNotReused();
+    void registryIsTheOneDeclaration();
+    void imageHintMatchesGraph_data();
+    void imageHintMatchesGraph();
+    void nameRules_data();
+    void nameRules();
+    void moduleNamesNeverCollide();
+    void arrangeWrapsCnvIntoReadableBands();
+    void arrangeKeepsBranchesApart();
 };
+
+void TestGraph::registryIsTheOneDeclaration()
+{
+    // Kind names and order come from the registry; each kind once, each name back to its kind.
+    QCOMPARE(allLayerKinds().size(), LayerRegistry::all().size());
+    QCOMPARE(int(allLayerKinds().size()), 13);
+    for (size_t i = 0; i < allLayerKinds().size(); ++i) {
+        const LayerSpec& spec = LayerRegistry::all()[i];
+        QCOMPARE(allLayerKinds()[i], spec.kind);
+        QCOMPARE(layerKindName(spec.kind), spec.name);
+        QCOMPARE(layerKindFromName(spec.name), std::optional<LayerKind>(spec.kind));
+    }
+    // One attribute check, worded for both the analysis and the editor.
+    const AttrSpec* units = LayerRegistry::spec(LayerKind::Dense).attr("units");
+    QCOMPARE(attributeProblem(*units, AttrValue(int64_t(0))), std::string("units is 0, out of range (allowed 1 to 65536)"));
+    QCOMPARE(attributeProblem(*units, AttrValue(1.5)), std::string("units must be an integer"));
+    QCOMPARE(attributeProblem(*units, AttrValue(int64_t(10))), std::string());
+}
+
+void TestGraph::imageHintMatchesGraph_data()
+{
+    QTest::addColumn<QString>("chain");
+    QTest::addColumn<QString>("hint");
+    // Input → [chain] → Conv2D: the hint names what makes the input flat, and only what is there.
+    QTest::newRow("flat input") << "" << "give the Input 'input1' a C×H×W shape, such as 1, 28, 28";
+    QTest::newRow("through batchnorm") << "BatchNorm" << "give the Input 'input1' a C×H×W shape, such as 1, 28, 28";
+    QTest::newRow("after flatten") << "Flatten" << "remove the Flatten 'flatten1' before it";
+    QTest::newRow("after dense") << "Dense" << "put it before the Dense 'dense1', whose output is flat";
+}
+
+void TestGraph::imageHintMatchesGraph()
+{
+    QFETCH(QString, chain);
+    QFETCH(QString, hint);
+    Graph g;
+    NodeId prev = g.addNode(LayerKind::Input);
+    if (chain == "Flatten") // a Flatten only makes an image flat: give the Input one
+        g.node(prev)->attrs["shape"] = std::vector<int64_t>{1, 28, 28};
+    if (!chain.isEmpty()) {
+        const NodeId mid = g.addNode(*layerKindFromName(chain.toStdString()));
+        QVERIFY(g.connect({prev, 0, mid, 0}));
+        prev = mid;
+    }
+    const NodeId conv = g.addNode(LayerKind::Conv2D);
+    const std::string problem = connectionProblem(g, {prev, 0, conv, 0});
+    QVERIFY2(QString::fromStdString(problem).endsWith("; " + hint), problem.c_str());
+    QVERIFY2(QString::fromStdString(problem).startsWith("Conv2D needs a C×H×W input but gets "), problem.c_str());
+    // The analysis of the connected graph says the same, after the layer's name.
+    QVERIFY(g.connect({prev, 0, conv, 0}));
+    const GraphAnalysis a = analyzeGraph(g);
+    QCOMPARE(a.inferErrors.at(conv), problem);
+    QVERIFY(allMessages(a).contains(QString::fromStdString("'conv2d1': " + problem)));
+}
+
+void TestGraph::nameRules_data()
+{
+    QTest::addColumn<QString>("name");
+    QTest::addColumn<QString>("problem");
+    QTest::newRow("plain") << "conv1" << "";
+    QTest::newRow("dash dot underscore") << "_block-2.conv" << "";
+    QTest::newRow("64 characters") << QString(64, 'a') << "";
+    QTest::newRow("empty") << "" << "a layer needs a name";
+    QTest::newRow("comma") << "1, 28" << "a layer name may hold letters, digits, _, - and . only, not ','";
+    QTest::newRow("space") << "fc 1" << "a layer name may hold letters, digits, _, - and . only, not a space";
+    QTest::newRow("digit first") << "1conv" << "a layer name must start with a letter or _";
+    QTest::newRow("65 characters") << QString(65, 'a') << "a layer name may have at most 64 characters, not 65";
+}
+
+void TestGraph::nameRules()
+{
+    QFETCH(QString, name);
+    QFETCH(QString, problem);
+    QCOMPARE(QString::fromStdString(nameProblem(name.toStdString())), problem);
+    if (name.isEmpty())
+        return; // the analysis has its own "has no name" warning
+    // A loaded file may carry any name; the analysis then warns, it does not refuse.
+    Graph g;
+    g.addNode(LayerKind::Input, name.toStdString());
+    const QString all = allMessages(analyzeGraph(g));
+    if (problem.isEmpty())
+        QVERIFY2(!all.contains("a layer name"), qPrintable(all));
+    else
+        QVERIFY2(all.contains(problem), qPrintable(all));
+}
+
+void TestGraph::moduleNamesNeverCollide()
+{
+    // A node named "node7" and node 7 named "in" (a Python keyword): both fell back to "node7".
+    Graph g;
+    for (int i = 1; i <= 7; ++i)
+        QVERIFY(g.insertNode(LayerRegistry::makeNode(LayerKind::Dense, i, "d" + std::to_string(i))));
+    g.node(3)->name = "node7";
+    g.node(7)->name = "in";
+    g.node(5)->name = "fc.1";
+    g.node(6)->name = "fc_1";
+    const std::map<NodeId, std::string> names = moduleNames(g, g.nodeIds());
+    QCOMPARE(names.at(3), std::string("node7"));
+    QCOMPARE(names.at(7), std::string("node7_2"));
+    QCOMPARE(names.at(5), std::string("fc_1"));
+    QCOMPARE(names.at(6), std::string("node6"));
+    std::set<std::string> distinct;
+    for (const auto& [id, n] : names)
+        distinct.insert(n);
+    QCOMPARE(distinct.size(), size_t(7));
+}
+
+void TestGraph::arrangeWrapsCnvIntoReadableBands()
+{
+    Project p;
+    std::string error;
+    QVERIFY2(loadProject(QNN_SOURCE_DIR "/projects/cnv-w1a1-cifar10.qnnproj", p, error), error.c_str());
+    const GraphAnalysis a = analyzeGraph(p.graph);
+    QCOMPARE(int(p.graph.size()), 31);
+    // The canvas of a 1600×1000 window with its docks is about 1100×700.
+    const LayoutGrid grid;
+    const int perBand = bestColumnsPerBand(p.graph, a, 1100, 700, grid);
+    QCOMPARE(perBand, 6);
+    const std::map<NodeId, Point> pos = arrangeLayers(p.graph, a, perBand, grid);
+    QCOMPARE(int(pos.size()), 31);
+    // A chain in reading order: left to right, then the next band below.
+    for (size_t i = 1; i < a.order.size(); ++i) {
+        const Point prev = pos.at(a.order[i - 1]), cur = pos.at(a.order[i]);
+        if (i % size_t(perBand) == 0)
+            QVERIFY(cur.y > prev.y + grid.nodeHeight && cur.x == grid.left);
+        else
+            QVERIFY(cur.x == prev.x + grid.columnStep && cur.y == prev.y);
+    }
+    // 12-pixel names at the fitted zoom: at least 8 pixels on screen.
+    const double zoom = fittedZoom(pos, grid, 1100, 700);
+    QVERIFY2(zoom * 12 >= 8, qPrintable(QString::number(zoom)));
+    // One long row, as before, could not be read.
+    QVERIFY(fittedZoom(arrangeLayers(p.graph, a, 31, grid), grid, 1100, 700) * 12 < 8);
+}
+
+void TestGraph::arrangeKeepsBranchesApart()
+{
+    // input → a, input → b, (a, b) → add → output: two rows in one column.
+    Graph g;
+    const NodeId in = g.addNode(LayerKind::Input);
+    const NodeId a = g.addNode(LayerKind::Dense), b = g.addNode(LayerKind::Dense);
+    const NodeId add = g.addNode(LayerKind::Add), out = g.addNode(LayerKind::Output);
+    for (const Edge& e : {Edge{in, 0, a, 0}, Edge{in, 0, b, 0}, Edge{a, 0, add, 0}, Edge{b, 0, add, 1}, Edge{add, 0, out, 0}})
+        QVERIFY(g.connect(e));
+    const LayoutGrid grid;
+    const std::map<NodeId, Point> pos = arrangeLayers(g, analyzeGraph(g), 2, grid);
+    QCOMPARE(pos.at(a).x, pos.at(b).x);
+    QCOMPARE(pos.at(b).y - pos.at(a).y, grid.rowStep);
+    // Columns 2 and 3 wrap into a second band below both rows of the first.
+    QCOMPARE(pos.at(add).x, grid.left);
+    QVERIFY(pos.at(add).y >= pos.at(b).y + grid.rowStep);
+    QCOMPARE(pos.at(out).y, pos.at(add).y);
+}
 
 void TestGraph::shapeInference_data()
 {
@@ -362,8 +526,8 @@ void TestGraph::connectionProblems()
     QVERIFY(g.connect({in, 0, fc, 0}));
     QCOMPARE(connectionProblem(g, {in, 0, fc, 0}), std::string("that input of 'dense1' is already connected to 'input1'"));
     QCOMPARE(connectionProblem(g, {fc, 0, fc, 0}), std::string("a layer cannot feed itself"));
-    QCOMPARE(connectionProblem(g, {fc, 0, conv, 0}), std::string("Conv2D needs a C×H×W input but gets 64; give the "
-                                                                  "Input a C×H×W shape or remove the Flatten before it"));
+    QCOMPARE(connectionProblem(g, {fc, 0, conv, 0}),
+             std::string("Conv2D needs a C×H×W input but gets 64; put it before the Dense 'dense1', whose output is flat"));
     QCOMPARE(connectionProblem(g, {out, 0, fc, 0}), std::string("'output1' has no output port 0"));
     QVERIFY(g.connect({fc, 0, conv, 0}));
     QCOMPARE(connectionProblem(g, {conv, 0, in, 0}), std::string("'input1' has no input port 0"));

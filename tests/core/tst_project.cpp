@@ -9,7 +9,10 @@
 #include <QFile>
 #include <QTemporaryDir>
 
+#include <atomic>
 #include <random>
+#include <thread>
+#include <sys/stat.h>
 
 using namespace qnn;
 
@@ -63,7 +66,43 @@ private Q_SLOTS:
     void failedRenameKeepsOldFileAndNoTemp();
     void saveIntoMissingFolderSaysWhy();
     void mutatedFilesNeverCrash();
+    void atomicFileReadsUmaskWithoutChangingIt();
 };
+
+void TestProject::atomicFileReadsUmaskWithoutChangingIt()
+{
+    // umask(0) and back, as before, opened a window in which files other threads
+    // created were world-writable; now the mask is read from /proc and never changes.
+    const mode_t old = ::umask(027);
+    QCOMPARE(AtomicFile::currentUmask(), 027u);
+    QTemporaryDir dir;
+    const std::string path = dir.filePath("p.qnnproj").toStdString();
+    std::string error;
+    QVERIFY2(writeFileAtomic(path, "{}", error), error.c_str());
+    struct stat st {};
+    QCOMPARE(::stat(path.c_str(), &st), 0);
+    QCOMPARE(st.st_mode & 0777, mode_t(0640));
+
+    // Another thread watching the mask while saves happen never sees it open.
+    std::atomic<bool> done{false};
+    std::atomic<int> openSeen{0}, looks{0};
+    std::thread watcher([&] {
+        while (!done) {
+            if (AtomicFile::currentUmask() == 0)
+                ++openSeen;
+            ++looks;
+        }
+    });
+    bool written = true;
+    for (int i = 0; i < 300; ++i)
+        written = written && writeFileAtomic(path, std::to_string(i), error);
+    done = true;
+    watcher.join();
+    QVERIFY2(written, error.c_str());
+    QVERIFY(looks > 0);
+    QCOMPARE(openSeen.load(), 0);
+    QCOMPARE(::umask(old), mode_t(027)); // still what the test set
+}
 
 void TestProject::examplesRoundTripByteIdentical()
 {

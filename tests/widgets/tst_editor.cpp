@@ -176,6 +176,7 @@ std::map<QString, EditCase>& editCases()
                          [](qnn::Graph& g) {
                              g.node(2)->quant.weightBits = 4; // BatchNorm (3) has neither
                              g.node(4)->quant.actBits = 2;
+                             g.node(4)->attrs["function"] = std::string("hardtanh"); // sign is 1 bit only
                          }};
     cases["rename"] = {none, [](GraphDocument& d) { QVERIFY(d.renameNode(2, "fc1")); },
                        [](qnn::Graph& g) { g.node(2)->name = "fc1"; }};
@@ -189,7 +190,7 @@ std::map<QString, EditCase>& editCases()
     cases["auto-arrange"] = {none, [](GraphDocument& d) { d.autoArrange(); },
                              [](qnn::Graph& g) {
                                  for (auto& [id, n] : g.nodes())
-                                     g.node(id)->pos = {40.0 + 250.0 * (id - 1), 80.0};
+                                     g.node(id)->pos = {40.0 + 200.0 * (id - 1), 80.0};
                              }};
     cases["paste"] = {none, [](GraphDocument& d) { QCOMPARE(d.pasteNodes(d.copyNodes({2, 3}), {40, 40}).size(), size_t(2)); },
                       [](qnn::Graph& g) {
@@ -209,8 +210,11 @@ std::map<QString, EditCase>& editCases()
     cases["insert on edge"] = {none,
                                [](GraphDocument& d) { QCOMPARE(d.insertOnEdge(LayerKind::Dropout, {4, 0, 5, 0}, {700, 300}), 14); },
                                [](qnn::Graph& g) {
+                                   // It takes the column after act1 (640, 160); dense2 and all after it move right.
                                    qnn::Node n = qnn::LayerRegistry::makeNode(LayerKind::Dropout, 14, "dropout1");
-                                   n.pos = {700, 300};
+                                   n.pos = {840, 160};
+                                   for (NodeId id = 5; id <= 13; ++id)
+                                       g.node(id)->pos.x += 200;
                                    g.insertNode(n);
                                    g.disconnect({4, 0, 5, 0});
                                    g.connect({4, 0, 14, 0});
@@ -846,7 +850,7 @@ private Q_SLOTS:
         QCOMPARE(shape->text(), QStringLiteral("784"));
         shape->setText("3, 32");
         QMetaObject::invokeMethod(shape, "editingFinished");
-        QCOMPARE(inspector.errorText(), QStringLiteral("input: shape needs 1 or 3 numbers, not 2"));
+        QCOMPARE(inspector.errorText(), QStringLiteral("input: shape has 2 entries; give a flat size (1 entry) or channels, height, width (3 entries)"));
         QCOMPARE(doc.graph().node(1)->attrInts("shape"), std::vector<int64_t>{784});
     }
 

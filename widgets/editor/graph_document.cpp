@@ -2,6 +2,7 @@
 
 #include "core/graph/graph_json.h"
 #include "core/graph/layer_registry.h"
+#include "core/graph/node_name.h"
 #include "widgets/editor/undo_commands.h"
 
 #include <QFileInfo>
@@ -31,59 +32,73 @@ std::string lowerKindName(LayerKind kind)
     return stem;
 }
 
-std::string formatNumber(double v) { return qnn::attrValueToString(v); }
-
-// Why this value may not go into this attribute, or empty when it may.
-std::string attributeProblem(const qnn::AttrSpec& spec, const qnn::AttrValue& value)
+// Moves that clear a place for a layer inserted into `edge`; `pos` comes back where the layer goes.
+std::map<NodeId, MoveNodesCommand::Move> makeRoom(const qnn::Graph& graph, const qnn::LayoutGrid& grid, const Edge& edge,
+                                                 qnn::Point& pos)
 {
-    const std::string range = formatNumber(spec.min) + " and " + formatNumber(spec.max);
-    switch (spec.type) {
-    case qnn::AttrType::Int: {
-        const auto* v = std::get_if<int64_t>(&value);
-        if (!v)
-            return spec.name + " must be an integer";
-        if (*v < spec.min || *v > spec.max)
-            return spec.name + " must be between " + range + ", not " + std::to_string(*v);
-        return {};
-    }
-    case qnn::AttrType::Float: {
-        const auto* v = std::get_if<double>(&value);
-        if (!v || !std::isfinite(*v))
-            return spec.name + " must be a number";
-        if (*v < spec.min || *v > spec.max)
-            return spec.name + " must be between " + range + ", not " + formatNumber(*v);
-        return {};
-    }
-    case qnn::AttrType::Bool:
-        return std::holds_alternative<bool>(value) ? std::string() : spec.name + " must be on or off";
-    case qnn::AttrType::Enum: {
-        const auto* v = std::get_if<std::string>(&value);
-        if (!v || std::find(spec.choices.begin(), spec.choices.end(), *v) == spec.choices.end()) {
-            std::string all;
-            for (const std::string& c : spec.choices)
-                all += (all.empty() ? "" : ", ") + c;
-            return spec.name + " must be one of " + all;
+    const Node* from = graph.node(edge.fromNode);
+    const Node* to = graph.node(edge.toNode);
+    std::map<NodeId, MoveNodesCommand::Move> moves;
+    std::map<NodeId, qnn::Point> placed;
+    for (const auto& [id, node] : graph.nodes())
+        placed[id] = node.pos;
+    // Rows of a band lie rowStep apart; a hand-made zig-zag row stays closer.
+    if (std::abs(from->pos.y - to->pos.y) < grid.rowStep) {
+        // Same row: the new layer takes the column after its source, and the
+        // target with everything downstream of it moves right as far as that needs.
+        pos = {from->pos.x + grid.columnStep, from->pos.y};
+        const double shift = pos.x + grid.columnStep - to->pos.x;
+        if (shift > 0) {
+            std::vector<NodeId> stack{to->id};
+            std::set<NodeId> downstream;
+            while (!stack.empty()) {
+                const NodeId id = stack.back();
+                stack.pop_back();
+                if (!downstream.insert(id).second)
+                    continue;
+                for (const Edge& e : graph.outEdges(id))
+                    stack.push_back(e.toNode);
+            }
+            for (NodeId id : downstream) {
+                const qnn::Point p = graph.node(id)->pos;
+                placed[id] = {p.x + shift, p.y};
+                moves[id] = {p, placed[id]};
+            }
         }
-        return {};
     }
-    case qnn::AttrType::IntList: {
-        const auto* v = std::get_if<std::vector<int64_t>>(&value);
-        if (!v)
-            return spec.name + " must be a list of integers";
-        if (!spec.listLengths.empty() &&
-            std::find(spec.listLengths.begin(), spec.listLengths.end(), v->size()) == spec.listLengths.end()) {
-            std::string lengths;
-            for (size_t n : spec.listLengths)
-                lengths += (lengths.empty() ? "" : " or ") + std::to_string(n);
-            return spec.name + " needs " + lengths + " numbers, not " + std::to_string(v->size());
-        }
-        for (int64_t x : *v)
-            if (x < spec.min || x > spec.max)
-                return "every number in " + spec.name + " must be between " + range;
-        return {};
+    // Whatever still stands there (a parallel branch, another row) pushes the new layer down.
+    constexpr double kClearance = 10;
+    auto overlaps = [&](qnn::Point p) {
+        for (const auto& [id, q] : placed)
+            if (std::abs(q.x - p.x) < grid.nodeWidth + kClearance && std::abs(q.y - p.y) < grid.nodeHeight + kClearance)
+                return true;
+        return false;
+    };
+    while (overlaps(pos))
+        pos.y += grid.rowStep;
+    return moves;
+}
+
+// What a precision means for one node, decided here only: weight bits on
+// layers with weights, activation bits on layers that quantize activations,
+// and an Activation's function following its bits (sign is the 1-bit
+// activation; a wider one needs a range to quantize, hardtanh).
+Node withPrecision(const Node& n, std::optional<int> weightBits, std::optional<int> actBits)
+{
+    const qnn::LayerSpec& spec = LayerRegistry::spec(n.kind);
+    Node changed = n;
+    if (weightBits && spec.hasWeights)
+        changed.quant.weightBits = *weightBits;
+    if (actBits && spec.hasActivationBits)
+        changed.quant.actBits = *actBits;
+    if (actBits && n.kind == LayerKind::Activation) {
+        const std::string fn = n.attrString("function");
+        if (*actBits == 1 && fn != "sign")
+            changed.attrs["function"] = std::string("sign");
+        else if (*actBits != 1 && fn == "sign")
+            changed.attrs["function"] = std::string("hardtanh");
     }
-    }
-    return {};
+    return changed;
 }
 
 void setError(QString* error, const std::string& text)
@@ -334,7 +349,7 @@ bool GraphDocument::setAttribute(const std::vector<NodeId>& ids, const std::stri
         const qnn::AttrSpec* spec = LayerRegistry::spec(n->kind).attr(name);
         if (!spec)
             continue;
-        const std::string problem = attributeProblem(*spec, value);
+        const std::string problem = qnn::attributeProblem(*spec, value);
         if (!problem.empty()) {
             setError(error, n->name + ": " + problem);
             return false;
@@ -367,12 +382,7 @@ bool GraphDocument::setBits(const std::vector<NodeId>& ids, std::optional<int> w
         const Node* n = graph().node(id);
         if (!n)
             continue;
-        const qnn::LayerSpec& spec = LayerRegistry::spec(n->kind);
-        Node changed = *n;
-        if (weightBits && spec.hasWeights)
-            changed.quant.weightBits = *weightBits;
-        if (actBits && spec.hasActivationBits)
-            changed.quant.actBits = *actBits;
+        const Node changed = withPrecision(*n, weightBits, actBits);
         if (changed == *n)
             continue;
         before.push_back(*n);
@@ -390,12 +400,12 @@ bool GraphDocument::renameNode(NodeId id, const std::string& name, QString* erro
     const Node* n = graph().node(id);
     if (!n)
         return false;
-    if (name.empty()) {
-        setError(error, "a layer needs a name");
-        return false;
-    }
     if (name == n->name)
         return true;
+    if (const std::string problem = qnn::nameProblem(name); !problem.empty()) {
+        setError(error, problem);
+        return false;
+    }
     if (graph().findByName(name) != qnn::kInvalidNode) {
         setError(error, "another layer is already named '" + name + "'");
         return false;
@@ -453,40 +463,33 @@ NodeId GraphDocument::insertOnEdge(LayerKind kind, const Edge& edge, qnn::Point 
         }
         trial.connect(e);
     }
+    const std::map<NodeId, MoveNodesCommand::Move> moves = makeRoom(graph(), m_grid, edge, n.pos);
     m_undoStack->beginMacro(tr("Insert %1").arg(q(n.name)));
+    if (!moves.empty())
+        m_undoStack->push(new MoveNodesCommand(this, moves, tr("Make room")));
     m_undoStack->push(new EdgeCommand(this, edge, false));
     m_undoStack->push(new AddNodesCommand(this, {n}, {in, out}, tr("Add %1").arg(q(n.name))));
     m_undoStack->endMacro();
     return n.id;
 }
 
-void GraphDocument::applyPreset(const PrecisionPreset& preset)
+void GraphDocument::applyPreset(const PrecisionPreset& preset, const std::vector<NodeId>& ids)
 {
+    std::vector<NodeId> targets = ids.empty() ? graph().nodeIds() : ids;
+    // How pixels are fed is the dataset's business; only an all-float or an
+    // all-binary network decides it.
+    const bool inputFollows = preset.actBits == 32 || preset.actBits == 1;
     std::vector<Node> before, after;
-    for (const auto& [id, n] : graph().nodes()) {
-        const qnn::LayerSpec& spec = LayerRegistry::spec(n.kind);
-        Node changed = n;
-        if (spec.hasWeights)
-            changed.quant.weightBits = preset.weightBits;
-        if (n.kind == LayerKind::Input) {
-            // How pixels are fed is the dataset's business; only an all-float
-            // or an all-binary network decides it.
-            if (preset.actBits == 32 || preset.actBits == 1)
-                changed.quant.actBits = preset.actBits;
-        } else if (spec.hasActivationBits) {
-            changed.quant.actBits = preset.actBits;
-        }
-        if (n.kind == LayerKind::Activation) {
-            const std::string fn = n.attrString("function");
-            // sign is the 1-bit activation; any wider one needs a range to quantize.
-            if (preset.actBits == 1 && fn != "sign")
-                changed.attrs["function"] = std::string("sign");
-            else if (preset.actBits != 1 && fn == "sign")
-                changed.attrs["function"] = std::string("hardtanh");
-        }
-        if (changed == n)
+    for (NodeId id : targets) {
+        const Node* n = graph().node(id);
+        if (!n)
             continue;
-        before.push_back(n);
+        const bool input = n->kind == LayerKind::Input;
+        const Node changed = withPrecision(*n, preset.weightBits,
+                                           input && !inputFollows ? std::nullopt : std::optional<int>(preset.actBits));
+        if (changed == *n)
+            continue;
+        before.push_back(*n);
         after.push_back(changed);
     }
     if (after.empty())
@@ -494,50 +497,11 @@ void GraphDocument::applyPreset(const PrecisionPreset& preset)
     m_undoStack->push(new ChangeNodesCommand(this, before, after, tr("Precision %1").arg(preset.label)));
 }
 
-void GraphDocument::autoArrange()
+void GraphDocument::autoArrange(int columnsPerBand)
 {
-    constexpr double kColumn = 250, kRow = 120, kLeft = 40, kTop = 80;
-    std::map<NodeId, int> layer;
-    for (NodeId id : m_analysis.order) {
-        int l = 0;
-        for (const Edge& e : graph().inEdges(id))
-            if (layer.count(e.fromNode))
-                l = std::max(l, layer[e.fromNode] + 1);
-        layer[id] = l;
-    }
-    for (const auto& [id, n] : graph().nodes())
-        if (!layer.count(id)) // inside a cycle: park them in the first column
-            layer[id] = 0;
-    // Rows within a column follow their inputs' rows, which keeps edges short and mostly uncrossed.
-    std::map<int, std::vector<NodeId>> columns;
-    std::vector<NodeId> ordered = m_analysis.order;
-    for (const auto& [id, l] : layer)
-        if (std::find(ordered.begin(), ordered.end(), id) == ordered.end())
-            ordered.push_back(id);
-    std::map<NodeId, double> row;
-    for (NodeId id : ordered)
-        columns[layer[id]].push_back(id);
-    std::map<NodeId, qnn::Point> positions;
-    for (auto& [col, ids] : columns) {
-        std::vector<std::pair<double, NodeId>> keyed;
-        for (NodeId id : ids) {
-            double sum = 0;
-            int count = 0;
-            for (const Edge& e : graph().inEdges(id))
-                if (row.count(e.fromNode)) {
-                    sum += row[e.fromNode];
-                    ++count;
-                }
-            keyed.push_back({count ? sum / count : 0.0, id});
-        }
-        std::stable_sort(keyed.begin(), keyed.end());
-        for (size_t i = 0; i < keyed.size(); ++i) {
-            row[keyed[i].second] = double(i);
-            positions[keyed[i].second] = {kLeft + col * kColumn, kTop + double(i) * kRow};
-        }
-    }
+    const int perBand = columnsPerBand > 0 ? columnsPerBand : std::max<int>(1, int(graph().size()));
     std::map<NodeId, MoveNodesCommand::Move> moves;
-    for (const auto& [id, pos] : positions)
+    for (const auto& [id, pos] : qnn::arrangeLayers(graph(), m_analysis, perBand, m_grid))
         if (!(graph().node(id)->pos == pos))
             moves[id] = {graph().node(id)->pos, pos};
     if (!moves.empty())
@@ -561,7 +525,8 @@ std::string GraphDocument::copyNodes(const std::vector<NodeId>& ids) const
     return j.dump(2);
 }
 
-std::vector<NodeId> GraphDocument::pasteNodes(const std::string& clipboardJson, qnn::Point offset, QString* error)
+std::vector<NodeId> GraphDocument::pasteNodes(const std::string& clipboardJson, qnn::Point offset, QString* error,
+                                              const QString& undoLabel)
 {
     const nlohmann::json j = nlohmann::json::parse(clipboardJson, nullptr, false);
     if (j.is_discarded() || !j.is_object() || j.value("format", std::string()) != kClipboardFormat ||
@@ -595,20 +560,20 @@ std::vector<NodeId> GraphDocument::pasteNodes(const std::string& clipboardJson, 
     for (const Node& n : nodes)
         result.push_back(n.id);
     if (!nodes.empty())
-        m_undoStack->push(new AddNodesCommand(this, nodes, edges, tr("Paste %n layer(s)", nullptr, int(nodes.size()))));
+        m_undoStack->push(new AddNodesCommand(
+            this, nodes, edges, undoLabel.isEmpty() ? tr("Paste %n layer(s)", nullptr, int(nodes.size())) : undoLabel));
     return result;
 }
 
 std::vector<NodeId> GraphDocument::duplicateNodes(const std::vector<NodeId>& ids)
 {
     const std::string clip = copyNodes(ids);
-    return pasteNodes(clip, pasteOffsetBelow(clip, 1));
+    return pasteNodes(clip, pasteOffsetBelow(clip, 1), nullptr, tr("Duplicate %n layer(s)", nullptr, int(ids.size())));
 }
 
-qnn::Point GraphDocument::pasteOffsetBelow(const std::string& clipboardJson, int times)
+qnn::Point GraphDocument::pasteOffsetBelow(const std::string& clipboardJson, int times) const
 {
-    // Node height as the canvas draws it; the model has positions only.
-    constexpr double kNodeHeight = 76, kGap = 40;
+    const double kNodeHeight = m_grid.nodeHeight, kGap = 40;
     const nlohmann::json j = nlohmann::json::parse(clipboardJson, nullptr, false);
     double top = 0, bottom = 0;
     bool any = false;

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "core/graph/graph_analysis.h"
+#include "core/graph/graph_layout.h"
 #include "core/graph/graph_summary.h"
 #include "core/project/project.h"
 
@@ -26,8 +27,8 @@ const std::vector<PrecisionPreset>& precisionPresets();
 /** The editor's model: owns the qnn::Project (and so the Graph) and the
  *  QUndoStack, and is the only object that emits change signals. Every edit
  *  a user makes goes through one of the public editing functions, which push
- *  an undo command; the commands call the *Raw functions, which change the
- *  graph and emit one signal each. Analysis (shapes, diagnostics, summary)
+ *  an undo command; the commands call the private *Raw functions, which
+ *  change the graph and emit one signal each. Analysis (shapes, diagnostics, summary)
  *  is recomputed after every undo-stack step. */
 class GraphDocument : public QObject
 {
@@ -74,7 +75,8 @@ public:
     /** Sets one attribute on every listed node; refuses values outside the registry's range. */
     bool setAttribute(const std::vector<qnn::NodeId>& ids, const std::string& name, const qnn::AttrValue& value,
                       QString* error = nullptr);
-    /** Sets the bit-widths that mean something for each node (weights, activations). */
+    /** Sets the bit-widths that mean something for each node (weights,
+     *  activations); an Activation's function follows (1 bit: sign). */
     bool setBits(const std::vector<qnn::NodeId>& ids, std::optional<int> weightBits, std::optional<int> actBits,
                  QString* error = nullptr);
     bool renameNode(qnn::NodeId id, const std::string& name, QString* error = nullptr);
@@ -85,19 +87,27 @@ public:
     /** Puts a new node in the middle of an edge: from → new → to. */
     qnn::NodeId insertOnEdge(qnn::LayerKind kind, const qnn::Edge& edge, qnn::Point pos, QString* error = nullptr);
     /** Weight bits on Dense/Conv2D, activation bits on Activation/QuantAct (sign
-     *  for 1 bit, hardtanh otherwise); the Input follows only FP32 and W1A1. */
-    void applyPreset(const PrecisionPreset& preset);
-    /** Layered left-to-right layout in topological order. */
-    void autoArrange();
+     *  for 1 bit, hardtanh otherwise, as setBits does); the Input follows only
+     *  FP32 and W1A1. On the listed nodes, or on every node when none are listed:
+     *  the toolbar and the context menu both come here. */
+    void applyPreset(const PrecisionPreset& preset, const std::vector<qnn::NodeId>& ids = {});
+    /** Layered left-to-right layout in topological order, wrapped into bands
+     *  of `columnsPerBand` columns (0: one band); see qnn::arrangeLayers. */
+    void autoArrange(int columnsPerBand = 0);
+    /** Node size and spacing of the canvas, set by the scene that draws this
+     *  document; arranging, inserting and pasting make room by it. */
+    void setLayoutGrid(const qnn::LayoutGrid& grid) { m_grid = grid; }
+    const qnn::LayoutGrid& layoutGrid() const { return m_grid; }
 
     /** The listed nodes and the edges between them, in the one graph serializer's JSON. */
     std::string copyNodes(const std::vector<qnn::NodeId>& ids) const;
     /** Adds copies with fresh ids (and fresh names where taken), moved by `offset`. */
-    std::vector<qnn::NodeId> pasteNodes(const std::string& clipboardJson, qnn::Point offset, QString* error = nullptr);
+    std::vector<qnn::NodeId> pasteNodes(const std::string& clipboardJson, qnn::Point offset, QString* error = nullptr,
+                                        const QString& undoLabel = {});
     /** Copies below the originals (so they do not hide them). */
     std::vector<qnn::NodeId> duplicateNodes(const std::vector<qnn::NodeId>& ids);
     /** The offset that puts the `times`-th paste of this clipboard just below the previous one. */
-    static qnn::Point pasteOffsetBelow(const std::string& clipboardJson, int times);
+    qnn::Point pasteOffsetBelow(const std::string& clipboardJson, int times) const;
 
     // --- hooks for other panels (the Hardware dock) --------------------------
     /** Problems found outside the graph analysis (the hardware estimate), by
@@ -110,20 +120,9 @@ public:
     qnn::NodeId highlightedNode() const { return m_highlightedNode; }
     QString highlightNote() const { return m_highlightNote; }
 
-    // --- for the undo commands only ---------------------------------------
-    /** The deploy section (device, clock, folding); SetDeployCommand's. */
-    void setDeployRaw(const qnn::DeployTarget& deploy);
-    /** The training and dataset sections; SetTrainingCommand's (widgets/training). */
-    void setTrainingRaw(const qnn::TrainingConfig& training, const qnn::DatasetChoice& dataset);
     /** The runs list as qnnw recorded it in the file: not an edit, so no undo
      *  step; kept so that the next save does not drop a run. */
     void setRunsRaw(const std::vector<std::string>& runs);
-    void insertNodeRaw(const qnn::Node& node);
-    void removeNodeRaw(qnn::NodeId id);
-    void connectRaw(const qnn::Edge& edge);
-    void disconnectRaw(const qnn::Edge& edge);
-    void replaceNodeRaw(const qnn::Node& node);
-    void setPositionRaw(qnn::NodeId id, qnn::Point pos);
 
 Q_SIGNALS:
     void nodeAdded(qnn::NodeId id);
@@ -149,6 +148,26 @@ Q_SIGNALS:
     void highlightChanged(qnn::NodeId previous, qnn::NodeId current);
 
 private:
+    // The undo commands change the graph through these, each emitting one
+    // signal; private, so that no edit can bypass the undo stack.
+    friend class AddNodesCommand;
+    friend class RemoveItemsCommand;
+    friend class EdgeCommand;
+    friend class ChangeNodesCommand;
+    friend class MoveNodesCommand;
+    friend class SetDeployCommand;
+    friend class SetTrainingCommand;
+    /** The deploy section (device, clock, folding); SetDeployCommand's. */
+    void setDeployRaw(const qnn::DeployTarget& deploy);
+    /** The training and dataset sections; SetTrainingCommand's (widgets/training). */
+    void setTrainingRaw(const qnn::TrainingConfig& training, const qnn::DatasetChoice& dataset);
+    void insertNodeRaw(const qnn::Node& node);
+    void removeNodeRaw(qnn::NodeId id);
+    void connectRaw(const qnn::Edge& edge);
+    void disconnectRaw(const qnn::Edge& edge);
+    void replaceNodeRaw(const qnn::Node& node);
+    void setPositionRaw(qnn::NodeId id, qnn::Point pos);
+
     void reanalyze();
     /** A unique name from a wanted one: "dense1" stays when free, else "dense2"... */
     std::string freeName(const std::string& wanted, const std::vector<std::string>& alsoTaken) const;
@@ -159,6 +178,7 @@ private:
     QUndoStack* m_undoStack = nullptr;
     QString m_fileName;
     std::map<std::string, std::vector<qnn::Diagnostic>> m_externalDiagnostics;
+    qnn::LayoutGrid m_grid;
     qnn::NodeId m_highlightedNode = qnn::kInvalidNode;
     QString m_highlightNote;
 };

@@ -22,6 +22,10 @@ GraphScene::GraphScene(GraphDocument* document, QObject* parent) : QGraphicsScen
     // Items move all the time (drags, undo of moves) and graphs have hundreds
     // of nodes, not millions: a linear scan beats keeping a BSP tree current.
     setItemIndexMethod(QGraphicsScene::NoIndex);
+    qnn::LayoutGrid grid;
+    grid.nodeWidth = NodeItem::kWidth;
+    grid.nodeHeight = NodeItem::kHeight;
+    document->setLayoutGrid(grid);
     connect(document, &GraphDocument::graphReset, this, &GraphScene::rebuild);
     connect(document, &GraphDocument::nodeAdded, this, &GraphScene::onNodeAdded);
     connect(document, &GraphDocument::nodeAboutToBeRemoved, this, &GraphScene::onNodeAboutToBeRemoved);

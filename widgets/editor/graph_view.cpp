@@ -1,11 +1,13 @@
 #include "widgets/editor/graph_view.h"
 
+#include "core/graph/graph_layout.h"
 #include "core/graph/layer_registry.h"
 #include "widgets/editor/edge_item.h"
 #include "widgets/editor/graph_document.h"
 #include "widgets/editor/graph_scene.h"
 #include "widgets/editor/node_item.h"
 
+#include <QApplication>
 #include <QKeyEvent>
 #include <QLineEdit>
 #include <QListWidget>
@@ -21,7 +23,6 @@ namespace {
 
 constexpr double kMinZoom = 0.1;
 constexpr double kMaxZoom = 3.0;
-constexpr double kReadableZoom = 0.9;
 
 } // namespace
 
@@ -36,6 +37,10 @@ GraphView::GraphView(GraphScene* scene, QWidget* parent) : QGraphicsView(scene, 
     setViewportUpdateMode(QGraphicsView::SmartViewportUpdate);
     setAcceptDrops(true);
     setFocusPolicy(Qt::StrongFocus);
+    // Scroll bars that come and go change the viewport under a fit; always
+    // shown, the fitted picture stays whole and keeps its size.
+    setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOn);
+    setVerticalScrollBarPolicy(Qt::ScrollBarAlwaysOn);
     m_quickAdd = new QuickAddPopup(viewport());
     connect(m_quickAdd, &QuickAddPopup::kindChosen, this, &GraphView::addFromQuickAdd);
     connect(scene, &GraphScene::message, this, &GraphView::message);
@@ -46,12 +51,15 @@ double GraphView::zoom() const { return transform().m11(); }
 void GraphView::setZoom(double factor)
 {
     // The transformation anchor (under the mouse) keeps the pointed-at spot in place.
+    m_keepFitted = false;
     const double target = std::clamp(zoom() * factor, kMinZoom, kMaxZoom);
     scale(target / zoom(), target / zoom());
 }
 
 void GraphView::fitToContents()
 {
+    m_fitting = true;
+    m_fittedSize = viewport()->size();
     QRectF bounds;
     for (QGraphicsItem* item : m_scene->items())
         if (item->type() == NodeItemType)
@@ -59,31 +67,68 @@ void GraphView::fitToContents()
     if (bounds.isEmpty()) {
         resetTransform();
         centerOn(0, 0);
-        return;
+    } else {
+        fitInView(bounds.adjusted(-40, -40, 40, 40), Qt::KeepAspectRatio);
+        // A small graph should not be blown up beyond its natural size.
+        if (zoom() > 1.0) {
+            resetTransform();
+            centerOn(bounds.center());
+        }
     }
-    fitInView(bounds.adjusted(-40, -40, 40, 40), Qt::KeepAspectRatio);
-    // A small graph should not be blown up beyond its natural size.
-    if (zoom() > 1.0) {
-        resetTransform();
-        centerOn(bounds.center());
-    }
+    m_fitting = false;
 }
 
 void GraphView::showContents()
 {
     fitToContents();
-    if (zoom() >= kReadableZoom)
-        return;
-    // Too wide to read when fitted: show the start of the network (where a
-    // reader begins) at a zoom where labels stay legible.
+    m_keepFitted = true;
+}
+
+void GraphView::arrange()
+{
+    GraphDocument* doc = m_scene->document();
+    const QSize size = viewport()->size();
+    doc->autoArrange(qnn::bestColumnsPerBand(doc->graph(), doc->analysis(), size.width(), size.height(),
+                                             doc->layoutGrid()));
+    fitToContents();
+}
+
+void GraphView::showNodes(const std::vector<qnn::NodeId>& ids)
+{
     QRectF bounds;
-    for (QGraphicsItem* item : m_scene->items())
-        if (item->type() == NodeItemType)
+    for (qnn::NodeId id : ids)
+        if (NodeItem* item = m_scene->nodeItem(id))
             bounds |= item->sceneBoundingRect();
-    resetTransform();
-    scale(kReadableZoom, kReadableZoom);
-    const QSizeF visible = QSizeF(viewport()->width(), viewport()->height()) / kReadableZoom;
-    centerOn(bounds.left() - 30 + visible.width() / 2, bounds.center().y());
+    if (bounds.isEmpty())
+        return;
+    const QRectF visible = mapToScene(viewport()->rect()).boundingRect();
+    if (visible.contains(bounds))
+        return;
+    const QRectF wanted = bounds.adjusted(-40, -40, 40, 40);
+    if (wanted.width() <= visible.width() && wanted.height() <= visible.height())
+        centerOn(bounds.center());
+    else
+        fitInView(wanted, Qt::KeepAspectRatio);
+}
+
+void GraphView::resizeEvent(QResizeEvent* event)
+{
+    QGraphicsView::resizeEvent(event);
+    // A scroll bar coming or going after a fit changes the size by its width:
+    // refitting on that would toggle it again, forever. Real size changes only.
+    constexpr int kScrollBarSlack = 24;
+    const QSize now = viewport()->size();
+    if (m_keepFitted && (std::abs(now.width() - m_fittedSize.width()) > kScrollBarSlack ||
+                         std::abs(now.height() - m_fittedSize.height()) > kScrollBarSlack))
+        fitToContents();
+}
+
+void GraphView::scrollContentsBy(int dx, int dy)
+{
+    QGraphicsView::scrollContentsBy(dx, dy);
+    // A scroll of the user's own (not one of our fits) ends the keep-fitted phase.
+    if (!m_fitting && isVisible() && (dx != 0 || dy != 0) && QApplication::mouseButtons() != Qt::NoButton)
+        m_keepFitted = false;
 }
 
 void GraphView::wheelEvent(QWheelEvent* event)
@@ -98,6 +143,7 @@ void GraphView::mousePressEvent(QMouseEvent* event)
 {
     if (event->button() == Qt::MiddleButton || (m_spaceHeld && event->button() == Qt::LeftButton)) {
         m_panning = true;
+        m_keepFitted = false;
         m_panStart = event->pos();
         viewport()->setCursor(Qt::ClosedHandCursor);
         event->accept();
@@ -335,7 +381,7 @@ QMenu* GraphView::createContextMenu(QPointF scenePos)
         QMenu* precision = menu->addMenu(tr("Precision"));
         for (const PrecisionPreset& p : precisionPresets())
             precision->addAction(QString::fromLatin1(p.label), this,
-                                 [doc, ids, p] { doc->setBits(ids, p.weightBits, p.actBits); });
+                                 [doc, ids, p] { doc->applyPreset(p, ids); });
         return menu;
     }
     if (EdgeItem* edge = m_scene->edgeAt(scenePos)) {
@@ -366,10 +412,7 @@ QMenu* GraphView::createContextMenu(QPointF scenePos)
                 });
     }
     menu->addSeparator();
-    menu->addAction(tr("Arrange layers"), this, [this, doc] {
-        doc->autoArrange();
-        fitToContents();
-    });
+    menu->addAction(tr("Arrange layers"), this, &GraphView::arrange);
     menu->addAction(tr("Fit to view"), this, &GraphView::fitToContents);
     return menu;
 }

@@ -6,6 +6,7 @@
 #include <QGraphicsView>
 
 #include <optional>
+#include <vector>
 
 class GraphScene;
 class QuickAddPopup;
@@ -20,10 +21,15 @@ public:
     explicit GraphView(GraphScene* scene, QWidget* parent = nullptr);
 
     GraphScene* graphScene() const { return m_scene; }
-    /** Fits every node into view (F). */
+    /** Fits every node into view (F), never above 100 %. */
     void fitToContents();
-    /** Fits, unless that makes labels unreadable; then shows the graph's start at a readable zoom. */
+    /** Fits, and fits again while the view's size settles (a window being
+     *  shown, docks being laid out), until the user zooms or pans. */
     void showContents();
+    /** Arranges the layers in bands shaped for this view and fits them (Ctrl+L). */
+    void arrange();
+    /** Scrolls to these nodes; zooms out when they do not fit at the current zoom. */
+    void showNodes(const std::vector<qnn::NodeId>& ids);
     /** Opens the quick-add box at the cursor (or the centre), pre-filled with `text`. */
     void openQuickAdd(const QString& text = {});
     QuickAddPopup* quickAddPopup() const { return m_quickAdd; }
@@ -41,6 +47,8 @@ Q_SIGNALS:
     void message(const QString& text);
 
 protected:
+    void resizeEvent(QResizeEvent* event) override;
+    void scrollContentsBy(int dx, int dy) override;
     void wheelEvent(QWheelEvent* event) override;
     void mousePressEvent(QMouseEvent* event) override;
     void mouseMoveEvent(QMouseEvent* event) override;
@@ -63,6 +71,9 @@ private:
     QPointF m_quickAddScenePos;
     /** The edge a palette drop would insert into, highlighted while dragging over it. */
     std::optional<qnn::Edge> m_dropEdge;
+    bool m_keepFitted = false;
+    QSize m_fittedSize;
+    bool m_fitting = false;
     bool m_spaceHeld = false;
     bool m_panning = false;
     QPoint m_panStart;

@@ -66,15 +66,17 @@ void IssuesList::refresh()
 
 QString IssuesList::summaryTitle() const
 {
-    int errors = 0, others = 0;
+    int errors = 0, warnings = 0, notes = 0;
     for (const qnn::Diagnostic& d : allDiagnostics())
-        (d.severity == qnn::Severity::Error ? errors : others) += 1;
-    if (errors == 0 && others == 0)
+        (d.severity == qnn::Severity::Error ? errors : d.severity == qnn::Severity::Warning ? warnings : notes) += 1;
+    if (errors == 0 && warnings == 0 && notes == 0)
         return tr("Issues — none");
     QStringList parts;
     if (errors)
         parts << tr("%n error(s)", nullptr, errors);
-    if (others)
-        parts << tr("%n warning(s)", nullptr, others);
+    if (warnings)
+        parts << tr("%n warning(s)", nullptr, warnings);
+    if (notes)
+        parts << tr("%n note(s)", nullptr, notes);
     return tr("Issues — %1").arg(parts.join(", "));
 }

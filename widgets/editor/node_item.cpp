@@ -1,5 +1,6 @@
 #include "widgets/editor/node_item.h"
 
+#include "core/graph/graph_summary.h"
 #include "core/graph/layer_registry.h"
 #include "widgets/editor/editor_style.h"
 #include "widgets/editor/graph_document.h"
@@ -87,6 +88,17 @@ void NodeItem::refresh()
     QString tip = QStringLiteral("<b>%1</b> (%2)<br>%3")
                       .arg(QString::fromStdString(n->name).toHtmlEscaped(), QString::fromStdString(spec.name),
                            QString::fromStdString(spec.doc).toHtmlEscaped());
+    for (const qnn::LayerSummary& row : doc->summary().layers)
+        if (row.id == m_id) {
+            // The layer's own `qnnw summary` row.
+            tip += QStringLiteral("<br>%1: %2 · %3: %4 · %5: %6 · %7: %8")
+                       .arg(QObject::tr("Parameters"), QString::fromStdString(qnn::humanCount(double(row.params))),
+                            QObject::tr("weight memory"),
+                            QString::fromStdString(qnn::humanBytes(double((row.weightMemoryBits + 7) / 8))),
+                            QObject::tr("MACs"), QString::fromStdString(qnn::humanCount(double(row.macs))),
+                            QObject::tr("BOPs"), QString::fromStdString(qnn::humanCount(double(row.bops))));
+            break;
+        }
     for (const qnn::Diagnostic& d : doc->analysis().diagnosticsFor(m_id)) {
         const QString color = d.severity == qnn::Severity::Error ? "#c62828" : "#b26a00";
         tip += QStringLiteral("<br><span style='color:%1'>%2: %3</span>")
@@ -167,7 +179,7 @@ void NodeItem::paint(QPainter* painter, const QStyleOptionGraphicsItem* option, 
         painter->drawText(pill, Qt::AlignCenter, badge);
     }
 
-    font.setPixelSize(12);
+    font.setPixelSize(kNamePixelSize);
     font.setBold(true);
     painter->setFont(font);
     painter->setPen(QColor("#1f2933"));

@@ -20,6 +20,8 @@ class NodeItem : public QGraphicsItem
 public:
     static constexpr double kWidth = 140;
     static constexpr double kHeight = 76;
+    /** Pixel size of the layer's name at 100 % zoom; on screen it is this times the zoom. */
+    static constexpr int kNamePixelSize = 12;
 
     NodeItem(GraphScene* scene, qnn::NodeId id);
 

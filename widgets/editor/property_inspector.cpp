@@ -1,5 +1,6 @@
 #include "widgets/editor/property_inspector.h"
 
+#include "core/graph/graph_summary.h"
 #include "core/graph/layer_registry.h"
 #include "widgets/editor/graph_document.h"
 
@@ -7,6 +8,7 @@
 #include <QComboBox>
 #include <QDoubleSpinBox>
 #include <QFormLayout>
+#include <QKeyEvent>
 #include <QLabel>
 #include <QLineEdit>
 #include <QRegularExpression>
@@ -74,14 +76,20 @@ PropertyInspector::PropertyInspector(GraphDocument* document, QWidget* parent) :
     m_doc = new QLabel(this);
     m_doc->setWordWrap(true);
     m_doc->setStyleSheet("color: #616e7c;");
+    m_cost = new QLabel(this);
+    m_cost->setObjectName("cost");
+    m_cost->setTextFormat(Qt::RichText);
     m_error = new QLabel(this);
     m_error->setWordWrap(true);
     m_error->setStyleSheet("color: #c62828;");
     m_error->hide();
+    // The error goes below the fields: showing it must not move them under the pointer.
     layout->addWidget(m_title);
     layout->addWidget(m_doc);
+    layout->addWidget(m_cost);
     layout->addWidget(m_error);
     layout->addStretch(1);
+    connect(document, &GraphDocument::analysisChanged, this, &PropertyInspector::refreshCost);
 
     connect(document, &GraphDocument::graphReset, this, [this] { setNodes({}); });
     connect(document, &GraphDocument::nodeChanged, this, &PropertyInspector::onNodeChanged);
@@ -107,6 +115,48 @@ void PropertyInspector::setNodes(const std::vector<qnn::NodeId>& ids)
             m_ids.push_back(id);
     rebuild();
 }
+
+bool PropertyInspector::eventFilter(QObject* watched, QEvent* event)
+{
+    // Escape in the name field takes the edit back instead of committing it on focus loss.
+    auto* name = qobject_cast<QLineEdit*>(m_editors.value("name"));
+    if (watched == name && event->type() == QEvent::KeyPress &&
+        static_cast<QKeyEvent*>(event)->key() == Qt::Key_Escape) {
+        refreshValues();
+        m_error->clear();
+        m_error->hide();
+        return true;
+    }
+    return QWidget::eventFilter(watched, event);
+}
+
+void PropertyInspector::refreshCost()
+{
+    // The `qnnw summary` row of the selected layer, or the sum over a selection.
+    int64_t params = 0, memoryBits = 0, macs = 0, bops = 0;
+    bool any = false;
+    for (const qnn::LayerSummary& row : m_document->summary().layers)
+        if (std::find(m_ids.begin(), m_ids.end(), row.id) != m_ids.end()) {
+            params += row.params;
+            memoryBits += row.weightMemoryBits;
+            macs += row.macs;
+            bops += row.bops;
+            any = true;
+        }
+    m_cost->setVisible(any);
+    if (!any)
+        return;
+    auto cell = [](const QString& caption, const std::string& value) {
+        return QStringLiteral("<tr><td style='color:#616e7c'>%1&nbsp;&nbsp;</td><td><b>%2</b></td></tr>")
+            .arg(caption, QString::fromStdString(value));
+    };
+    m_cost->setText(QStringLiteral("<table>") + cell(tr("Parameters"), qnn::humanCount(double(params))) +
+                    cell(tr("Weight memory"), qnn::humanBytes(double((memoryBits + 7) / 8))) +
+                    cell(tr("MACs"), qnn::humanCount(double(macs))) + cell(tr("BOPs"), qnn::humanCount(double(bops))) +
+                    QStringLiteral("</table>"));
+}
+
+QString PropertyInspector::costText() const { return m_cost->isHidden() ? QString() : m_cost->text(); }
 
 void PropertyInspector::onNodeChanged(qnn::NodeId id)
 {
@@ -138,6 +188,7 @@ void PropertyInspector::rebuild()
     m_error->clear();
     m_error->hide();
 
+    refreshCost();
     const qnn::Graph& g = m_document->graph();
     if (m_ids.empty()) {
         m_title->setText(tr("No layer selected"));
@@ -169,13 +220,17 @@ void PropertyInspector::rebuild()
     }
 
     m_formHost = new QWidget(this);
+    // Fixed height: a short panel scrolls (it sits in a scroll area) rather than squeezing the fields.
+    m_formHost->setSizePolicy(QSizePolicy::Preferred, QSizePolicy::Fixed);
     m_form = new QFormLayout(m_formHost);
     m_form->setContentsMargins(0, 6, 0, 0);
     m_form->setFieldGrowthPolicy(QFormLayout::AllNonFixedFieldsGrow);
-    static_cast<QVBoxLayout*>(layout())->insertWidget(3, m_formHost);
+    static_cast<QVBoxLayout*>(layout())->insertWidget(layout()->indexOf(m_error), m_formHost);
 
     if (nodes.size() == 1) {
         auto* name = new QLineEdit(m_formHost);
+        name->setToolTip(tr("Letters, digits, _, - and . (up to 64), starting with a letter or _."));
+        name->installEventFilter(this);
         connect(name, &QLineEdit::editingFinished, this, [this, name] {
             if (m_updating || m_ids.size() != 1)
                 return;

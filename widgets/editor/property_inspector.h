@@ -30,12 +30,18 @@ public:
     QString title() const;
     /** The last refused change, as a sentence (empty when the last change went through). */
     QString errorText() const;
+    /** The cost rows shown (parameters, weight memory, MACs, BOPs), as rich text; empty when hidden. */
+    QString costText() const;
 
 Q_SIGNALS:
     void message(const QString& text);
 
+protected:
+    bool eventFilter(QObject* watched, QEvent* event) override;
+
 private:
     void rebuild();
+    void refreshCost();
     void refreshValues();
     void report(bool ok, const QString& error);
     void onNodeChanged(qnn::NodeId id);
@@ -46,6 +52,7 @@ private:
     QLabel* m_title;
     QLabel* m_doc;
     QLabel* m_error;
+    QLabel* m_cost;
     QWidget* m_formHost = nullptr;
     QFormLayout* m_form = nullptr;
     bool m_updating = false;

@@ -3,59 +3,57 @@
 #include "core/graph/graph_summary.h"
 #include "widgets/editor/graph_document.h"
 
+#include "widgets/editor/flow_layout.h"
+
 #include <QHBoxLayout>
 #include <QLabel>
+
+#include <algorithm>
 
 SummaryBar::SummaryBar(GraphDocument* document, QWidget* parent) : QFrame(parent), m_document(document)
 {
     setFrameShape(QFrame::StyledPanel);
-    auto* layout = new QHBoxLayout(this);
-    m_figures = layout;
-    layout->setContentsMargins(10, 4, 10, 4);
-    layout->setSpacing(18);
+    // Figures wrap onto a second line in a narrow window rather than being cut off.
+    m_figures = new FlowLayout(this);
+    m_figures->setContentsMargins(10, 4, 10, 4);
     const QList<QPair<QString, QString>> figures{{"params", tr("Parameters")}, {"memory", tr("Weight memory")},
                                                  {"macs", tr("MACs")},          {"bops", tr("BOPs")},
                                                  {"compression", tr("vs FP32")}};
-    for (const auto& [key, title] : figures) {
-        auto* caption = new QLabel(title, this);
-        caption->setStyleSheet("color: #616e7c;");
-        auto* value = new QLabel(this);
-        value->setObjectName(key);
-        value->setStyleSheet("font-weight: bold;");
-        value->setTextInteractionFlags(Qt::TextSelectableByMouse);
-        auto* pair = new QHBoxLayout;
-        pair->setSpacing(5);
-        pair->addWidget(caption);
-        pair->addWidget(value);
-        layout->addLayout(pair);
-        m_labels[key] = value;
-    }
-    layout->addStretch(1);
+    for (const auto& [key, title] : figures)
+        addFigure(key, title);
     auto* status = new QLabel(this);
     status->setObjectName("status");
-    layout->addWidget(status);
+    m_figures->addWidget(status);
     m_labels["status"] = status;
     connect(document, &GraphDocument::analysisChanged, this, &SummaryBar::refresh);
     refresh();
 }
 
+QLabel* SummaryBar::addFigure(const QString& key, const QString& caption)
+{
+    auto* pair = new QWidget(this);
+    auto* layout = new QHBoxLayout(pair);
+    layout->setContentsMargins(0, 0, 0, 0);
+    layout->setSpacing(5);
+    auto* captionLabel = new QLabel(caption, pair);
+    captionLabel->setStyleSheet("color: #616e7c;");
+    auto* value = new QLabel(pair);
+    value->setObjectName(key);
+    value->setStyleSheet("font-weight: bold;");
+    value->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    layout->addWidget(captionLabel);
+    layout->addWidget(value);
+    // After the last figure, before the status.
+    m_figures->insertWidget(m_labels.contains("status") ? m_figures->count() - 1 : m_figures->count(), pair);
+    m_labels[key] = value;
+    return value;
+}
+
 void SummaryBar::setFigure(const QString& key, const QString& caption, const QString& text)
 {
     QLabel* value = m_labels.value(key);
-    if (!value) {
-        auto* captionLabel = new QLabel(caption, this);
-        captionLabel->setStyleSheet("color: #616e7c;");
-        value = new QLabel(this);
-        value->setObjectName(key);
-        value->setStyleSheet("font-weight: bold;");
-        auto* pair = new QHBoxLayout;
-        pair->setSpacing(5);
-        pair->addWidget(captionLabel);
-        pair->addWidget(value);
-        // Before the stretch and the status: after the last pair of figures.
-        m_figures->insertLayout(m_figures->count() - 2, pair);
-        m_labels[key] = value;
-    }
+    if (!value)
+        value = addFigure(key, caption);
     value->setText(text);
 }
 
@@ -75,7 +73,10 @@ void SummaryBar::refresh()
     set("bops", qnn::humanCount(double(s.bops)));
     m_labels["compression"]->setText(QStringLiteral("%1×").arg(s.compression, 0, 'f', 1));
     const size_t errors = m_document->analysis().errorCount();
-    const size_t all = m_document->analysis().diagnostics.size();
+    const auto& diagnostics = m_document->analysis().diagnostics;
+    // Info diagnostics are notes, not problems: they are not counted here.
+    const auto warnings = std::count_if(diagnostics.begin(), diagnostics.end(),
+                                        [](const qnn::Diagnostic& d) { return d.severity == qnn::Severity::Warning; });
     QLabel* status = m_labels["status"];
     if (m_document->graph().empty()) {
         status->setText(tr("Empty graph: drag a layer from the palette or press Tab"));
@@ -83,8 +84,8 @@ void SummaryBar::refresh()
     } else if (errors > 0) {
         status->setText(tr("%n error(s)", nullptr, int(errors)) + (s.complete ? QString() : tr(" — figures incomplete")));
         status->setStyleSheet("color: #c62828; font-weight: bold;");
-    } else if (all > 0) {
-        status->setText(tr("%n warning(s)", nullptr, int(all)));
+    } else if (warnings > 0) {
+        status->setText(tr("%n warning(s)", nullptr, int(warnings)));
         status->setStyleSheet("color: #b26a00; font-weight: bold;");
     } else {
         status->setText(tr("✓ no problems"));

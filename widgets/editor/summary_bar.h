@@ -22,8 +22,9 @@ public:
 
 private:
     void refresh();
+    QLabel* addFigure(const QString& key, const QString& caption);
 
     GraphDocument* m_document;
     QMap<QString, QLabel*> m_labels;
-    class QHBoxLayout* m_figures = nullptr;
+    class FlowLayout* m_figures = nullptr;
 };

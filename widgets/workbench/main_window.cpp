@@ -30,19 +30,43 @@
 #include <QMenuBar>
 #include <QMessageBox>
 #include <QMimeData>
+#include <QScrollArea>
+#include <QScrollBar>
 #include <QSettings>
 #include <QStatusBar>
 #include <QStyle>
 #include <QToolBar>
+#include <QToolButton>
 #include <QUndoStack>
 #include <QVBoxLayout>
 
+#include <algorithm>
 #include <cmath>
+
+#ifndef QNN_VERSION
+#define QNN_VERSION "unknown"
+#endif
 
 namespace {
 
 constexpr const char* kClipboardMime = "application/x-qnn-graph";
 constexpr int kMaxRecent = 8;
+
+// A dock's content in a scroll area: a tall panel then scrolls in a small
+// window instead of setting the window's minimum height. Its width stays what
+// the panel needs, as without the scroll area.
+QWidget* scrollable(QWidget* content, bool keepWidth = true)
+{
+    auto* area = new QScrollArea;
+    area->setWidget(content);
+    area->setWidgetResizable(true);
+    area->setFrameShape(QFrame::NoFrame);
+    if (keepWidth) {
+        area->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+        area->setMinimumWidth(content->minimumSizeHint().width() + area->verticalScrollBar()->sizeHint().width());
+    }
+    return area;
+}
 
 } // namespace
 
@@ -60,7 +84,7 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent), m_document(new Gr
     setCentralWidget(centre);
 
     m_palette = new LayerPalette;
-    auto* paletteDock = new QDockWidget(tr("Layers"), this);
+    auto* paletteDock = m_paletteDock = new QDockWidget(tr("Layers"), this);
     paletteDock->setObjectName("palette");
     paletteDock->setWidget(m_palette);
     addDockWidget(Qt::LeftDockWidgetArea, paletteDock);
@@ -80,14 +104,16 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent), m_document(new Gr
     // Deploy (issue 10): a tab beside the hardware dock, added below.
     auto* deployDock = new QDockWidget(tr("Deploy"), this);
     deployDock->setObjectName("deploy");
-    deployDock->setWidget(new DeployPanel(m_document));
+    deployDock->setWidget(scrollable(new DeployPanel(m_document)));
     m_hardware = new HardwarePanel(m_document);
     auto* hardwareDock = new QDockWidget(tr("Hardware"), this);
     hardwareDock->setObjectName("hardware");
-    hardwareDock->setWidget(m_hardware);
+    hardwareDock->setWidget(scrollable(m_hardware));
     addDockWidget(Qt::RightDockWidgetArea, hardwareDock);
     // Deploy shares a tab with Hardware (both are the FPGA side, both need height),
-    // so the short Properties panel above keeps its own place.
+    // so the short Properties panel above keeps its own place. Every right-hand
+    // panel sits in a scroll area, so their heights do not add up to a window
+    // taller than the screen (a 900×600 window must be possible).
     addDockWidget(Qt::RightDockWidgetArea, deployDock);
     tabifyDockWidget(hardwareDock, deployDock);
     hardwareDock->raise();
@@ -115,12 +141,21 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent), m_document(new Gr
     connect(m_palette, &LayerPalette::kindActivated, this, [this](qnn::LayerKind kind) { addAtCentre(int(kind)); });
     connect(m_view, &GraphView::message, this, &MainWindow::showMessage);
     connect(m_inspector, &PropertyInspector::message, this, &MainWindow::showMessage);
+    // A message is about the step that made it: the next edit makes it stale.
+    connect(m_document->undoStack(), &QUndoStack::indexChanged, statusBar(), &QStatusBar::clearMessage);
     connect(m_document, &GraphDocument::modifiedChanged, this, &MainWindow::updateTitle);
     connect(m_document, &GraphDocument::fileNameChanged, this, &MainWindow::updateTitle);
 
     createActions();
     // Training (issue 7): Training/Runs/Analysis docks and the Training menu.
     installTrainingDocks(this, m_document, [this] { return maybeSave(); });
+    // Every other panel scrolls inside its dock too, so that no dock's minimum
+    // size sets the window's: 900×600 stays possible with every dock open.
+    // They may scroll sideways as well; the inspector sizes itself.
+    for (QDockWidget* dock : findChildren<QDockWidget*>())
+        if (QWidget* panel = dock->widget(); panel && panel != m_inspector && !qobject_cast<QScrollArea*>(panel))
+            dock->setWidget(scrollable(panel, false));
+    resizeDocks({issuesDock}, {160}, Qt::Vertical);
     // The run selected in the Runs dock is the one Verify and Deploy take by default
     // (Verify's dock is made in createActions(), before this).
     if (auto* runs = findChild<RunsPanel*>())
@@ -190,9 +225,16 @@ void MainWindow::createActions()
     QAction* saveAsAct = file->addAction(tr("Save &As…"), this, &MainWindow::saveAs);
     saveAsAct->setShortcut(QKeySequence::SaveAs);
     file->addSeparator();
-    QAction* quit = file->addAction(tr("&Quit"), this, &QWidget::close);
-    quit->setShortcut(QKeySequence::Quit);
-    installQonnxActions(this, file, quit, [this] { return m_document->fileName(); },
+    QAction* closeWindow = file->addAction(tr("&Close Window"), this, &QWidget::close);
+    closeWindow->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_W));
+    QAction* quit = file->addAction(tr("&Quit"), this, [] {
+        if (closeAllWindows())
+            QCoreApplication::quit();
+    });
+    // Spelled out: QKeySequence::Quit is empty on platforms without that binding.
+    quit->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_Q));
+    quit->setObjectName("quit");
+    installQonnxActions(this, file, closeWindow, [this] { return m_document->fileName(); },
                         [this](const QString& path) { if (maybeSave()) openFile(path); });
     installVerify(this, m_document, file, quit, [this](const QString& path) { if (maybeSave()) openFile(path); });
     updateRecentMenu();
@@ -232,10 +274,8 @@ void MainWindow::createActions()
     QAction* zoomOut = view->addAction(tr("Zoom &Out"), this, [this] { m_view->setZoom(0.8); });
     zoomOut->setShortcut(QKeySequence::ZoomOut);
     view->addSeparator();
-    QAction* arrange = view->addAction(tr("&Arrange Layers"), this, [this] {
-        m_document->autoArrange();
-        m_view->fitToContents();
-    });
+    QAction* arrange = view->addAction(tr("&Arrange Layers"), m_view, &GraphView::arrange);
+    arrange->setObjectName("arrange");
     arrange->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_L));
     view->addSeparator();
     for (QDockWidget* dock : findChildren<QDockWidget*>())
@@ -245,7 +285,9 @@ void MainWindow::createActions()
     QToolBar* bar = addToolBar(tr("Main"));
     bar->setObjectName("main-toolbar");
     bar->setMovable(false);
-    bar->setToolButtonStyle(Qt::ToolButtonTextBesideIcon);
+    // Icons only where there are icons, and the presets behind one button: the
+    // bar then fits a 900-pixel window without an overflow "»".
+    bar->setToolButtonStyle(Qt::ToolButtonFollowStyle);
     bar->addAction(newAct);
     bar->addAction(openAct);
     bar->addAction(saveAct);
@@ -256,15 +298,128 @@ void MainWindow::createActions()
     bar->addAction(arrange);
     bar->addAction(fit);
     bar->addSeparator();
-    auto* label = new QLabel(tr("  Precision: "), bar);
-    bar->addWidget(label);
     for (const PrecisionPreset& preset : precisionPresets()) {
         QAction* a = precision->addAction(QString::fromLatin1(preset.label), this,
                                           [this, preset] { m_document->applyPreset(preset); });
         a->setToolTip(tr("Set every layer to %1").arg(QString::fromLatin1(preset.label)));
         a->setObjectName(QStringLiteral("preset-%1").arg(preset.label));
-        bar->addAction(a);
     }
+    auto* precisionButton = new QToolButton(bar);
+    precisionButton->setObjectName("precision-button");
+    precisionButton->setText(tr("Precision"));
+    precisionButton->setToolTip(tr("Set every layer to one precision"));
+    precisionButton->setMenu(precision);
+    precisionButton->setPopupMode(QToolButton::InstantPopup);
+    precisionButton->setToolButtonStyle(Qt::ToolButtonTextOnly);
+    bar->addWidget(precisionButton);
+    for (QAction* a : {arrange, fit})
+        if (QWidget* button = bar->widgetForAction(a))
+            static_cast<QToolButton*>(button)->setToolButtonStyle(Qt::ToolButtonTextOnly);
+
+    QMenu* help = menuBar()->addMenu(tr("&Help"));
+    QAction* shortcuts = help->addAction(tr("&Keyboard Shortcuts"), this, &MainWindow::showShortcuts);
+    shortcuts->setShortcut(QKeySequence::HelpContents);
+    help->addAction(tr("&About QNN Workbench"), this, &MainWindow::showAbout);
+}
+
+QStringList MainWindow::shortcutList() const
+{
+    QStringList lines;
+    for (QAction* menuAction : menuBar()->actions()) {
+        QMenu* menu = menuAction->menu();
+        if (!menu)
+            continue;
+        for (QAction* a : menu->actions()) {
+            if (a->shortcuts().isEmpty())
+                continue;
+            QStringList keys;
+            for (const QKeySequence& k : a->shortcuts())
+                keys << k.toString(QKeySequence::NativeText);
+            lines << QStringLiteral("%1\t%2 › %3")
+                         .arg(keys.join(", "), menu->title().remove('&'), a->text().remove('&').remove(QChar(0x2026)));
+        }
+    }
+    // Canvas gestures have no action: listed by hand.
+    lines << tr("Tab or a letter\tCanvas › Quick-add a layer (after the selected one)")
+          << tr("Arrow keys\tCanvas › Nudge the selection (Shift: further)")
+          << tr("Space + drag, middle button\tCanvas › Pan") << tr("Wheel\tCanvas › Zoom")
+          << tr("Escape\tCanvas › Cancel a connection being dragged");
+    return lines;
+}
+
+void MainWindow::showShortcuts()
+{
+    QString html = QStringLiteral("<table cellpadding='3'>");
+    for (const QString& line : shortcutList()) {
+        const QStringList parts = line.split('\t');
+        html += QStringLiteral("<tr><td><b>%1</b></td><td>%2</td></tr>")
+                    .arg(parts.value(0).toHtmlEscaped(), parts.value(1).toHtmlEscaped());
+    }
+    html += QStringLiteral("</table>");
+    QMessageBox box(QMessageBox::NoIcon, tr("Keyboard Shortcuts"), html, QMessageBox::Close, this);
+    box.setTextFormat(Qt::RichText);
+    box.exec();
+}
+
+QString MainWindow::version() { return QStringLiteral(QNN_VERSION); }
+
+QString MainWindow::aboutText() const
+{
+    return tr("<h3>QNN Workbench %1</h3>"
+              "<p>Design, train and deploy quantized neural networks on FPGAs.</p>"
+              "<p>Built with Qt %2.</p>"
+              "<p><b>Data the examples use</b></p>"
+              "<ul><li>MNIST — Yann LeCun and Corinna Cortes; Creative Commons Attribution-Share Alike 3.0.</li>"
+              "<li>Fashion-MNIST — Zalando Research; MIT License.</li>"
+              "<li>CIFAR-10 (when present) — Alex Krizhevsky, Vinod Nair and Geoffrey Hinton; cite "
+              "“Learning Multiple Layers of Features from Tiny Images”, 2009.</li>"
+              "<li>Synthetic digits — drawn by the workbench itself; no licence needed.</li></ul>")
+        .arg(version(), QString::fromLatin1(qVersion()));
+}
+
+void MainWindow::showAbout() { QMessageBox::about(this, tr("About QNN Workbench"), aboutText()); }
+
+bool MainWindow::closeAllWindows()
+{
+    for (QWidget* w : QApplication::topLevelWidgets())
+        if (auto* window = qobject_cast<MainWindow*>(w); window && window->isVisible())
+            if (!window->close())
+                return false;
+    return true;
+}
+
+QStringList MainWindow::recentLabels(const QStringList& paths)
+{
+    auto split = [](const QString& path) { return QDir::fromNativeSeparators(path).split('/', Qt::SkipEmptyParts); };
+    // The last `depth` folders above the file.
+    auto folders = [](const QStringList& parts, int depth) {
+        const qsizetype from = std::max<qsizetype>(0, parts.size() - 1 - depth);
+        return parts.mid(from, parts.size() - 1 - from).join('/');
+    };
+    QStringList labels;
+    for (const QString& path : paths) {
+        const QStringList parts = split(path);
+        const QString name = parts.value(parts.size() - 1);
+        QList<QStringList> namesakes;
+        for (const QString& other : paths)
+            if (other != path && split(other).value(split(other).size() - 1) == name)
+                namesakes << split(other);
+        QString label = name;
+        if (!namesakes.isEmpty()) {
+            label = path;
+            for (int depth = 1; depth < parts.size(); ++depth) {
+                const QString tail = folders(parts, depth);
+                const bool clash = std::any_of(namesakes.begin(), namesakes.end(),
+                                               [&](const QStringList& o) { return folders(o, depth) == tail; });
+                if (!clash) {
+                    label = QStringLiteral("%1 — %2").arg(name, tail);
+                    break;
+                }
+            }
+        }
+        labels << label;
+    }
+    return labels;
 }
 
 void MainWindow::updateTitle()
@@ -316,6 +471,18 @@ bool MainWindow::maybeSave()
     if (answer == QMessageBox::Save)
         return save();
     return answer == QMessageBox::Discard;
+}
+
+void MainWindow::resizeEvent(QResizeEvent* event)
+{
+    QMainWindow::resizeEvent(event);
+    // Docks keep the width a small window squeezed them to; give the Layers
+    // panel its names back once there is room again.
+    if (!m_paletteDock || m_paletteDock->isFloating() || !m_paletteDock->isVisible())
+        return;
+    const int wanted = m_palette->sizeHint().width();
+    if (m_paletteDock->width() < wanted && centralWidget()->width() > 2 * wanted)
+        resizeDocks({m_paletteDock}, {wanted}, Qt::Horizontal);
 }
 
 void MainWindow::closeEvent(QCloseEvent* event)
@@ -380,11 +547,12 @@ void MainWindow::updateRecentMenu()
         return;
     m_recentMenu->clear();
     const QStringList recent = QSettings().value("recentFiles").toStringList();
-    for (const QString& path : recent)
-        m_recentMenu->addAction(QFileInfo(path).fileName(), this, [this, path] {
+    const QStringList labels = recentLabels(recent);
+    for (int i = 0; i < recent.size(); ++i)
+        m_recentMenu->addAction(labels.value(i), this, [this, path = recent[i]] {
             if (maybeSave())
                 openFile(path);
-        })->setToolTip(path);
+        })->setToolTip(recent[i]);
     m_recentMenu->setEnabled(!recent.isEmpty());
 }
 
@@ -423,18 +591,21 @@ void MainWindow::paste()
     QString error;
     const std::string clip = json.toStdString();
     const std::vector<qnn::NodeId> ids =
-        m_document->pasteNodes(clip, GraphDocument::pasteOffsetBelow(clip, m_pasteCount), &error);
+        m_document->pasteNodes(clip, m_document->pasteOffsetBelow(clip, m_pasteCount), &error);
     if (ids.empty()) {
         showMessage(tr("Nothing to paste: %1").arg(error));
         return;
     }
     m_scene->selectNodes(ids);
+    m_view->showNodes(ids);
+    showMessage(tr("Pasted %n layer(s)", nullptr, int(ids.size())));
 }
 
 void MainWindow::duplicateSelection()
 {
     const std::vector<qnn::NodeId> ids = m_document->duplicateNodes(m_scene->selectedNodeIds());
     m_scene->selectNodes(ids);
+    m_view->showNodes(ids);
 }
 
 void MainWindow::deleteSelection() { m_document->removeItems(m_scene->selectedNodeIds(), m_scene->selectedEdges()); }

@@ -39,6 +39,19 @@ public:
     bool maybeSave();
     /** The folder of example projects (projects/ of the source tree), or empty. */
     static QString examplesDir();
+    /** Closes every workbench window, each asking about its unsaved changes;
+     *  stops (and returns false) at the first the user keeps open. */
+    static bool closeAllWindows();
+    /** Menu texts for recent files: the file name, plus as much of its folder
+     *  as it takes to tell apart files of the same name. */
+    static QStringList recentLabels(const QStringList& paths);
+    /** Every shortcut of the window's actions, "Ctrl+L\tArrange Layers" per line, sorted by menu. */
+    QStringList shortcutList() const;
+    QMenu* recentMenu() const { return m_recentMenu; }
+    /** "0.1.0", from the CMake project. */
+    static QString version();
+    /** Help > About: version, Qt, and the licences of the data the examples use. */
+    QString aboutText() const;
 
     // Edit actions, also reachable from menus and shortcuts.
     void copySelection();
@@ -49,6 +62,7 @@ public:
 
 protected:
     void closeEvent(QCloseEvent* event) override;
+    void resizeEvent(QResizeEvent* event) override;
 
 private:
     void createActions();
@@ -62,6 +76,8 @@ private:
     void addAtCentre(int kind);
     void selectionChanged();
     void showMessage(const QString& text);
+    void showShortcuts();
+    void showAbout();
 
     GraphDocument* m_document;
     GraphScene* m_scene;
@@ -72,5 +88,6 @@ private:
     SummaryBar* m_summary;
     HardwarePanel* m_hardware;
     QMenu* m_recentMenu = nullptr;
+    class QDockWidget* m_paletteDock = nullptr;
     int m_pasteCount = 0;
 };
