@@ -3,6 +3,7 @@
 #include "core/graph/graph_summary.h"
 #include "core/project/project.h"
 
+#include <algorithm>
 #include <cstdio>
 #include <iostream>
 #include <memory>
@@ -63,10 +64,18 @@ int runCheck(const Options& o)
                 std::cout << " (" << d.fix << ")";
             std::cout << "  [" << categoryName(d.category) << "]\n";
         }
+        // Notes (Info) are neither errors nor warnings, as in the editor's Issues list.
         const size_t errors = analysis.errorCount();
-        const size_t warnings = analysis.diagnostics.size() - errors;
+        const auto count = [&](Severity s) {
+            return size_t(std::count_if(analysis.diagnostics.begin(), analysis.diagnostics.end(),
+                                        [s](const Diagnostic& d) { return d.severity == s; }));
+        };
+        const size_t warnings = count(Severity::Warning), notes = count(Severity::Info);
         std::cout << o.project << ": " << errors << (errors == 1 ? " error, " : " errors, ") << warnings
-                  << (warnings == 1 ? " warning\n" : " warnings\n");
+                  << (warnings == 1 ? " warning" : " warnings");
+        if (notes > 0)
+            std::cout << ", " << notes << (notes == 1 ? " note" : " notes");
+        std::cout << "\n";
     }
     return analysis.hasErrors() ? 1 : 0;
 }
