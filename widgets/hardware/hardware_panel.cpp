@@ -239,7 +239,7 @@ void HardwarePanel::recompute()
     }
     m_document->setExternalDiagnostics("hardware", issues);
     m_document->setHighlightedNode(m_estimate.ok ? m_estimate.bottleneckNode : qnn::kInvalidNode,
-                                   m_estimate.ok ? tr("⏱ bottleneck") : QString());
+                                   m_estimate.ok ? tr("bottleneck") : QString());
 
     std::vector<std::string> layers;
     for (const qnn::MatrixLayer& l : m_dataflow.layers)
