@@ -34,6 +34,7 @@
 #include <QScrollBar>
 #include <QSettings>
 #include <QStatusBar>
+#include <QTimer>
 #include <QStyle>
 #include <QToolBar>
 #include <QToolButton>
@@ -156,6 +157,12 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent), m_document(new Gr
         if (QWidget* panel = dock->widget(); panel && panel != m_inspector && !qobject_cast<QScrollArea*>(panel))
             dock->setWidget(scrollable(panel, false));
     resizeDocks({issuesDock}, {160}, Qt::Vertical);
+    // Now that the hardware panel scrolls, its small minimum would leave it a
+    // strip under a mostly empty Properties panel; give it two thirds of the
+    // column once the window has its size.
+    QTimer::singleShot(0, this, [this, inspectorDock, hardwareDock] {
+        resizeDocks({inspectorDock, hardwareDock}, {height() / 3, 2 * height() / 3}, Qt::Vertical);
+    });
     // The run selected in the Runs dock is the one Verify and Deploy take by default
     // (Verify's dock is made in createActions(), before this).
     if (auto* runs = findChild<RunsPanel*>())
