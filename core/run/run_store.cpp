@@ -112,6 +112,21 @@ bool RunStore::appendMetrics(const nlohmann::json& line, std::string& error) con
     return true;
 }
 
+namespace {
+
+// metrics.jsonl as text; a folder or device in its place is damage, not metrics.
+bool readMetricsText(const std::string& path, std::string& text, std::string& error)
+{
+    std::error_code ec;
+    if (!fs::is_regular_file(path, ec)) {
+        error = path + " is not a regular file";
+        return false;
+    }
+    return readFile(path, text, error);
+}
+
+} // namespace
+
 bool RunStore::readMetrics(std::vector<nlohmann::json>& lines, std::string& error) const
 {
     lines.clear();
@@ -119,11 +134,7 @@ bool RunStore::readMetrics(std::vector<nlohmann::json>& lines, std::string& erro
     if (!fs::exists(metricsPath(), ec))
         return true; // no metrics yet
     std::string text;
-    if (!fs::is_regular_file(metricsPath(), ec)) {
-        error = metricsPath() + " is not a regular file";
-        return false;
-    }
-    if (!readFile(metricsPath(), text, error))
+    if (!readMetricsText(metricsPath(), text, error))
         return false;
     std::istringstream in(text);
     std::string line;
@@ -152,11 +163,7 @@ bool RunStore::truncateMetricsAfter(int epoch, std::string& error) const
     if (!fs::exists(metricsPath(), ec))
         return true;
     std::string text;
-    if (!fs::is_regular_file(metricsPath(), ec)) {
-        error = metricsPath() + " is not a regular file";
-        return false;
-    }
-    if (!readFile(metricsPath(), text, error))
+    if (!readMetricsText(metricsPath(), text, error))
         return false;
     std::istringstream in(text);
     std::string kept, line;
