@@ -11,6 +11,8 @@ packages=(
   python3-torch xvfb xauth
   libcli11-dev libssl-dev libssh-dev openssh-server openssh-client
   libonnx-dev libprotobuf-dev protobuf-compiler libxrt-dev
+  ccache libcurl4-openssl-dev python3-onnx
+  slurm-wlm munge qemu-user g++-aarch64-linux-gnu g++-arm-linux-gnueabihf
 )
 
 missing=()
