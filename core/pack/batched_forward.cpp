@@ -43,9 +43,18 @@ struct Act {
 };
 
 // ORs n bits of src (bits past n are zero) into dst at bit position `at`; dst has `dstWords` words.
-void orBits(uint64_t* dst, int64_t dstWords, int64_t at, const uint64_t* src, int64_t n)
+inline __attribute__((always_inline)) void orBits(uint64_t* dst, int64_t dstWords, int64_t at, const uint64_t* src, int64_t n)
 {
     const int64_t w0 = at / 64, s = at % 64, srcWords = ceilDiv(n, 64);
+    if (s == 0) {
+        for (int64_t j = 0; j < srcWords; ++j)
+            dst[w0 + j] |= src[j];
+        return;
+    }
+    if (n <= 64 - s) { // a few channels (a first layer's RGB): one shift
+        dst[w0] |= src[0] << s;
+        return;
+    }
     for (int64_t j = 0; j < srcWords; ++j) {
         dst[w0 + j] |= src[j] << s;
         if (s && w0 + j + 1 < dstWords)
@@ -53,26 +62,35 @@ void orBits(uint64_t* dst, int64_t dstWords, int64_t at, const uint64_t* src, in
     }
 }
 
-// Codes (vector-major, `channels` per vector) into the planes of `act`.
+// Codes (vector-major, `channels` per vector) into the planes of `act`,
+// 64 channels to a word, every plane of a word built in registers.
 void packCodes(const int8_t* codes, Act& act)
 {
+    uint8_t uOf[256];
+    for (int c = -128; c < 128; ++c)
+        uOf[uint8_t(c)] = uint8_t((c - act.offset) / act.step);
     const size_t vecs = act.images * size_t(act.pixels);
-    for (size_t v = 0; v < vecs; ++v)
-        for (int64_t c = 0; c < act.channels; ++c) {
-            const uint64_t u = uint64_t((codes[v * size_t(act.channels) + size_t(c)] - act.offset) / act.step);
+    const int64_t C = act.channels;
+    for (size_t v = 0; v < vecs; ++v) {
+        const int8_t* in = codes + v * size_t(C);
+        for (int64_t w = 0; w < act.wordsPerVec; ++w) {
+            uint64_t planes[8] = {0, 0, 0, 0, 0, 0, 0, 0};
+            const int64_t end = std::min<int64_t>(64, C - w * 64);
+            for (int64_t c = 0; c < end; ++c) {
+                const uint64_t u = uOf[uint8_t(in[w * 64 + c])];
+                for (int b = 0; b < act.planes; ++b)
+                    planes[b] |= ((u >> b) & 1) << c;
+            }
             for (int b = 0; b < act.planes; ++b)
-                if ((u >> b) & 1)
-                    act.bits[size_t(b) * act.planeStride() + v * size_t(act.wordsPerVec) + size_t(c / 64)] |=
-                        uint64_t(1) << (c % 64);
+                act.bits[size_t(b) * act.planeStride() + v * size_t(act.wordsPerVec) + size_t(w)] = planes[b];
         }
+    }
 }
 
 struct Scratch {
     Act a, b;
     std::vector<uint64_t> x;
     std::vector<int32_t> counts;
-    std::vector<int64_t> acc;
-    std::vector<int64_t> sx;
     std::vector<int8_t> codes, pooled;
 };
 
@@ -132,6 +150,10 @@ bool BatchedForward::prepare(const PackedNet& net, std::string& why)
             return false;
         }
         L.bitsOut = L.xnor && !last && l.thresholdsPerRow == 1 && l.bipolarOutput;
+        // The AND path needs Σu of each input vector: one more row of ones
+        // (weight plane 0 only) has the kernel count it with the rest.
+        if (!L.xnor)
+            L.groups = ceilDiv(L.rowsOut + 1, 8);
 
         // Weight planes, interleaved; XNOR keeps the bits past mw at 1 (the
         // input's are 0, so they never match), AND at 0.
@@ -150,6 +172,9 @@ bool BatchedForward::prepare(const PackedNet& net, std::string& why)
                         L.w[size_t(a)][at] &= ~bit;
                 }
             }
+        if (!L.xnor)
+            for (int64_t c = 0; c < l.mw; ++c)
+                L.w[0][size_t(((L.rowsOut / 8) * L.words + c / 64) * 8 + L.rowsOut % 8)] |= uint64_t(1) << (c % 64);
         L.padBits.assign(size_t(in.count), std::vector<uint64_t>(size_t(L.words), 0));
         for (int b = 0; b < in.count; ++b)
             if ((padU >> b) & 1)
@@ -249,51 +274,36 @@ void BatchedForward::run(const int8_t* codes, size_t n, const EngineKernel& kern
             continue;
         }
 
-        // Accumulators: XNOR matches, or the weighted sum of AND-popcounts of every pair of planes.
+        // Counts: XNOR matches, or the AND-popcounts of every pair of planes
+        // weighted 2^(a+b) by the kernel (plus Σu of each vector in row rowsOut).
         const int64_t rowsPad = L.groups * 8;
         s.counts.resize(vecsPad * size_t(rowsPad));
-        s.acc.assign(vecs * size_t(L.rowsOut), 0);
         if (L.xnor) {
-            kernel.counts(L.w[0].data(), L.groups, L.words, s.x.data(), int64_t(vecsPad), true, s.counts.data());
-            for (size_t v = 0; v < vecs; ++v)
-                for (int64_t r = 0; r < L.rowsOut; ++r) {
-                    const int64_t m = s.counts[v * size_t(rowsPad) + size_t(r)];
-                    s.acc[v * size_t(L.rowsOut) + size_t(r)] = l.popcount ? m : 2 * m - l.mw;
-                }
+            kernel.counts(L.w[0].data(), L.groups, L.words, s.x.data(), int64_t(vecsPad), true, 0, false,
+                          s.counts.data());
         } else {
             for (int a = 0; a < L.weight.count; ++a)
-                for (int b = 0; b < L.in.count; ++b) {
+                for (int b = 0; b < L.in.count; ++b)
                     kernel.counts(L.w[size_t(a)].data(), L.groups, L.words, s.x.data() + size_t(b) * planeWords,
-                                  int64_t(vecsPad), false, s.counts.data());
-                    for (size_t v = 0; v < vecs; ++v)
-                        for (int64_t r = 0; r < L.rowsOut; ++r)
-                            s.acc[v * size_t(L.rowsOut) + size_t(r)] +=
-                                int64_t(s.counts[v * size_t(rowsPad) + size_t(r)]) << (a + b);
-                }
-            // Σ w·x = N·wo·xo + wo·xs·Σu_x + xo·ws·Σu_w + ws·xs·Σ u_w·u_x over all mw columns.
-            s.sx.assign(vecs, 0);
-            for (int b = 0; b < L.in.count; ++b)
-                for (size_t v = 0; v < vecs; ++v) {
-                    const uint64_t* xv = s.x.data() + size_t(b) * planeWords + v * size_t(L.words);
-                    int64_t pop = 0;
-                    for (int64_t k = 0; k < L.words; ++k)
-                        pop += __builtin_popcountll(xv[k]);
-                    s.sx[v] += pop << b;
-                }
-            const int64_t wo = L.weight.offset, ws = L.weight.step, xo = L.in.offset, xs = L.in.step;
-            for (size_t v = 0; v < vecs; ++v)
-                for (int64_t r = 0; r < L.rowsOut; ++r) {
-                    int64_t& acc = s.acc[v * size_t(L.rowsOut) + size_t(r)];
-                    acc = l.mw * wo * xo + wo * xs * s.sx[v] + xo * ws * L.rowU[size_t(r)] + ws * xs * acc;
-                }
+                                  int64_t(vecsPad), false, a + b, a + b > 0, s.counts.data());
+            // Row rowsOut is ones in weight plane 0 and zeros in the others, so
+            // it sums to Σ_b 2^b popcount(x_b) = Σu of the vector.
         }
+        // Σ w·x = N·wo·xo + wo·xs·Σu_x + xo·ws·Σu_w + ws·xs·Σ u_w·u_x over all mw columns.
+        const int64_t wo = L.weight.offset, ws = L.weight.step, xo = L.in.offset, xs = L.in.step;
+        auto accumulator = [&](size_t v, int64_t r) -> int64_t {
+            const int32_t* c = s.counts.data() + v * size_t(rowsPad);
+            if (L.xnor)
+                return l.popcount ? c[r] : 2 * int64_t(c[r]) - l.mw;
+            return l.mw * wo * xo + wo * xs * c[L.rowsOut] + xo * ws * L.rowU[size_t(r)] + ws * xs * int64_t(c[r]);
+        };
 
         if (last) {
             for (size_t img = 0; img < n; ++img) {
                 int best = 0;
                 double bestScore = 0;
                 for (int64_t r = 0; r < L.rowsOut; ++r) {
-                    const double v = double(s.acc[img * size_t(L.rowsOut) + size_t(r)]);
+                    const double v = double(accumulator(img, r));
                     const double score = !l.scoreScale.empty()     ? l.scoreScale[size_t(r)] * v + l.scoreBias[size_t(r)]
                                          : l.thresholdsPerRow > 0 ? v - double(l.thresholds[size_t(r * l.thresholdsPerRow)])
                                                                   : v;
@@ -307,39 +317,66 @@ void BatchedForward::run(const int8_t* codes, size_t n, const EngineKernel& kern
             return;
         }
 
-        // Thresholds as finn-hlslib applies them, then the max pool on the codes.
+        // Thresholds as finn-hlslib applies them: code = base + (thresholds below the accumulator).
+        auto thresholdCount = [&](int64_t acc, int64_t r) {
+            const int64_t* t = l.thresholds.data() + r * l.thresholdsPerRow;
+            int count = 0;
+            for (int i = 0; i < l.thresholdsPerRow; ++i)
+                count += t[i] < acc;
+            return count;
+        };
+        if (!l.poolAfter) {
+            // Straight to the next layer's planes: u = count (bipolar: fired or not).
+            Act& o = *next;
+            o.reset(L.out.count, L.out.offset, L.out.step, L.rowsOut, opix, n);
+            if (l.bipolarOutput && l.thresholdsPerRow == 1) {
+                for (size_t v = 0; v < vecs; ++v) {
+                    uint64_t* dst = o.bits.data() + v * size_t(o.wordsPerVec);
+                    for (int64_t r = 0; r < L.rowsOut; ++r)
+                        dst[r / 64] |= uint64_t(l.thresholds[size_t(r)] < accumulator(v, r)) << (r % 64);
+                }
+                std::swap(cur, next);
+                continue;
+            }
+            for (size_t v = 0; v < vecs; ++v)
+                for (int64_t w = 0; w < o.wordsPerVec; ++w) {
+                    uint64_t planes[8] = {0, 0, 0, 0, 0, 0, 0, 0};
+                    const int64_t end = std::min<int64_t>(64, L.rowsOut - w * 64);
+                    for (int64_t j = 0; j < end; ++j) {
+                        const int count = thresholdCount(accumulator(v, w * 64 + j), w * 64 + j);
+                        const uint64_t u = l.bipolarOutput ? uint64_t(count > 0) : uint64_t(count);
+                        for (int b = 0; b < o.planes; ++b)
+                            planes[b] |= ((u >> b) & 1) << j;
+                    }
+                    for (int b = 0; b < o.planes; ++b)
+                        o.bits[size_t(b) * o.planeStride() + v * size_t(o.wordsPerVec) + size_t(w)] = planes[b];
+                }
+            std::swap(cur, next);
+            continue;
+        }
+        // Max pool on the codes, then the planes.
         s.codes.resize(vecs * size_t(L.rowsOut));
         for (size_t v = 0; v < vecs; ++v)
             for (int64_t r = 0; r < L.rowsOut; ++r) {
-                const int64_t acc = s.acc[v * size_t(L.rowsOut) + size_t(r)];
-                const int64_t* t = l.thresholds.data() + r * l.thresholdsPerRow;
-                int count = 0;
-                for (int i = 0; i < l.thresholdsPerRow; ++i)
-                    count += t[i] < acc;
+                const int count = thresholdCount(accumulator(v, r), r);
                 s.codes[v * size_t(L.rowsOut) + size_t(r)] =
                     l.bipolarOutput ? int8_t(count ? 1 : -1) : int8_t(l.outputBase + count);
             }
-        const int8_t* outCodes = s.codes.data();
-        int64_t outPixels = opix;
-        if (l.poolAfter) {
-            const int64_t od = l.outputDim(), ch = L.rowsOut;
-            s.pooled.assign(n * size_t(od * od * ch), std::numeric_limits<int8_t>::min());
-            for (size_t img = 0; img < n; ++img)
-                for (int64_t y = 0; y < od; ++y)
-                    for (int64_t x = 0; x < od; ++x)
-                        for (int ky = 0; ky < l.poolK; ++ky)
-                            for (int kx = 0; kx < l.poolK; ++kx) {
-                                const int8_t* src = s.codes.data() +
-                                                    (img * size_t(opix) + size_t((y * l.poolStride + ky) * l.ofmDim + x * l.poolStride + kx)) * size_t(ch);
-                                int8_t* dst = s.pooled.data() + (img * size_t(od * od) + size_t(y * od + x)) * size_t(ch);
-                                for (int64_t c = 0; c < ch; ++c)
-                                    dst[c] = std::max(dst[c], src[c]);
-                            }
-            outCodes = s.pooled.data();
-            outPixels = od * od;
-        }
-        next->reset(L.out.count, L.out.offset, L.out.step, L.rowsOut, outPixels, n);
-        packCodes(outCodes, *next);
+        const int64_t od = l.outputDim(), ch = L.rowsOut;
+        s.pooled.assign(n * size_t(od * od * ch), std::numeric_limits<int8_t>::min());
+        for (size_t img = 0; img < n; ++img)
+            for (int64_t y = 0; y < od; ++y)
+                for (int64_t x = 0; x < od; ++x)
+                    for (int ky = 0; ky < l.poolK; ++ky)
+                        for (int kx = 0; kx < l.poolK; ++kx) {
+                            const int8_t* src = s.codes.data() +
+                                                (img * size_t(opix) + size_t((y * l.poolStride + ky) * l.ofmDim + x * l.poolStride + kx)) * size_t(ch);
+                            int8_t* dst = s.pooled.data() + (img * size_t(od * od) + size_t(y * od + x)) * size_t(ch);
+                            for (int64_t c = 0; c < ch; ++c)
+                                dst[c] = std::max(dst[c], src[c]);
+                        }
+        next->reset(L.out.count, L.out.offset, L.out.step, L.rowsOut, od * od, n);
+        packCodes(s.pooled.data(), *next);
         std::swap(cur, next);
     }
 }

@@ -24,7 +24,7 @@ namespace {
 inline uint64_t op(uint64_t w, uint64_t x, bool xnor) { return xnor ? ~(w ^ x) : (w & x); }
 
 void portableCounts(const uint64_t* w, int64_t groups, int64_t words, const uint64_t* x, int64_t vecs, bool xnor,
-                    int32_t* out)
+                    int shift, bool accumulate, int32_t* out)
 {
     for (int64_t v = 0; v < vecs; ++v)
         for (int64_t g = 0; g < groups; ++g)
@@ -32,7 +32,8 @@ void portableCounts(const uint64_t* w, int64_t groups, int64_t words, const uint
                 int32_t s = 0;
                 for (int64_t k = 0; k < words; ++k)
                     s += __builtin_popcountll(op(w[(g * words + k) * 8 + j], x[v * words + k], xnor));
-                out[v * groups * 8 + g * 8 + j] = s;
+                int32_t& o = out[v * groups * 8 + g * 8 + j];
+                o = (accumulate ? o : 0) + (s << shift);
             }
 }
 

@@ -13,10 +13,11 @@ namespace qnn::pack {
  *  sums. `vecs` is a multiple of 8 (the caller pads with zero vectors). */
 struct EngineKernel {
     const char* name = "";
-    /** out[v*groups*8 + r] = Σ_k popcount(op(w[r][k], x[v*words + k])), op =
-     *  XNOR when `xnor`, else AND. */
+    /** out[v*groups*8 + r] = Σ_k popcount(op(w[r][k], x[v*words + k])) << shift,
+     *  added to what is there when `accumulate` (one bit-plane pair of a
+     *  multi-bit layer at a time); op = XNOR when `xnor`, else AND. */
     void (*counts)(const uint64_t* w, int64_t groups, int64_t words, const uint64_t* x, int64_t vecs, bool xnor,
-                   int32_t* out) = nullptr;
+                   int shift, bool accumulate, int32_t* out) = nullptr;
     /** Thresholds to bits: bit r of out[v*outWords ...] = (Σ_k popcount(XNOR) > t[r]),
      *  rows g*8..g*8+7 written as byte g of vector v's output words. */
     void (*xnorThreshold)(const uint64_t* w, int64_t groups, int64_t words, const uint64_t* x, int64_t vecs,

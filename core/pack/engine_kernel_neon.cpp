@@ -14,7 +14,8 @@ namespace {
 // vectors per weight load; byte popcounts (vcnt) summed every 31 words.
 template <bool Xnor, bool Threshold>
 inline void neonBlock(const uint64_t* w, int64_t groups, int64_t words, const uint64_t* x, int64_t vecs,
-                      const int64_t* t, int32_t* counts, uint64_t* bits, int64_t outWords)
+                      const int64_t* t, int32_t* counts, uint64_t* bits, int64_t outWords, int shift = 0,
+                      bool accumulate = false)
 {
     for (int64_t v0 = 0; v0 < vecs; v0 += 4) {
         const uint64_t* xb = x + v0 * words;
@@ -59,7 +60,7 @@ inline void neonBlock(const uint64_t* w, int64_t groups, int64_t words, const ui
                 } else {
                     int32_t* o = counts + (v0 + i) * groups * 8 + g * 8;
                     for (int j = 0; j < 8; ++j)
-                        o[j] = int32_t(lanes[j]);
+                        o[j] = (accumulate ? o[j] : 0) + (int32_t(lanes[j]) << shift);
                 }
             }
         }
@@ -67,12 +68,12 @@ inline void neonBlock(const uint64_t* w, int64_t groups, int64_t words, const ui
 }
 
 void neonCounts(const uint64_t* w, int64_t groups, int64_t words, const uint64_t* x, int64_t vecs, bool xnor,
-                int32_t* out)
+                int shift, bool accumulate, int32_t* out)
 {
     if (xnor)
-        neonBlock<true, false>(w, groups, words, x, vecs, nullptr, out, nullptr, 0);
+        neonBlock<true, false>(w, groups, words, x, vecs, nullptr, out, nullptr, 0, shift, accumulate);
     else
-        neonBlock<false, false>(w, groups, words, x, vecs, nullptr, out, nullptr, 0);
+        neonBlock<false, false>(w, groups, words, x, vecs, nullptr, out, nullptr, 0, shift, accumulate);
 }
 
 void neonXnorThreshold(const uint64_t* w, int64_t groups, int64_t words, const uint64_t* x, int64_t vecs,

@@ -17,7 +17,8 @@ __attribute__((target("avx512f,avx512vpopcntdq"))) inline void avx512Block(const
                                                                            int64_t words, const uint64_t* x,
                                                                            int64_t vecs, const int64_t* t,
                                                                            int32_t* counts, uint64_t* bits,
-                                                                           int64_t outWords)
+                                                                           int64_t outWords, int shift = 0,
+                                                                           bool accumulate = false)
 {
     for (int64_t v0 = 0; v0 < vecs; v0 += 8) {
         const uint64_t* xb = x + v0 * words;
@@ -42,21 +43,25 @@ __attribute__((target("avx512f,avx512vpopcntdq"))) inline void avx512Block(const
                     reinterpret_cast<uint8_t*>(bits + (v0 + i) * outWords)[g] =
                         static_cast<uint8_t>(_mm512_cmpgt_epi64_mask(acc[i], tv));
             } else {
-                for (int i = 0; i < 8; ++i)
-                    _mm256_storeu_si256(reinterpret_cast<__m256i*>(counts + (v0 + i) * groups * 8 + g * 8),
-                                        _mm512_cvtepi64_epi32(acc[i]));
+                for (int i = 0; i < 8; ++i) {
+                    __m256i* o = reinterpret_cast<__m256i*>(counts + (v0 + i) * groups * 8 + g * 8);
+                    __m256i c = _mm256_slli_epi32(_mm512_cvtepi64_epi32(acc[i]), shift);
+                    if (accumulate)
+                        c = _mm256_add_epi32(c, _mm256_loadu_si256(o));
+                    _mm256_storeu_si256(o, c);
+                }
             }
         }
     }
 }
 
 void avx512Counts(const uint64_t* w, int64_t groups, int64_t words, const uint64_t* x, int64_t vecs, bool xnor,
-                  int32_t* out)
+                  int shift, bool accumulate, int32_t* out)
 {
     if (xnor)
-        avx512Block<true, false>(w, groups, words, x, vecs, nullptr, out, nullptr, 0);
+        avx512Block<true, false>(w, groups, words, x, vecs, nullptr, out, nullptr, 0, shift, accumulate);
     else
-        avx512Block<false, false>(w, groups, words, x, vecs, nullptr, out, nullptr, 0);
+        avx512Block<false, false>(w, groups, words, x, vecs, nullptr, out, nullptr, 0, shift, accumulate);
 }
 
 void avx512XnorThreshold(const uint64_t* w, int64_t groups, int64_t words, const uint64_t* x, int64_t vecs,
@@ -80,7 +85,8 @@ __attribute__((target("avx2"))) inline __m256i bytePopcount(__m256i v)
 template <bool Xnor, bool Threshold>
 __attribute__((target("avx2"))) inline void avx2Block(const uint64_t* w, int64_t groups, int64_t words,
                                                       const uint64_t* x, int64_t vecs, const int64_t* t,
-                                                      int32_t* counts, uint64_t* bits, int64_t outWords)
+                                                      int32_t* counts, uint64_t* bits, int64_t outWords,
+                                                      int shift = 0, bool accumulate = false)
 {
     const __m256i ones = _mm256_set1_epi8(-1);
     for (int64_t v0 = 0; v0 < vecs; v0 += 4) {
@@ -127,7 +133,7 @@ __attribute__((target("avx2"))) inline void avx2Block(const uint64_t* w, int64_t
                     _mm256_store_si256(reinterpret_cast<__m256i*>(lanes + 4), total[i][1]);
                     int32_t* o = counts + (v0 + i) * groups * 8 + g * 8;
                     for (int j = 0; j < 8; ++j)
-                        o[j] = static_cast<int32_t>(lanes[j]);
+                        o[j] = (accumulate ? o[j] : 0) + (static_cast<int32_t>(lanes[j]) << shift);
                 }
             }
         }
@@ -135,12 +141,12 @@ __attribute__((target("avx2"))) inline void avx2Block(const uint64_t* w, int64_t
 }
 
 void avx2Counts(const uint64_t* w, int64_t groups, int64_t words, const uint64_t* x, int64_t vecs, bool xnor,
-                int32_t* out)
+                int shift, bool accumulate, int32_t* out)
 {
     if (xnor)
-        avx2Block<true, false>(w, groups, words, x, vecs, nullptr, out, nullptr, 0);
+        avx2Block<true, false>(w, groups, words, x, vecs, nullptr, out, nullptr, 0, shift, accumulate);
     else
-        avx2Block<false, false>(w, groups, words, x, vecs, nullptr, out, nullptr, 0);
+        avx2Block<false, false>(w, groups, words, x, vecs, nullptr, out, nullptr, 0, shift, accumulate);
 }
 
 void avx2XnorThreshold(const uint64_t* w, int64_t groups, int64_t words, const uint64_t* x, int64_t vecs,

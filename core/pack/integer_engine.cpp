@@ -281,14 +281,15 @@ int IntegerEngine::classify(const int8_t* codes, EngineTrace* trace, bool keepAc
     return best;
 }
 
-std::vector<int> IntegerEngine::classifyCodes(const int8_t* codes, size_t n, int threads) const
+std::vector<int> IntegerEngine::classifyCodes(const int8_t* codes, size_t n, int threads,
+                                             const EngineKernel* chosen) const
 {
     std::vector<int> predictions(n, -1);
     const size_t block = m_batched ? m_forward.batchImages() : 16;
     const size_t blocks = (n + block - 1) / block;
     unsigned t = threads > 0 ? unsigned(threads) : std::max(1u, std::thread::hardware_concurrency());
     t = unsigned(std::max<size_t>(1, std::min<size_t>(t, blocks)));
-    const EngineKernel& kernel = engineKernel();
+    const EngineKernel& kernel = chosen ? *chosen : engineKernel();
     // Blocks handed out in order from one counter: threads stay busy to the end.
     std::atomic<size_t> nextBlock{0};
     auto work = [&] {

@@ -51,8 +51,10 @@ public:
     std::vector<int> classifyAll(const ImageSet& images, int threads = 0) const;
     /** Predictions for pre-encoded inputs (n * inputSize() codes): the
      *  batched kernels (BatchedForward) where they cover the net, on
-     *  `threads` threads (0 = all cores), blocks of images per weight pass. */
-    std::vector<int> classifyCodes(const int8_t* codes, size_t n, int threads = 0) const;
+     *  `threads` threads (0 = all cores), blocks of images per weight pass;
+     *  `kernel` (default: engineKernel()) for the benchmark's AVX2 figure. */
+    std::vector<int> classifyCodes(const int8_t* codes, size_t n, int threads = 0,
+                                   const EngineKernel* kernel = nullptr) const;
 
     /** True when classifyCodes() runs the batched kernels; else the reference loop below. */
     bool batched() const { return m_batched; }

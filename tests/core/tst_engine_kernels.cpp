@@ -145,8 +145,12 @@ private slots:
                     }
                 for (const pack::EngineKernel* k : all) {
                     std::vector<int32_t> got(naive.size(), -1);
-                    k->counts(w.data(), groups, words, x.data(), vecs, xnor, got.data());
+                    k->counts(w.data(), groups, words, x.data(), vecs, xnor, 0, false, got.data());
                     QVERIFY2(got == naive, qPrintable(QString("%1 counts, %2 words").arg(k->name).arg(words)));
+                    // A second plane pair, weighted by 4, adds to the first.
+                    k->counts(w.data(), groups, words, x.data(), vecs, xnor, 2, true, got.data());
+                    for (size_t i = 0; i < got.size(); ++i)
+                        QVERIFY2(got[i] == 5 * naive[i], qPrintable(QString("%1 accumulate").arg(k->name)));
                     if (!xnor)
                         continue;
                     std::vector<uint64_t> bits(size_t(vecs * outWords), 0);
