@@ -5,6 +5,7 @@
 #include "tiny_packed_net.h"
 
 #include "core/pack/integer_engine.h"
+#include "core/project/project.h"
 #include "core/pack/packed_folder.h"
 #include "core/pack/sha256.h"
 #include "core/util/atomic_file.h"
@@ -171,6 +172,26 @@ private Q_SLOTS:
         std::vector<double> list;
         QVERIFY(!i.numbers("list", list, 10));
         QVERIFY2(i.error().find("expected a list of at most 10 finite numbers") != std::string::npos, i.error().c_str());
+    }
+
+    void requiredAttributesAreRequired()
+    {
+        const std::string head = R"({"format": "qnn-workbench-project", "version": 1, "graph": {"nodes": [
+            {"id": 1, "kind": "Input", "name": "in", "attrs": {"shape": [784]}},)";
+        const std::string tail = R"(,
+            {"id": 3, "kind": "Output", "name": "out"}],
+            "edges": [{"from": 1, "to": 2}, {"from": 2, "to": 3}]}})";
+        Project p;
+        std::string error;
+        QVERIFY2(parseProject(head + R"({"id": 2, "kind": "Dense", "name": "fc", "attrs": {"units": 10}})" + tail, p,
+                              error),
+                 error.c_str());
+        // "units" deleted: it became 64 units before, and check said nothing.
+        QVERIFY(!parseProject(head + R"({"id": 2, "kind": "Dense", "name": "fc", "attrs": {"bias": true}})" + tail, p,
+                              error));
+        QVERIFY2(error.find("a Dense needs \"units\"") != std::string::npos, error.c_str());
+        QVERIFY(!parseProject(head + R"({"id": 2, "kind": "Conv2D", "name": "c"})" + tail, p, error));
+        QVERIFY2(error.find("a Conv2D needs \"filters\"") != std::string::npos, error.c_str());
     }
 
     void weightFileBoundsAreOverflowSafe()

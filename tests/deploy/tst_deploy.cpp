@@ -216,6 +216,55 @@ private Q_SLOTS:
         QVERIFY(error.find("unknown board kind 'pynq-z3'") != std::string::npos);
     }
 
+    void mutatedBoardsFilesLoadOrSaySentence()
+    {
+        // Structure-aware, like tests/core/tst_fuzz.cpp: a valid boards.json
+        // with hostile values put in, keys dropped; QNN_FUZZ_CASES scales it.
+        qputenv("XDG_CONFIG_HOME", (m_work.path() + "/fuzz-config").toUtf8());
+        QDir().mkpath(m_work.path() + "/fuzz-config/qnn-workbench");
+        const nlohmann::json original = nlohmann::json::parse(R"({"boards": [
+            {"name": "pynq", "kind": "pynq-z1", "host": "10.0.0.2", "port": 22, "user": "xilinx", "key": "/k",
+             "dir": "qnn", "known_hosts": "/kh"},
+            {"name": "laptop", "kind": "local", "dir": "/tmp/b"},
+            {"name": "card", "kind": "xrt", "dir": "/tmp/x", "xclbin": "a.xclbin", "device": 0}]})");
+        const std::vector<nlohmann::json> hostile{nullptr, true, -1, 0, 65536, int64_t(1) << 40,
+                                                  std::numeric_limits<int64_t>::min(), 1e308, "x", "\xff\xfe",
+                                                  "../../etc", nlohmann::json::array(), nlohmann::json::object(),
+                                                  std::string(5000, 'a')};
+        const std::vector<std::string> keys{"name", "kind", "host", "port", "user", "key",
+                                            "dir", "known_hosts", "xclbin", "device"};
+        std::mt19937 rng(15);
+        const int fromEnv = qEnvironmentVariableIntValue("QNN_FUZZ_CASES");
+        const int cases = std::max(200, fromEnv / 10);
+        int loaded = 0, refused = 0;
+        for (int i = 0; i < cases; ++i) {
+            nlohmann::json j = original;
+            for (int e = 1 + int(rng() % 2); e > 0; --e) {
+                nlohmann::json& entry = j["boards"][rng() % 3];
+                const std::string& key = keys[rng() % keys.size()];
+                if (rng() % 4 == 0)
+                    entry.erase(key);
+                else
+                    entry[key] = hostile[rng() % hostile.size()];
+            }
+            std::string error;
+            QVERIFY(writeFileAtomic(boardsFilePath(), j.dump(-1, ' ', false, nlohmann::json::error_handler_t::ignore),
+                                    error));
+            BoardStore store;
+            if (store.load(error)) {
+                ++loaded;
+                for (const BoardConfig& b : store.boards())
+                    QVERIFY2(validateBoard(b, error), error.c_str());
+            } else {
+                ++refused;
+                QVERIFY2(!error.empty() && error.size() < 2000, error.c_str());
+                QVERIFY(nlohmann::json(error).dump().size() > 2); // a sentence valid as UTF-8
+            }
+        }
+        QVERIFY2(loaded > cases / 20 && refused > cases / 4,
+                 qPrintable(QString("%1 loaded, %2 refused").arg(loaded).arg(refused)));
+    }
+
     void unknownHostKeyIsRefusedUnlessAccepted()
     {
         QFile::remove(m_sshd.path("known_hosts"));
