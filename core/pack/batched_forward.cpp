@@ -187,6 +187,17 @@ bool BatchedForward::prepare(const PackedNet& net, std::string& why)
                 L.popThreshold[size_t(r)] = l.popcount ? t : floorDiv(t + l.mw, 2);
             }
         }
+        if (!last && l.thresholdsPerRow > 0) {
+            // t < acc ⟺ X > cmp: XNOR acc = m or 2m − mw; AND acc = K + A·Σu_x + B·Σu_w + C·P.
+            const int64_t K = l.mw * L.weight.offset * in.offset, B = in.offset * L.weight.step;
+            L.cmp.resize(size_t(L.rowsOut * l.thresholdsPerRow));
+            for (int64_t r = 0; r < L.rowsOut; ++r)
+                for (int i = 0; i < l.thresholdsPerRow; ++i) {
+                    const int64_t t = l.thresholds[size_t(r * l.thresholdsPerRow + i)];
+                    L.cmp[size_t(r * l.thresholdsPerRow + i)] =
+                        L.xnor ? (l.popcount ? t : floorDiv(t + l.mw, 2)) : t - K - B * L.rowU[size_t(r)];
+                }
+        }
         if (!last) {
             if (l.thresholdsPerRow == 0) {
                 why = l.name + " passes its accumulator on, which only the last layer may do";
@@ -329,28 +340,36 @@ void BatchedForward::run(const int8_t* codes, size_t n, const EngineKernel& kern
             // Straight to the next layer's planes: u = count (bipolar: fired or not).
             Act& o = *next;
             o.reset(L.out.count, L.out.offset, L.out.step, L.rowsOut, opix, n);
-            if (l.bipolarOutput && l.thresholdsPerRow == 1) {
-                for (size_t v = 0; v < vecs; ++v) {
-                    uint64_t* dst = o.bits.data() + v * size_t(o.wordsPerVec);
-                    for (int64_t r = 0; r < L.rowsOut; ++r)
-                        dst[r / 64] |= uint64_t(l.thresholds[size_t(r)] < accumulator(v, r)) << (r % 64);
-                }
-                std::swap(cur, next);
-                continue;
-            }
-            for (size_t v = 0; v < vecs; ++v)
+            const int T = l.thresholdsPerRow;
+            const int64_t C = L.xnor ? 1 : ws * xs;
+            const int64_t* cmp = L.cmp.data();
+            for (size_t v = 0; v < vecs; ++v) {
+                const int32_t* P = s.counts.data() + v * size_t(rowsPad);
+                const int64_t Sv = L.xnor ? 0 : wo * xs * int64_t(P[L.rowsOut]);
                 for (int64_t w = 0; w < o.wordsPerVec; ++w) {
+                    const int64_t r0 = w * 64, end = std::min<int64_t>(64, L.rowsOut - r0);
+                    if (T == 1) {
+                        uint64_t bits = 0;
+                        for (int64_t j = 0; j < end; ++j)
+                            bits |= uint64_t(C * P[r0 + j] + Sv > cmp[r0 + j]) << j;
+                        o.bits[v * size_t(o.wordsPerVec) + size_t(w)] = bits;
+                        continue;
+                    }
                     uint64_t planes[8] = {0, 0, 0, 0, 0, 0, 0, 0};
-                    const int64_t end = std::min<int64_t>(64, L.rowsOut - w * 64);
                     for (int64_t j = 0; j < end; ++j) {
-                        const int count = thresholdCount(accumulator(v, w * 64 + j), w * 64 + j);
-                        const uint64_t u = l.bipolarOutput ? uint64_t(count > 0) : uint64_t(count);
+                        const int64_t x = C * P[r0 + j] + Sv;
+                        const int64_t* t = cmp + (r0 + j) * T;
+                        uint64_t count = 0;
+                        for (int i = 0; i < T; ++i)
+                            count += x > t[i];
+                        const uint64_t u = l.bipolarOutput ? uint64_t(count > 0) : count;
                         for (int b = 0; b < o.planes; ++b)
                             planes[b] |= ((u >> b) & 1) << j;
                     }
                     for (int b = 0; b < o.planes; ++b)
                         o.bits[size_t(b) * o.planeStride() + v * size_t(o.wordsPerVec) + size_t(w)] = planes[b];
                 }
+            }
             std::swap(cur, next);
             continue;
         }
