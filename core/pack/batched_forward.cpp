@@ -175,11 +175,14 @@ bool BatchedForward::prepare(const PackedNet& net, std::string& why)
         if (!L.xnor)
             for (int64_t c = 0; c < l.mw; ++c)
                 L.w[0][size_t(((L.rowsOut / 8) * L.words + c / 64) * 8 + L.rowsOut % 8)] |= uint64_t(1) << (c % 64);
-        L.padBits.assign(size_t(in.count), std::vector<uint64_t>(size_t(L.words), 0));
+        // Empty for a plane whose padded columns are all 0 (most): nothing to OR in.
+        L.padBits.assign(size_t(in.count), {});
         for (int b = 0; b < in.count; ++b)
-            if ((padU >> b) & 1)
+            if (((padU >> b) & 1) && l.mw > l.cols) {
+                L.padBits[size_t(b)].assign(size_t(L.words), 0);
                 for (int64_t c = l.cols; c < l.mw; ++c)
                     L.padBits[size_t(b)][size_t(c / 64)] |= uint64_t(1) << (c % 64);
+            }
         if (L.bitsOut) {
             L.popThreshold.assign(size_t(L.groups * 8), std::numeric_limits<int64_t>::max());
             for (int64_t r = 0; r < L.rowsOut; ++r) {
@@ -250,8 +253,9 @@ void BatchedForward::run(const int8_t* codes, size_t n, const EngineKernel& kern
                             orBits(dst, L.words, p * cur->channels, cur->vec(b, img, p), cur->channels);
                     }
                     const std::vector<uint64_t>& pad = L.padBits[size_t(b)];
-                    for (int64_t k = 0; k < L.words; ++k)
-                        dst[k] |= pad[size_t(k)];
+                    if (!pad.empty())
+                        for (int64_t k = 0; k < L.words; ++k)
+                            dst[k] |= pad[size_t(k)];
                 }
 
         if (L.bitsOut) {

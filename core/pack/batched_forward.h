@@ -61,7 +61,7 @@ private:
          *  passed when X > cmp[r*T + i], X = the XNOR count, or C·P + A·Σu_x
          *  on the AND path (so no accumulator is formed per value). */
         std::vector<int64_t> cmp;
-        /** Per input plane: the bits of the padded columns' u (cols..mw). */
+        /** Per input plane: the bits of the padded columns' u (cols..mw); empty where they are 0. */
         std::vector<std::vector<uint64_t>> padBits;
         Planes out;
     };
