@@ -3,7 +3,12 @@
 #include <cerrno>
 #include <cstring>
 #include <sys/stat.h>
+#ifndef QNN_NO_ZLIB
 #include <zlib.h>
+#else
+#include <fstream>
+#include <iterator>
+#endif
 
 namespace qnn {
 
@@ -41,6 +46,20 @@ bool readMaybeGzipped(const std::string& path, std::string& out, std::string& er
         error = "cannot open " + path + ": " + std::strerror(errno);
         return false;
     }
+#ifdef QNN_NO_ZLIB
+    // A board build of qnn-run (no zlib for the cross target) reads plain files.
+    std::ifstream in(path, std::ios::binary);
+    out.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+    if (!in.good() && !in.eof()) {
+        error = "cannot read " + path;
+        return false;
+    }
+    if (out.size() >= 2 && uint8_t(out[0]) == 0x1f && uint8_t(out[1]) == 0x8b) {
+        error = path + " is gzip-compressed, and this build reads only plain files (built without zlib): gunzip it first";
+        return false;
+    }
+    return true;
+#else
     gzFile f = gzopen(path.c_str(), "rb");
     if (!f) {
         error = "cannot open " + path + ": " + std::strerror(errno);
@@ -73,6 +92,7 @@ bool readMaybeGzipped(const std::string& path, std::string& out, std::string& er
     }
     gzclose(f);
     return true;
+#endif
 }
 
 bool readIdxImages(const std::string& path, ImageSet& out, std::string& error)

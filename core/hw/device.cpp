@@ -77,6 +77,8 @@ bool parseDevice(const json& e, size_t index, const std::string& origin, Device&
     d.defaultClockMhz = 100;
     if (e.contains("default_clock_mhz") && !readClock(e, "default_clock_mhz", where, d.defaultClockMhz, error))
         return false;
+    if (e.contains("peak_clock_mhz") && !readClock(e, "peak_clock_mhz", where, d.peakClockMhz, error))
+        return false;
     if (auto boards = e.find("boards"); boards != e.end()) {
         if (!boards->is_array()) {
             error = where + ": \"boards\" must be a list of {\"name\", \"clock_mhz\"}";

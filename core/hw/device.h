@@ -23,6 +23,8 @@ struct Device {
     int64_t uram = 0;
     int64_t dsp = 0;
     double defaultClockMhz = 100;
+    /** The clock the peak-ops table assumes ("peak_clock_mhz"); 0 = the default clock. */
+    double peakClockMhz = 0;
     std::vector<BoardInfo> boards;
     /** The file it came from ("built-in" or a path). */
     std::string origin;

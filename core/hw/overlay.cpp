@@ -194,6 +194,41 @@ Folding overlayFolding(const Dataflow& df, const Overlay& o)
     return f;
 }
 
+bool overlayFoldingMatches(const Dataflow& df, const Overlay& o, const Folding& folding)
+{
+    if (df.layers.size() != o.layers.size())
+        return false;
+    for (size_t i = 0; i < df.layers.size(); ++i) {
+        const LayerFold* f = folding.find(df.layers[i].name);
+        if (!f || *f != o.layers[i].fold)
+            return false;
+    }
+    return true;
+}
+
+std::string overlayVerdict(const OverlayMatch& m, const Dataflow& df, const Folding& folding)
+{
+    if (!m.matches || !m.overlay || overlayFoldingMatches(df, *m.overlay, folding))
+        return m.verdict;
+    std::ostringstream s;
+    s << "has the shapes and precisions of the prebuilt " << m.overlay->name << " overlay, but not its folding (";
+    int shown = 0, differing = 0;
+    for (size_t i = 0; i < df.layers.size() && i < m.overlay->layers.size(); ++i) {
+        const LayerFold* f = folding.find(df.layers[i].name);
+        const LayerFold& want = m.overlay->layers[i].fold;
+        if (f && *f == want)
+            continue;
+        ++differing;
+        if (shown++ < 2)
+            s << (shown > 1 ? "; " : "") << df.layers[i].name << " PE " << (f ? f->pe : 0) << " SIMD "
+              << (f ? f->simd : 0) << ", the overlay's " << want.pe << " × " << want.simd;
+    }
+    if (differing > shown)
+        s << "; " << differing - shown << " more";
+    s << "): this folding needs a rebuild of the bitstream; its own folding would keep it (only the weights change)";
+    return s.str();
+}
+
 bool bnnPynqFolding(const Dataflow& df, Folding& out, std::string& error)
 {
     const OverlayMatch m = matchOverlay(df);

@@ -68,6 +68,15 @@ std::vector<OverlayDifference> compareWithOverlay(const Dataflow& dataflow, cons
  *  position); source "bnn-pynq <name>". */
 Folding overlayFolding(const Dataflow& dataflow, const Overlay& overlay);
 
+/** True when `folding` gives every layer the overlay's PE and SIMD. */
+bool overlayFoldingMatches(const Dataflow& dataflow, const Overlay& overlay, const Folding& folding);
+
+/** The verdict under a folding: a prebuilt bitstream has one folding, so a
+ *  graph that matches an overlay but is folded otherwise needs a rebuild
+ *  ("has the shapes of the prebuilt lfcW1A1 overlay, but dense2 has PE 128
+ *  where the overlay has 64: this folding needs a rebuild (Vivado), ..."). */
+std::string overlayVerdict(const OverlayMatch& match, const Dataflow& dataflow, const Folding& folding);
+
 /** `--folding bnn-pynq`: the folding of the overlay the graph matches; false
  *  with a sentence naming the nearest overlay and the first difference otherwise. */
 bool bnnPynqFolding(const Dataflow& dataflow, Folding& out, std::string& error);

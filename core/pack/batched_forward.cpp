@@ -175,17 +175,31 @@ bool BatchedForward::prepare(const PackedNet& net, std::string& why)
         if (!L.xnor)
             for (int64_t c = 0; c < l.mw; ++c)
                 L.w[0][size_t(((L.rowsOut / 8) * L.words + c / 64) * 8 + L.rowsOut % 8)] |= uint64_t(1) << (c % 64);
-        L.padBits.assign(size_t(in.count), std::vector<uint64_t>(size_t(L.words), 0));
+        // Empty for a plane whose padded columns are all 0 (most): nothing to OR in.
+        L.padBits.assign(size_t(in.count), {});
         for (int b = 0; b < in.count; ++b)
-            if ((padU >> b) & 1)
+            if (((padU >> b) & 1) && l.mw > l.cols) {
+                L.padBits[size_t(b)].assign(size_t(L.words), 0);
                 for (int64_t c = l.cols; c < l.mw; ++c)
                     L.padBits[size_t(b)][size_t(c / 64)] |= uint64_t(1) << (c % 64);
+            }
         if (L.bitsOut) {
             L.popThreshold.assign(size_t(L.groups * 8), std::numeric_limits<int64_t>::max());
             for (int64_t r = 0; r < L.rowsOut; ++r) {
                 const int64_t t = l.thresholds[size_t(r)];
                 L.popThreshold[size_t(r)] = l.popcount ? t : floorDiv(t + l.mw, 2);
             }
+        }
+        if (!last && l.thresholdsPerRow > 0) {
+            // t < acc ⟺ X > cmp: XNOR acc = m or 2m − mw; AND acc = K + A·Σu_x + B·Σu_w + C·P.
+            const int64_t K = l.mw * L.weight.offset * in.offset, B = in.offset * L.weight.step;
+            L.cmp.resize(size_t(L.rowsOut * l.thresholdsPerRow));
+            for (int64_t r = 0; r < L.rowsOut; ++r)
+                for (int i = 0; i < l.thresholdsPerRow; ++i) {
+                    const int64_t t = l.thresholds[size_t(r * l.thresholdsPerRow + i)];
+                    L.cmp[size_t(r * l.thresholdsPerRow + i)] =
+                        L.xnor ? (l.popcount ? t : floorDiv(t + l.mw, 2)) : t - K - B * L.rowU[size_t(r)];
+                }
         }
         if (!last) {
             if (l.thresholdsPerRow == 0) {
@@ -239,8 +253,9 @@ void BatchedForward::run(const int8_t* codes, size_t n, const EngineKernel& kern
                             orBits(dst, L.words, p * cur->channels, cur->vec(b, img, p), cur->channels);
                     }
                     const std::vector<uint64_t>& pad = L.padBits[size_t(b)];
-                    for (int64_t k = 0; k < L.words; ++k)
-                        dst[k] |= pad[size_t(k)];
+                    if (!pad.empty())
+                        for (int64_t k = 0; k < L.words; ++k)
+                            dst[k] |= pad[size_t(k)];
                 }
 
         if (L.bitsOut) {
@@ -329,28 +344,36 @@ void BatchedForward::run(const int8_t* codes, size_t n, const EngineKernel& kern
             // Straight to the next layer's planes: u = count (bipolar: fired or not).
             Act& o = *next;
             o.reset(L.out.count, L.out.offset, L.out.step, L.rowsOut, opix, n);
-            if (l.bipolarOutput && l.thresholdsPerRow == 1) {
-                for (size_t v = 0; v < vecs; ++v) {
-                    uint64_t* dst = o.bits.data() + v * size_t(o.wordsPerVec);
-                    for (int64_t r = 0; r < L.rowsOut; ++r)
-                        dst[r / 64] |= uint64_t(l.thresholds[size_t(r)] < accumulator(v, r)) << (r % 64);
-                }
-                std::swap(cur, next);
-                continue;
-            }
-            for (size_t v = 0; v < vecs; ++v)
+            const int T = l.thresholdsPerRow;
+            const int64_t C = L.xnor ? 1 : ws * xs;
+            const int64_t* cmp = L.cmp.data();
+            for (size_t v = 0; v < vecs; ++v) {
+                const int32_t* P = s.counts.data() + v * size_t(rowsPad);
+                const int64_t Sv = L.xnor ? 0 : wo * xs * int64_t(P[L.rowsOut]);
                 for (int64_t w = 0; w < o.wordsPerVec; ++w) {
+                    const int64_t r0 = w * 64, end = std::min<int64_t>(64, L.rowsOut - r0);
+                    if (T == 1) {
+                        uint64_t bits = 0;
+                        for (int64_t j = 0; j < end; ++j)
+                            bits |= uint64_t(C * P[r0 + j] + Sv > cmp[r0 + j]) << j;
+                        o.bits[v * size_t(o.wordsPerVec) + size_t(w)] = bits;
+                        continue;
+                    }
                     uint64_t planes[8] = {0, 0, 0, 0, 0, 0, 0, 0};
-                    const int64_t end = std::min<int64_t>(64, L.rowsOut - w * 64);
                     for (int64_t j = 0; j < end; ++j) {
-                        const int count = thresholdCount(accumulator(v, w * 64 + j), w * 64 + j);
-                        const uint64_t u = l.bipolarOutput ? uint64_t(count > 0) : uint64_t(count);
+                        const int64_t x = C * P[r0 + j] + Sv;
+                        const int64_t* t = cmp + (r0 + j) * T;
+                        uint64_t count = 0;
+                        for (int i = 0; i < T; ++i)
+                            count += x > t[i];
+                        const uint64_t u = l.bipolarOutput ? uint64_t(count > 0) : count;
                         for (int b = 0; b < o.planes; ++b)
                             planes[b] |= ((u >> b) & 1) << j;
                     }
                     for (int b = 0; b < o.planes; ++b)
                         o.bits[size_t(b) * o.planeStride() + v * size_t(o.wordsPerVec) + size_t(w)] = planes[b];
                 }
+            }
             std::swap(cur, next);
             continue;
         }

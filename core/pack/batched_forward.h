@@ -57,7 +57,11 @@ private:
         std::vector<int64_t> rowU;
         /** bitsOut: row fires when the popcount exceeds this. */
         std::vector<int64_t> popThreshold;
-        /** Per input plane: the bits of the padded columns' u (cols..mw). */
+        /** The thresholds moved to the kernel's side: threshold i of row r is
+         *  passed when X > cmp[r*T + i], X = the XNOR count, or C·P + A·Σu_x
+         *  on the AND path (so no accumulator is formed per value). */
+        std::vector<int64_t> cmp;
+        /** Per input plane: the bits of the padded columns' u (cols..mw); empty where they are 0. */
         std::vector<std::vector<uint64_t>> padBits;
         Planes out;
     };

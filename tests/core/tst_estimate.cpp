@@ -6,6 +6,7 @@
 #include "core/hw/estimate.h"
 #include "core/hw/folding.h"
 #include "core/hw/overlay.h"
+#include "core/hw/peak.h"
 #include "core/project/project.h"
 #include "core/util/atomic_file.h"
 
@@ -92,6 +93,9 @@ private Q_SLOTS:
     void moreBitsMoreLuts();
     void lutramBramBoundary();
     void bramRunsOutToLutram();
+    void peakTableFromCatalogue_data();
+    void peakTableFromCatalogue();
+    void overlayVerdictNeedsRebuild();
     void mayNotFitWithinTheError_data();
     void mayNotFitWithinTheError();
     void estimateRefusesInvalidFolding();
@@ -759,6 +763,58 @@ void TestEstimate::bramRunsOutToLutram()
     const Estimate roomy = estimateDesign(df, f, o);
     QCOMPARE(unitNamed(roomy, "conv1")->weightsIn, std::string("BRAM"));
     QVERIFY2(roomy.bram36 > 140 && roomy.lut < e.lut, qPrintable(QString::number(roomy.bram36)));
+}
+
+void TestEstimate::peakTableFromCatalogue_data()
+{
+    // The seed deck's assumptions: 70 % fill, 250 MHz (KU115, ZU19EG) and 300 MHz (VU9P).
+    QTest::addColumn<QString>("part");
+    QTest::addColumn<double>("clock");
+    QTest::newRow("KU115") << "xcku115" << 250.0;
+    QTest::newRow("VU9P") << "xcvu9p" << 300.0;
+    QTest::newRow("ZU19EG") << "xczu19eg" << 250.0;
+}
+
+void TestEstimate::peakTableFromCatalogue()
+{
+    QFETCH(QString, part);
+    QFETCH(double, clock);
+    const DeviceDatabase db = DeviceDatabase::builtIn();
+    DeviceChoice c;
+    std::string error;
+    QVERIFY(db.find(part.toStdString(), c, error));
+    QCOMPARE(peakClockMhz(*c.device), clock);
+    const PeakTable t = peakTable(*c.device, peakClockMhz(*c.device), 0.7);
+    // bits, LUT per op, DSP per op: the seed's figures (2 bits interpolated, see peak.cpp).
+    const std::vector<std::tuple<int, double, double>> costs{{1, 2.5, 0},  {2, 6.375, 0},   {4, 16, 0},
+                                                              {8, 45, 0},   {16, 15, 0.5}, {32, 178, 2}};
+    QCOMPARE(t.rows.size(), costs.size());
+    for (size_t i = 0; i < costs.size(); ++i) {
+        const auto [bits, lutPerOp, dspPerOp] = costs[i];
+        const double byLut = 0.7 * double(c.device->lut) / lutPerOp;
+        const double byDsp = dspPerOp > 0 ? 0.7 * double(c.device->dsp) / dspPerOp : 1e300;
+        QCOMPARE(t.rows[i].cost.bits, bits);
+        QCOMPARE(t.rows[i].opsPerSecond, std::min(byLut, byDsp) * clock * 1e6);
+        QCOMPARE(t.rows[i].limitedBy, std::string(byDsp < byLut ? "DSP" : "LUT"));
+    }
+    // Fewer bits, more operations: the seed's argument for low precision.
+    for (size_t i = 1; i < t.rows.size(); ++i)
+        QVERIFY(t.rows[i].opsPerSecond < t.rows[i - 1].opsPerSecond);
+}
+
+void TestEstimate::overlayVerdictNeedsRebuild()
+{
+    const Dataflow df = exampleDataflow("lfc-w1a1-mnist.qnnproj");
+    const OverlayMatch m = matchOverlay(df);
+    QVERIFY(m.matches);
+    Folding f = overlayFolding(df, *m.overlay);
+    QCOMPARE(overlayVerdict(m, df, f), std::string("matches the prebuilt lfcW1A1 overlay: only the weights change"));
+    f.layers["dense2"] = {128, 32};
+    QVERIFY(!overlayFoldingMatches(df, *m.overlay, f));
+    QCOMPARE(overlayVerdict(m, df, f),
+             std::string("has the shapes and precisions of the prebuilt lfcW1A1 overlay, but not its folding (dense2 PE "
+                         "128 SIMD 32, the overlay's 64 × 32): this folding needs a rebuild of the bitstream; its own "
+                         "folding would keep it (only the weights change)"));
 }
 
 void TestEstimate::mayNotFitWithinTheError_data()

@@ -11,6 +11,8 @@
 
 #include <QApplication>
 #include <QComboBox>
+#include <QLabel>
+#include <qcustomplot.h>
 #include <QTableWidget>
 #include <QTest>
 #include <QUndoStack>
@@ -46,6 +48,10 @@ private Q_SLOTS:
     void invalidFoldingIsAnIssue();
     void buttonsAndDevice();
     void mainWindowShowsHardwareFigures();
+    void expectedErrorAndVerdictShown();
+    void peakTableAndChart();
+    void overlayVerdictFollowsFolding();
+    void summaryBarAgreesWithIssues();
 };
 
 void TestHardware::bitWidthChangesLutAndUndoRestores()
@@ -173,6 +179,95 @@ void TestHardware::mainWindowShowsHardwareFigures()
     QCOMPARE(window.summaryBar()->figure("fps"), QString("3,052"));
     QVERIFY(window.summaryBar()->figure("lut%").endsWith(" %"));
     QVERIFY(window.summaryBar()->figure("bram%").endsWith(" %"));
+}
+
+void TestHardware::expectedErrorAndVerdictShown()
+{
+    GraphDocument doc;
+    doc.setProject(loadExample("cnv-w2a2-cifar10.qnnproj"));
+    HardwarePanel panel(&doc);
+    QVERIFY(panel.usePrebuiltOverlay());
+    // cnvW2A2 runs on the xc7z020: the dock must not say otherwise.
+    QCOMPARE(panel.figure("verdict"), QString("On the xc7z020: fits"));
+    QCOMPARE(panel.figure("error"),
+             QString("Expected error: LUT ±2 %, BRAM36 ±5 % (largest residual on lfcW1A1, cnvW1A1, cnvW2A2)"));
+    QVERIFY(panel.estimate().bram36 <= 140);
+    // Much too large: does not fit.
+    QVERIFY(panel.setLayerFold("conv2", {64, 32}));
+    QCOMPARE(panel.figure("verdict"), QString("On the xc7z020: does not fit"));
+}
+
+void TestHardware::peakTableAndChart()
+{
+    GraphDocument doc;
+    doc.setProject(loadExample("lfc-w1a1-mnist.qnnproj"));
+    HardwarePanel panel(&doc);
+    QVERIFY(panel.setDevice("xcku115"));
+    panel.setClock(250);
+    // The table: six precisions, the device's peak as qnn::peakTable computes it.
+    QTableWidget* table = panel.peakTableWidget();
+    QCOMPARE(table->rowCount(), 6);
+    QCOMPARE(table->item(0, 0)->text(), QString("1"));
+    QCOMPARE(table->item(0, 3)->text(), QString("46.4 Top/s")); // 0.7 × 663,360 / 2.5 × 250 MHz
+    QCOMPARE(table->item(4, 4)->text(), QString("DSP"));
+    QCOMPARE(table->item(1, 1)->text(), QString("6.4*"));
+    QVERIFY(table->item(0, 0)->font().bold()); // LFC W1A1 is a 1-bit network
+    QVERIFY(!table->item(1, 0)->font().bold());
+    // The chart: the device's bars on a log axis and the need as a line.
+    QCustomPlot* plot = panel.peakPlot();
+    QCOMPARE(plot->yAxis->scaleType(), QCPAxis::stLogarithmic);
+    auto* bars = static_cast<QCPBars*>(plot->plottable(0));
+    auto* own = static_cast<QCPBars*>(plot->plottable(1));
+    QCOMPARE(bars->data()->size() + own->data()->size(), 6);
+    QCOMPARE(own->data()->at(0)->value, 0.7 * 663360 / 2.5 * 250e6);
+    // The need: ops per frame × target FPS (1,000 by default), then 1e6 FPS.
+    const double perFrame = 2.0 * (784 * 1024 + 1024 * 1024 * 2 + 1024 * 10);
+    QCOMPARE(panel.requiredOps(), perFrame * 1000);
+    QCOMPARE(plot->graph(0)->data()->at(0)->value, perFrame * 1000);
+    auto* fps = panel.findChild<QDoubleSpinBox*>("targetFps");
+    fps->setValue(1e6);
+    QCOMPARE(panel.requiredOps(), perFrame * 1e6);
+    QCOMPARE(plot->graph(0)->data()->at(1)->value, perFrame * 1e6);
+    QVERIFY2(panel.figure("need").startsWith("This network needs 5.82 Top/s"), qPrintable(panel.figure("need")));
+    panel.resize(480, panel.sizeHint().height()); // as in the dock's scroll area
+    const QImage shot = panel.grab().toImage();
+    QVERIFY(!shot.isNull());
+    if (qEnvironmentVariableIsSet("QNN_GRAB_DIR"))
+        shot.save(qEnvironmentVariable("QNN_GRAB_DIR") + "/hardware-peak.png");
+}
+
+void TestHardware::overlayVerdictFollowsFolding()
+{
+    GraphDocument doc;
+    doc.setProject(loadExample("lfc-w1a1-mnist.qnnproj"));
+    HardwarePanel panel(&doc);
+    QCOMPARE(panel.figure("overlay"), QString("matches the prebuilt lfcW1A1 overlay: only the weights change"));
+    QVERIFY(panel.setLayerFold("dense2", {128, 32}));
+    QVERIFY2(panel.figure("overlay").contains("dense2 PE 128 SIMD 32, the overlay's 64 × 32): this folding needs a rebuild"),
+             qPrintable(panel.figure("overlay")));
+    doc.undoStack()->undo();
+    QCOMPARE(panel.figure("overlay"), QString("matches the prebuilt lfcW1A1 overlay: only the weights change"));
+    QVERIFY(panel.fitTargetFps(1000));
+    QVERIFY(panel.figure("overlay").contains("needs a rebuild"));
+    QVERIFY(panel.usePrebuiltOverlay());
+    QCOMPARE(panel.figure("overlay"), QString("matches the prebuilt lfcW1A1 overlay: only the weights change"));
+}
+
+void TestHardware::summaryBarAgreesWithIssues()
+{
+    MainWindow window;
+    window.document()->setProject(loadExample("lfc-w1a1-mnist.qnnproj"));
+    QCOMPARE(window.summaryBar()->figure("status"), QString("✓ no problems"));
+    // PE 128 on dense2: BRAM and LUT over, a hardware-fit error in Issues, and in the summary bar.
+    QVERIFY(window.hardware()->setLayerFold("dense2", {256, 64}));
+    QVERIFY(window.hardware()->estimate().verdict == qnn::FitVerdict::DoesNotFit);
+    const std::vector<qnn::Diagnostic> issues = window.document()->externalDiagnostics();
+    const auto errors = std::count_if(issues.begin(), issues.end(),
+                                      [](const qnn::Diagnostic& d) { return d.severity == qnn::Severity::Error; });
+    QVERIFY(errors > 0);
+    QCOMPARE(window.summaryBar()->figure("status"), QString("%1 error(s)").arg(errors)); // tr("%n error(s)") untranslated
+    window.document()->undoStack()->undo();
+    QCOMPARE(window.summaryBar()->figure("status"), QString("✓ no problems"));
 }
 
 QTEST_MAIN(TestHardware)

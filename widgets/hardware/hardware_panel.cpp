@@ -18,6 +18,8 @@
 #include <QUndoStack>
 #include <QVBoxLayout>
 
+#include <qcustomplot.h>
+
 #include <cmath>
 
 namespace {
@@ -125,6 +127,15 @@ HardwarePanel::HardwarePanel(GraphDocument* document, QWidget* parent) : QWidget
         ++row;
     }
     layout->addLayout(resources);
+    m_verdictLabel = new QLabel(this);
+    m_verdictLabel->setObjectName("verdict");
+    m_verdictLabel->setWordWrap(true);
+    m_errorLabel = new QLabel(this);
+    m_errorLabel->setObjectName("expectedError");
+    m_errorLabel->setWordWrap(true);
+    m_errorLabel->setStyleSheet("color: #616e7c;");
+    layout->addWidget(m_verdictLabel);
+    layout->addWidget(m_errorLabel);
 
     auto* figures = new QFormLayout;
     m_fpsLabel = new QLabel(this);
@@ -149,6 +160,65 @@ HardwarePanel::HardwarePanel(GraphDocument* document, QWidget* parent) : QWidget
     layout->addWidget(m_provenanceLabel);
     layout->addWidget(m_messageLabel);
 
+    // What the device can do at each precision (the seed's view), with this
+    // network's need drawn on it: ops per frame × the target FPS.
+    auto* peakBox = new QGroupBox(tr("Peak operations per second by precision"), this);
+    auto* peakLayout = new QVBoxLayout(peakBox);
+    m_peakTitle = new QLabel(peakBox);
+    m_peakTitle->setWordWrap(true);
+    m_peakTitle->setStyleSheet("color: #616e7c;");
+    peakLayout->addWidget(m_peakTitle);
+    m_peakTable = new QTableWidget(0, 5, peakBox);
+    m_peakTable->setObjectName("peak");
+    m_peakTable->setHorizontalHeaderLabels({tr("Bits"), tr("LUT/op"), tr("DSP/op"), tr("Peak"), tr("Limited by")});
+    m_peakTable->verticalHeader()->hide();
+    m_peakTable->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
+    m_peakTable->horizontalHeader()->setStretchLastSection(true);
+    m_peakTable->setSelectionMode(QAbstractItemView::NoSelection);
+    m_peakTable->setEditTriggers(QAbstractItemView::NoEditTriggers);
+    m_peakTable->setRowCount(int(qnn::precisionCosts().size()));
+    // All six rows in view, no scrolling: the table is small and fixed.
+    const int rowHeight = fontMetrics().height() + 8;
+    m_peakTable->verticalHeader()->setDefaultSectionSize(rowHeight);
+    m_peakTable->setFixedHeight((int(qnn::precisionCosts().size()) + 1) * rowHeight + 2 * m_peakTable->frameWidth() + 6);
+    peakLayout->addWidget(m_peakTable);
+    m_peakPlot = new QCustomPlot(peakBox);
+    m_peakPlot->setObjectName("peakPlot");
+    m_peakPlot->setMinimumHeight(220);
+    m_peakPlot->yAxis->setScaleType(QCPAxis::stLogarithmic);
+    m_peakPlot->yAxis->setTicker(QSharedPointer<QCPAxisTickerLog>(new QCPAxisTickerLog));
+    m_peakPlot->yAxis->setNumberFormat("eb");
+    m_peakPlot->yAxis->setNumberPrecision(0);
+    m_peakPlot->yAxis->setLabel(tr("ops/s"));
+    m_peakPlot->xAxis->setLabel(tr("bits per operand"));
+    auto ticker = QSharedPointer<QCPAxisTickerText>(new QCPAxisTickerText);
+    for (int i = 0; i < int(qnn::precisionCosts().size()); ++i)
+        ticker->addTick(i, QString::number(qnn::precisionCosts()[size_t(i)].bits));
+    m_peakPlot->xAxis->setTicker(ticker);
+    m_peakPlot->xAxis->setRange(-0.6, double(qnn::precisionCosts().size()) - 0.4);
+    auto* bars = new QCPBars(m_peakPlot->xAxis, m_peakPlot->yAxis);
+    bars->setName(tr("device peak"));
+    bars->setPen(QPen(QColor("#1f5f99")));
+    bars->setBrush(QColor("#6fa8dc"));
+    bars->setWidth(0.6);
+    auto* own = new QCPBars(m_peakPlot->xAxis, m_peakPlot->yAxis);
+    own->setName(tr("this network's precision"));
+    own->setPen(QPen(QColor("#1f5f99")));
+    own->setBrush(QColor("#1f5f99"));
+    own->setWidth(0.6);
+    QCPGraph* need = m_peakPlot->addGraph();
+    need->setName(tr("network's need"));
+    need->setPen(QPen(QColor("#c62828"), 2, Qt::DashLine));
+    m_peakPlot->legend->setVisible(true);
+    m_peakPlot->legend->setFont(QFont(font().family(), std::max(7, font().pointSize() - 1)));
+    m_peakPlot->axisRect()->insetLayout()->setInsetAlignment(0, Qt::AlignTop | Qt::AlignRight);
+    peakLayout->addWidget(m_peakPlot, 1);
+    m_needLabel = new QLabel(peakBox);
+    m_needLabel->setObjectName("need");
+    m_needLabel->setWordWrap(true);
+    peakLayout->addWidget(m_needLabel);
+    layout->addWidget(peakBox);
+
     connect(m_deviceBox, &QComboBox::activated, this, [this](int index) {
         if (!m_updating)
             setDevice(m_deviceBox->itemData(index).toString());
@@ -172,6 +242,7 @@ HardwarePanel::HardwarePanel(GraphDocument* document, QWidget* parent) : QWidget
         if (!useFastestThatFits(&e))
             showError(e);
     });
+    connect(m_targetFps, &QDoubleSpinBox::valueChanged, this, [this] { updatePeak(); });
     connect(document, &GraphDocument::analysisChanged, this, &HardwarePanel::recompute);
     connect(document, &GraphDocument::graphReset, this, &HardwarePanel::recompute);
     connect(document, &GraphDocument::deployChanged, this, &HardwarePanel::recompute);
@@ -249,6 +320,7 @@ void HardwarePanel::recompute()
     else
         updateTableValues();
     updateFigures();
+    updatePeak();
     Q_EMIT estimateChanged();
 }
 
@@ -335,6 +407,80 @@ void HardwarePanel::updateTableValues()
     m_updating = false;
 }
 
+void HardwarePanel::updatePeak()
+{
+    const qnn::Device* d = m_device.device;
+    const double clock = options().clockMhz;
+    const double fill = 0.7;
+    m_peak = d ? qnn::peakTable(*d, clock, fill) : qnn::PeakTable{};
+    m_requiredOps = m_dataflow.ok() ? qnn::opsPerFrame(m_dataflow) * m_targetFps->value() : 0;
+    m_peakTitle->setText(d ? tr("The %1 at %2 MHz with %3 % of its LUTs and DSPs as multiply-accumulate units "
+                                "(the seed's LUT and DSP cost per operation)")
+                                 .arg(QString::fromStdString(d->part), number(clock, 0), number(fill * 100, 0))
+                           : tr("Choose a device to see what it can do."));
+    // The network's precision: its widest operand, rounded up to a row of the table.
+    int networkBits = 0;
+    for (const qnn::MatrixLayer& l : m_dataflow.layers)
+        networkBits = std::max({networkBits, l.weightBits, l.inputBits});
+    int ownRow = -1;
+    QVector<double> keys, values, ownKeys, ownValues;
+    for (int row = 0; row < int(m_peak.rows.size()); ++row) {
+        const qnn::PeakRow& r = m_peak.rows[size_t(row)];
+        const bool own = ownRow < 0 && networkBits > 0 && r.cost.bits >= networkBits;
+        if (own)
+            ownRow = row;
+        const QStringList cells{QString::number(r.cost.bits),
+                                number(r.cost.lutPerOp, r.cost.lutPerOp == std::floor(r.cost.lutPerOp) ? 0 : 1) +
+                                    (r.cost.source == "seed" ? QString() : QStringLiteral("*")),
+                                r.cost.dspPerOp > 0 ? number(r.cost.dspPerOp, 1) : QStringLiteral("–"),
+                                QString::fromStdString(qnn::formatOps(r.opsPerSecond)),
+                                QString::fromStdString(r.limitedBy)};
+        for (int col = 0; col < cells.size(); ++col) {
+            auto* item = m_peakTable->item(row, col);
+            if (!item) {
+                item = new QTableWidgetItem;
+                item->setTextAlignment(col == 4 ? Qt::AlignLeft | Qt::AlignVCenter : Qt::AlignRight | Qt::AlignVCenter);
+                m_peakTable->setItem(row, col, item);
+            }
+            item->setText(cells[col]);
+            QFont f = item->font();
+            f.setBold(own);
+            item->setFont(f);
+            if (col == 1 && r.cost.source != "seed")
+                item->setToolTip(tr("Not among the seed's figures: interpolated with a·b² + c·b through 4 and 8 bits"));
+        }
+        (own ? ownKeys : keys).push_back(row);
+        (own ? ownValues : values).push_back(r.opsPerSecond);
+    }
+    static_cast<QCPBars*>(m_peakPlot->plottable(0))->setData(keys, values);
+    static_cast<QCPBars*>(m_peakPlot->plottable(1))->setData(ownKeys, ownValues);
+    QCPGraph* need = m_peakPlot->graph(0);
+    double lo = 1e300, hi = 0;
+    for (const qnn::PeakRow& r : m_peak.rows) {
+        lo = std::min(lo, r.opsPerSecond);
+        hi = std::max(hi, r.opsPerSecond);
+    }
+    if (m_requiredOps > 0) {
+        need->setData({-0.6, double(m_peak.rows.size()) - 0.4}, {m_requiredOps, m_requiredOps});
+        lo = std::min(lo, m_requiredOps);
+        hi = std::max(hi, m_requiredOps);
+        int reaching = 0;
+        for (const qnn::PeakRow& r : m_peak.rows)
+            reaching += r.opsPerSecond >= m_requiredOps;
+        m_needLabel->setText(
+            tr("This network needs %1 (%2 ops per frame × %3 FPS); the device's peak reaches that at %4 of 6 precisions.")
+                .arg(QString::fromStdString(qnn::formatOps(m_requiredOps)), number(qnn::opsPerFrame(m_dataflow)),
+                     number(m_targetFps->value()), QString::number(reaching)));
+    } else {
+        need->data()->clear();
+        m_needLabel->setText(m_dataflow.ok() ? QString() : tr("The graph is not a dataflow yet, so it has no need to draw."));
+    }
+    // Room above the tallest bar for the legend.
+    if (hi > 0)
+        m_peakPlot->yAxis->setRange(lo / 4, hi * 60);
+    m_peakPlot->replot();
+}
+
 void HardwarePanel::updateFigures()
 {
     m_updating = true;
@@ -364,8 +510,21 @@ void HardwarePanel::updateFigures()
         m_bottleneckLabel->setText(tr("—"));
         m_messageLabel->setText(e.problems.empty() ? QString() : QString::fromStdString(e.problems.front().message));
     }
-    m_overlayLabel->setText(QString::fromStdString(m_overlay.verdict));
-    m_overlayLabel->setStyleSheet(m_overlay.matches ? "color: #2e7d32;" : "color: #52606d;");
+    const bool foldingMatches = m_overlay.matches && e.ok &&
+                                qnn::overlayFoldingMatches(m_dataflow, *m_overlay.overlay, m_folding);
+    m_overlayLabel->setText(QString::fromStdString(e.ok ? qnn::overlayVerdict(m_overlay, m_dataflow, m_folding)
+                                                        : m_overlay.verdict));
+    m_overlayLabel->setStyleSheet(foldingMatches ? "color: #2e7d32;" : m_overlay.matches ? "color: #b26a00;" : "color: #52606d;");
+    if (e.ok && !e.part.empty()) {
+        const QString verdict = QString::fromStdString(qnn::verdictText(e));
+        m_verdictLabel->setText(tr("On the %1: %2").arg(QString::fromStdString(e.part), verdict));
+        m_verdictLabel->setStyleSheet(e.verdict == qnn::FitVerdict::Fits        ? "color: #2e7d32; font-weight: bold;"
+                                      : e.verdict == qnn::FitVerdict::MayNotFit ? "color: #b26a00; font-weight: bold;"
+                                                                                : "color: #c62828; font-weight: bold;");
+    } else {
+        m_verdictLabel->clear();
+    }
+    m_errorLabel->setText(tr("Expected error: %1").arg(QString::fromStdString(qnn::expectedErrorText(e.error))));
     m_overlayButton->setEnabled(m_overlay.matches);
     m_provenanceLabel->setText(QString::fromStdString(e.provenance()));
 }
@@ -395,6 +554,12 @@ QString HardwarePanel::figure(const QString& key) const
         return m_overlayLabel->text();
     if (key == "provenance")
         return m_provenanceLabel->text();
+    if (key == "verdict")
+        return m_verdictLabel->text();
+    if (key == "error")
+        return m_errorLabel->text();
+    if (key == "need")
+        return m_needLabel->text();
     return {};
 }
 

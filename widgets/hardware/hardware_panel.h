@@ -4,11 +4,13 @@
 #include "core/hw/device.h"
 #include "core/hw/estimate.h"
 #include "core/hw/overlay.h"
+#include "core/hw/peak.h"
 #include "core/project/project.h"
 
 #include <QWidget>
 
 class GraphDocument;
+class QCustomPlot;
 class QComboBox;
 class QDoubleSpinBox;
 class QLabel;
@@ -18,8 +20,10 @@ class QTableWidget;
 
 /** The Hardware dock: device and clock, the folding table (PE/SIMD per
  *  layer, only valid values), resource bars against the device, FPS,
- *  latency, bottleneck and the prebuilt-overlay verdict, recomputed on every
- *  edit (`qnnw estimate` prints the same figures). Every change it makes
+ *  latency, bottleneck, the fit verdict with the model's expected error, the
+ *  prebuilt-overlay verdict under the folding, and what the device can do at
+ *  each precision against the network's need (a table and a log-scale
+ *  chart), recomputed on every edit (`qnnw estimate [--peak]` prints the same figures). Every change it makes
  *  (device, clock, a PE or SIMD, "fit target FPS", "use prebuilt overlay")
  *  is one undo step on the document's stack, stored in the project's
  *  deploy section. It reports hardware-fit problems to the document's
@@ -34,9 +38,16 @@ public:
     /** The folding the figures use: the project's, completed by the default
      *  (the matching overlay's, else the fastest that fits) for layers it lacks. */
     const qnn::Folding& effectiveFolding() const { return m_folding; }
-    /** A figure as shown: lut, bram, uram, dsp, fps, latency, bottleneck, overlay, provenance. */
+    /** A figure as shown: lut, bram, uram, dsp, fps, latency, bottleneck,
+     *  overlay, provenance, verdict, error (the expected error), need (ops/s). */
     QString figure(const QString& key) const;
     QTableWidget* foldingTable() const { return m_table; }
+    QTableWidget* peakTableWidget() const { return m_peakTable; }
+    QCustomPlot* peakPlot() const { return m_peakPlot; }
+    /** The peak table shown: the device at the project's clock, 70 % fill. */
+    const qnn::PeakTable& peak() const { return m_peak; }
+    /** The network's need in ops/s: ops per frame × the target FPS. */
+    double requiredOps() const { return m_requiredOps; }
 
     // The dock's actions, one undo step each; false with a sentence when refused.
     bool setDevice(const QString& name, QString* error = nullptr);
@@ -55,6 +66,7 @@ private:
     void rebuildTable();
     void updateTableValues();
     void updateFigures();
+    void updatePeak();
     void pushDeploy(const qnn::DeployTarget& after, const QString& text);
     qnn::EstimateOptions options() const;
     void showError(const QString& text);
@@ -66,6 +78,8 @@ private:
     qnn::Folding m_folding;
     qnn::Estimate m_estimate;
     qnn::OverlayMatch m_overlay;
+    qnn::PeakTable m_peak;
+    double m_requiredOps = 0;
     std::vector<std::string> m_tableLayers;
     bool m_updating = false;
 
@@ -83,7 +97,13 @@ private:
     QLabel* m_fpsLabel;
     QLabel* m_latencyLabel;
     QLabel* m_bottleneckLabel;
+    QLabel* m_verdictLabel;
+    QLabel* m_errorLabel;
     QLabel* m_overlayLabel;
+    QLabel* m_peakTitle;
+    QLabel* m_needLabel;
+    QTableWidget* m_peakTable;
+    QCustomPlot* m_peakPlot;
     QLabel* m_provenanceLabel;
     QLabel* m_messageLabel;
 };
