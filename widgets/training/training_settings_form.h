@@ -33,12 +33,15 @@ public:
     /** Empty when the dataset is found; otherwise the sentence shown. */
     QString datasetProblem() const;
     QPushButton* useSyntheticButton() const { return m_useSynthetic; }
+    /** Shown when the dataset is missing and the workbench can download it. */
+    QPushButton* downloadButton() const { return m_downloadData; }
+    /** Looks for the dataset again (after a download, for one). */
+    void checkDataset();
 
 private:
     void load();
     /** One undo step; `merges` for numbers typed digit by digit. */
     void commit(const QString& field, bool merges = false);
-    void checkDataset();
 
     GraphDocument* m_document;
     QComboBox* m_dataset;
@@ -46,6 +49,7 @@ private:
     QPushButton* m_browse;
     QLabel* m_datasetNote;
     QPushButton* m_useSynthetic;
+    QPushButton* m_downloadData;
     QSpinBox* m_epochs;
     QSpinBox* m_batch;
     QComboBox* m_optimizer;
