@@ -358,14 +358,14 @@ private Q_SLOTS:
         QVERIFY(!QFile::exists(dir.path() + "/mnist/train-images-idx3-ubyte.gz"));
     }
 
-    // CIFAR-10's archive is checked, unpacked, and loads as a dataset; the
-    // checksum override is the test's, and without it the archive is refused.
-    void cifarArchiveThroughMirror()
+    // CIFAR-10's archive is checked, unpacked into the user data folder, and
+    // the example CNV project trains on it with no --data: the path a user
+    // takes. The checksum override is the test's; without it the archive is refused.
+    void cifarArchiveThroughMirrorTrainsCnv()
     {
         QTemporaryDir dir;
         QProcessEnvironment env = fetchEnvironment(dir.path());
-        const QStringList args{"data", "fetch", "cifar10", "--mirror", m_server.url("cifar/"), "--dir", dir.path(),
-                               "--json"};
+        const QStringList args{"data", "fetch", "cifar10", "--mirror", m_server.url("cifar/"), "--json"};
         const Result refused = qnnw(args, env);
         QCOMPARE(refused.exitCode, 1);
         QVERIFY2(errorEvent(refused).contains("expected md5 c32a1d4ab5d03f1284b67883e8d87530"),
@@ -374,7 +374,7 @@ private Q_SLOTS:
         env.insert("QNN_DATASET_CHECKSUMS", m_files.filePath("checksums.json"));
         const Result r = qnnw(args, env);
         QVERIFY2(r.exitCode == 0, r.err.constData());
-        const QString cifar = dir.path() + "/cifar10";
+        const QString cifar = dir.path() + "/qnn-workbench/datasets/cifar10";
         QCOMPARE(QDir(cifar).entryList(QDir::Files),
                  QStringList({"batches.meta.txt", "data_batch_1.bin", "data_batch_2.bin", "data_batch_3.bin",
                               "data_batch_4.bin", "data_batch_5.bin", "test_batch.bin"}));
@@ -390,12 +390,22 @@ private Q_SLOTS:
         QCOMPARE(splits.test.size(), size_t(10));
         QCOMPARE(splits.train.classNames.at(9), std::string("truck"));
 
-        env.insert("XDG_DATA_HOME", dir.path() + "/elsewhere");
-        env.insert("QNN_DATASETS", dir.path());
         const QJsonObject list = jsonLines(qnnw({"data", "list", "--json"}, env, dir.path()).out).last();
         const QJsonObject entry = list["datasets"].toArray()[2].toObject();
         QCOMPARE(entry["dir"].toString(), cifar);
         QCOMPARE(entry["verified"].toBool(), true);
+
+        const QString project = dir.filePath("cnv.qnnproj");
+        QVERIFY(QFile::copy(QStringLiteral(QNN_SOURCE_DIR "/projects/cnv-w1a1-cifar10.qnnproj"), project));
+        const Result train = qnnw({"train", project, "--epochs", "1", "--batch-size", "10", "--threads", "1",
+                                   "--json"},
+                                  env, dir.path());
+        QVERIFY2(train.exitCode == 0, train.err.constData());
+        const QJsonObject summary = jsonLines(train.out).last();
+        QCOMPARE(summary["status"].toString(), "completed");
+        QFile config(summary["run"].toString() + "/config.json");
+        QVERIFY(config.open(QIODevice::ReadOnly));
+        QCOMPARE(QJsonDocument::fromJson(config.readAll())["data_source"].toString(), cifar);
     }
 
     void unknownDatasetIsUsage()
