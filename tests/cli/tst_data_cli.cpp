@@ -337,6 +337,8 @@ private Q_SLOTS:
             out += first.readAllStandardOutput();
         }
         QVERIFY(out.contains("\"progress\""));
+        const QString part = dir.path() + "/mnist/train-images-idx3-ubyte.gz.part";
+        QTRY_VERIFY_WITH_TIMEOUT(QFileInfo(part).size() > 0, 10000);
 
         const Result second = qnnw({"data", "fetch", "mnist", "--mirror", m_server.url("mnist/"), "--dir", dir.path(),
                                     "--json"},
@@ -353,7 +355,7 @@ private Q_SLOTS:
         QCOMPARE(last["event"].toString(), "error");
         QCOMPARE(last["cancelled"].toBool(), true);
         QVERIFY2(last["message"].toString().startsWith("cancelled after"), qPrintable(last["message"].toString()));
-        const qint64 kept = QFileInfo(dir.path() + "/mnist/train-images-idx3-ubyte.gz.part").size();
+        const qint64 kept = QFileInfo(part).size();
         QVERIFY(kept > 0 && kept < 9912422);
         QVERIFY(!QFile::exists(dir.path() + "/mnist/train-images-idx3-ubyte.gz"));
     }
