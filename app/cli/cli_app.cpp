@@ -57,6 +57,7 @@ int runCli(int argc, char** argv, AddTrainCommands addTrain)
     addExportCommand(app, exitCode);
     addImportCommand(app, exitCode);
     addEvalOnnxCommand(app, exitCode);
+    addDataCommand(app, exitCode);
     if (argc < 2) {
         std::fprintf(stderr, "%s", app.help().c_str());
         return 2;

@@ -1,5 +1,8 @@
 #include "widgets/training/training_settings_form.h"
 
+#include "core/data/dataset_catalog.h"
+#include "widgets/data/dataset_download_dialog.h"
+
 #include "core/data/dataset.h"
 #include "core/project/recipe.h"
 #include "core/run/run_paths.h"
@@ -40,6 +43,7 @@ TrainingSettingsForm::TrainingSettingsForm(GraphDocument* document, QWidget* par
     , m_browse(new QPushButton(tr("Browse…"), this))
     , m_datasetNote(new QLabel(this))
     , m_useSynthetic(new QPushButton(tr("Use the built-in synthetic digits"), this))
+    , m_downloadData(new QPushButton(this))
     , m_epochs(new QSpinBox(this))
     , m_batch(new QSpinBox(this))
     , m_optimizer(comboOf(this, {"adam", "sgd"}))
@@ -87,6 +91,7 @@ TrainingSettingsForm::TrainingSettingsForm(GraphDocument* document, QWidget* par
     form->addRow(tr("Dataset"), m_dataset);
     form->addRow(tr("Folder"), folderRow);
     form->addRow(m_datasetNote);
+    form->addRow(m_downloadData);
     form->addRow(m_useSynthetic);
     form->addRow(tr("Recipe"), recipeRow);
     form->addRow(m_recipeNote);
@@ -111,6 +116,11 @@ TrainingSettingsForm::TrainingSettingsForm(GraphDocument* document, QWidget* par
             return;
         m_folder->setText(dir);
         commit(tr("dataset folder"));
+    });
+    connect(m_downloadData, &QPushButton::clicked, this, [this] {
+        DatasetDownloadDialog dialog(QString::fromStdString(m_document->project().dataset.name), this);
+        dialog.exec();
+        checkDataset();
     });
     connect(m_useSynthetic, &QPushButton::clicked, this, [this] {
         m_loading = true;
@@ -246,4 +256,10 @@ void TrainingSettingsForm::checkDataset()
     m_datasetNote->setText(problem);
     m_datasetNote->setVisible(!problem.isEmpty());
     m_useSynthetic->setVisible(!problem.isEmpty());
+    const qnn::CatalogEntry* downloadable = qnn::findCatalogEntry(qnn::datasetCatalog(), p.dataset.name);
+    m_downloadData->setVisible(!problem.isEmpty() && downloadable && p.dataset.path.empty());
+    if (downloadable)
+        m_downloadData->setText(tr("Download %1 (%2)…")
+                                    .arg(QString::fromStdString(downloadable->title),
+                                         QString::fromStdString(qnn::formatBytes(downloadable->totalBytes()))));
 }

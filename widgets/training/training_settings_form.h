@@ -37,12 +37,15 @@ public:
     QPushButton* applyRecipeButton() const { return m_applyRecipe; }
     /** The recipe line under the list: what the chosen preset does, or why it could not be applied. */
     QString recipeNote() const;
+    /** Shown when the dataset is missing and the workbench can download it. */
+    QPushButton* downloadButton() const { return m_downloadData; }
+    /** Looks for the dataset again (after a download, for one). */
+    void checkDataset();
 
 private:
     void load();
     /** One undo step; `merges` for numbers typed digit by digit. */
     void commit(const QString& field, bool merges = false);
-    void checkDataset();
     void applyChosenRecipe();
     void showRecipe();
 
@@ -52,6 +55,7 @@ private:
     QPushButton* m_browse;
     QLabel* m_datasetNote;
     QPushButton* m_useSynthetic;
+    QPushButton* m_downloadData;
     QSpinBox* m_epochs;
     QSpinBox* m_batch;
     QComboBox* m_optimizer;
