@@ -48,9 +48,14 @@ private slots:
         const std::string mnist = kShared + "/datasets/mnist/";
         m_mnist = m_dir.filePath("mnist");
         QDir().mkpath(m_mnist);
-        for (const char* name : {"t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte"})
-            if (readMaybeGzipped(mnist + name + ".gz", bytes, error))
+        for (const char* name : {"t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte"}) {
+            QProcess gunzip;
+            gunzip.start("gzip", {"-dc", QString::fromStdString(mnist + name + ".gz")});
+            if (gunzip.waitForFinished(60000) && gunzip.exitCode() == 0) {
+                bytes = gunzip.readAllStandardOutput().toStdString();
                 QVERIFY(writeFileAtomic((m_mnist + "/" + name).toStdString(), bytes, error));
+            }
+        }
         if (!readIdxPair((m_mnist + "/t10k-images-idx3-ubyte").toStdString(),
                          (m_mnist + "/t10k-labels-idx1-ubyte").toStdString(), 10, m_mnistImages, error))
             m_mnistImages = ImageSet{};
