@@ -5,6 +5,7 @@
 #include "core/deploy/packed_model.h"
 #include "core/util/atomic_file.h"
 #include "core/util/json_file.h"
+#include "core/util/json_fields.h"
 
 #include <filesystem>
 
@@ -44,10 +45,24 @@ bool runDeployment(const std::string& deploymentDir, nlohmann::json& result, std
     nlohmann::json deploy;
     if (!readJsonFile((dir / kDeployJson).string(), deploy, error))
         return false;
-    const std::string imagesFile = (dir / deploy.value("images", std::string())).string();
-    const std::string labelsFile = (dir / deploy.value("labels", std::string())).string();
+    JsonFields f(deploy, (dir / kDeployJson).string());
+    std::string imagesName, labelsName, model = kDeployModelDir, format = "idx", run;
+    f.text("images", imagesName);
+    f.text("labels", labelsName);
+    f.optionalText("model", model);
+    f.optionalText("images_format", format);
+    f.optionalText("run", run);
+    for (const std::string* p : {&imagesName, &labelsName, &model})
+        if (f.ok() && !isSafeDeploymentPath(*p))
+            f.fail("\"" + *p + "\" is not a path inside the deployment folder");
+    if (!f.ok()) {
+        error = f.error();
+        return false;
+    }
+    const std::string imagesFile = (dir / imagesName).string();
+    const std::string labelsFile = (dir / labelsName).string();
     ImageSet images;
-    if (deploy.value("images_format", std::string("idx")) == "cifar10-bin") {
+    if (format == "cifar10-bin") {
         if (!readCifarBatch(imagesFile, images, error))
             return false;
     } else if (!readIdxImages(imagesFile, images, error) || !readIdxLabels(labelsFile, images.labels, error)) {
@@ -55,7 +70,7 @@ bool runDeployment(const std::string& deploymentDir, nlohmann::json& result, std
     }
     std::vector<int> predictions;
     double usec = 0;
-    if (!runPackedImages((dir / deploy.value("model", std::string(kDeployModelDir))).string(), images, predictions,
+    if (!runPackedImages((dir / model).string(), images, predictions,
                          usec, error))
         return false;
     size_t correct = 0;
@@ -67,7 +82,7 @@ bool runDeployment(const std::string& deploymentDir, nlohmann::json& result, std
               {"accuracy", images.size() ? double(correct) / images.size() : 0.0},
               {"usec_per_image", usec},
               {"images_per_second", usec > 0 ? 1e6 / usec : 0.0},
-              {"run", deploy.value("run", std::string())}};
+              {"run", run}};
     return true;
 }
 

@@ -167,8 +167,11 @@ bool readCurrentDeployment(const std::string& boardFolder, CurrentDeployment& ou
     if (readFile((link / "deploy.json").string(), text, why)) {
         auto d = nlohmann::json::parse(text, nullptr, false);
         if (d.is_object()) {
-            out.run = d.value("run", std::string());
-            out.time = d.value("time", std::string());
+            // Read from the board: a member of another type is left out, never thrown.
+            if (d.contains("run") && d["run"].is_string())
+                out.run = d["run"].get<std::string>();
+            if (d.contains("time") && d["time"].is_string())
+                out.time = d["time"].get<std::string>();
         }
     }
     if (readFile((link / "result.json").string(), text, why)) {

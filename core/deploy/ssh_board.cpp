@@ -677,8 +677,11 @@ bool SshBoard::current(CurrentDeployment& out, std::string& error)
     out.folder = link;
     auto d = nlohmann::json::parse(deployJson, nullptr, false);
     if (d.is_object()) {
-        out.run = d.value("run", std::string());
-        out.time = d.value("time", std::string());
+        // Read from the board: a member of another type is left out, never thrown.
+        if (d.contains("run") && d["run"].is_string())
+            out.run = d["run"].get<std::string>();
+        if (d.contains("time") && d["time"].is_string())
+            out.time = d["time"].get<std::string>();
     }
     auto r = nlohmann::json::parse(resultJson, nullptr, false);
     if (r.is_object() && r.contains("accuracy") && r["accuracy"].is_number())

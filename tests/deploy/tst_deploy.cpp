@@ -6,6 +6,7 @@
 #include "core/deploy/board_config.h"
 #include "core/deploy/deployer.h"
 #include "core/deploy/deployment_package.h"
+#include "core/deploy/deployment_runner.h"
 #include "core/deploy/local_board.h"
 #include "core/deploy/sha256.h"
 #include "core/deploy/ssh_board.h"
@@ -716,6 +717,29 @@ private Q_SLOTS:
         SshBoard pinned(sshBoard(m_sshd.path("client_key")), options);
         QVERIFY2(pinned.connect(error), error.c_str());
         QVERIFY(fileBytes(m_sshd.path("pinned_known_hosts")).find("[127.0.0.1]:") != std::string::npos);
+    }
+
+    void deployJsonOfTheWrongShapeIsASentence()
+    {
+        // What a board's folder may hold after someone edited it: never an exception.
+        const QString board = m_work.path() + "/odd-board";
+        QDir().mkpath(board + "/deployments/d1");
+        std::string error;
+        QVERIFY(writeFileAtomic((board + "/deployments/d1/deploy.json").toStdString(),
+                                R"({"run": 5, "time": [], "images": "../../../etc/passwd", "labels": "l"})", error));
+        QVERIFY(QFile::link("deployments/d1", board + "/current"));
+        CurrentDeployment current;
+        QVERIFY(readCurrentDeployment(board.toStdString(), current, error));
+        QVERIFY(current.present);
+        QCOMPARE(current.run, std::string());
+        nlohmann::json result;
+        QVERIFY(!runDeployment((board + "/deployments/d1").toStdString(), result, error));
+        QVERIFY2(error.find("deploy.json: \"run\" is 5, expected a string") != std::string::npos, error.c_str());
+        QVERIFY(writeFileAtomic((board + "/deployments/d1/deploy.json").toStdString(),
+                                R"({"run": "r", "images": "../../../etc/passwd", "labels": "l"})", error));
+        QVERIFY(!runDeployment((board + "/deployments/d1").toStdString(), result, error));
+        QVERIFY2(error.find("\"../../../etc/passwd\" is not a path inside the deployment folder") != std::string::npos,
+                 error.c_str());
     }
 
     void xrtIsRefusedBeforeAnythingIsUploaded()
