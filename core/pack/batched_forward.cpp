@@ -197,7 +197,7 @@ bool BatchedForward::prepare(const PackedNet& net, std::string& why)
             for (int64_t r = 0; r < L.rowsOut; ++r)
                 for (int i = 0; i < l.thresholdsPerRow; ++i) {
                     const int64_t t = l.thresholds[size_t(r * l.thresholdsPerRow + i)];
-                    L.cmp[size_t(r * l.thresholdsPerRow + i)] =
+                    L.cmp[size_t(i * L.rowsOut + r)] =
                         L.xnor ? (l.popcount ? t : floorDiv(t + l.mw, 2)) : t - K - B * L.rowU[size_t(r)];
                 }
         }
@@ -344,35 +344,12 @@ void BatchedForward::run(const int8_t* codes, size_t n, const EngineKernel& kern
             // Straight to the next layer's planes: u = count (bipolar: fired or not).
             Act& o = *next;
             o.reset(L.out.count, L.out.offset, L.out.step, L.rowsOut, opix, n);
-            const int T = l.thresholdsPerRow;
             const int64_t C = L.xnor ? 1 : ws * xs;
-            const int64_t* cmp = L.cmp.data();
             for (size_t v = 0; v < vecs; ++v) {
                 const int32_t* P = s.counts.data() + v * size_t(rowsPad);
                 const int64_t Sv = L.xnor ? 0 : wo * xs * int64_t(P[L.rowsOut]);
-                for (int64_t w = 0; w < o.wordsPerVec; ++w) {
-                    const int64_t r0 = w * 64, end = std::min<int64_t>(64, L.rowsOut - r0);
-                    if (T == 1) {
-                        uint64_t bits = 0;
-                        for (int64_t j = 0; j < end; ++j)
-                            bits |= uint64_t(C * P[r0 + j] + Sv > cmp[r0 + j]) << j;
-                        o.bits[v * size_t(o.wordsPerVec) + size_t(w)] = bits;
-                        continue;
-                    }
-                    uint64_t planes[8] = {0, 0, 0, 0, 0, 0, 0, 0};
-                    for (int64_t j = 0; j < end; ++j) {
-                        const int64_t x = C * P[r0 + j] + Sv;
-                        const int64_t* t = cmp + (r0 + j) * T;
-                        uint64_t count = 0;
-                        for (int i = 0; i < T; ++i)
-                            count += x > t[i];
-                        const uint64_t u = l.bipolarOutput ? uint64_t(count > 0) : count;
-                        for (int b = 0; b < o.planes; ++b)
-                            planes[b] |= ((u >> b) & 1) << j;
-                    }
-                    for (int b = 0; b < o.planes; ++b)
-                        o.bits[size_t(b) * o.planeStride() + v * size_t(o.wordsPerVec) + size_t(w)] = planes[b];
-                }
+                kernel.thresholdPlanes(P, L.rowsOut, C, Sv, L.cmp.data(), l.thresholdsPerRow, l.bipolarOutput, o.planes,
+                                       o.bits.data() + v * size_t(o.wordsPerVec), o.planeStride());
             }
             std::swap(cur, next);
             continue;
