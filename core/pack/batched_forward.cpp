@@ -244,10 +244,32 @@ void BatchedForward::run(const int8_t* codes, size_t n, const EngineKernel& kern
                     uint64_t* dst = s.x.data() + size_t(b) * planeWords + (img * size_t(opix) + size_t(px)) * size_t(L.words);
                     if (l.conv) {
                         const int64_t oy = px / l.ofmDim, ox = px % l.ofmDim;
-                        for (int ky = 0; ky < l.k; ++ky)
-                            for (int kx = 0; kx < l.k; ++kx)
-                                orBits(dst, L.words, (ky * l.k + kx) * l.ifmCh, cur->vec(b, img, (oy * l.stride + ky) * l.ifmDim + ox * l.stride + kx),
-                                       l.ifmCh);
+                        const uint64_t* src = cur->vec(b, img, 0);
+                        const int64_t spw = cur->wordsPerVec;
+                        if (l.ifmCh % 64 == 0) {
+                            // Whole words per tap: a copy.
+                            const int64_t wpc = l.ifmCh / 64;
+                            for (int ky = 0; ky < l.k; ++ky) {
+                                const uint64_t* row = src + ((oy * l.stride + ky) * l.ifmDim + ox * l.stride) * spw;
+                                for (int kx = 0; kx < l.k; ++kx)
+                                    for (int64_t w = 0; w < wpc; ++w)
+                                        dst[(ky * l.k + kx) * wpc + w] = row[kx * spw + w];
+                            }
+                        } else if (l.k * l.k * l.ifmCh <= 64) {
+                            // The whole window in one word (a first layer's RGB taps).
+                            uint64_t word = 0;
+                            for (int ky = 0; ky < l.k; ++ky) {
+                                const uint64_t* row = src + ((oy * l.stride + ky) * l.ifmDim + ox * l.stride) * spw;
+                                for (int kx = 0; kx < l.k; ++kx)
+                                    word |= row[kx * spw] << ((ky * l.k + kx) * l.ifmCh);
+                            }
+                            dst[0] |= word;
+                        } else {
+                            for (int ky = 0; ky < l.k; ++ky)
+                                for (int kx = 0; kx < l.k; ++kx)
+                                    orBits(dst, L.words, (ky * l.k + kx) * l.ifmCh,
+                                           src + ((oy * l.stride + ky) * l.ifmDim + ox * l.stride + kx) * spw, l.ifmCh);
+                        }
                     } else {
                         for (int64_t p = 0; p < cur->pixels; ++p)
                             orBits(dst, L.words, p * cur->channels, cur->vec(b, img, p), cur->channels);
