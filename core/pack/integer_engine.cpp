@@ -1,5 +1,6 @@
 #include "core/pack/integer_engine.h"
 
+#include "core/pack/packed_folder.h"
 #include "core/pack/popcount.h"
 
 #include <algorithm>
@@ -41,6 +42,9 @@ bool IntegerEngine::load(const PackedNet& net, std::string& error)
     for (size_t i = 0; i < net.layers.size(); ++i) {
         const PackedLayer& l = net.layers[i];
         const bool last = i + 1 == net.layers.size();
+        // Validation only: a net built in memory (an import, a test) passes the same checks as a manifest.
+        if (!validatePackedLayer(l, error))
+            return false;
         if (l.weights.size() != size_t(l.mh * l.mw) || l.thresholds.size() != size_t(l.mh * l.thresholdsPerRow)) {
             error = l.name + " has " + std::to_string(l.weights.size()) + " weights and " +
                     std::to_string(l.thresholds.size()) + " thresholds for a " + std::to_string(l.mh) + "×" +
