@@ -197,7 +197,7 @@ bool BatchedForward::prepare(const PackedNet& net, std::string& why)
             for (int64_t r = 0; r < L.rowsOut; ++r)
                 for (int i = 0; i < l.thresholdsPerRow; ++i) {
                     const int64_t t = l.thresholds[size_t(r * l.thresholdsPerRow + i)];
-                    L.cmp[size_t(r * l.thresholdsPerRow + i)] =
+                    L.cmp[size_t(i * L.rowsOut + r)] =
                         L.xnor ? (l.popcount ? t : floorDiv(t + l.mw, 2)) : t - K - B * L.rowU[size_t(r)];
                 }
         }
@@ -244,10 +244,32 @@ void BatchedForward::run(const int8_t* codes, size_t n, const EngineKernel& kern
                     uint64_t* dst = s.x.data() + size_t(b) * planeWords + (img * size_t(opix) + size_t(px)) * size_t(L.words);
                     if (l.conv) {
                         const int64_t oy = px / l.ofmDim, ox = px % l.ofmDim;
-                        for (int ky = 0; ky < l.k; ++ky)
-                            for (int kx = 0; kx < l.k; ++kx)
-                                orBits(dst, L.words, (ky * l.k + kx) * l.ifmCh, cur->vec(b, img, (oy * l.stride + ky) * l.ifmDim + ox * l.stride + kx),
-                                       l.ifmCh);
+                        const uint64_t* src = cur->vec(b, img, 0);
+                        const int64_t spw = cur->wordsPerVec;
+                        if (l.ifmCh % 64 == 0) {
+                            // Whole words per tap: a copy.
+                            const int64_t wpc = l.ifmCh / 64;
+                            for (int ky = 0; ky < l.k; ++ky) {
+                                const uint64_t* row = src + ((oy * l.stride + ky) * l.ifmDim + ox * l.stride) * spw;
+                                for (int kx = 0; kx < l.k; ++kx)
+                                    for (int64_t w = 0; w < wpc; ++w)
+                                        dst[(ky * l.k + kx) * wpc + w] = row[kx * spw + w];
+                            }
+                        } else if (l.k * l.k * l.ifmCh <= 64) {
+                            // The whole window in one word (a first layer's RGB taps).
+                            uint64_t word = 0;
+                            for (int ky = 0; ky < l.k; ++ky) {
+                                const uint64_t* row = src + ((oy * l.stride + ky) * l.ifmDim + ox * l.stride) * spw;
+                                for (int kx = 0; kx < l.k; ++kx)
+                                    word |= row[kx * spw] << ((ky * l.k + kx) * l.ifmCh);
+                            }
+                            dst[0] |= word;
+                        } else {
+                            for (int ky = 0; ky < l.k; ++ky)
+                                for (int kx = 0; kx < l.k; ++kx)
+                                    orBits(dst, L.words, (ky * l.k + kx) * l.ifmCh,
+                                           src + ((oy * l.stride + ky) * l.ifmDim + ox * l.stride + kx) * spw, l.ifmCh);
+                        }
                     } else {
                         for (int64_t p = 0; p < cur->pixels; ++p)
                             orBits(dst, L.words, p * cur->channels, cur->vec(b, img, p), cur->channels);
@@ -344,35 +366,12 @@ void BatchedForward::run(const int8_t* codes, size_t n, const EngineKernel& kern
             // Straight to the next layer's planes: u = count (bipolar: fired or not).
             Act& o = *next;
             o.reset(L.out.count, L.out.offset, L.out.step, L.rowsOut, opix, n);
-            const int T = l.thresholdsPerRow;
             const int64_t C = L.xnor ? 1 : ws * xs;
-            const int64_t* cmp = L.cmp.data();
             for (size_t v = 0; v < vecs; ++v) {
                 const int32_t* P = s.counts.data() + v * size_t(rowsPad);
                 const int64_t Sv = L.xnor ? 0 : wo * xs * int64_t(P[L.rowsOut]);
-                for (int64_t w = 0; w < o.wordsPerVec; ++w) {
-                    const int64_t r0 = w * 64, end = std::min<int64_t>(64, L.rowsOut - r0);
-                    if (T == 1) {
-                        uint64_t bits = 0;
-                        for (int64_t j = 0; j < end; ++j)
-                            bits |= uint64_t(C * P[r0 + j] + Sv > cmp[r0 + j]) << j;
-                        o.bits[v * size_t(o.wordsPerVec) + size_t(w)] = bits;
-                        continue;
-                    }
-                    uint64_t planes[8] = {0, 0, 0, 0, 0, 0, 0, 0};
-                    for (int64_t j = 0; j < end; ++j) {
-                        const int64_t x = C * P[r0 + j] + Sv;
-                        const int64_t* t = cmp + (r0 + j) * T;
-                        uint64_t count = 0;
-                        for (int i = 0; i < T; ++i)
-                            count += x > t[i];
-                        const uint64_t u = l.bipolarOutput ? uint64_t(count > 0) : count;
-                        for (int b = 0; b < o.planes; ++b)
-                            planes[b] |= ((u >> b) & 1) << j;
-                    }
-                    for (int b = 0; b < o.planes; ++b)
-                        o.bits[size_t(b) * o.planeStride() + v * size_t(o.wordsPerVec) + size_t(w)] = planes[b];
-                }
+                kernel.thresholdPlanes(P, L.rowsOut, C, Sv, L.cmp.data(), l.thresholdsPerRow, l.bipolarOutput, o.planes,
+                                       o.bits.data() + v * size_t(o.wordsPerVec), o.planeStride());
             }
             std::swap(cur, next);
             continue;

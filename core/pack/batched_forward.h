@@ -58,7 +58,7 @@ private:
         /** bitsOut: row fires when the popcount exceeds this. */
         std::vector<int64_t> popThreshold;
         /** The thresholds moved to the kernel's side: threshold i of row r is
-         *  passed when X > cmp[r*T + i], X = the XNOR count, or C·P + A·Σu_x
+         *  passed when X > cmp[i*rowsOut + r], X = the XNOR count, or C·P + A·Σu_x
          *  on the AND path (so no accumulator is formed per value). */
         std::vector<int64_t> cmp;
         /** Per input plane: the bits of the padded columns' u (cols..mw); empty where they are 0. */

@@ -1,5 +1,6 @@
 #include "core/pack/engine_kernel.h"
 
+#include <algorithm>
 #include <cstdlib>
 #include <cstring>
 
@@ -55,7 +56,32 @@ void portableXnorThreshold(const uint64_t* w, int64_t groups, int64_t words, con
     }
 }
 
-const EngineKernel kPortable{"portable", portableCounts, portableXnorThreshold};
+} // namespace
+
+void portableThresholdPlanes(const int32_t* p, int64_t rows, int64_t c, int64_t s, const int64_t* t, int thresholds,
+                             bool bipolar, int planes, uint64_t* out, size_t planeStride)
+{
+    for (int64_t r0 = 0; r0 < rows; r0 += 64) {
+        uint64_t words[8] = {0, 0, 0, 0, 0, 0, 0, 0};
+        const int64_t end = std::min<int64_t>(64, rows - r0);
+        for (int64_t j = 0; j < end; ++j) {
+            const int64_t x = c * p[r0 + j] + s;
+            uint64_t u = 0;
+            for (int i = 0; i < thresholds; ++i)
+                u += x > t[i * rows + r0 + j];
+            if (bipolar)
+                u = u > 0;
+            for (int b = 0; b < planes; ++b)
+                words[b] |= ((u >> b) & 1) << j;
+        }
+        for (int b = 0; b < planes; ++b)
+            out[size_t(b) * planeStride + size_t(r0 / 64)] = words[b];
+    }
+}
+
+namespace {
+
+const EngineKernel kPortable{"portable", portableCounts, portableXnorThreshold, portableThresholdPlanes};
 
 bool cpuRuns(const EngineKernel& k)
 {
@@ -64,7 +90,8 @@ bool cpuRuns(const EngineKernel& k)
 #if defined(__x86_64__)
     __builtin_cpu_init();
     if (&k == &kAvx512Kernel)
-        return __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512vpopcntdq");
+        return __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512dq") &&
+               __builtin_cpu_supports("avx512vpopcntdq");
     if (&k == &kAvx2Kernel)
         return __builtin_cpu_supports("avx2");
 #endif

@@ -22,6 +22,12 @@ struct EngineKernel {
      *  rows g*8..g*8+7 written as byte g of vector v's output words. */
     void (*xnorThreshold)(const uint64_t* w, int64_t groups, int64_t words, const uint64_t* x, int64_t vecs,
                           const int64_t* t, uint64_t* out, int64_t outWords) = nullptr;
+    /** Thresholds to bit-planes for one vector of a multi-threshold layer:
+     *  u_r = Σ_i (C·p[r] + s > t[i*rows + r]) (thresholds threshold-major),
+     *  or u_r = (any passed) when `bipolar`; bit b of u_r is written to bit r
+     *  of out + b*planeStride (whole words, `rows` bits). */
+    void (*thresholdPlanes)(const int32_t* p, int64_t rows, int64_t c, int64_t s, const int64_t* t, int thresholds,
+                            bool bipolar, int planes, uint64_t* out, size_t planeStride) = nullptr;
 };
 
 /** The kernel the engine uses: the fastest this CPU runs (AVX-512 with

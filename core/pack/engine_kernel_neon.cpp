@@ -84,8 +84,10 @@ void neonXnorThreshold(const uint64_t* w, int64_t groups, int64_t words, const u
 
 } // namespace
 
+void portableThresholdPlanes(const int32_t* p, int64_t rows, int64_t c, int64_t s, const int64_t* t, int thresholds,
+                             bool bipolar, int planes, uint64_t* out, size_t planeStride);
 extern const EngineKernel kNeonKernel;
-const EngineKernel kNeonKernel{"neon", neonCounts, neonXnorThreshold};
+const EngineKernel kNeonKernel{"neon", neonCounts, neonXnorThreshold, portableThresholdPlanes};
 
 } // namespace qnn::pack
 #endif

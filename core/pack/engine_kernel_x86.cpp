@@ -6,6 +6,8 @@
 #if defined(__x86_64__)
 #include <immintrin.h>
 
+#include <algorithm>
+
 namespace qnn::pack {
 
 namespace {
@@ -68,6 +70,44 @@ void avx512XnorThreshold(const uint64_t* w, int64_t groups, int64_t words, const
                          const int64_t* t, uint64_t* out, int64_t outWords)
 {
     avx512Block<true, true>(w, groups, words, x, vecs, t, nullptr, out, outWords);
+}
+
+// Eight rows at a time: x = C·p + s in 64-bit lanes, one compare per threshold,
+// the passed ones counted per lane, each plane's bits taken with one test.
+__attribute__((target("avx512f,avx512dq"))) void avx512ThresholdPlanes(const int32_t* p, int64_t rows, int64_t c,
+                                                                        int64_t s, const int64_t* t, int thresholds,
+                                                                        bool bipolar, int planes, uint64_t* out,
+                                                                        size_t planeStride)
+{
+    const __m512i cv = _mm512_set1_epi64(c), sv = _mm512_set1_epi64(s), one = _mm512_set1_epi64(1);
+    const int64_t full = rows / 8 * 8;
+    for (int64_t r0 = 0; r0 < rows; r0 += 64) {
+        uint64_t words[8] = {0, 0, 0, 0, 0, 0, 0, 0};
+        const int64_t end = std::min<int64_t>(r0 + 64, full);
+        for (int64_t r = r0; r < end; r += 8) {
+            const __m512i pv = _mm512_cvtepi32_epi64(_mm256_loadu_si256(reinterpret_cast<const __m256i*>(p + r)));
+            const __m512i x = _mm512_add_epi64(_mm512_mullo_epi64(pv, cv), sv);
+            __m512i u = _mm512_setzero_si512();
+            for (int i = 0; i < thresholds; ++i)
+                u = _mm512_mask_add_epi64(u, _mm512_cmpgt_epi64_mask(x, _mm512_loadu_si512(t + i * rows + r)), u, one);
+            if (bipolar)
+                u = _mm512_min_epi64(u, one);
+            for (int b = 0; b < planes; ++b)
+                words[b] |= uint64_t(_mm512_test_epi64_mask(u, _mm512_set1_epi64(int64_t(1) << b))) << (r - r0);
+        }
+        for (int64_t r = std::max(end, r0); r < std::min(r0 + 64, rows); ++r) { // the last rows past a multiple of 8
+            const int64_t x = c * p[r] + s;
+            uint64_t u = 0;
+            for (int i = 0; i < thresholds; ++i)
+                u += x > t[i * rows + r];
+            if (bipolar)
+                u = u > 0;
+            for (int b = 0; b < planes; ++b)
+                words[b] |= ((u >> b) & 1) << (r - r0);
+        }
+        for (int b = 0; b < planes; ++b)
+            out[size_t(b) * planeStride + size_t(r0 / 64)] = words[b];
+    }
 }
 
 // AVX2: two halves of four rows, four input vectors at a time; popcount by
@@ -157,10 +197,13 @@ void avx2XnorThreshold(const uint64_t* w, int64_t groups, int64_t words, const u
 
 } // namespace
 
+void portableThresholdPlanes(const int32_t* p, int64_t rows, int64_t c, int64_t s, const int64_t* t, int thresholds,
+                             bool bipolar, int planes, uint64_t* out, size_t planeStride);
 extern const EngineKernel kAvx512Kernel;
 extern const EngineKernel kAvx2Kernel;
-const EngineKernel kAvx512Kernel{"avx512", avx512Counts, avx512XnorThreshold};
-const EngineKernel kAvx2Kernel{"avx2", avx2Counts, avx2XnorThreshold};
+const EngineKernel kAvx512Kernel{"avx512", avx512Counts, avx512XnorThreshold, avx512ThresholdPlanes};
+// AVX2 has no 64-bit multiply or mask registers: its thresholds stay scalar.
+const EngineKernel kAvx2Kernel{"avx2", avx2Counts, avx2XnorThreshold, portableThresholdPlanes};
 
 } // namespace qnn::pack
 #endif

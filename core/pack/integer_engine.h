@@ -22,7 +22,7 @@ struct EngineTrace {
     std::vector<double> scores;
 };
 
-/** Which popcount the engine uses, chosen at run time from the CPU. */
+/** The popcount of the per-image reference loop (classify(), and the trace of --compare). */
 std::string popcountKernelName();
 /** The kernel family the engine runs on this CPU ("avx512", "avx2", "neon", "portable"). */
 std::string engineKernelName();
