@@ -4,6 +4,14 @@
 
 #include "widgets/data/dataset_download_dialog.h"
 #include "widgets/data/datasets_dialog.h"
+#include "widgets/training/training_controller.h"
+#include "widgets/training/training_settings_form.h"
+#include "widgets/training/training_workbench.h"
+#include "widgets/workbench/main_window.h"
+
+#include <QAction>
+#include <QApplication>
+#include <QTimer>
 
 #include <QLabel>
 #include <QProgressBar>
@@ -68,6 +76,33 @@ private Q_SLOTS:
         QVERIFY(!DatasetDownloadDialog::isMissing(own, project));
         qnn::DatasetChoice synthetic;
         QVERIFY(!DatasetDownloadDialog::isMissing(synthetic, project));
+    }
+
+    // Train on a project whose MNIST is missing offers the download first;
+    // declined, no run starts. The Training settings offer it too.
+    void trainOffersTheDownload()
+    {
+        const QString path = m_home.filePath("lfc.qnnproj");
+        QVERIFY(QFile::copy(QStringLiteral(QNN_SOURCE_DIR "/projects/lfc-w1a1-mnist.qnnproj"), path));
+        MainWindow w;
+        QVERIFY(w.openFile(path, nullptr, true));
+        auto* training = w.findChild<TrainingWorkbench*>();
+        QVERIFY(training);
+        QVERIFY(!training->settings()->datasetProblem().isEmpty());
+        QVERIFY(!training->settings()->downloadButton()->isHidden());
+        QCOMPARE(training->settings()->downloadButton()->text(), QString("Download MNIST handwritten digits (11.6 MB)…"));
+
+        QString offered;
+        QTimer::singleShot(0, this, [&] {
+            auto* dialog = qobject_cast<DatasetDownloadDialog*>(QApplication::activeModalWidget());
+            if (!dialog)
+                return;
+            offered = dialog->windowTitle();
+            QTest::mouseClick(dialog->cancelButton(), Qt::LeftButton);
+        });
+        training->trainAction()->trigger();
+        QCOMPARE(offered, QString("Download MNIST handwritten digits"));
+        QVERIFY(!training->controller()->isBusy());
     }
 
     void failureIsASentenceAndRetryable()
