@@ -131,6 +131,11 @@ private Q_SLOTS:
         const QString dir = m_home.path() + "/qnn-workbench/datasets/mnist";
         QVERIFY(QFileInfo(dir + "/train-images-idx3-ubyte.gz.part").size() > 0);
         QVERIFY(!QFile::exists(dir + "/train-images-idx3-ubyte.gz"));
+
+        // A folder holding only the part is not the dataset: the settings still offer the download.
+        MainWindow w;
+        QVERIFY(w.openFile(m_home.filePath("lfc.qnnproj"), nullptr, true));
+        QVERIFY(!w.findChild<TrainingWorkbench*>()->settings()->downloadButton()->isHidden());
     }
 
     // Names the dataset, size, source and licence; downloads (resuming the
