@@ -410,6 +410,25 @@ private Q_SLOTS:
         QCOMPARE(QJsonDocument::fromJson(config.readAll())["data_source"].toString(), cifar);
     }
 
+    // On a terminal: a bar redrawn in place, then one line saying where it went.
+    void progressBarOnATerminal()
+    {
+        QTemporaryDir dir;
+        QProcess p;
+        p.setProcessEnvironment(fetchEnvironment(dir.path()));
+        // script(1) gives qnnw a pseudo-terminal, as a user's shell would.
+        p.start("script", {"-qec", QString("'%1' data fetch mnist --mirror %2 --dir '%3'")
+                                      .arg(QNNW_PATH, m_server.url("mnist/"), dir.path()),
+                           "/dev/null"});
+        QVERIFY(p.waitForFinished(60000));
+        QCOMPARE(p.exitCode(), 0);
+        const QByteArray out = p.readAllStandardOutput();
+        QVERIFY2(out.contains("\r\033[Kmnist [########################] 11.6 MB / 11.6 MB  t10k-labels-idx1-ubyte.gz"),
+                 out.constData());
+        QVERIFY2(out.contains("mnist: downloaded 11.6 MB, verified against the published checksums, in " + dir.path().toUtf8()),
+                 out.constData());
+    }
+
     void unknownDatasetIsUsage()
     {
         QTemporaryDir dir;

@@ -4,6 +4,14 @@
 
 #include "widgets/data/dataset_download_dialog.h"
 #include "widgets/data/datasets_dialog.h"
+#include "widgets/training/training_controller.h"
+#include "widgets/training/training_settings_form.h"
+#include "widgets/training/training_workbench.h"
+#include "widgets/workbench/main_window.h"
+
+#include <QAction>
+#include <QApplication>
+#include <QTimer>
 
 #include <QLabel>
 #include <QProgressBar>
@@ -70,6 +78,33 @@ private Q_SLOTS:
         QVERIFY(!DatasetDownloadDialog::isMissing(synthetic, project));
     }
 
+    // Train on a project whose MNIST is missing offers the download first;
+    // declined, no run starts. The Training settings offer it too.
+    void trainOffersTheDownload()
+    {
+        const QString path = m_home.filePath("lfc.qnnproj");
+        QVERIFY(QFile::copy(QStringLiteral(QNN_SOURCE_DIR "/projects/lfc-w1a1-mnist.qnnproj"), path));
+        MainWindow w;
+        QVERIFY(w.openFile(path, nullptr, true));
+        auto* training = w.findChild<TrainingWorkbench*>();
+        QVERIFY(training);
+        QVERIFY(!training->settings()->datasetProblem().isEmpty());
+        QVERIFY(!training->settings()->downloadButton()->isHidden());
+        QCOMPARE(training->settings()->downloadButton()->text(), QString("Download MNIST handwritten digits (11.6 MB)…"));
+
+        QString offered;
+        QTimer::singleShot(0, this, [&] {
+            auto* dialog = qobject_cast<DatasetDownloadDialog*>(QApplication::activeModalWidget());
+            if (!dialog)
+                return;
+            offered = dialog->windowTitle();
+            QTest::mouseClick(dialog->cancelButton(), Qt::LeftButton);
+        });
+        training->trainAction()->trigger();
+        QCOMPARE(offered, QString("Download MNIST handwritten digits"));
+        QVERIFY(!training->controller()->isBusy());
+    }
+
     void failureIsASentenceAndRetryable()
     {
         qputenv("QNN_DATASET_MIRROR", m_server.url("missing/mnist/").toUtf8());
@@ -96,6 +131,11 @@ private Q_SLOTS:
         const QString dir = m_home.path() + "/qnn-workbench/datasets/mnist";
         QVERIFY(QFileInfo(dir + "/train-images-idx3-ubyte.gz.part").size() > 0);
         QVERIFY(!QFile::exists(dir + "/train-images-idx3-ubyte.gz"));
+
+        // A folder holding only the part is not the dataset: the settings still offer the download.
+        MainWindow w;
+        QVERIFY(w.openFile(m_home.filePath("lfc.qnnproj"), nullptr, true));
+        QVERIFY(!w.findChild<TrainingWorkbench*>()->settings()->downloadButton()->isHidden());
     }
 
     // Names the dataset, size, source and licence; downloads (resuming the

@@ -247,6 +247,10 @@ void TrainingSettingsForm::checkDataset()
         for (const std::string& dir : qnn::datasetSearchPaths(r))
             somewhere = somewhere || (QFileInfo(QString::fromStdString(dir)).isDir() &&
                                       !QDir(QString::fromStdString(dir)).isEmpty());
+        // A downloadable dataset counts as found only where its files are: a folder holding
+        // just the .part of a cancelled download does not.
+        if (p.dataset.path.empty() && qnn::findCatalogEntry(qnn::datasetCatalog(), p.dataset.name))
+            somewhere = !qnn::findDatasetDir(r).empty();
         // Only when no folder holds anything: then the loader fails before reading a byte and says what goes where.
         qnn::DatasetSplits unused;
         std::string error;
