@@ -58,7 +58,7 @@ int main(int argc, char** argv)
         cli.waitForFinished(-1);
         for (const QByteArray& line : cli.readAllStandardOutput().split('\n')) {
             const QJsonObject o = QJsonDocument::fromJson(line).object();
-            if (o.value("type").toString() == "summary")
+            if (o.value("event").toString() == "result")
                 return o.value("images_per_s").toDouble();
         }
         return 0.0;

@@ -29,12 +29,6 @@ struct Options {
     bool json = false;
 };
 
-int fail(const std::string& message, int code = 1)
-{
-    std::fprintf(stderr, "qnnw: %s\n", message.c_str());
-    return code;
-}
-
 // The folding the options ask for; `chosen` is true when the user picked it
 // (so it is stored in the project), false for the project's own or a default.
 bool pickFolding(const Options& o, const Project& p, const Dataflow& df, const EstimateOptions& eo, Folding& out,
@@ -66,8 +60,12 @@ bool pickFolding(const Options& o, const Project& p, const Dataflow& df, const E
 
 int runEstimate(const Options& o)
 {
+    auto fail = [&o](const std::string& message, int code = 1) {
+        reportError(message, o.json);
+        return code;
+    };
     Project p;
-    if (!loadProjectOrSay(o.project, p))
+    if (!loadProjectOrSay(o.project, p, o.json))
         return 1;
     DeviceDatabase db;
     std::string error;
@@ -106,7 +104,7 @@ int runEstimate(const Options& o)
         j["overlay"] = {{"matches", overlay.matches},
                         {"nearest", overlay.overlay ? overlay.overlay->name : std::string()},
                         {"verdict", overlay.verdict}};
-        std::cout << j.dump(2) << "\n";
+        printResult(j);
     } else {
         std::cout << p.name << " on " << choice.device->part << (choice.board.empty() ? "" : " (" + choice.board + ")")
                   << "\n"

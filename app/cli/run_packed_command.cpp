@@ -34,14 +34,6 @@ struct Options {
     bool json = false;
 };
 
-int fail(const std::string& message, bool json)
-{
-    if (json)
-        std::cout << nlohmann::json{{"event", "error"}, {"message", message}}.dump() << std::endl;
-    std::fprintf(stderr, "qnnw: %s\n", message.c_str());
-    return 1;
-}
-
 // --images FILE: an IDX image file (raw or gzip; labels from --labels) or a
 // CIFAR-10 binary batch (labels inline). `labelled` is false without labels.
 bool loadImageFile(const Options& o, ImageSet& images, bool& labelled, std::string& error)
@@ -71,27 +63,27 @@ int runPacked(const Options& o)
     pack::PackedNet net;
     std::string error;
     if (!pack::readPackedFolder(o.dir, o.network, net, error))
-        return fail(error, o.json);
+        return reportError(error, o.json);
     pack::IntegerEngine engine;
     if (!engine.load(net, error))
-        return fail(o.dir + ": " + error, o.json);
+        return reportError(o.dir + ": " + error, o.json);
     ImageSet images;
     bool labelled = true;
     if (!o.imagesFile.empty()) {
         if (!loadImageFile(o, images, labelled, error))
-            return fail(error, o.json);
+            return reportError(error, o.json);
     } else {
         DatasetRequest request;
         request.choice.name = net.dataset.empty() ? "mnist" : net.dataset;
         request.dataDir = o.data;
         DatasetSplits data;
         if (!loadDataset(request, data, error))
-            return fail(error, o.json);
+            return reportError(error, o.json);
         images = std::move(data.test);
     }
     images.truncate(o.limit);
     if (!engine.accepts(images, error))
-        return fail(error, o.json);
+        return reportError(error, o.json);
 
     if (!o.compareRun.empty())
         return comparePacked(o.dir, engine, images, o.compareRun, o.project, o.epoch, o.json);
@@ -104,8 +96,7 @@ int runPacked(const Options& o)
     const double accuracy = images.size() ? 100.0 * double(correct) / double(images.size()) : 0.0;
     const double perSecond = seconds > 0 ? double(images.size()) / seconds : 0.0;
     if (o.json) {
-        nlohmann::json j{{"event", "result"},
-                         {"network", net.network},
+        nlohmann::json j{{"network", net.network},
                          {"folder", o.dir},
                          {"images", images.size()},
                          {"images_per_second", perSecond},
@@ -117,7 +108,7 @@ int runPacked(const Options& o)
         }
         if (o.predictions)
             j["predictions"] = predictions;
-        std::cout << j.dump() << std::endl;
+        printResult(j);
     } else {
         if (labelled)
             std::printf("%s: %zu of %zu test images right, accuracy %.2f %%\n", net.network.c_str(), correct,

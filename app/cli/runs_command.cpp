@@ -31,7 +31,7 @@ std::string percent(double v)
 int runRuns(const RunsOptions& o)
 {
     Project project;
-    if (!loadProjectOrSay(o.project, project))
+    if (!loadProjectOrSay(o.project, project, o.json))
         return 1;
     const std::vector<RunInfo> runs = listRuns(o.project, project);
     // Seed groups: test accuracy mean ± std over their finished runs.
@@ -48,7 +48,7 @@ int runRuns(const RunsOptions& o)
             j["seed_groups"].push_back(
                 {{"name", name}, {"runs", m.count}, {"test_accuracy_mean", m.mean}, {"test_accuracy_std", m.std}});
         }
-        std::cout << j.dump(2) << std::endl;
+        printResult(j);
         return 0;
     }
     if (runs.empty()) {

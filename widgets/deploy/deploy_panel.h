@@ -7,7 +7,7 @@
 
 #include <functional>
 
-class DeployProcess;
+class ChildProcess;
 class GraphDocument;
 class QComboBox;
 class QLabel;
@@ -64,6 +64,9 @@ private:
     void removeBoard();
     void startDeploy(bool acceptNewHostKey);
     void startTest(bool acceptNewHostKey);
+    /** qnnw with --json; a password goes to its stdin (--password-stdin), never into argv. */
+    void startQnnw(QStringList arguments, const QString& password);
+    void noteHostKey(const QJsonObject& problem);
     void log(const QString& line);
     void setBusy(bool busy);
     void showResult(const QJsonObject& r);
@@ -75,7 +78,7 @@ private:
     QString passwordFor(const qnn::deploy::BoardConfig& board);
 
     GraphDocument* m_document;
-    DeployProcess* m_process;
+    ChildProcess* m_process;
     QTreeWidget* m_boards;
     QPushButton* m_add;
     QPushButton* m_edit;

@@ -1,7 +1,7 @@
 #include "widgets/onnx/qonnx_actions.h"
 
 #include "core/project/project.h"
-#include "widgets/deploy/deploy_process.h"
+#include "widgets/process/child_process.h"
 
 #include <QApplication>
 #include <QDir>
@@ -135,9 +135,9 @@ bool QonnxActions::run(const QStringList& arguments, const std::function<QString
         if (e != QProcess::FailedToStart)
             return;
         QApplication::restoreOverrideCursor();
-        Q_EMIT finished(false, tr("qnnw could not be started (%1).").arg(DeployProcess::qnnwPath()));
+        Q_EMIT finished(false, tr("qnnw could not be started (%1).").arg(ChildProcess::qnnwPath()));
     });
-    m_process->start(DeployProcess::qnnwPath(), arguments);
+    m_process->start(ChildProcess::qnnwPath(), arguments);
     return true;
 }
 

@@ -1,6 +1,6 @@
 #include "widgets/verify/verify_install.h"
 
-#include "widgets/deploy/deploy_process.h"
+#include "widgets/process/child_process.h"
 #include "widgets/verify/verify_panel.h"
 
 #include <QAction>
@@ -41,11 +41,11 @@ void importBnnPynq(QMainWindow* window, const std::function<void(const QString&)
     });
     QObject::connect(process, &QProcess::errorOccurred, window, [=](QProcess::ProcessError e) {
         if (e == QProcess::FailedToStart) {
-            QMessageBox::warning(window, title, QObject::tr("qnnw could not be started (%1).").arg(DeployProcess::qnnwPath()));
+            QMessageBox::warning(window, title, QObject::tr("qnnw could not be started (%1).").arg(ChildProcess::qnnwPath()));
             process->deleteLater();
         }
     });
-    process->start(DeployProcess::qnnwPath(), {"import-packed", dir, "--out", project, "--json"});
+    process->start(ChildProcess::qnnwPath(), {"import-packed", dir, "--out", project, "--json"});
 }
 
 } // namespace

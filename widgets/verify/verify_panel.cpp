@@ -1,6 +1,6 @@
 #include "widgets/verify/verify_panel.h"
 
-#include "widgets/deploy/deploy_process.h"
+#include "widgets/process/child_process.h"
 #include "widgets/editor/graph_document.h"
 
 #include "core/project/project.h"
@@ -182,7 +182,7 @@ void VerifyPanel::start(const QStringList& arguments, bool packing)
         connect(m_process, &QProcess::finished, this, [this](int code) { processFinished(code); });
         connect(m_process, &QProcess::errorOccurred, this, [this](QProcess::ProcessError e) {
             if (e == QProcess::FailedToStart)
-                fail(tr("qnnw could not be started (%1).").arg(DeployProcess::qnnwPath()));
+                fail(tr("qnnw could not be started (%1).").arg(ChildProcess::qnnwPath()));
         });
         connect(m_process, &QProcess::readyReadStandardOutput, this,
                 [this] { m_output += m_process->readAllStandardOutput(); });
@@ -191,7 +191,7 @@ void VerifyPanel::start(const QStringList& arguments, bool packing)
                               : tr("Running the float and the integer model on the test images…"));
     m_verify->setEnabled(false);
     m_cancel->setEnabled(true);
-    m_process->start(DeployProcess::qnnwPath(), arguments);
+    m_process->start(ChildProcess::qnnwPath(), arguments);
 }
 
 void VerifyPanel::processFinished(int exitCode)
