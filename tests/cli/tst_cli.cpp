@@ -9,6 +9,8 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QProcess>
+#include <QRegularExpression>
+#include <QStandardPaths>
 #include <QTemporaryDir>
 
 #include <csignal>
@@ -52,6 +54,7 @@ private Q_SLOTS:
     void interruptThenResumeEqualsUnbrokenRun();
     void missingDatasetSaysWhereToPutIt();
     void everyJsonCommandSpeaksTheProtocol();
+    void scriptDrivesQnnw();
 };
 
 void TestCli::summaryJsonOfLfc()
@@ -333,4 +336,27 @@ void TestCli::everyJsonCommandSpeaksTheProtocol()
             QVERIFY2(r.err.contains(r.events.last()["message"].toString().toUtf8()), what.constData());
         }
     }
+}
+
+// docs/protocol.md's Python example, run as printed there.
+void TestCli::scriptDrivesQnnw()
+{
+    const QString python = QStandardPaths::findExecutable("python3");
+    if (python.isEmpty())
+        QSKIP("python3 is not installed");
+    QTemporaryDir dir;
+    const QString project = qnn::test::copyExample(dir, "synthetic-digits-w1a1");
+    QProcess p;
+    p.start(python, {QStringLiteral(QNN_SOURCE_DIR "/scripts/drive_qnnw.py"), qnn::test::qnnwPath(), project});
+    QVERIFY(p.waitForFinished(120000));
+    const QString out = QString::fromUtf8(p.readAllStandardOutput());
+    QVERIFY2(p.exitCode() == 0, qPrintable(out + p.readAllStandardError()));
+    QVERIFY2(out.startsWith("run folder: " + dir.path() + "/runs/"), qPrintable(out));
+    QCOMPARE(out.count(QRegularExpression("epoch \\d done: validation accuracy")), 2);
+    QVERIFY2(out.contains("epoch 2: batch 10 of 10"), qPrintable(out));
+    // The accuracy it prints is the run's own.
+    const QString run = qnn::test::onlySubfolder(dir.filePath("runs"));
+    const double test = readJsonObject(run + "/summary.json")["test_accuracy"].toDouble();
+    QVERIFY2(out.trimmed().endsWith(QString::asprintf("status completed, test accuracy %.2f %%", 100 * test)),
+             qPrintable(out));
 }
