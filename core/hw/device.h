@@ -6,8 +6,9 @@
 
 namespace qnn {
 
-/** A board that carries a part, and the fabric clock its overlays run at. */
-struct BoardInfo {
+/** A board that carries a part, and the fabric clock its overlays run at (not
+ *  deploy::BoardInfo, which is what a reachable board says about itself). */
+struct DeviceBoard {
     std::string name;
     double clockMhz = 100;
 };
@@ -23,7 +24,7 @@ struct Device {
     int64_t uram = 0;
     int64_t dsp = 0;
     double defaultClockMhz = 100;
-    std::vector<BoardInfo> boards;
+    std::vector<DeviceBoard> boards;
     /** The file it came from ("built-in" or a path). */
     std::string origin;
 };
