@@ -421,25 +421,15 @@ void DeployPanel::deploy()
 
 void DeployPanel::startDeploy(bool acceptNewHostKey)
 {
-    BoardStore store;
-    std::string error;
-    store.load(error);
-    const BoardConfig* b = store.find(selectedBoard().toStdString());
-    if (!b)
-        return;
-    m_operation = "deploy";
-    m_operationBoard = selectedBoard();
-    m_failed = false;
     m_lastResult = {};
-    setBusy(true);
+    if (!startOperation("deploy",
+                        {"deploy", m_document->fileName(), "--run", m_run->currentText(), "--board", selectedBoard(),
+                         "--limit", QString::number(m_limit->value())},
+                        acceptNewHostKey))
+        return;
     m_progress->setValue(0);
     m_progress->setFormat(tr("starting"));
-    QStringList args{"deploy", m_document->fileName(), "--run", m_run->currentText(), "--board", m_operationBoard,
-                     "--limit", QString::number(m_limit->value())};
-    if (acceptNewHostKey)
-        args << "--accept-new-host-key";
     log(tr("deploying run %1 to %2").arg(m_run->currentText(), m_operationBoard));
-    startQnnw(args, passwordFor(*b));
 }
 
 void DeployPanel::testBoard()
@@ -452,29 +442,30 @@ void DeployPanel::testBoard()
 
 void DeployPanel::startTest(bool acceptNewHostKey)
 {
+    if (startOperation("test", {"board", "test", selectedBoard()}, acceptNewHostKey))
+        log(tr("testing board %1").arg(m_operationBoard));
+}
+
+bool DeployPanel::startOperation(const QString& operation, QStringList arguments, bool acceptNewHostKey)
+{
     BoardStore store;
     std::string error;
     store.load(error);
     const BoardConfig* b = store.find(selectedBoard().toStdString());
     if (!b)
-        return;
-    m_operation = "test";
+        return false;
+    m_operation = operation;
     m_operationBoard = selectedBoard();
     m_failed = false;
     setBusy(true);
-    QStringList args{"board", "test", m_operationBoard};
     if (acceptNewHostKey)
-        args << "--accept-new-host-key";
-    log(tr("testing board %1").arg(m_operationBoard));
-    startQnnw(args, passwordFor(*b));
-}
-
-void DeployPanel::startQnnw(QStringList arguments, const QString& password)
-{
+        arguments << "--accept-new-host-key";
     arguments << "--json";
+    const QString password = passwordFor(*b);
     if (!password.isEmpty())
         arguments << "--password-stdin";
     m_process->start(arguments, password.isEmpty() ? QByteArray() : password.toUtf8() + "\n");
+    return true;
 }
 
 void DeployPanel::noteHostKey(const QJsonObject& problem)

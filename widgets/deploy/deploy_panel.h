@@ -64,8 +64,10 @@ private:
     void removeBoard();
     void startDeploy(bool acceptNewHostKey);
     void startTest(bool acceptNewHostKey);
-    /** qnnw with --json; a password goes to its stdin (--password-stdin), never into argv. */
-    void startQnnw(QStringList arguments, const QString& password);
+    /** Starts `qnnw arguments --json` for the selected board ("deploy" or
+     *  "test"); a password goes to its stdin (--password-stdin), never into
+     *  argv. False when the board is gone from the store. */
+    bool startOperation(const QString& operation, QStringList arguments, bool acceptNewHostKey);
     void noteHostKey(const QJsonObject& problem);
     void log(const QString& line);
     void setBusy(bool busy);
