@@ -48,6 +48,7 @@ int runRuns(const RunsOptions& o)
             j["seed_groups"].push_back(
                 {{"name", name}, {"runs", m.count}, {"test_accuracy_mean", m.mean}, {"test_accuracy_std", m.std}});
         }
+        // A run's text from disk may hold invalid UTF-8: writeEvent replaces it, so it cannot break the list.
         printResult(j);
         return 0;
     }

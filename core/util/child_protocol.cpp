@@ -79,7 +79,12 @@ nlohmann::json errorEvent(const std::string& message, const nlohmann::json& extr
     return j;
 }
 
-void writeEvent(std::ostream& out, const nlohmann::json& event) { out << event.dump() << std::endl; }
+void writeEvent(std::ostream& out, const nlohmann::json& event)
+{
+    // Text read from disk (a run's name, an error quoting a file) may not be
+    // UTF-8: it is replaced, never thrown on, so that a line is always written.
+    out << event.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) << std::endl;
+}
 
 std::string ChildEvent::step() const
 {

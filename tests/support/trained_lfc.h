@@ -58,13 +58,6 @@ class CnvClassifier(_Classifier):
         return self._classify(path)
 )PY";
 
-/** The model tests need `qnnw pack` and the integer engine (issue 9); until
- *  they are in the build those tests skip, saying so. */
-inline bool qnnwCanPack()
-{
-    return qnn::test::runQnnw({"pack", "--help"}, 30000).exitCode == 0;
-}
-
 /** Writes the stand-in bnn package where the fixture's ssh sessions import it from. */
 inline bool installStandInBnn(SshdFixture& sshd, QString& error)
 {

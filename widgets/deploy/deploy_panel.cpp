@@ -176,8 +176,9 @@ DeployPanel::DeployPanel(GraphDocument* document, QWidget* parent)
             const QJsonObject problem = m_pendingHostKey;
             m_pendingHostKey = {};
             if (askHostKey(problem)) {
-                log(tr("host key %1 accepted; trying again").arg(problem.value("fingerprint").toString()));
-                m_operation == "test" ? startTest(true) : startDeploy(true);
+                const QString fingerprint = problem.value("fingerprint").toString();
+                log(tr("host key %1 accepted; trying again").arg(fingerprint));
+                m_operation == "test" ? startTest(fingerprint) : startDeploy(fingerprint);
                 return;
             }
             log(tr("host key not accepted: nothing was sent to the board"));
@@ -353,17 +354,33 @@ void DeployPanel::addBoard()
         selectBoard(QString::fromStdString(b.name));
 }
 
-void DeployPanel::editBoard()
+bool DeployPanel::selectedBoardConfig(BoardConfig& board)
 {
     BoardStore store;
     std::string error;
-    store.load(error);
-    const BoardConfig* current = store.find(selectedBoard().toStdString());
-    if (!current)
+    if (!store.load(error)) {
+        log(tr("error: %1").arg(QString::fromStdString(error)));
+        return false;
+    }
+    const BoardConfig* found = store.find(selectedBoard().toStdString());
+    if (!found) {
+        log(selectedBoard().isEmpty()
+                ? tr("error: choose a board first (add one with Add…)")
+                : tr("error: board '%1' is no longer in %2").arg(selectedBoard(), QString::fromStdString(store.path())));
+        return false;
+    }
+    board = *found;
+    return true;
+}
+
+void DeployPanel::editBoard()
+{
+    BoardConfig current;
+    if (!selectedBoardConfig(current))
         return;
-    const std::string oldName = current->name;
+    const std::string oldName = current.name;
     BoardDialog dialog(this);
-    dialog.setBoard(*current);
+    dialog.setBoard(current);
     if (dialog.exec() != QDialog::Accepted)
         return;
     const BoardConfig b = dialog.board();
@@ -416,16 +433,16 @@ void DeployPanel::deploy()
         return;
     }
     m_password.clear();
-    startDeploy(false);
+    startDeploy();
 }
 
-void DeployPanel::startDeploy(bool acceptNewHostKey)
+void DeployPanel::startDeploy(const QString& approvedHostKey)
 {
     m_lastResult = {};
     if (!startOperation("deploy",
                         {"deploy", m_document->fileName(), "--run", m_run->currentText(), "--board", selectedBoard(),
                          "--limit", QString::number(m_limit->value())},
-                        acceptNewHostKey))
+                        approvedHostKey))
         return;
     m_progress->setValue(0);
     m_progress->setFormat(tr("starting"));
@@ -437,31 +454,28 @@ void DeployPanel::testBoard()
     if (isBusy() || selectedBoard().isEmpty())
         return;
     m_password.clear();
-    startTest(false);
+    startTest();
 }
 
-void DeployPanel::startTest(bool acceptNewHostKey)
+void DeployPanel::startTest(const QString& approvedHostKey)
 {
-    if (startOperation("test", {"board", "test", selectedBoard()}, acceptNewHostKey))
+    if (startOperation("test", {"board", "test", selectedBoard()}, approvedHostKey))
         log(tr("testing board %1").arg(m_operationBoard));
 }
 
-bool DeployPanel::startOperation(const QString& operation, QStringList arguments, bool acceptNewHostKey)
+bool DeployPanel::startOperation(const QString& operation, QStringList arguments, const QString& approvedHostKey)
 {
-    BoardStore store;
-    std::string error;
-    store.load(error);
-    const BoardConfig* b = store.find(selectedBoard().toStdString());
-    if (!b)
+    BoardConfig b;
+    if (!selectedBoardConfig(b))
         return false;
     m_operation = operation;
     m_operationBoard = selectedBoard();
     m_failed = false;
     setBusy(true);
-    if (acceptNewHostKey)
-        arguments << "--accept-new-host-key";
+    if (!approvedHostKey.isEmpty())
+        arguments << "--accept-host-key" << approvedHostKey;
     arguments << "--json";
-    const QString password = passwordFor(*b);
+    const QString password = passwordFor(b);
     if (!password.isEmpty())
         arguments << "--password-stdin";
     m_process->start(arguments, password.isEmpty() ? QByteArray() : password.toUtf8() + "\n");

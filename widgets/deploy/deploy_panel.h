@@ -62,12 +62,16 @@ private:
     void addBoard();
     void editBoard();
     void removeBoard();
-    void startDeploy(bool acceptNewHostKey);
-    void startTest(bool acceptNewHostKey);
-    /** Starts `qnnw arguments --json` for the selected board ("deploy" or
-     *  "test"); a password goes to its stdin (--password-stdin), never into
-     *  argv. False when the board is gone from the store. */
-    bool startOperation(const QString& operation, QStringList arguments, bool acceptNewHostKey);
+    /** `approvedHostKey`: the "SHA256:..." the user approved; qnnw trusts
+     *  that key only (--accept-host-key), never whatever key it is shown. */
+    void startDeploy(const QString& approvedHostKey = QString());
+    void startTest(const QString& approvedHostKey = QString());
+    /** The selected board from the boards file; logs why when there is none. */
+    bool selectedBoardConfig(qnn::deploy::BoardConfig& board);
+    /** Starts `qnnw arguments --json` for the selected board as `operation`
+     *  ("deploy" or "test"); a password goes to its stdin (--password-stdin),
+     *  never into argv. False, logged, when there is no such board. */
+    bool startOperation(const QString& operation, QStringList arguments, const QString& approvedHostKey);
     void noteHostKey(const QJsonObject& problem);
     void log(const QString& line);
     void setBusy(bool busy);
