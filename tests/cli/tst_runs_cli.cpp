@@ -205,9 +205,9 @@ private Q_SLOTS:
         train.start(QNNW_PATH, {"train", project, "--epochs", "50", "--train-limit", "500", "--threads", "1", "--json"});
         QByteArray out;
         // A scheduler's time limit: SIGTERM once the first epoch is recorded.
-        while (!out.contains("\"type\":\"epoch\"") && train.waitForReadyRead(120000))
+        while (!out.contains("\"step\":\"epoch\"") && train.waitForReadyRead(120000))
             out += train.readAllStandardOutput();
-        QVERIFY2(out.contains("\"type\":\"epoch\""), out.constData());
+        QVERIFY2(out.contains("\"step\":\"epoch\""), out.constData());
         train.terminate();
         QVERIFY(train.waitForFinished(120000));
         out += train.readAllStandardOutput();
@@ -216,7 +216,7 @@ private Q_SLOTS:
         QCOMPARE(runs.size(), 1);
         const QString name = runs.first();
         const QString runDir = dir.filePath("runs/" + name);
-        QCOMPARE(readJson(runDir + "/summary.json")["status"].toString(), QString("cancelled"));
+        QCOMPARE(readJsonObject(runDir + "/summary.json")["status"].toString(), QString("cancelled"));
         const QJsonObject listed = runsJson(project)["runs"].toArray().at(0).toObject();
         QCOMPARE(listed["status"].toString(), QString("stopped"));
         QVERIFY(listed["resumable"].toBool());
@@ -225,7 +225,7 @@ private Q_SLOTS:
         QFile tmp(runDir + "/checkpoint.pt.tmp-AbC123");
         QVERIFY(tmp.open(QIODevice::WriteOnly));
         tmp.close();
-        QJsonObject config = readJson(runDir + "/config.json");
+        QJsonObject config = readJsonObject(runDir + "/config.json");
         config["colour"] = 5;
         QFile configFile(runDir + "/config.json");
         QVERIFY(configFile.open(QIODevice::WriteOnly | QIODevice::Truncate));
@@ -234,7 +234,7 @@ private Q_SLOTS:
         const Result resumed = qnnw({"train", project, "--resume", name, "--epochs", "2", "--json"});
         QVERIFY2(resumed.exitCode == 0, resumed.err.constData());
         QVERIFY(!QFileInfo::exists(runDir + "/checkpoint.pt.tmp-AbC123"));
-        QCOMPARE(readJson(runDir + "/summary.json")["status"].toString(), QString("completed"));
+        QCOMPARE(readJsonObject(runDir + "/summary.json")["status"].toString(), QString("completed"));
     }
 
     void unsafeRunNamesAreRefused()
