@@ -9,7 +9,8 @@
 
 namespace qnn::cli {
 
-/** The host-key event `--json` prints, which the GUI turns into its dialog. */
+/** The host key a deploy or board test could not check: the "host_key" of
+ *  their --json error event, which the window turns into its dialog. */
 nlohmann::json hostKeyJson(const deploy::HostKeyProblem& problem);
 
 /** --password-stdin: the first line of stdin (so a password never sits in argv). */

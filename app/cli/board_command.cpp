@@ -4,6 +4,7 @@
 
 #include "app/cli/board_cli.h"
 #include "core/deploy/board_factory.h"
+#include "core/util/child_protocol.h"
 
 #include <nlohmann/json.hpp>
 
@@ -44,24 +45,23 @@ nlohmann::json boardJson(const BoardConfig& b)
     return j;
 }
 
-bool loadStore(BoardStore& store)
+bool loadStore(BoardStore& store, bool json)
 {
     std::string error;
     if (!store.load(error)) {
-        std::fprintf(stderr, "qnnw: %s\n", error.c_str());
+        reportError(error, json);
         return false;
     }
     return true;
 }
 
-bool findBoard(const BoardStore& store, const std::string& name, BoardConfig& out)
+bool findBoard(const BoardStore& store, const std::string& name, BoardConfig& out, bool json)
 {
     if (const BoardConfig* b = store.find(name)) {
         out = *b;
         return true;
     }
-    std::fprintf(stderr, "qnnw: no board named '%s' in %s (qnnw board list shows them)\n", name.c_str(),
-                 store.path().c_str());
+    reportError("no board named '" + name + "' in " + store.path() + " (qnnw board list shows them)", json);
     return false;
 }
 
@@ -78,20 +78,19 @@ int runAdd(const BoardOptions& o)
         b.remoteDir = "qnn-workbench";
     std::string error;
     if (!validateBoard(b, error)) {
-        std::fprintf(stderr, "qnnw: %s\n", error.c_str());
+        reportError(error, o.json);
         return 2;
     }
     BoardStore store;
-    if (!loadStore(store))
+    if (!loadStore(store, o.json))
         return 1;
     const bool replaced = store.find(b.name) != nullptr;
     store.put(b);
     if (!store.save(error)) {
-        std::fprintf(stderr, "qnnw: %s\n", error.c_str());
-        return 1;
+        return reportError(error, o.json);
     }
     if (o.json)
-        std::cout << boardJson(b).dump() << std::endl;
+        protocol::writeEvent(std::cout, protocol::resultEvent(boardJson(b)));
     else
         std::printf("%s board '%s' (%s) in %s\n", replaced ? "updated" : "added", b.name.c_str(), b.kind.c_str(),
                     store.path().c_str());
@@ -101,13 +100,13 @@ int runAdd(const BoardOptions& o)
 int runList(const BoardOptions& o)
 {
     BoardStore store;
-    if (!loadStore(store))
+    if (!loadStore(store, o.json))
         return 1;
     if (o.json) {
         nlohmann::json list = nlohmann::json::array();
         for (const auto& b : store.boards())
             list.push_back(boardJson(b));
-        std::cout << nlohmann::json{{"boards", list}, {"file", store.path()}}.dump() << std::endl;
+        protocol::writeEvent(std::cout, protocol::resultEvent({{"boards", list}, {"file", store.path()}}));
         return 0;
     }
     if (store.boards().empty())
@@ -128,16 +127,14 @@ int runList(const BoardOptions& o)
 int runRemove(const BoardOptions& o)
 {
     BoardStore store;
-    if (!loadStore(store))
+    if (!loadStore(store, o.json))
         return 1;
     if (!store.remove(o.board.name)) {
-        std::fprintf(stderr, "qnnw: no board named '%s' in %s\n", o.board.name.c_str(), store.path().c_str());
-        return 1;
+        return reportError("no board named '" + o.board.name + "' in " + store.path(), o.json);
     }
     std::string error;
     if (!store.save(error)) {
-        std::fprintf(stderr, "qnnw: %s\n", error.c_str());
-        return 1;
+        return reportError(error, o.json);
     }
     if (!o.json)
         std::printf("removed board '%s'\n", o.board.name.c_str());
@@ -157,7 +154,7 @@ int runTest(const BoardOptions& o)
 {
     BoardStore store;
     BoardConfig b;
-    if (!loadStore(store) || !findBoard(store, o.board.name, b))
+    if (!loadStore(store, o.json) || !findBoard(store, o.board.name, b, o.json))
         return 1;
     SshOptions ssh;
     ssh.knownHosts = o.knownHosts;
@@ -176,8 +173,9 @@ int runTest(const BoardOptions& o)
         const bool keyProblem = s && !s->hostKeyProblem().kind.empty();
         if (keyProblem)
             j["host_key"] = hostKeyJson(s->hostKeyProblem());
+        // Not reachable is the command failing: an error event that carries the same fields.
         if (o.json)
-            std::cout << j.dump() << std::endl;
+            protocol::writeEvent(std::cout, protocol::errorEvent(b.name + " is not reachable: " + error, j));
         else if (keyProblem)
             std::printf("reachable: yes, but the host key is %s — %s\n", s->hostKeyProblem().kind.c_str(),
                         error.c_str());
@@ -187,8 +185,7 @@ int runTest(const BoardOptions& o)
     }
     BoardInfo info;
     if (!board->describe(info, error)) {
-        std::fprintf(stderr, "qnnw: %s\n", error.c_str());
-        return 1;
+        return reportError(error, o.json);
     }
     CurrentDeployment current;
     board->current(current, error);
@@ -204,7 +201,7 @@ int runTest(const BoardOptions& o)
                                                       {"accuracy", current.accuracy}}
                                    : nlohmann::json(nullptr);
     if (o.json) {
-        std::cout << j.dump() << std::endl;
+        protocol::writeEvent(std::cout, protocol::resultEvent(j));
         return 0;
     }
     std::printf("reachable: yes, %s\n", info.address.c_str());

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <CLI/CLI.hpp>
+#include <nlohmann/json_fwd.hpp>
 
 #include <string>
 
@@ -32,8 +33,15 @@ void addImportCommand(CLI::App& app, int& exitCode);
 void addEvalOnnxCommand(CLI::App& app, int& exitCode);
 void addDataCommand(CLI::App& app, int& exitCode);
 
-/** Loads a project; on failure prints "qnnw: <why>" to stderr and returns false. */
-bool loadProjectOrSay(const std::string& path, Project& project);
+/** Loads a project; on failure says why (see reportError) and returns false. */
+bool loadProjectOrSay(const std::string& path, Project& project, bool json = false);
+
+/** "qnnw: <message>" on stderr and, with --json, the protocol's error event
+ *  on stdout (docs/protocol.md); returns 1, the exit code of a user error. */
+int reportError(const std::string& message, bool json);
+
+/** The command's outcome as the protocol's one "result" line (--json). */
+void printResult(const nlohmann::json& fields);
 
 /** A positional PROJECT argument that must be an existing file. */
 CLI::Option* addProjectArgument(CLI::App& command, std::string& path);

@@ -1,19 +1,31 @@
 #include "app/cli/cli_command.h"
 
 #include "core/project/project.h"
+#include "core/util/child_protocol.h"
 
 #include <cstdio>
+#include <iostream>
 
 namespace qnn::cli {
 
-bool loadProjectOrSay(const std::string& path, Project& project)
+bool loadProjectOrSay(const std::string& path, Project& project, bool json)
 {
     std::string error;
     if (loadProject(path, project, error))
         return true;
-    std::fprintf(stderr, "qnnw: %s\n", error.c_str());
+    reportError(error, json);
     return false;
 }
+
+int reportError(const std::string& message, bool json)
+{
+    if (json)
+        protocol::writeEvent(std::cout, protocol::errorEvent(message));
+    std::fprintf(stderr, "qnnw: %s\n", message.c_str());
+    return 1;
+}
+
+void printResult(const nlohmann::json& fields) { protocol::writeEvent(std::cout, protocol::resultEvent(fields)); }
 
 CLI::Option* addProjectArgument(CLI::App& command, std::string& path)
 {

@@ -20,16 +20,16 @@ struct CompareOptions {
     bool json = false;
 };
 
-bool findRunInfo(const std::string& projectPath, const std::string& name, RunInfo& out)
+bool findRunInfo(const std::string& projectPath, const std::string& name, RunInfo& out, bool json)
 {
     std::string dir, error;
     if (!runDirFor(runsDirOf(projectPath), name, dir, error)) {
-        std::fprintf(stderr, "qnnw: %s\n", error.c_str());
+        reportError(error, json);
         return false;
     }
     out = readRunInfo(dir);
     if (!out.readable) {
-        std::fprintf(stderr, "qnnw: run '%s' cannot be read: %s\n", name.c_str(), out.problem.c_str());
+        reportError("run '" + name + "' cannot be read: " + out.problem, json);
         return false;
     }
     return true;
@@ -59,14 +59,14 @@ std::string cell(const nlohmann::json& v, const char* key)
 int runCompare(const CompareOptions& o)
 {
     Project project;
-    if (!loadProjectOrSay(o.project, project))
+    if (!loadProjectOrSay(o.project, project, o.json))
         return 1;
     RunInfo a, b;
-    if (!findRunInfo(o.project, o.a, a) || !findRunInfo(o.project, o.b, b))
+    if (!findRunInfo(o.project, o.a, a, o.json) || !findRunInfo(o.project, o.b, b, o.json))
         return 1;
     const nlohmann::json c = compareRuns(a, b);
     if (o.json) {
-        std::cout << c.dump(2) << std::endl;
+        printResult(c);
         return 0;
     }
     const nlohmann::json& ra = c["runs"][0];

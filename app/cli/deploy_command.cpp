@@ -10,6 +10,7 @@
 #include "core/deploy/deployer.h"
 #include "core/deploy/packed_model.h"
 #include "core/project/project.h"
+#include "core/util/child_protocol.h"
 
 #include <nlohmann/json.hpp>
 
@@ -63,7 +64,7 @@ public:
     void step(const std::string& step, const std::string& message)
     {
         if (m_json)
-            emit({{"event", "step"}, {"step", step}, {"message", message}});
+            emit(protocol::stepEvent(step, message));
         else
             std::printf("%-8s %s\n", (step + ":").c_str(), message.c_str());
         std::fflush(stdout);
@@ -76,18 +77,15 @@ public:
             return;
         m_lastPercent = percent;
         if (m_json)
-            emit({{"event", "progress"}, {"step", "upload"}, {"done", done}, {"total", total}});
+            emit(protocol::progressEvent(static_cast<int64_t>(done), static_cast<int64_t>(total), "upload"));
     }
-    void error(const std::string& message)
+    void error(const std::string& message, const nlohmann::json& details = nlohmann::json::object())
     {
         if (m_json)
-            emit({{"event", "error"}, {"message", message}});
+            emit(protocol::errorEvent(message, details));
         std::fprintf(stderr, "qnnw: %s\n", message.c_str());
     }
-    void emit(const nlohmann::json& j)
-    {
-        std::cout << j.dump() << std::endl;
-    }
+    void emit(const nlohmann::json& event) { protocol::writeEvent(std::cout, event); }
     bool json() const { return m_json; }
 
 private:
@@ -120,7 +118,7 @@ int runDeploy(const DeployOptions& o)
     const auto start = Clock::now();
 
     Project project;
-    if (!loadProjectOrSay(o.project, project))
+    if (!loadProjectOrSay(o.project, project, o.json))
         return 1;
     const std::string projectDir = fs::path(o.project).parent_path().empty()
                                        ? std::string(".")
@@ -229,12 +227,11 @@ int runDeploy(const DeployOptions& o)
     deployer.setProgress([&](uint64_t done, uint64_t total) { report.progress(done, total); });
     DeployResult result;
     if (!deployer.deploy(package, result, error)) {
-        if (auto* s = dynamic_cast<SshBoard*>(board.get()); s && !s->hostKeyProblem().kind.empty() && o.json) {
-            nlohmann::json j = hostKeyJson(s->hostKeyProblem());
-            j["event"] = "host_key";
-            report.emit(j);
-        }
-        report.error(error);
+        // An unknown or changed host key rides on the error event, for the window to ask about.
+        nlohmann::json details = nlohmann::json::object();
+        if (auto* s = dynamic_cast<SshBoard*>(board.get()); s && !s->hostKeyProblem().kind.empty())
+            details["host_key"] = hostKeyJson(s->hostKeyProblem());
+        report.error(error, details);
         return 1;
     }
 
@@ -254,8 +251,7 @@ int runDeploy(const DeployOptions& o)
     seconds["total"] = total;
     const double localAccuracy = images.size() ? double(localCorrect) / images.size() : 0.0;
     if (o.json) {
-        report.emit({{"event", "result"},
-                     {"board", boardConfig.name},
+        report.emit(protocol::resultEvent({{"board", boardConfig.name},
                      {"deployment", package.name},
                      {"engine", b.value("engine", std::string())},
                      {"overlay", network},
@@ -265,7 +261,7 @@ int runDeploy(const DeployOptions& o)
                      {"differing_predictions", differ},
                      {"usec_per_image", usec},
                      {"images_per_second", usec > 0 ? 1e6 / usec : 0.0},
-                     {"seconds", seconds}});
+                     {"seconds", seconds}}));
     } else {
         std::printf("board accuracy %.2f%% on %zu images (%s%s); workbench integer engine %.2f%%; %zu "
                     "predictions differ; %.0f images/s, %.2f µs/image measured on the board\n",
@@ -300,7 +296,7 @@ void addDeployCommand(CLI::App& app, int& exitCode)
                   "(what the window passes after you approve a key); any other key is refused");
     c->add_option("--known-hosts", o->knownHosts, "known_hosts file to check the host key against");
     c->add_flag("--password-stdin", o->passwordStdin, "read the SSH password from the first line of stdin");
-    c->add_flag("--json", o->json, "JSON lines: step, progress, host_key, error and result events");
+    c->add_flag("--json", o->json, "protocol lines (docs/protocol.md): step, progress, then result or error (with the host key it could not check)");
     c->callback([o, &exitCode] { exitCode = runDeploy(*o); });
 }
 

@@ -127,7 +127,7 @@ int runPeak(const Options& o)
         nlohmann::json j = peakTableToJson(t);
         if (required > 0)
             j["required"] = {{"ops_per_frame", perFrame}, {"fps", fps}, {"ops_per_second", required}};
-        std::cout << j.dump(2) << "\n";
+        printResult(j);
     } else {
         std::cout << formatPeakTable(t, required,
                                      required > 0 ? formatOps(perFrame).substr(0, formatOps(perFrame).size() - 2) +
@@ -139,12 +139,16 @@ int runPeak(const Options& o)
 
 int runEstimate(const Options& o)
 {
+    auto fail = [&o](const std::string& message, int code = 1) {
+        reportError(message, o.json);
+        return code;
+    };
     if (o.peak)
         return runPeak(o);
     if (o.project.empty())
         return fail("estimate needs a PROJECT (or --peak --device D for what a device can do)", 2);
     Project p;
-    if (!loadProjectOrSay(o.project, p))
+    if (!loadProjectOrSay(o.project, p, o.json))
         return 1;
     DeviceDatabase db;
     std::string error;
@@ -189,7 +193,7 @@ int runEstimate(const Options& o)
                         {"nearest", overlay.overlay ? overlay.overlay->name : std::string()},
                         {"folding_matches", overlay.matches && overlayFoldingMatches(df, *overlay.overlay, folding)},
                         {"verdict", overlayText}};
-        std::cout << j.dump(2) << "\n";
+        printResult(j);
     } else {
         std::cout << p.name << " on " << choice.device->part << (choice.board.empty() ? "" : " (" + choice.board + ")")
                   << "\n"

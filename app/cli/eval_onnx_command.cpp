@@ -27,10 +27,8 @@ int runEvalOnnx(const Options& o)
 {
     QonnxInterpreter model;
     std::string error;
-    if (!model.load(o.file, error)) {
-        std::fprintf(stderr, "qnnw: %s\n", error.c_str());
-        return 1;
-    }
+    if (!model.load(o.file, error))
+        return reportError(error, o.json);
     std::string name = o.dataset;
     if (name.empty()) {
         if (model.inputSize() == 784) {
@@ -38,8 +36,9 @@ int runEvalOnnx(const Options& o)
         } else if (model.inputSize() == 3072) {
             name = "cifar10";
         } else {
-            std::fprintf(stderr, "qnnw: the file's input has %lld values per image; say which dataset with --dataset\n",
-                         static_cast<long long>(model.inputSize()));
+            reportError("the file's input has " + std::to_string(model.inputSize()) +
+                            " values per image; say which dataset with --dataset",
+                        o.json);
             return 2;
         }
     }
@@ -48,25 +47,19 @@ int runEvalOnnx(const Options& o)
     request.dataDir = o.data;
     request.projectDir = ".";
     DatasetSplits data;
-    if (!loadDataset(request, data, error)) {
-        std::fprintf(stderr, "qnnw: %s\n", error.c_str());
-        return 1;
-    }
+    if (!loadDataset(request, data, error))
+        return reportError(error, o.json);
     const ImageSet& set = o.split == "validation" ? data.validation : o.split == "train" ? data.train : data.test;
     QonnxEvalResult r;
-    if (!evaluateQonnx(model, set, o.limit, r, error)) {
-        std::fprintf(stderr, "qnnw: %s: %s\n", o.file.c_str(), error.c_str());
-        return 1;
-    }
+    if (!evaluateQonnx(model, set, o.limit, r, error))
+        return reportError(o.file + ": " + error, o.json);
     if (o.json) {
-        std::cout << nlohmann::json{{"file", o.file},
-                                    {"dataset", name},
-                                    {"split", o.split},
-                                    {"images", r.images},
-                                    {"correct", r.correct},
-                                    {"accuracy", r.accuracy()}}
-                         .dump()
-                  << std::endl;
+        printResult({{"file", o.file},
+                     {"dataset", name},
+                     {"split", o.split},
+                     {"images", r.images},
+                     {"correct", r.correct},
+                     {"accuracy", r.accuracy()}});
     } else {
         std::printf("%s on %s (%s): accuracy %.2f%% (%lld of %lld images)\n", o.file.c_str(), name.c_str(),
                     o.split.c_str(), 100.0 * r.accuracy(), static_cast<long long>(r.correct),

@@ -30,16 +30,11 @@ struct Options {
     bool json = false;
 };
 
-int fail(const std::string& message)
-{
-    std::fprintf(stderr, "qnnw: %s\n", message.c_str());
-    return 1;
-}
-
 int runExport(const Options& o)
 {
+    auto fail = [&o](const std::string& message) { return reportError(message, o.json); };
     Project project;
-    if (!loadProjectOrSay(o.project, project))
+    if (!loadProjectOrSay(o.project, project, o.json))
         return 1;
     std::string error;
     const fs::path projectDir = fs::path(o.project).parent_path();
@@ -100,7 +95,7 @@ int runExport(const Options& o)
                           {"run_accuracy", check.modelAccuracy},
                           {"file_accuracy", check.fileAccuracy},
                           {"differ", check.differ}};
-        std::cout << j.dump() << std::endl;
+        printResult(j);
     } else {
         std::cout << "wrote " << o.qonnx << " (QONNX, opset 11, checker passed) from run " << info.run << ", epoch "
                   << weights.epoch << " (" << weights.tag << ")\n"

@@ -31,14 +31,9 @@ struct Options {
     bool json = false;
 };
 
-int fail(const std::string& message)
-{
-    std::fprintf(stderr, "qnnw: %s\n", message.c_str());
-    return 1;
-}
-
 int runImport(const Options& o)
 {
+    auto fail = [&o](const std::string& message) { return reportError(message, o.json); };
     std::error_code ec;
     if (fs::exists(o.project, ec) && !o.force)
         return fail(o.project + " exists; choose another project file or pass --force to replace it");
@@ -92,7 +87,7 @@ int runImport(const Options& o)
                           {"imported_accuracy", check.modelAccuracy},
                           {"file_accuracy", check.fileAccuracy},
                           {"differ", check.differ}};
-        std::cout << j.dump() << std::endl;
+        printResult(j);
     } else {
         std::cout << "imported " << o.qonnx << " as " << o.project << " (" << p.graph.size() << " layers, dataset "
                   << p.dataset.name << ") with the run " << runName << "\n";

@@ -27,14 +27,9 @@ struct Options {
     bool force = false;
 };
 
-int fail(const std::string& message)
-{
-    std::fprintf(stderr, "qnnw: %s\n", message.c_str());
-    return 1;
-}
-
 int runImport(const Options& o)
 {
+    auto fail = [&o](const std::string& message) { return reportError(message, o.json); };
     std::error_code ec;
     std::string out = o.out;
     if (fs::path(out).extension() != ".qnnproj")
@@ -74,13 +69,10 @@ int runImport(const Options& o)
     if (!saveProject(out, project, error))
         return fail(error);
     if (o.json) {
-        std::cout << nlohmann::json{{"event", "imported"},
-                                    {"network", net.network},
-                                    {"project", out},
-                                    {"run", runDir.string()},
-                                    {"layers", net.layers.size()}}
-                         .dump()
-                  << std::endl;
+        printResult({{"network", net.network},
+                     {"project", out},
+                     {"run", runDir.string()},
+                     {"layers", net.layers.size()}});
     } else {
         std::printf("imported %s (%zu layers) from %s\nproject: %s\nrun:     %s (weights-best.qnnw)\n",
                     net.network.c_str(), net.layers.size(), o.dir.c_str(), out.c_str(), runDir.string().c_str());

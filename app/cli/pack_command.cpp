@@ -27,38 +27,30 @@ struct Options {
 int runPack(const Options& o)
 {
     Project p;
-    if (!loadProjectOrSay(o.project, p))
+    if (!loadProjectOrSay(o.project, p, o.json))
         return 1;
     std::string error;
     pack::RunPackRequest request;
-    if (!findRunFolder(o.run, projectFolderOf(o.project), request.runDir, error)) {
-        std::fprintf(stderr, "qnnw: %s\n", error.c_str());
-        return 1;
-    }
+    if (!findRunFolder(o.run, projectFolderOf(o.project), request.runDir, error))
+        return reportError(error, o.json);
     request.epoch = o.epoch;
     request.folding = o.folding;
     request.outDir = o.out;
     pack::RunPackResult r;
     if (!pack::packRun(p, request, r, error)) {
-        if (o.json)
-            std::cout << nlohmann::json{{"event", "error"}, {"message", error}}.dump() << std::endl;
-        std::fprintf(stderr, "qnnw: cannot pack: %s\n", error.c_str());
-        return 1;
+        return reportError("cannot pack: " + error, o.json);
     }
     const std::string verdict = r.overlay.empty() ? "matches no prebuilt overlay (" + r.difference + ")"
                                                   : "matches the prebuilt " + r.overlay +
                                                         " overlay: only the weights change";
     if (o.json) {
-        std::cout << nlohmann::json{{"event", "packed"},
-                                    {"out", o.out},
-                                    {"layers", r.net.layers.size()},
-                                    {"folding", foldingLayersToJson(r.folding)},
-                                    {"folding_source", r.folding.source},
-                                    {"overlay", r.overlay},
-                                    {"verdict", verdict},
-                                    {"seconds", r.seconds}}
-                         .dump()
-                  << std::endl;
+        printResult({{"out", o.out},
+                     {"layers", r.net.layers.size()},
+                     {"folding", foldingLayersToJson(r.folding)},
+                     {"folding_source", r.folding.source},
+                     {"overlay", r.overlay},
+                     {"verdict", verdict},
+                     {"seconds", r.seconds}});
         return 0;
     }
     std::printf("packed %s (%s weights) into %s in %.2f s\n", p.name.c_str(), o.epoch.c_str(), o.out.c_str(),

@@ -32,40 +32,32 @@ struct Options {
     bool json = false;
 };
 
-int fail(const std::string& message, bool json)
-{
-    if (json)
-        std::cout << nlohmann::json{{"event", "error"}, {"message", message}}.dump() << std::endl;
-    std::fprintf(stderr, "qnnw: %s\n", message.c_str());
-    return 1;
-}
-
 int runPacked(const Options& o)
 {
     pack::PackedNet net;
     std::string error;
     if (!pack::readPackedFolder(o.dir, o.network, net, error))
-        return fail(error, o.json);
+        return reportError(error, o.json);
     pack::IntegerEngine engine;
     if (!engine.load(net, error))
-        return fail(o.dir + ": " + error, o.json);
+        return reportError(o.dir + ": " + error, o.json);
     ImageSet images;
     bool labelled = true;
     if (!o.imagesFile.empty()) {
         if (!pack::readImageFile(o.imagesFile, o.labelsFile, images, labelled, error))
-            return fail(error, o.json);
+            return reportError(error, o.json);
     } else {
         DatasetRequest request;
         request.choice.name = net.dataset.empty() ? "mnist" : net.dataset;
         request.dataDir = o.data;
         DatasetSplits data;
         if (!loadDataset(request, data, error))
-            return fail(error, o.json);
+            return reportError(error, o.json);
         images = std::move(data.test);
     }
     images.truncate(o.limit);
     if (!engine.accepts(images, error))
-        return fail(error, o.json);
+        return reportError(error, o.json);
 
     if (!o.compareRun.empty())
         return comparePacked(o.dir, engine, images, o.compareRun, o.project, o.epoch, o.json);
@@ -73,7 +65,7 @@ int runPacked(const Options& o)
     report.folder = o.dir;
     report.listPredictions = o.predictions;
     if (o.json)
-        std::cout << pack::packedRunJson(report).dump() << std::endl;
+        printResult(pack::packedRunJson(report));
     else
         std::cout << pack::packedRunText(report);
     return 0;

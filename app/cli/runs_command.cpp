@@ -31,7 +31,7 @@ std::string percent(double v)
 int runRuns(const RunsOptions& o)
 {
     Project project;
-    if (!loadProjectOrSay(o.project, project))
+    if (!loadProjectOrSay(o.project, project, o.json))
         return 1;
     const std::vector<RunInfo> runs = listRuns(o.project, project);
     // Seed groups: test accuracy mean ± std over their finished runs.
@@ -48,8 +48,8 @@ int runRuns(const RunsOptions& o)
             j["seed_groups"].push_back(
                 {{"name", name}, {"runs", m.count}, {"test_accuracy_mean", m.mean}, {"test_accuracy_std", m.std}});
         }
-        // A run's text from disk may hold invalid UTF-8: it must not break the list of every run.
-        std::cout << j.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << std::endl;
+        // A run's text from disk may hold invalid UTF-8: writeEvent replaces it, so it cannot break the list.
+        printResult(j);
         return 0;
     }
     if (runs.empty()) {

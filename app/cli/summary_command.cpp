@@ -27,14 +27,14 @@ struct Options {
 int runSummary(const Options& o)
 {
     Project p;
-    if (!loadProjectOrSay(o.project, p))
+    if (!loadProjectOrSay(o.project, p, o.json))
         return 1;
     const GraphAnalysis analysis = analyzeGraph(p.graph);
     const GraphSummary s = summarizeGraph(p.graph, analysis);
     if (o.json) {
         nlohmann::json j = summaryToJson(s);
         j["project"] = p.name;
-        std::cout << j.dump(2) << "\n";
+        printResult(j);
     } else {
         std::cout << p.name << "\n\n" << formatSummaryTable(s);
     }
@@ -44,7 +44,7 @@ int runSummary(const Options& o)
 int runCheck(const Options& o)
 {
     Project p;
-    if (!loadProjectOrSay(o.project, p))
+    if (!loadProjectOrSay(o.project, p, o.json))
         return 1;
     const GraphAnalysis analysis = analyzeGraph(p.graph);
     if (o.json) {
@@ -56,7 +56,7 @@ int runCheck(const Options& o)
                             {"category", categoryName(d.category)},
                             {"message", d.message},
                             {"fix", d.fix}});
-        std::cout << nlohmann::json{{"diagnostics", list}, {"errors", analysis.errorCount()}}.dump(2) << "\n";
+        printResult({{"diagnostics", list}, {"errors", analysis.errorCount()}});
     } else {
         for (const Diagnostic& d : analysis.diagnostics) {
             std::cout << nodeLabel(p.graph, d.node) << ": " << severityName(d.severity) << ": " << d.message;

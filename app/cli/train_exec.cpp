@@ -1,5 +1,7 @@
 #include "app/cli/train_exec.h"
 
+#include "app/cli/cli_command.h"
+
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
@@ -60,14 +62,17 @@ int execTrainExecutable(int argc, char** argv)
     ::execv(path.c_str(), args.data());
     const int why = errno;
     const fs::path folder = fs::path(path).parent_path();
+    // A window or a script asked for --json: the sentence comes as the protocol's error event too.
+    const bool json = hasFlag(argc, argv, "--json");
     if (why == ENOENT)
-        std::fprintf(stderr,
-                     "qnnw: 'qnnw %s' runs qnnw-train, the part of QNN Workbench that links LibTorch, and there is "
-                     "no qnnw-train in %s (build the qnnw-train target, or install it beside qnnw)\n",
-                     argv[1], folder.string().c_str());
+        reportError("'qnnw " + std::string(argv[1]) + "' runs qnnw-train, the part of QNN Workbench that links "
+                    "LibTorch, and there is no qnnw-train in " + folder.string() +
+                    " (build the qnnw-train target, or install it beside qnnw)",
+                    json);
     else
-        std::fprintf(stderr, "qnnw: 'qnnw %s' runs %s, which could not start: %s\n", argv[1], path.c_str(),
-                     std::strerror(why));
+        reportError("'qnnw " + std::string(argv[1]) + "' runs " + path + ", which could not start: " +
+                        std::strerror(why),
+                    json);
     return 1;
 }
 

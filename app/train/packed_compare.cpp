@@ -22,14 +22,6 @@ namespace qnn::cli {
 
 namespace {
 
-int fail(const std::string& message, bool json)
-{
-    if (json)
-        std::cout << nlohmann::json{{"event", "error"}, {"message", message}}.dump() << std::endl;
-    std::fprintf(stderr, "qnnw: %s\n", message.c_str());
-    return 1;
-}
-
 // The project a run folder belongs to: runs/<run>/ sits beside the project file.
 bool findProjectOfRun(const std::string& runDir, std::string& projectPath, std::string& error)
 {
@@ -68,33 +60,33 @@ int comparePacked(const std::string& packedDir, const pack::IntegerEngine& engin
     std::error_code ec;
     if (projectFile.empty()) {
         if (!fs::is_directory(run, ec))
-            return fail("run folder " + run + " does not exist (give the run's folder, or --project with a run name)",
+            return reportError("run folder " + run + " does not exist (give the run's folder, or --project with a run name)",
                         json);
         runDir = run;
         if (!findProjectOfRun(runDir, projectFile, error))
-            return fail(error, json);
+            return reportError(error, json);
     }
     Project opened;
     if (!loadProject(projectFile, opened, error))
-        return fail(error, json);
+        return reportError(error, json);
     if (runDir.empty() && !findRunFolder(run, projectFolderOf(projectFile), runDir, error))
-        return fail(error, json);
+        return reportError(error, json);
     // The float side runs the graph the run trained, as the packer packed it.
     Project project;
     if (!projectOfRun(runDir, opened, project, error))
-        return fail(error, json);
+        return reportError(error, json);
     WeightFile weights;
     const std::string weightPath = (fs::path(runDir) / (epoch == "last" ? kWeightFileLast : kWeightFileBest)).string();
     if (!readWeightFile(weightPath, weights, error))
-        return fail(error, json);
+        return reportError(error, json);
     FloatModel model;
     if (!model.load(project.graph, weights, error))
-        return fail(error, json);
+        return reportError(error, json);
     std::vector<pack::LayerProbe> probes;
     if (!pack::layerProbes(project.graph, engine.net(), probes, error))
-        return fail(packedDir + " does not come from run " + runDir + ": " + error, json);
+        return reportError(packedDir + " does not come from run " + runDir + ": " + error, json);
     if (model.inputSize() != int64_t(images.imageBytes()))
-        return fail("the run's model takes " + std::to_string(model.inputSize()) + " values per image, the images have " +
+        return reportError("the run's model takes " + std::to_string(model.inputSize()) + " values per image, the images have " +
                         std::to_string(images.imageBytes()),
                     json);
 
@@ -148,11 +140,10 @@ int comparePacked(const std::string& packedDir, const pack::IntegerEngine& engin
     }
     if (json) {
         nlohmann::json j = comparison.toJson();
-        j["event"] = "compare";
         j["folder"] = packedDir;
         j["run"] = runDir;
         j["project"] = projectFile;
-        std::cout << j.dump() << std::endl;
+        printResult(j);
     } else {
         std::cout << comparison.toText();
     }

@@ -7,6 +7,7 @@
 #include "core/run/run_store.h"
 #include "core/train/torch_info.h"
 #include "core/train/trainer.h"
+#include "core/util/child_protocol.h"
 
 #include <atomic>
 #include <chrono>
@@ -81,7 +82,7 @@ void sayError(const Options& o, const std::string& message)
 {
     std::fprintf(stderr, "qnnw: %s\n", message.c_str());
     if (o.json)
-        std::cout << nlohmann::json{{"type", "error"}, {"message", message}}.dump() << std::endl;
+        protocol::writeEvent(std::cout, protocol::errorEvent(message));
 }
 
 int trainOne(const Options& o, const RunRequest& request)
@@ -125,8 +126,7 @@ int trainOne(const Options& o, const RunRequest& request)
     const std::string runName = fs::path(store.dir()).filename().string();
     const size_t n = run.trainLimit > 0 ? std::min(run.trainLimit, run.data.train.size()) : run.data.train.size();
     if (o.json && o.progress) {
-        nlohmann::json start{{"type", "start"},
-                             {"run", store.dir()},
+        nlohmann::json start{{"run", store.dir()},
                              {"name", runName},
                              {"epochs", c.epochs},
                              {"epochs_done", trainer.epochsDone()},
@@ -140,7 +140,7 @@ int trainOne(const Options& o, const RunRequest& request)
         std::string ignored;
         if (store.readConfig(config, ignored))
             start["colour"] = config.value("colour", std::string());
-        std::cout << start.dump() << std::endl;
+        protocol::writeEvent(std::cout, protocol::stepEvent("start", "training " + runName, start));
     }
     if (!o.json)
         std::fprintf(stderr, "%s run %s: %lld parameters, %s, %d thread%s%s\n",
@@ -164,18 +164,14 @@ int trainOne(const Options& o, const RunRequest& request)
             return;
         lastDraw = now;
         if (o.json) {
-            std::cout << nlohmann::json{{"type", "batch"},
-                                        {"epoch", p.epoch},
-                                        {"epochs", p.epochs},
-                                        {"batch", p.batch},
-                                        {"batches", p.batches},
-                                        {"loss", lossSum / std::max(1, lossCount)},
-                                        {"accuracy", p.accuracy},
-                                        {"lr", p.learningRate},
-                                        {"images_per_s", p.imagesPerSecond},
-                                        {"eta_s", p.etaSeconds}}
-                             .dump()
-                      << std::endl;
+            protocol::writeEvent(std::cout, protocol::progressEvent(p.batch, p.batches, "train",
+                                                                    {{"epoch", p.epoch},
+                                                                     {"epochs", p.epochs},
+                                                                     {"loss", lossSum / std::max(1, lossCount)},
+                                                                     {"accuracy", p.accuracy},
+                                                                     {"lr", p.learningRate},
+                                                                     {"images_per_s", p.imagesPerSecond},
+                                                                     {"eta_s", p.etaSeconds}}));
             lossSum = 0;
             lossCount = 0;
             return;
@@ -192,7 +188,10 @@ int trainOne(const Options& o, const RunRequest& request)
     });
     trainer.setEpochCallback([&](const EpochMetrics& m) {
         if (o.json) {
-            std::cout << epochJson(m).dump() << std::endl;
+            protocol::writeEvent(std::cout, protocol::stepEvent("epoch",
+                                                                "epoch " + std::to_string(m.epoch) + "/" +
+                                                                    std::to_string(c.epochs),
+                                                                epochJson(m)));
             return;
         }
         std::fprintf(stderr, "%sepoch %d/%d  train loss %.4f acc %.2f%%  val loss %.4f acc %.2f%%  lr %.2g  %.0f img/s  %.1f s\n",
@@ -206,10 +205,9 @@ int trainOne(const Options& o, const RunRequest& request)
 
     if (o.json) {
         nlohmann::json s = summaryJson(r);
-        s["type"] = "summary";
         s["run"] = store.dir();
         s["name"] = runName;
-        std::cout << s.dump() << std::endl;
+        protocol::writeEvent(std::cout, protocol::resultEvent(s));
     } else {
         if (r.status == "completed") {
             std::printf("test accuracy %.2f%%  (best validation %.2f%% at epoch %d)\n", 100 * r.testAccuracy,
@@ -292,7 +290,7 @@ int runEval(const Options& o)
     PreparedRun run;
     std::string error;
     if (!prepareRun(request, run, error)) {
-        std::fprintf(stderr, "qnnw: %s\n", error.c_str());
+        sayError(o, error);
         return 1;
     }
     TrainOptions options;
@@ -300,18 +298,16 @@ int runEval(const Options& o)
     Trainer trainer;
     if (!trainer.setup(run.project.graph, run.data, run.project.dataset.name, options, error) ||
         !trainer.loadWeights(run.store.checkpointPath(), error)) {
-        std::fprintf(stderr, "qnnw: %s\n", error.c_str());
+        sayError(o, error);
         return 1;
     }
     const EvalResult r = trainer.evaluate(run.data.test);
     if (o.json) {
-        std::cout << nlohmann::json{{"run", run.store.dir()},
-                                    {"test_accuracy", r.accuracy},
-                                    {"test_loss", r.loss},
-                                    {"images", r.images},
-                                    {"confusion_matrix", r.confusion}}
-                         .dump()
-                  << std::endl;
+        protocol::writeEvent(std::cout, protocol::resultEvent({{"run", run.store.dir()},
+                                                               {"test_accuracy", r.accuracy},
+                                                               {"test_loss", r.loss},
+                                                               {"images", r.images},
+                                                               {"confusion_matrix", r.confusion}}));
     } else {
         std::printf("test accuracy %.2f%% (%lld images), loss %.4f\n", 100 * r.accuracy,
                     static_cast<long long>(r.images), r.loss);

@@ -92,7 +92,7 @@ bool parseDevice(const json& e, size_t index, const std::string& origin, Device&
                 error = bwhere + ": must be {\"name\": \"...\", \"clock_mhz\": 100}";
                 return false;
             }
-            BoardInfo board;
+            DeviceBoard board;
             board.name = lower(bj["name"].get<std::string>());
             board.clockMhz = d.defaultClockMhz;
             if (bj.contains("clock_mhz") && !readClock(bj, "clock_mhz", bwhere, board.clockMhz, error))
@@ -187,7 +187,7 @@ bool DeviceDatabase::find(const std::string& name, DeviceChoice& out, std::strin
     const std::string key = lower(name);
     out = DeviceChoice{};
     for (const Device& d : m_devices)
-        for (const BoardInfo& b : d.boards)
+        for (const DeviceBoard& b : d.boards)
             if (b.name == key) {
                 out = {&d, b.name, b.clockMhz};
                 return true;
@@ -218,7 +218,7 @@ std::vector<std::string> DeviceDatabase::names() const
     std::vector<std::string> out;
     for (const Device& d : m_devices) {
         out.push_back(d.part);
-        for (const BoardInfo& b : d.boards)
+        for (const DeviceBoard& b : d.boards)
             out.push_back(b.name);
     }
     return out;

@@ -6,8 +6,9 @@
 
 namespace qnn {
 
-/** A board that carries a part, and the fabric clock its overlays run at. */
-struct BoardInfo {
+/** A board that carries a part, and the fabric clock its overlays run at (not
+ *  deploy::BoardInfo, which is what a reachable board says about itself). */
+struct DeviceBoard {
     std::string name;
     double clockMhz = 100;
 };
@@ -25,7 +26,7 @@ struct Device {
     double defaultClockMhz = 100;
     /** The clock the peak-ops table assumes ("peak_clock_mhz"); 0 = the default clock. */
     double peakClockMhz = 0;
-    std::vector<BoardInfo> boards;
+    std::vector<DeviceBoard> boards;
     /** The file it came from ("built-in" or a path). */
     std::string origin;
 };

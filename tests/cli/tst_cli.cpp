@@ -1,4 +1,7 @@
 // Runs the built qnnw on the example projects and on broken files.
+#include "support/qnnw_runner.h"
+#include "support/test_project.h"
+
 #include <QtTest>
 
 #include <sys/stat.h>
@@ -8,63 +11,22 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QProcess>
+#include <QRegularExpression>
+#include <QStandardPaths>
 #include <QTemporaryDir>
 
 #include <csignal>
 
 namespace {
 
-struct Result {
-    int exitCode = -1;
-    QByteArray out;
-    QByteArray err;
-};
+using qnn::test::exampleProject;
+using qnn::test::readJsonObject;
+using qnn::test::writeFile;
+using Result = qnn::test::QnnwRun;
 
-Result qnnw(const QStringList& args)
-{
-    QProcess p;
-    p.start(QNNW_PATH, args);
-    if (!p.waitForFinished(60000))
-        qFatal("qnnw did not finish");
-    return {p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1, p.readAllStandardOutput(),
-            p.readAllStandardError()};
-}
+Result qnnw(const QStringList& args) { return qnn::test::runQnnw(args, 60000); }
 
-QJsonObject readJson(const QString& path)
-{
-    QFile f(path);
-    if (!f.open(QIODevice::ReadOnly))
-        return {};
-    return QJsonDocument::fromJson(f.readAll()).object();
-}
-
-QList<QJsonObject> jsonLines(const QByteArray& text)
-{
-    QList<QJsonObject> out;
-    for (const QByteArray& line : text.split('\n'))
-        if (!line.trimmed().isEmpty())
-            out << QJsonDocument::fromJson(line).object();
-    return out;
-}
-
-// The one run folder under dir.
-QString onlyRun(const QTemporaryDir& dir)
-{
-    const QStringList runs = QDir(dir.path()).entryList(QDir::Dirs | QDir::NoDotAndDotDot);
-    return runs.size() == 1 ? dir.filePath(runs.first()) : QString();
-}
-
-QString example(const char* name) { return QStringLiteral(QNN_SOURCE_DIR "/projects/") + name + ".qnnproj"; }
-
-QString writeFile(const QTemporaryDir& dir, const QString& name, const QByteArray& bytes)
-{
-    const QString path = dir.filePath(name);
-    QFile f(path);
-    if (!f.open(QIODevice::WriteOnly))
-        qFatal("cannot write test file");
-    f.write(bytes);
-    return path;
-}
+QString example(const char* name) { return exampleProject(name); }
 
 // A graph with a shape error (Dense on an image) and a dangling Add input.
 const char* kBroken = R"({"format": "qnn-workbench-project", "version": 1, "name": "broken",
@@ -94,13 +56,15 @@ private Q_SLOTS:
     void interruptThenResumeEqualsUnbrokenRun();
     void missingDatasetSaysWhereToPutIt();
     void hostileInputsAreSentences();
+    void everyJsonCommandSpeaksTheProtocol();
+    void scriptDrivesQnnw();
 };
 
 void TestCli::summaryJsonOfLfc()
 {
     const Result r = qnnw({"summary", example("lfc-w1a1-mnist"), "--json"});
     QCOMPARE(r.exitCode, 0);
-    const QJsonObject j = QJsonDocument::fromJson(r.out).object();
+    const QJsonObject j = r.last("result");
     const QJsonObject totals = j["totals"].toObject();
     const qint64 macs = 784LL * 1024 + 2LL * 1024 * 1024 + 1024LL * 10;
     const qint64 bn = 2LL * (3 * 1024 + 10);
@@ -125,12 +89,12 @@ void TestCli::summaryJsonOfTfcAndFp32()
 {
     Result r = qnnw({"summary", example("tfc-w1a1-mnist"), "--json"});
     QCOMPARE(r.exitCode, 0);
-    QJsonObject totals = QJsonDocument::fromJson(r.out).object()["totals"].toObject();
+    QJsonObject totals = r.last("result")["totals"].toObject();
     QCOMPARE(totals["macs"].toInteger(), 784LL * 64 + 64 * 64 * 2 + 64 * 10);
 
     r = qnnw({"summary", example("lfc-fp32-mnist"), "--json"});
     QCOMPARE(r.exitCode, 0);
-    totals = QJsonDocument::fromJson(r.out).object()["totals"].toObject();
+    totals = r.last("result")["totals"].toObject();
     QCOMPARE(totals["compression"].toDouble(), 1.0);
     QCOMPARE(totals["bops"].toInteger(), totals["macs"].toInteger() * 32 * 32);
 }
@@ -181,7 +145,7 @@ void TestCli::checkJson()
     const QString path = writeFile(dir, "broken.qnnproj", kBroken);
     const Result r = qnnw({"check", path, "--json"});
     QCOMPARE(r.exitCode, 1);
-    const QJsonObject j = QJsonDocument::fromJson(r.out).object();
+    const QJsonObject j = r.last("result");
     QCOMPARE(j["errors"].toInt(), 2);
     const QJsonArray list = j["diagnostics"].toArray();
     QCOMPARE(list.size(), 2);
@@ -262,20 +226,22 @@ void TestCli::trainSyntheticThenEval()
     const Result r = qnnw({"train", example("synthetic-digits-w1a1"), "--epochs", "2", "--seed", "5", "--out",
                            out.path(), "--json", "--threads", "1"});
     QVERIFY2(r.exitCode == 0, r.err.constData());
-    const QList<QJsonObject> lines = jsonLines(r.out);
-    QCOMPARE(lines.size(), 3); // two epochs, then the summary
-    QCOMPARE(lines[0]["type"].toString(), QString("epoch"));
+    QVERIFY2(r.protocolError.isEmpty(), qPrintable(r.protocolError));
+    const QList<QJsonObject> lines = r.events;
+    QCOMPARE(lines.size(), 3); // two epochs, then the result
+    QCOMPARE(lines[0]["event"].toString(), QString("step"));
+    QCOMPARE(lines[0]["step"].toString(), QString("epoch"));
     QCOMPARE(lines[1]["epoch"].toInt(), 2);
     QVERIFY(lines[1]["images_per_s"].toDouble() > 0);
     const QJsonObject last = lines[2];
-    QCOMPARE(last["type"].toString(), QString("summary"));
+    QCOMPARE(last["event"].toString(), QString("result"));
     QCOMPARE(last["status"].toString(), QString("completed"));
 
-    const QString run = onlyRun(out);
+    const QString run = qnn::test::onlySubfolder(out.path());
     QVERIFY(!run.isEmpty());
     for (const char* file : {"config.json", "metrics.jsonl", "checkpoint.pt", "summary.json"})
         QVERIFY2(QFile::exists(run + "/" + file), file);
-    const QJsonObject summary = readJson(run + "/summary.json");
+    const QJsonObject summary = readJsonObject(run + "/summary.json");
     QCOMPARE(summary["status"].toString(), QString("completed"));
     const double testAccuracy = summary["test_accuracy"].toDouble();
     QVERIFY2(testAccuracy > 0.5, "ten classes: chance is 0.1, a working trainer is far above it");
@@ -295,7 +261,8 @@ void TestCli::trainSyntheticThenEval()
     // eval of the finished run gives the accuracy the run recorded
     const Result e = qnnw({"eval", example("synthetic-digits-w1a1"), "--run", run, "--json"});
     QVERIFY2(e.exitCode == 0, e.err.constData());
-    const QJsonObject ej = QJsonDocument::fromJson(e.out).object();
+    QCOMPARE(e.events.size(), 1);
+    const QJsonObject ej = e.last("result");
     QCOMPARE(ej["test_accuracy"].toDouble(), testAccuracy);
     QCOMPARE(ej["images"].toInteger(), total);
     const Result text = qnnw({"eval", example("synthetic-digits-w1a1"), "--run", run});
@@ -313,31 +280,31 @@ void TestCli::interruptThenResumeEqualsUnbrokenRun()
 
     // Ctrl-C as soon as the first epoch is reported: the run stops after the current batch.
     QProcess p;
-    p.start(QNNW_PATH, QStringList{"train", example("synthetic-digits-w1a1"), "--out", brokenDir.path()} + common);
+    p.start(qnn::test::qnnwPath(), QStringList{"train", example("synthetic-digits-w1a1"), "--out", brokenDir.path()} + common);
     QVERIFY(p.waitForStarted());
     while (!p.canReadLine())
         QVERIFY2(p.waitForReadyRead(60000), "no epoch line");
     ::kill(p.processId(), SIGINT);
     QVERIFY(p.waitForFinished(60000));
     QCOMPARE(p.exitCode(), 130);
-    const QString run = onlyRun(brokenDir);
+    const QString run = qnn::test::onlySubfolder(brokenDir.path());
     QVERIFY(!run.isEmpty());
-    const QJsonObject cancelled = readJson(run + "/summary.json");
+    const QJsonObject cancelled = readJsonObject(run + "/summary.json");
     QCOMPARE(cancelled["status"].toString(), QString("cancelled"));
     QVERIFY(cancelled["epochs_done"].toInt() < 5);
     QVERIFY(p.readAllStandardError().contains("stopping after this batch"));
 
     const Result resumed = qnnw({"train", example("synthetic-digits-w1a1"), "--resume", run, "--json"});
     QVERIFY2(resumed.exitCode == 0, resumed.err.constData());
-    const QJsonObject a = jsonLines(unbroken.out).last();
-    const QJsonObject b = jsonLines(resumed.out).last();
+    const QJsonObject a = unbroken.last("result");
+    const QJsonObject b = resumed.last("result");
     QCOMPARE(b["status"].toString(), QString("completed"));
     QCOMPARE(b["epochs_done"].toInt(), 5);
     QCOMPARE(b["test_accuracy"].toDouble(), a["test_accuracy"].toDouble());
     QCOMPARE(b["best_val_accuracy"].toDouble(), a["best_val_accuracy"].toDouble());
     QCOMPARE(b["confusion_matrix"].toArray(), a["confusion_matrix"].toArray());
     // the last epoch's loss, to the bit
-    const QJsonObject lastA = jsonLines(unbroken.out)[4], lastB = jsonLines(resumed.out).at(jsonLines(resumed.out).size() - 2);
+    const QJsonObject lastA = unbroken.ofStep("epoch").last(), lastB = resumed.ofStep("epoch").last();
     QCOMPARE(lastB["epoch"].toInt(), 5);
     QCOMPARE(lastB["train_loss"].toDouble(), lastA["train_loss"].toDouble());
 }
@@ -354,3 +321,73 @@ void TestCli::missingDatasetSaysWhereToPutIt()
 
 QTEST_GUILESS_MAIN(TestCli)
 #include "tst_cli.moc"
+
+// docs/protocol.md: whatever a --json command prints is protocol lines, and it
+// ends with exactly one result or one error event. (train and deploy, the
+// long ones, are checked where they run: above, tst_runs_cli and tst_deploy.)
+void TestCli::everyJsonCommandSpeaksTheProtocol()
+{
+    QTemporaryDir dir;
+    const QString project = qnn::test::copyExample(dir, "synthetic-digits-w1a1");
+    const QString broken = writeFile(dir, "broken.qnnproj", kBroken);
+    struct Case {
+        QStringList args;
+        const char* ending;
+    };
+    const QList<Case> cases{
+        {{"summary", project, "--json"}, "result"},
+        {{"check", broken, "--json"}, "result"},
+        {{"estimate", project, "--json", "--no-save"}, "result"},
+        {{"runs", project, "--json"}, "result"},
+        {{"compare", project, "a", "b", "--json"}, "error"},
+        {{"summary", dir.filePath("missing.qnnproj"), "--json"}, "error"},
+        {{"summary", project}, nullptr}, // a table for a person: no events
+        {{"train", project, "--json", "--resume", "nothing"}, "error"},
+        {{"eval", project, "--run", "nothing", "--json"}, "error"},
+        {{"pack", project, "--run", "nothing", "--out", dir.filePath("packed"), "--json"}, "error"},
+        {{"run-packed", dir.filePath("nothing"), "--json"}, "error"},
+    };
+    for (const Case& c : cases) {
+        const Result r = qnnw(c.args);
+        if (!c.args.contains("--json")) {
+            QVERIFY(!r.out.startsWith('{'));
+            continue;
+        }
+        const QByteArray what = c.args.join(' ').toUtf8() + ": " + r.out + r.err;
+        QVERIFY2(r.exitCode >= 0, what.constData());
+        QVERIFY2(r.protocolError.isEmpty(), qPrintable(r.protocolError + "\n" + what));
+        for (const QJsonObject& e : r.events)
+            QCOMPARE(e["version"].toInt(), 1);
+        QVERIFY2(!r.events.isEmpty(), what.constData());
+        QCOMPARE(r.events.last()["event"].toString(), QString(c.ending));
+        QCOMPARE(r.ofEvent("result").size() + r.ofEvent("error").size(), 1);
+        if (QString(c.ending) == "error") {
+            QVERIFY2(r.exitCode != 0, what.constData());
+            // The same sentence a person sees on stderr.
+            QVERIFY2(r.err.contains(r.events.last()["message"].toString().toUtf8()), what.constData());
+        }
+    }
+}
+
+// docs/protocol.md's Python example, run as printed there.
+void TestCli::scriptDrivesQnnw()
+{
+    const QString python = QStandardPaths::findExecutable("python3");
+    if (python.isEmpty())
+        QSKIP("python3 is not installed");
+    QTemporaryDir dir;
+    const QString project = qnn::test::copyExample(dir, "synthetic-digits-w1a1");
+    QProcess p;
+    p.start(python, {QStringLiteral(QNN_SOURCE_DIR "/scripts/drive_qnnw.py"), qnn::test::qnnwPath(), project});
+    QVERIFY(p.waitForFinished(120000));
+    const QString out = QString::fromUtf8(p.readAllStandardOutput());
+    QVERIFY2(p.exitCode() == 0, qPrintable(out + p.readAllStandardError()));
+    QVERIFY2(out.startsWith("run folder: " + dir.path() + "/runs/"), qPrintable(out));
+    QCOMPARE(out.count(QRegularExpression("epoch \\d done: validation accuracy")), 2);
+    QVERIFY2(out.contains("epoch 2: batch 10 of 10"), qPrintable(out));
+    // The accuracy it prints is the run's own.
+    const QString run = qnn::test::onlySubfolder(dir.filePath("runs"));
+    const double test = readJsonObject(run + "/summary.json")["test_accuracy"].toDouble();
+    QVERIFY2(out.trimmed().endsWith(QString::asprintf("status completed, test accuracy %.2f %%", 100 * test)),
+             qPrintable(out));
+}

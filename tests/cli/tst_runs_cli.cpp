@@ -1,6 +1,9 @@
 // qnnw train / runs / compare on a copy of the synthetic example: the runs
 // list of the project, the FP32 twin, seed groups, the memory check, and a
 // metrics file that cannot be rewritten.
+#include "support/qnnw_runner.h"
+#include "support/test_project.h"
+
 #include <QtTest>
 
 #include <QDir>
@@ -14,63 +17,20 @@
 
 namespace {
 
-struct Result {
-    int exitCode = -1;
-    QByteArray out;
-    QByteArray err;
-};
+using qnn::test::readJsonObject;
+using Result = qnn::test::QnnwRun;
 
-Result qnnw(const QStringList& args)
-{
-    QProcess p;
-    p.start(QNNW_PATH, args);
-    if (!p.waitForFinished(300000))
-        qFatal("qnnw did not finish");
-    return {p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1, p.readAllStandardOutput(),
-            p.readAllStandardError()};
-}
-
-QJsonObject readJson(const QString& path)
-{
-    QFile f(path);
-    if (!f.open(QIODevice::ReadOnly))
-        return {};
-    return QJsonDocument::fromJson(f.readAll()).object();
-}
-
-QList<QJsonObject> jsonLines(const QByteArray& text)
-{
-    QList<QJsonObject> out;
-    for (const QByteArray& line : text.split('\n'))
-        if (!line.trimmed().isEmpty())
-            out << QJsonDocument::fromJson(line).object();
-    return out;
-}
-
-QList<QJsonObject> ofType(const QList<QJsonObject>& lines, const QString& type)
-{
-    QList<QJsonObject> out;
-    for (const QJsonObject& o : lines)
-        if (o["type"].toString() == type)
-            out << o;
-    return out;
-}
+Result qnnw(const QStringList& args) { return qnn::test::runQnnw(args); }
 
 // The synthetic example copied into dir as p.qnnproj, so that its runs/ and runs list are the test's own.
-QString copyExample(const QTemporaryDir& dir)
-{
-    const QString path = dir.filePath("p.qnnproj");
-    QFile::copy(QStringLiteral(QNN_SOURCE_DIR "/projects/synthetic-digits-w1a1.qnnproj"), path);
-    QFile::setPermissions(path, QFile::ReadOwner | QFile::WriteOwner);
-    return path;
-}
+QString copyExample(const QTemporaryDir& dir) { return qnn::test::copyExample(dir, "synthetic-digits-w1a1"); }
 
 QJsonObject runsJson(const QString& project)
 {
     const Result r = qnnw({"runs", project, "--json"});
     if (r.exitCode != 0)
         qWarning("%s", r.err.constData());
-    return QJsonDocument::fromJson(r.out).object();
+    return r.last("result");
 }
 
 const QStringList kShort{"--epochs", "2", "--train-limit", "1500", "--threads", "1", "--json"};
@@ -87,20 +47,23 @@ private Q_SLOTS:
         const QString project = copyExample(dir);
         const Result r = qnnw(QStringList{"train", project, "--progress"} + kShort);
         QVERIFY2(r.exitCode == 0, r.err.constData());
-        const QList<QJsonObject> lines = jsonLines(r.out);
-        const QList<QJsonObject> start = ofType(lines, "start");
+        QVERIFY2(r.protocolError.isEmpty(), qPrintable(r.protocolError));
+        const QList<QJsonObject> start = r.ofStep("start");
         QCOMPARE(start.size(), 1);
         const QString name = start[0]["name"].toString();
         QCOMPARE(start[0]["batches"].toInt(), 15);
-        QVERIFY(!ofType(lines, "batch").isEmpty());
-        QCOMPARE(ofType(lines, "batch").last()["batch"].toInt(), 15); // the last batch of an epoch is always sent
-        QCOMPARE(ofType(lines, "epoch").size(), 2);
-        const QJsonObject summary = ofType(lines, "summary").value(0);
+        QVERIFY(!r.ofEvent("progress").isEmpty());
+        QCOMPARE(r.ofEvent("progress").last()["done"].toInt(), 15); // the last batch of an epoch is always sent
+        QCOMPARE(r.ofEvent("progress").last()["total"].toInt(), 15);
+        QCOMPARE(r.ofEvent("progress").last()["step"].toString(), QString("train"));
+        QCOMPARE(r.ofStep("epoch").size(), 2);
+        QCOMPARE(r.events.last()["event"].toString(), QString("result"));
+        const QJsonObject summary = r.last("result");
         QCOMPARE(summary["status"].toString(), QString("completed"));
         QCOMPARE(summary["name"].toString(), name);
 
         // The project's runs list holds it, and `qnnw runs` shows what summary.json says.
-        QVERIFY(readJson(project)["runs"].toArray().contains(name));
+        QVERIFY(readJsonObject(project)["runs"].toArray().contains(name));
         QJsonObject runs = runsJson(project);
         QCOMPARE(runs["runs"].toArray().size(), 1);
         QJsonObject run = runs["runs"].toArray()[0].toObject();
@@ -114,12 +77,12 @@ private Q_SLOTS:
         // The FP32 twin: same topology, every bit-width 32, same seed and settings.
         const Result t = qnnw(QStringList{"train", project, "--fp32-twin"} + kShort);
         QVERIFY2(t.exitCode == 0, t.err.constData());
-        const QJsonObject twinSummary = ofType(jsonLines(t.out), "summary").value(0);
+        const QJsonObject twinSummary = t.last("result");
         const QString twin = twinSummary["name"].toString();
         QVERIFY(twin.endsWith("-fp32"));
-        const QJsonObject twinConfig = readJson(dir.filePath("runs/" + twin + "/config.json"));
+        const QJsonObject twinConfig = readJsonObject(dir.filePath("runs/" + twin + "/config.json"));
         QVERIFY(twinConfig["fp32_twin"].toBool());
-        const QJsonObject qnnConfig = readJson(dir.filePath("runs/" + name + "/config.json"));
+        const QJsonObject qnnConfig = readJsonObject(dir.filePath("runs/" + name + "/config.json"));
         QCOMPARE(twinConfig["project"]["training"], qnnConfig["project"]["training"]);
         const QJsonArray nodes = twinConfig["project"]["graph"]["nodes"].toArray();
         QCOMPARE(nodes.size(), qnnConfig["project"]["graph"]["nodes"].toArray().size());
@@ -136,7 +99,7 @@ private Q_SLOTS:
         // compare --json: the figures of the two summaries.
         const Result c = qnnw({"compare", project, name, twin, "--json"});
         QVERIFY2(c.exitCode == 0, c.err.constData());
-        const QJsonObject table = QJsonDocument::fromJson(c.out).object();
+        const QJsonObject table = c.last("result");
         const QJsonObject a = table["runs"].toArray()[0].toObject(), b = table["runs"].toArray()[1].toObject();
         QCOMPARE(a["test_accuracy"].toDouble(), summary["test_accuracy"].toDouble());
         QCOMPARE(b["test_accuracy"].toDouble(), twinSummary["test_accuracy"].toDouble());
@@ -162,7 +125,7 @@ private Q_SLOTS:
         const Result r = qnnw({"train", project, "--seeds", "3", "--seed", "7", "--epochs", "1", "--train-limit",
                                "1000", "--threads", "1", "--json"});
         QVERIFY2(r.exitCode == 0, r.err.constData());
-        QCOMPARE(ofType(jsonLines(r.out), "summary").size(), 3);
+        QCOMPARE(r.ofEvent("result").size(), 3);
         const QJsonObject runs = runsJson(project);
         const QJsonArray list = runs["runs"].toArray();
         QCOMPARE(list.size(), 3);
@@ -187,7 +150,7 @@ private Q_SLOTS:
     {
         QTemporaryDir dir;
         const QString project = copyExample(dir);
-        QJsonObject p = readJson(project);
+        QJsonObject p = readJsonObject(project);
         QJsonObject graph = p["graph"].toObject();
         QJsonArray nodes = graph["nodes"].toArray();
         for (int i = 0; i < nodes.size(); ++i) {
@@ -210,7 +173,7 @@ private Q_SLOTS:
         QCOMPARE(r.exitCode, 1);
         QVERIFY2(r.err.contains("training this graph needs about"), r.err.constData());
         QVERIFY2(r.err.contains("available"), r.err.constData());
-        QCOMPARE(ofType(jsonLines(r.out), "error").size(), 1);
+        QCOMPARE(r.ofEvent("error").size(), 1);
         QVERIFY(!QFileInfo::exists(dir.filePath("runs")));
     }
 
@@ -220,14 +183,14 @@ private Q_SLOTS:
         const QString project = copyExample(dir);
         const Result r = qnnw({"train", project, "--epochs", "1", "--train-limit", "500", "--threads", "1", "--json"});
         QVERIFY2(r.exitCode == 0, r.err.constData());
-        const QString name = ofType(jsonLines(r.out), "summary").value(0)["name"].toString();
+        const QString name = r.last("result")["name"].toString();
         const QString runDir = dir.filePath("runs/" + name);
         // A folder where metrics.jsonl should be: the rewrite for the resume cannot replace it.
         QVERIFY(QFile::remove(runDir + "/metrics.jsonl"));
         QVERIFY(QDir().mkdir(runDir + "/metrics.jsonl"));
         const Result resumed = qnnw({"train", project, "--resume", name, "--epochs", "2", "--json"});
         QCOMPARE(resumed.exitCode, 1);
-        const QJsonObject summary = readJson(runDir + "/summary.json");
+        const QJsonObject summary = readJsonObject(runDir + "/summary.json");
         QCOMPARE(summary["status"].toString(), QString("failed"));
         QVERIFY2(summary["error"].toString().contains("metrics could not be rewritten for the resume"),
                  qPrintable(summary["error"].toString()));
@@ -242,9 +205,9 @@ private Q_SLOTS:
         train.start(QNNW_PATH, {"train", project, "--epochs", "50", "--train-limit", "500", "--threads", "1", "--json"});
         QByteArray out;
         // A scheduler's time limit: SIGTERM once the first epoch is recorded.
-        while (!out.contains("\"type\":\"epoch\"") && train.waitForReadyRead(120000))
+        while (!out.contains("\"step\":\"epoch\"") && train.waitForReadyRead(120000))
             out += train.readAllStandardOutput();
-        QVERIFY2(out.contains("\"type\":\"epoch\""), out.constData());
+        QVERIFY2(out.contains("\"step\":\"epoch\""), out.constData());
         train.terminate();
         QVERIFY(train.waitForFinished(120000));
         out += train.readAllStandardOutput();
@@ -253,7 +216,7 @@ private Q_SLOTS:
         QCOMPARE(runs.size(), 1);
         const QString name = runs.first();
         const QString runDir = dir.filePath("runs/" + name);
-        QCOMPARE(readJson(runDir + "/summary.json")["status"].toString(), QString("cancelled"));
+        QCOMPARE(readJsonObject(runDir + "/summary.json")["status"].toString(), QString("cancelled"));
         const QJsonObject listed = runsJson(project)["runs"].toArray().at(0).toObject();
         QCOMPARE(listed["status"].toString(), QString("stopped"));
         QVERIFY(listed["resumable"].toBool());
@@ -262,7 +225,7 @@ private Q_SLOTS:
         QFile tmp(runDir + "/checkpoint.pt.tmp-AbC123");
         QVERIFY(tmp.open(QIODevice::WriteOnly));
         tmp.close();
-        QJsonObject config = readJson(runDir + "/config.json");
+        QJsonObject config = readJsonObject(runDir + "/config.json");
         config["colour"] = 5;
         QFile configFile(runDir + "/config.json");
         QVERIFY(configFile.open(QIODevice::WriteOnly | QIODevice::Truncate));
@@ -271,7 +234,7 @@ private Q_SLOTS:
         const Result resumed = qnnw({"train", project, "--resume", name, "--epochs", "2", "--json"});
         QVERIFY2(resumed.exitCode == 0, resumed.err.constData());
         QVERIFY(!QFileInfo::exists(runDir + "/checkpoint.pt.tmp-AbC123"));
-        QCOMPARE(readJson(runDir + "/summary.json")["status"].toString(), QString("completed"));
+        QCOMPARE(readJsonObject(runDir + "/summary.json")["status"].toString(), QString("completed"));
     }
 
     void unsafeRunNamesAreRefused()

@@ -7,6 +7,8 @@
 #include "core/pack/popcount.h"
 #include "core/util/atomic_file.h"
 
+#include "support/qnnw_runner.h"
+
 #include <QtTest>
 
 #include <QCoreApplication>
@@ -82,34 +84,8 @@ int referenceCode(const pack::PackedLayer& l, int64_t r, int64_t acc)
     return l.bipolarOutput ? (count ? 1 : -1) : l.outputBase + count;
 }
 
-QString qnnwPath() { return QCoreApplication::applicationDirPath() + "/qnnw"; }
-
-struct Run {
-    int code = -1;
-    QString out, err;
-};
-
-Run qnnw(const QStringList& args, int timeoutMs = 600000)
-{
-    QProcess p;
-    p.start(qnnwPath(), args);
-    Run r;
-    if (!p.waitForFinished(timeoutMs))
-        return r;
-    r.code = p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1;
-    r.out = QString::fromUtf8(p.readAllStandardOutput());
-    r.err = QString::fromUtf8(p.readAllStandardError());
-    return r;
-}
-
-QJsonObject lastJson(const QString& out)
-{
-    QJsonObject last;
-    for (const QString& line : out.split('\n', Qt::SkipEmptyParts))
-        if (line.startsWith('{'))
-            last = QJsonDocument::fromJson(line.toUtf8()).object();
-    return last;
-}
+using qnn::test::qnnwPath;
+using qnn::test::runQnnw;
 
 } // namespace
 
@@ -267,22 +243,22 @@ private slots:
         }
         const QString project = tmp.path() + "/net.qnnproj";
         QVERIFY(writeFileAtomic(project.toStdString(), p.dump(2), error));
-        Run r = qnnw({"train", project, "--epochs", "2", "--train-limit", "4000", "--json"});
-        QVERIFY2(r.code == 0, qPrintable(r.err));
+        qnn::test::QnnwRun r = runQnnw({"train", project, "--epochs", "2", "--train-limit", "4000", "--json"});
+        QVERIFY2(r.exitCode == 0, r.err.constData());
         const QStringList runs = QDir(tmp.path() + "/runs").entryList(QDir::Dirs | QDir::NoDotAndDotDot);
         QCOMPARE(runs.size(), 1);
         const QString runDir = tmp.path() + "/runs/" + runs.first();
-        r = qnnw({"pack", project, "--run", runs.first(), "--out", tmp.path() + "/packed", "--json"});
-        QVERIFY2(r.code == 0, qPrintable(r.err));
-        r = qnnw({"run-packed", tmp.path() + "/packed", "--compare", runDir, "--json"});
-        QVERIFY2(r.code == 0, qPrintable(r.err));
-        const QJsonObject c = lastJson(r.out);
-        QCOMPARE(c.value("event").toString(), QString("compare"));
+        r = runQnnw({"pack", project, "--run", runs.first(), "--out", tmp.path() + "/packed", "--json"});
+        QVERIFY2(r.exitCode == 0, r.err.constData());
+        r = runQnnw({"run-packed", tmp.path() + "/packed", "--compare", runDir, "--json"});
+        QVERIFY2(r.exitCode == 0, r.err.constData());
+        const QJsonObject c = r.last("result");
+        QCOMPARE(c.value("event").toString(), QString("result"));
         const int images = c.value("images").toInt();
         QCOMPARE(images, 2000); // the synthetic digits' test split
         const double agreement = c.value("agreement").toDouble();
         qInfo("W%dA%d: float and integer agree on %.2f %% of %d images", weightBits, actBits, agreement, images);
-        QVERIFY2(agreement >= 99.9, qPrintable(r.out));
+        QVERIFY2(agreement >= 99.9, r.out.constData());
         const QJsonArray layers = c.value("layers").toArray();
         QCOMPARE(layers.size(), 3);
         for (const QJsonValue& l : layers) {
@@ -292,9 +268,9 @@ private slots:
             QVERIFY(o.value("elements").toInt() > 0);
         }
         // And the model learned something (so agreement is not between two constant answers).
-        r = qnnw({"run-packed", tmp.path() + "/packed", "--json"});
-        QVERIFY2(r.code == 0, qPrintable(r.err));
-        QVERIFY2(lastJson(r.out).value("accuracy").toDouble() > 50.0, qPrintable(r.out));
+        r = runQnnw({"run-packed", tmp.path() + "/packed", "--json"});
+        QVERIFY2(r.exitCode == 0, r.err.constData());
+        QVERIFY2(r.last("result").value("accuracy").toDouble() > 50.0, r.out.constData());
     }
 };
 

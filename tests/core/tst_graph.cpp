@@ -7,6 +7,8 @@
 #include "core/graph/layer_registry.h"
 #include "core/project/project.h"
 
+#include "support/test_graphs.h"
+
 #include <QtTest>
 
 #include <set>
@@ -17,14 +19,7 @@ Q_DECLARE_METATYPE(qnn::Shape)
 
 namespace {
 
-Graph graphFrom(const char* text)
-{
-    Graph g;
-    std::string error;
-    if (!graphFromJson(nlohmann::json::parse(text), g, error))
-        qFatal("test graph does not load: %s", error.c_str());
-    return g;
-}
+Graph graphFrom(const char* text) { return qnn::test::graphFromText(text); }
 
 // Input → one layer under test → Output-less chain; returns the layer's inferred shape.
 struct Chain {

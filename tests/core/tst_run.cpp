@@ -13,6 +13,8 @@
 #include "core/run/seed_stats.h"
 #include "core/util/atomic_file.h"
 
+#include "support/test_graphs.h"
+
 #include <QtTest>
 
 #include <QTemporaryDir>
@@ -27,32 +29,9 @@ using namespace qnn;
 
 namespace {
 
-const char* kSmallBnn = R"({
-  "nodes": [
-    {"id": 1, "kind": "Input", "name": "in", "attrs": {"shape": [784]}, "act_bits": 1},
-    {"id": 2, "kind": "Dense", "name": "fc1", "attrs": {"units": 64, "bias": false}, "weight_bits": 1},
-    {"id": 3, "kind": "BatchNorm", "name": "bn1"},
-    {"id": 4, "kind": "Activation", "name": "act1", "attrs": {"function": "sign"}, "act_bits": 1},
-    {"id": 6, "kind": "Dense", "name": "fc2", "attrs": {"units": 10, "bias": false}, "weight_bits": 1},
-    {"id": 7, "kind": "BatchNorm", "name": "bn2"},
-    {"id": 8, "kind": "Output", "name": "out", "attrs": {"classes": 10}}
-  ],
-  "edges": [{"from": 1, "to": 2}, {"from": 2, "to": 3}, {"from": 3, "to": 4}, {"from": 4, "to": 6},
-            {"from": 6, "to": 7}, {"from": 7, "to": 8}]
-})";
-
-Graph graphOf(const char* text)
-{
-    Graph g;
-    std::string error;
-    if (!graphFromJson(nlohmann::json::parse(text), g, error))
-        qFatal("%s", error.c_str());
-    return g;
-}
-
 // A run folder as qnnw leaves it: config, metrics, summary.
 std::string makeRun(const QTemporaryDir& root, const std::string& name, const nlohmann::json& summary,
-                    const std::string& metrics, const Graph& graph = graphOf(kSmallBnn))
+                    const std::string& metrics, const Graph& graph = qnn::test::smallBnn())
 {
     const std::string dir = root.path().toStdString() + "/runs/" + name;
     QDir().mkpath(QString::fromStdString(dir));
@@ -148,7 +127,7 @@ private Q_SLOTS:
     void memoryCheckRefusesAModelThatCannotFit()
     {
         // Two Dense layers of 65,536 units: 4.3 G parameters in the second alone.
-        Graph g = graphOf(kSmallBnn);
+        Graph g = qnn::test::smallBnn();
         g.node(2)->attrs["units"] = int64_t(65536);
         g.node(6)->attrs["units"] = int64_t(65536);
         g.node(8)->attrs["classes"] = int64_t(65536);
@@ -164,13 +143,13 @@ private Q_SLOTS:
         QVERIFY2(error.find("lower the batch size") != std::string::npos, error.c_str());
 
         // The small network fits in 1 GiB; the machine's own figure is read from /proc/meminfo.
-        QVERIFY2(checkTrainingMemory(graphOf(kSmallBnn), c, error, int64_t(1) << 30), error.c_str());
+        QVERIFY2(checkTrainingMemory(qnn::test::smallBnn(), c, error, int64_t(1) << 30), error.c_str());
         QVERIFY(availableMemoryBytes() > 0);
     }
 
     void fp32TwinHasOnlyFloatLayersAndTheSameTopology()
     {
-        const Graph g = graphOf(kSmallBnn);
+        const Graph g = qnn::test::smallBnn();
         std::vector<std::string> notes;
         const Graph twin = fp32Twin(g, &notes);
         QVERIFY(!isAllFloat(g));
@@ -193,7 +172,7 @@ private Q_SLOTS:
     void compareGivesTheSummariesFiguresAndTheGraphDiff()
     {
         QTemporaryDir root;
-        const Graph g = graphOf(kSmallBnn);
+        const Graph g = qnn::test::smallBnn();
         const std::string a = makeRun(root, "bnn", {{"status", "completed"}, {"test_accuracy", 0.81},
                                                     {"best_val_accuracy", 0.8}, {"wall_s", 3.5}}, kTwoEpochs, g);
         const std::string b = makeRun(root, "twin", {{"status", "completed"}, {"test_accuracy", 0.9},

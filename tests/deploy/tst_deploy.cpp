@@ -1,7 +1,7 @@
 // Deploy against real components: an OpenSSH server on 127.0.0.1 (see
 // sshd_fixture.h), real files, the real qnnw. No address outside 127.0.0.0/8.
-#include "sshd_fixture.h"
-#include "deploy_test_support.h"
+#include "support/sshd_fixture.h"
+#include "support/trained_lfc.h"
 
 #include "core/deploy/board_config.h"
 #include "core/deploy/deployer.h"
@@ -141,22 +141,24 @@ private:
         QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
         env.insert("XDG_CONFIG_HOME", m_work.path() + "/cli-config");
         p.setProcessEnvironment(env);
-        p.start(QNNW_PATH, args);
+        p.start(qnn::test::qnnwPath(), args);
         if (!p.waitForFinished(180000))
             p.kill();
         out = QString::fromUtf8(p.readAllStandardOutput());
         err = QString::fromUtf8(p.readAllStandardError());
         return p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1;
     }
+    // The last protocol event named `event`; a line outside the protocol fails the test.
     static QJsonObject lastEvent(const QString& out, const QString& event)
     {
+        QString error;
         QJsonObject found;
-        for (const QString& line : out.split('\n', Qt::SkipEmptyParts)) {
-            const QJsonObject o = QJsonDocument::fromJson(line.toUtf8()).object();
-            if (o.value("event").toString() == event || (event.isEmpty() && !o.contains("event") && !o.isEmpty()))
+        for (const QJsonObject& o : qnn::test::protocolEvents(out.toUtf8(), &error))
+            if (o.value("event").toString() == event)
                 found = o;
-        }
-        return found;
+        if (!error.isEmpty())
+            qWarning("qnnw broke the protocol: %s", qPrintable(error));
+        return error.isEmpty() ? found : QJsonObject();
     }
     QString currentTarget() const { return QFileInfo(m_sshd.path("board/current")).symLinkTarget(); }
     // A runner.py of the test's own: what a board's runner might do.
@@ -783,7 +785,8 @@ private Q_SLOTS:
                                  "--limit", "500", "--json"};
         // First contact: refused, with the fingerprint, and nothing uploaded.
         QCOMPARE(qnnw(deploy, out, err), 1);
-        const QJsonObject key = lastEvent(out, "host_key");
+        // The refusal is the error event; the key it could not check rides on it.
+        const QJsonObject key = lastEvent(out, "error").value("host_key").toObject();
         QCOMPARE(key.value("kind").toString(), QString("unknown"));
         QCOMPARE(key.value("fingerprint").toString(), SshdFixture::fingerprint(m_sshd.path("host_key.pub")));
         QVERIFY(!QFileInfo::exists(m_sshd.path("board-cli/current")));
@@ -792,7 +795,7 @@ private Q_SLOTS:
         QCOMPARE(qnnw(deploy + QStringList{"--accept-host-key", "SHA256:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"},
                       out, err),
                  1);
-        QCOMPARE(lastEvent(out, "host_key").value("kind").toString(), QString("mismatch"));
+        QCOMPARE(lastEvent(out, "error").value("host_key").toObject().value("kind").toString(), QString("mismatch"));
         QVERIFY2(lastEvent(out, "error").value("message").toString().contains("not the key you approved"),
                  qPrintable(out));
         QVERIFY(!QFileInfo::exists(m_sshd.path("board-cli/deployments")) ||
@@ -831,7 +834,7 @@ private Q_SLOTS:
         QCOMPARE(local.value("board_accuracy").toDouble(), result.value("board_accuracy").toDouble());
 
         QCOMPARE(qnnw({"board", "test", "loopback", "--json"}, out, err), 0);
-        const QJsonObject test = lastEvent(out, "");
+        const QJsonObject test = lastEvent(out, "result");
         QVERIFY(test.value("reachable").toBool());
         QVERIFY2(test.value("bnn").toString().endsWith("site/bnn"), qPrintable(out));
         QCOMPARE(test.value("current").toObject().value("run").toString(), run);

@@ -1,7 +1,7 @@
 // The Deploy dock, offscreen, deploying through real `qnnw deploy --json`
 // child processes to a real sshd on 127.0.0.1.
-#include "deploy_test_support.h"
-#include "sshd_fixture.h"
+#include "support/trained_lfc.h"
+#include "support/sshd_fixture.h"
 
 #include "core/deploy/board_config.h"
 #include "widgets/deploy/deploy_panel.h"

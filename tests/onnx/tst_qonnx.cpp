@@ -20,6 +20,7 @@
 #include "core/weights/weight_file.h"
 
 #include "qonnx_test_files.h"
+#include "support/qnnw_runner.h"
 
 #include <QDir>
 #include <QJsonDocument>
@@ -35,21 +36,9 @@ using qonnx_test::FileBuilder;
 
 namespace {
 
-struct Result {
-    int exitCode = -1;
-    QByteArray out;
-    QByteArray err;
-};
+using Result = qnn::test::QnnwRun;
 
-Result qnnw(const QStringList& args, int timeoutMs = 600000)
-{
-    QProcess p;
-    p.start(QNNW_PATH, args);
-    if (!p.waitForFinished(timeoutMs))
-        qFatal("qnnw did not finish");
-    return {p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1, p.readAllStandardOutput(),
-            p.readAllStandardError()};
-}
+Result qnnw(const QStringList& args, int timeoutMs = 600000) { return qnn::test::runQnnw(args, timeoutMs); }
 
 std::string s(const QString& q) { return q.toStdString(); }
 

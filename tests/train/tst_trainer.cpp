@@ -8,6 +8,8 @@
 #include "core/util/atomic_file.h"
 
 #include <QTemporaryDir>
+#include "support/test_graphs.h"
+
 #include <QtTest>
 
 #include <filesystem>
@@ -60,14 +62,7 @@ const char* kEveryKind = R"({
             {"from": 14, "to": 15}, {"from": 15, "to": 16}]
 })";
 
-Graph parseGraph(const char* text)
-{
-    Graph g;
-    std::string error;
-    if (!graphFromJson(nlohmann::json::parse(text), g, error))
-        qFatal("test graph: %s", error.c_str());
-    return g;
-}
+Graph parseGraph(const char* text) { return qnn::test::graphFromText(text); }
 
 DatasetSplits smallDigits()
 {

@@ -9,6 +9,8 @@
 #include "core/util/atomic_file.h"
 #include "core/weights/weight_file.h"
 
+#include "support/test_graphs.h"
+
 #include <QTemporaryDir>
 #include <QtTest>
 
@@ -17,29 +19,6 @@
 using namespace qnn;
 
 namespace {
-
-const char* kSmallBnn = R"({
-  "nodes": [
-    {"id": 1, "kind": "Input", "name": "in", "attrs": {"shape": [784]}, "act_bits": 1},
-    {"id": 2, "kind": "Dense", "name": "fc1", "attrs": {"units": 64, "bias": false}, "weight_bits": 1},
-    {"id": 3, "kind": "BatchNorm", "name": "bn1"},
-    {"id": 4, "kind": "Activation", "name": "act1", "attrs": {"function": "sign"}, "act_bits": 1},
-    {"id": 6, "kind": "Dense", "name": "fc2", "attrs": {"units": 10, "bias": false}, "weight_bits": 2},
-    {"id": 7, "kind": "BatchNorm", "name": "bn2"},
-    {"id": 8, "kind": "Output", "name": "out", "attrs": {"classes": 10}}
-  ],
-  "edges": [{"from": 1, "to": 2}, {"from": 2, "to": 3}, {"from": 3, "to": 4}, {"from": 4, "to": 6},
-            {"from": 6, "to": 7}, {"from": 7, "to": 8}]
-})";
-
-Graph parseGraph(const char* text)
-{
-    Graph g;
-    std::string error;
-    if (!graphFromJson(nlohmann::json::parse(text), g, error))
-        qFatal("%s", error.c_str());
-    return g;
-}
 
 WeightFile handMade()
 {
@@ -139,7 +118,7 @@ private Q_SLOTS:
         o.config.learningRateEnd = 0.001;
         o.config.loss = "squared_hinge";
         o.config.threads = 1;
-        const Graph graph = parseGraph(kSmallBnn);
+        const Graph graph = qnn::test::smallBnn(2);
         Trainer t;
         QVERIFY2(t.setup(graph, data, "synthetic-digits", o, error), error.c_str());
         t.setRunStore(&store);

@@ -1,8 +1,9 @@
 // File > Export / Import > QONNX: the menu entries and the qnnw child processes behind them.
 #include <QtTest>
 
-#include "widgets/deploy/deploy_process.h"
 #include "widgets/onnx/qonnx_actions.h"
+
+#include "support/qnnw_runner.h"
 
 #include <QDir>
 #include <QMenu>
@@ -39,10 +40,9 @@ private Q_SLOTS:
         QVERIFY(dir.isValid());
         const QString project = dir.filePath("digits.qnnproj");
         QVERIFY(QFile::copy(QNN_SOURCE_DIR "/projects/synthetic-digits-w1a1.qnnproj", project));
-        QProcess train;
-        train.start(DeployProcess::qnnwPath(), {"train", project, "--epochs", "1", "--train-limit", "2000", "--threads", "2", "--json"});
-        QVERIFY(train.waitForFinished(300000));
-        QVERIFY2(train.exitCode() == 0, train.readAllStandardError().constData());
+        const auto train = qnn::test::runQnnw(
+            {"train", project, "--epochs", "1", "--train-limit", "2000", "--threads", "2", "--json"});
+        QVERIFY2(train.exitCode == 0, train.err.constData());
         const QStringList runs = QDir(dir.filePath("runs")).entryList(QDir::Dirs | QDir::NoDotAndDotDot);
         QCOMPARE(runs.size(), 1);
 

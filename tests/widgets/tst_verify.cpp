@@ -10,6 +10,8 @@
 #include "widgets/editor/node_item.h"
 #include "widgets/verify/verify_panel.h"
 
+#include "support/qnnw_runner.h"
+
 #include <QtTest>
 
 #include <QComboBox>
@@ -25,28 +27,23 @@
 
 namespace {
 
-QString qnnwPath() { return QCoreApplication::applicationDirPath() + "/qnnw"; }
+using qnn::test::qnnwPath;
 
 int qnnw(const QStringList& args, QByteArray* out = nullptr)
 {
-    QProcess p;
-    p.start(qnnwPath(), args);
-    if (!p.waitForFinished(600000))
-        return -1;
+    const qnn::test::QnnwRun r = qnn::test::runQnnw(args, 600000);
     if (out)
-        *out = p.readAllStandardOutput();
-    if (p.exitCode() != 0)
-        qWarning("%s", p.readAllStandardError().constData());
-    return p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1;
+        *out = r.out;
+    if (r.exitCode != 0)
+        qWarning("%s", r.err.constData());
+    return r.exitCode;
 }
 
+// The last protocol event of a --json run (its result, or its error).
 QJsonObject lastJson(const QByteArray& out)
 {
-    QJsonObject last;
-    for (const QByteArray& line : out.split('\n'))
-        if (line.startsWith('{'))
-            last = QJsonDocument::fromJson(line).object();
-    return last;
+    const QList<QJsonObject> events = qnn::test::protocolEvents(out, nullptr);
+    return events.isEmpty() ? QJsonObject() : events.last();
 }
 
 const QString kParams = QNN_SOURCE_DIR "/../shared/bnn-pynq-params/mnist/lfcW1A1";
@@ -94,7 +91,7 @@ private slots:
         const qnn::NodeId d2 = p.graph.addNode(qnn::LayerKind::Dense, "dense2");
         document.setProject(p);
         VerifyPanel panel(&document);
-        const QJsonObject compare = QJsonDocument::fromJson(R"({"event":"compare","images":100,"agree":98,
+        const QJsonObject compare = QJsonDocument::fromJson(R"({"event":"result","version":1,"images":100,"agree":98,
             "agreement":98.0,"first_differing_layer":"dense2",
             "layers":[{"layer":"dense1","node":)" + QByteArray::number(qint64(d1)) + R"(,"compared_at":"activation",
                        "elements":25600,"differing":0,"ties":0,"images_differing":0,"first_images":[]},

@@ -1,8 +1,8 @@
 #include "widgets/deploy/deploy_panel.h"
 
 #include "widgets/deploy/board_dialog.h"
-#include "widgets/deploy/deploy_process.h"
 #include "widgets/editor/graph_document.h"
+#include "widgets/process/child_process.h"
 
 #include "core/deploy/local_board.h"
 
@@ -54,7 +54,7 @@ QString currentText(const QString& folder, const QString& run, const QString& ti
 DeployPanel::DeployPanel(GraphDocument* document, QWidget* parent)
     : QWidget(parent)
     , m_document(document)
-    , m_process(new DeployProcess(this))
+    , m_process(new ChildProcess(this))
     , m_boards(new QTreeWidget)
     , m_add(new QPushButton(tr("Add…")))
     , m_edit(new QPushButton(tr("Edit…")))
@@ -131,7 +131,9 @@ DeployPanel::DeployPanel(GraphDocument* document, QWidget* parent)
     connect(m_cancel, &QPushButton::clicked, this, &DeployPanel::cancel);
     connect(m_boards, &QTreeWidget::itemDoubleClicked, this, &DeployPanel::editBoard);
 
-    connect(m_process, &DeployProcess::step, this, [this](const QString& step, const QString& message) {
+    connect(m_process, &ChildProcess::step, this, [this](const QJsonObject& event) {
+        const QString step = event.value("step").toString();
+        const QString message = event.value("message").toString();
         static const QStringList order = {"pack", "connect", "upload", "verify", "switch", "run"};
         const int index = order.indexOf(step);
         if (index >= 0 && step != "upload")
@@ -139,34 +141,22 @@ DeployPanel::DeployPanel(GraphDocument* document, QWidget* parent)
         m_progress->setFormat(step + " – %p%");
         log(step + ": " + message);
     });
-    connect(m_process, &DeployProcess::progress, this, [this](qint64 done, qint64 total) {
+    connect(m_process, &ChildProcess::progress, this, [this](const QJsonObject& event) {
         // The upload is the long step: it fills 33–66 % of the bar.
-        m_progress->setValue(33 + int(33 * double(done) / std::max<qint64>(total, 1)));
+        const double total = std::max(event.value("total").toDouble(), 1.0);
+        m_progress->setValue(33 + int(33 * event.value("done").toDouble() / total));
     });
-    connect(m_process, &DeployProcess::hostKey, this, [this](const QJsonObject& problem) {
-        // A changed key is only reported (the error event carries OpenSSH's
-        // warning); an unknown one is asked about once qnnw has exited.
-        if (problem.value("kind").toString() == "unknown")
-            m_pendingHostKey = problem;
-    });
-    connect(m_process, &DeployProcess::failed, this, [this](const QString& message) {
+    connect(m_process, &ChildProcess::failed, this, [this](const QString& message, const QJsonObject& event) {
         m_failed = true;
+        noteHostKey(event.value("host_key").toObject());
         log(tr("error: %1").arg(message));
     });
-    connect(m_process, &DeployProcess::result, this, [this](const QJsonObject& r) {
+    connect(m_process, &ChildProcess::result, this, [this](const QJsonObject& r) {
         if (m_operation == "deploy") {
             showResult(r);
             return;
         }
-        // board test: one line.
-        if (!r.value("reachable").toBool()) {
-            m_failed = true;
-            const QJsonObject key = r.value("host_key").toObject();
-            if (key.value("kind").toString() == "unknown")
-                m_pendingHostKey = key;
-            log(tr("%1: not reachable: %2").arg(r.value("board").toString(), r.value("error").toString()));
-            return;
-        }
+        // board test: the result of a board that answered (one that did not is an error event).
         log(tr("%1: reachable at %2").arg(r.value("board").toString(), r.value("address").toString()));
         if (!r.value("host_key_fingerprint").toString().isEmpty())
             log(tr("  host key %1").arg(r.value("host_key_fingerprint").toString()));
@@ -181,7 +171,7 @@ DeployPanel::DeployPanel(GraphDocument* document, QWidget* parent)
             log(tr("  free disk: %1 GB").arg(free / 1e9, 0, 'f', 1));
         showCurrent(r.value("board").toString(), r.value("current").toObject());
     });
-    connect(m_process, &DeployProcess::finished, this, [this](int code) {
+    connect(m_process, &ChildProcess::finished, this, [this](int code) {
         if (!m_pendingHostKey.isEmpty()) {
             const QJsonObject problem = m_pendingHostKey;
             m_pendingHostKey = {};
@@ -448,22 +438,15 @@ void DeployPanel::deploy()
 
 void DeployPanel::startDeploy(const QString& approvedHostKey)
 {
-    BoardConfig b;
-    if (!selectedBoardConfig(b))
-        return;
-    m_operation = "deploy";
-    m_operationBoard = selectedBoard();
-    m_failed = false;
     m_lastResult = {};
-    setBusy(true);
+    if (!startOperation("deploy",
+                        {"deploy", m_document->fileName(), "--run", m_run->currentText(), "--board", selectedBoard(),
+                         "--limit", QString::number(m_limit->value())},
+                        approvedHostKey))
+        return;
     m_progress->setValue(0);
     m_progress->setFormat(tr("starting"));
-    QStringList args{"deploy", m_document->fileName(), "--run", m_run->currentText(), "--board", m_operationBoard,
-                     "--limit", QString::number(m_limit->value())};
-    if (!approvedHostKey.isEmpty())
-        args << "--accept-host-key" << approvedHostKey;
     log(tr("deploying run %1 to %2").arg(m_run->currentText(), m_operationBoard));
-    m_process->start(args, passwordFor(b));
 }
 
 void DeployPanel::testBoard()
@@ -476,18 +459,35 @@ void DeployPanel::testBoard()
 
 void DeployPanel::startTest(const QString& approvedHostKey)
 {
+    if (startOperation("test", {"board", "test", selectedBoard()}, approvedHostKey))
+        log(tr("testing board %1").arg(m_operationBoard));
+}
+
+bool DeployPanel::startOperation(const QString& operation, QStringList arguments, const QString& approvedHostKey)
+{
     BoardConfig b;
     if (!selectedBoardConfig(b))
-        return;
-    m_operation = "test";
+        return false;
+    m_operation = operation;
     m_operationBoard = selectedBoard();
     m_failed = false;
     setBusy(true);
-    QStringList args{"board", "test", m_operationBoard};
     if (!approvedHostKey.isEmpty())
-        args << "--accept-host-key" << approvedHostKey;
-    log(tr("testing board %1").arg(m_operationBoard));
-    m_process->start(args, passwordFor(b));
+        arguments << "--accept-host-key" << approvedHostKey;
+    arguments << "--json";
+    const QString password = passwordFor(b);
+    if (!password.isEmpty())
+        arguments << "--password-stdin";
+    m_process->start(arguments, password.isEmpty() ? QByteArray() : password.toUtf8() + "\n");
+    return true;
+}
+
+void DeployPanel::noteHostKey(const QJsonObject& problem)
+{
+    // A changed key is only reported (the error's sentence carries OpenSSH's
+    // warning); an unknown one is asked about once qnnw has exited.
+    if (problem.value("kind").toString() == "unknown")
+        m_pendingHostKey = problem;
 }
 
 void DeployPanel::cancel()
@@ -495,7 +495,7 @@ void DeployPanel::cancel()
     if (!isBusy())
         return;
     log(tr("cancelling…"));
-    m_process->cancel();
+    m_process->interrupt();
 }
 
 void DeployPanel::showResult(const QJsonObject& r)

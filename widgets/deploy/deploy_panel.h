@@ -7,7 +7,7 @@
 
 #include <functional>
 
-class DeployProcess;
+class ChildProcess;
 class GraphDocument;
 class QComboBox;
 class QLabel;
@@ -68,6 +68,11 @@ private:
     void startTest(const QString& approvedHostKey = QString());
     /** The selected board from the boards file; logs why when there is none. */
     bool selectedBoardConfig(qnn::deploy::BoardConfig& board);
+    /** Starts `qnnw arguments --json` for the selected board as `operation`
+     *  ("deploy" or "test"); a password goes to its stdin (--password-stdin),
+     *  never into argv. False, logged, when there is no such board. */
+    bool startOperation(const QString& operation, QStringList arguments, const QString& approvedHostKey);
+    void noteHostKey(const QJsonObject& problem);
     void log(const QString& line);
     void setBusy(bool busy);
     void showResult(const QJsonObject& r);
@@ -79,7 +84,7 @@ private:
     QString passwordFor(const qnn::deploy::BoardConfig& board);
 
     GraphDocument* m_document;
-    DeployProcess* m_process;
+    ChildProcess* m_process;
     QTreeWidget* m_boards;
     QPushButton* m_add;
     QPushButton* m_edit;

@@ -64,7 +64,7 @@ HardwarePanel::HardwarePanel(GraphDocument* document, QWidget* parent) : QWidget
     m_deviceBox = new QComboBox(this);
     m_deviceBox->setObjectName("device");
     for (const qnn::Device& d : m_devices.devices()) {
-        for (const qnn::BoardInfo& b : d.boards)
+        for (const qnn::DeviceBoard& b : d.boards)
             m_deviceBox->addItem(QStringLiteral("%1 (%2)").arg(QString::fromStdString(b.name), QString::fromStdString(d.part)),
                                  QString::fromStdString(b.name));
         m_deviceBox->addItem(QString::fromStdString(d.part), QString::fromStdString(d.part));

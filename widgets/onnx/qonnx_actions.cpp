@@ -1,7 +1,7 @@
 #include "widgets/onnx/qonnx_actions.h"
 
 #include "core/project/project.h"
-#include "widgets/deploy/deploy_process.h"
+#include "widgets/process/child_process.h"
 
 #include <QApplication>
 #include <QDir>
@@ -12,7 +12,7 @@
 #include <QJsonObject>
 #include <QMenu>
 #include <QMessageBox>
-#include <QProcess>
+#include <memory>
 
 QonnxActions::QonnxActions(QWidget* window, ProjectFile current, OpenProject open)
     : QObject(window)
@@ -91,7 +91,7 @@ bool QonnxActions::startImport(const QString& file, const QString& project)
     });
 }
 
-bool QonnxActions::isRunning() const { return m_process && m_process->state() != QProcess::NotRunning; }
+bool QonnxActions::isRunning() const { return m_process && m_process->isRunning(); }
 
 void QonnxActions::importQonnx()
 {
@@ -118,26 +118,21 @@ bool QonnxActions::run(const QStringList& arguments, const std::function<QString
     if (isRunning())
         return false;
     delete m_process;
-    m_process = new QProcess(this);
+    m_process = new ChildProcess(this);
+    auto why = std::make_shared<QString>();
     QApplication::setOverrideCursor(Qt::BusyCursor);
-    connect(m_process, &QProcess::finished, this, [this, onSuccess](int code, QProcess::ExitStatus status) {
+    connect(m_process, &ChildProcess::failed, this, [why](const QString& message) {
+        if (why->isEmpty())
+            *why = message;
+    });
+    connect(m_process, &ChildProcess::finished, this, [this, onSuccess, why](int code) {
         QApplication::restoreOverrideCursor();
-        if (status == QProcess::NormalExit && code == 0) {
+        if (code == 0 && why->isEmpty())
             Q_EMIT finished(true, onSuccess());
-            return;
-        }
-        QString why = QString::fromUtf8(m_process->readAllStandardError()).trimmed();
-        if (why.startsWith("qnnw: "))
-            why = why.mid(6);
-        Q_EMIT finished(false, why.isEmpty() ? tr("qnnw stopped unexpectedly.") : why);
+        else
+            Q_EMIT finished(false, why->isEmpty() ? tr("qnnw stopped unexpectedly.") : *why);
     });
-    connect(m_process, &QProcess::errorOccurred, this, [this](QProcess::ProcessError e) {
-        if (e != QProcess::FailedToStart)
-            return;
-        QApplication::restoreOverrideCursor();
-        Q_EMIT finished(false, tr("qnnw could not be started (%1).").arg(DeployProcess::qnnwPath()));
-    });
-    m_process->start(DeployProcess::qnnwPath(), arguments);
+    m_process->start(arguments);
     return true;
 }
 

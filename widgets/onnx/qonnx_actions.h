@@ -7,7 +7,7 @@
 
 class QAction;
 class QMenu;
-class QProcess;
+class ChildProcess;
 class QWidget;
 
 /** File > Export > QONNX… and File > Import > QONNX…: both run `qnnw export`
@@ -47,7 +47,7 @@ private:
     QWidget* m_window;
     ProjectFile m_current;
     OpenProject m_open;
-    QProcess* m_process = nullptr;
+    ChildProcess* m_process = nullptr;
     QString m_boxTitle;
 };
 

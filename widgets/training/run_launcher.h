@@ -7,7 +7,7 @@
 #include <QString>
 #include <QStringList>
 
-/** The "start" event: the run folder exists and training begins. */
+/** The "start" step: the run folder exists and training begins. */
 struct RunStartEvent {
     QString runDir;
     QString name;
@@ -20,7 +20,7 @@ struct RunStartEvent {
     bool fp32Twin = false;
 };
 
-/** A "batch" event: at most ten a second; `loss` is the mean since the last one. */
+/** A "train" progress event: at most ten a second; `loss` is the mean since the last one. */
 struct RunBatchEvent {
     int epoch = 0, epochs = 0;
     qint64 batch = 0, batches = 0;
@@ -49,7 +49,7 @@ Q_SIGNALS:
     void runStarted(const RunStartEvent& event);
     void batch(const RunBatchEvent& event);
     void epoch(const qnn::RunEpoch& epoch);
-    /** The final "summary" event (status, best epoch, accuracies, ...). */
+    /** The "result" event (status, best epoch, accuracies, ...). */
     void summary(const QJsonObject& summary);
     /** A sentence: qnnw's error event, or why the process died. */
     void failed(const QString& message);
@@ -75,16 +75,11 @@ public:
     qint64 processId() const;
 
 private:
-    void readLines();
-    void handleLine(const QJsonObject& o);
-
-    class QProcess* m_process;
-    QByteArray m_buffer;
-    QString m_lastError;
-    bool m_sawError = false;
+    class ChildProcess* m_child;
 };
 
-/** Parses one JSON line of `qnnw train --json --progress` (for tests and other launchers). */
+/** Reads the fields of `qnnw train --json --progress` events (docs/protocol.md):
+ *  the "start" step, a "train" progress event, an "epoch" step. */
 RunStartEvent runStartFromJson(const QJsonObject& o);
 RunBatchEvent runBatchFromJson(const QJsonObject& o);
 qnn::RunEpoch runEpochFromJson(const QJsonObject& o);

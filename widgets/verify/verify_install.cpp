@@ -1,6 +1,6 @@
 #include "widgets/verify/verify_install.h"
 
-#include "widgets/deploy/deploy_process.h"
+#include "widgets/process/child_process.h"
 #include "widgets/verify/verify_panel.h"
 
 #include <QAction>
@@ -12,7 +12,7 @@
 #include <QMainWindow>
 #include <QMenu>
 #include <QMessageBox>
-#include <QProcess>
+#include <memory>
 
 namespace {
 
@@ -28,24 +28,21 @@ void importBnnPynq(QMainWindow* window, const std::function<void(const QString&)
                                                          QObject::tr("Projects (*.qnnproj)"));
     if (project.isEmpty())
         return;
-    auto* process = new QProcess(window);
-    QObject::connect(process, &QProcess::finished, window, [=](int code) {
-        const QByteArray out = process->readAllStandardOutput();
-        const QString err = QString::fromUtf8(process->readAllStandardError()).trimmed();
+    auto* process = new ChildProcess(window);
+    auto why = std::make_shared<QString>();
+    QObject::connect(process, &ChildProcess::failed, window, [why](const QString& message) {
+        if (why->isEmpty())
+            *why = message;
+    });
+    QObject::connect(process, &ChildProcess::finished, window, [=](int code) {
         process->deleteLater();
-        if (code != 0) {
-            QMessageBox::warning(window, title, err.isEmpty() ? QObject::tr("qnnw import-packed failed.") : err);
+        if (code != 0 || !why->isEmpty()) {
+            QMessageBox::warning(window, title, why->isEmpty() ? QObject::tr("qnnw import-packed failed.") : *why);
             return;
         }
         open(project);
     });
-    QObject::connect(process, &QProcess::errorOccurred, window, [=](QProcess::ProcessError e) {
-        if (e == QProcess::FailedToStart) {
-            QMessageBox::warning(window, title, QObject::tr("qnnw could not be started (%1).").arg(DeployProcess::qnnwPath()));
-            process->deleteLater();
-        }
-    });
-    process->start(DeployProcess::qnnwPath(), {"import-packed", dir, "--out", project, "--json"});
+    process->start({"import-packed", dir, "--out", project, "--json"});
 }
 
 } // namespace

@@ -1,7 +1,7 @@
 #include "widgets/verify/verify_panel.h"
 
-#include "widgets/deploy/deploy_process.h"
 #include "widgets/editor/graph_document.h"
+#include "widgets/process/child_process.h"
 
 #include "core/project/project.h"
 
@@ -14,7 +14,6 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QLabel>
-#include <QProcess>
 #include <QPushButton>
 #include <QSpinBox>
 #include <QTableWidget>
@@ -45,6 +44,7 @@ VerifyPanel::VerifyPanel(GraphDocument* document, QWidget* parent)
     , m_status(new QLabel(tr("Float vs integer, layer by layer, for a trained run.")))
     , m_layers(new QTableWidget(0, 6))
     , m_images(new QTableWidget(0, 4))
+    , m_process(new ChildProcess(this))
 {
     m_limit->setRange(0, 1000000);
     m_limit->setSpecialValueText(tr("all test images"));
@@ -77,9 +77,15 @@ VerifyPanel::VerifyPanel(GraphDocument* document, QWidget* parent)
 
     connect(m_verify, &QPushButton::clicked, this, &VerifyPanel::verify);
     connect(m_cancel, &QPushButton::clicked, this, [this] {
-        if (m_process)
-            m_process->kill();
+        m_error = tr("Cancelled.");
+        m_process->kill();
     });
+    connect(m_process, &ChildProcess::result, this, [this](const QJsonObject& r) { m_result = r; });
+    connect(m_process, &ChildProcess::failed, this, [this](const QString& message) {
+        if (m_error.isEmpty()) // the first cause, and a cancel over the crash it causes
+            m_error = message;
+    });
+    connect(m_process, &ChildProcess::finished, this, &VerifyPanel::processFinished);
     connect(m_document, &GraphDocument::fileNameChanged, this, &VerifyPanel::refreshRuns);
     connect(m_document, &GraphDocument::deployChanged, this, &VerifyPanel::refreshRuns);
     // A run started from the workbench is listed at once, not at the next open.
@@ -153,7 +159,7 @@ void VerifyPanel::setSelectedRun(const QString& run)
         m_runs->setCurrentIndex(i);
 }
 
-bool VerifyPanel::isRunning() const { return m_process && m_process->state() != QProcess::NotRunning; }
+bool VerifyPanel::isRunning() const { return m_process->isRunning(); }
 
 QString VerifyPanel::statusText() const { return m_status->text(); }
 
@@ -176,47 +182,29 @@ void VerifyPanel::verify()
 void VerifyPanel::start(const QStringList& arguments, bool packing)
 {
     m_packing = packing;
-    m_output.clear();
-    if (!m_process) {
-        m_process = new QProcess(this);
-        connect(m_process, &QProcess::finished, this, [this](int code) { processFinished(code); });
-        connect(m_process, &QProcess::errorOccurred, this, [this](QProcess::ProcessError e) {
-            if (e == QProcess::FailedToStart)
-                fail(tr("qnnw could not be started (%1).").arg(DeployProcess::qnnwPath()));
-        });
-        connect(m_process, &QProcess::readyReadStandardOutput, this,
-                [this] { m_output += m_process->readAllStandardOutput(); });
-    }
+    m_result = {};
+    m_error.clear();
     m_status->setText(packing ? tr("Packing %1…").arg(m_runs->currentText())
                               : tr("Running the float and the integer model on the test images…"));
     m_verify->setEnabled(false);
     m_cancel->setEnabled(true);
-    m_process->start(DeployProcess::qnnwPath(), arguments);
+    m_process->start(arguments);
 }
 
-void VerifyPanel::processFinished(int exitCode)
+void VerifyPanel::processFinished(int exitCode, bool crashed)
 {
-    m_output += m_process->readAllStandardOutput();
-    const QByteArray errors = m_process->readAllStandardError();
     m_cancel->setEnabled(false);
     m_verify->setEnabled(m_runs->count() > 0);
-    QJsonObject last;
-    for (const QByteArray& line : m_output.split('\n'))
-        if (line.startsWith('{'))
-            last = QJsonDocument::fromJson(line).object();
-    if (exitCode != 0 || m_process->exitStatus() != QProcess::NormalExit) {
-        QString why = last.value("message").toString();
-        if (why.isEmpty())
-            why = QString::fromUtf8(errors).trimmed();
-        fail(why.isEmpty() ? tr("qnnw stopped (exit code %1).").arg(exitCode) : why);
+    if (exitCode != 0 || crashed || !m_error.isEmpty()) {
+        fail(!m_error.isEmpty() ? m_error : tr("qnnw stopped (exit code %1).").arg(exitCode));
         return;
     }
     if (m_packing) {
         start(compareArguments(runDir() + "/packed", runDir(), projectFile(), m_limit->value()), false);
         return;
     }
-    showResult(last);
-    emit finished(last);
+    showResult(m_result);
+    emit finished(m_result);
 }
 
 void VerifyPanel::fail(const QString& message)

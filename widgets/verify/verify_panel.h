@@ -7,7 +7,7 @@
 class GraphDocument;
 class QComboBox;
 class QLabel;
-class QProcess;
+class ChildProcess;
 class QPushButton;
 class QSpinBox;
 class QTableWidget;
@@ -27,7 +27,7 @@ public:
     /** `qnnw run-packed` arguments of a comparison, for tests. */
     static QStringList compareArguments(const QString& packedDir, const QString& runDir, const QString& project,
                                         int limit);
-    /** Shows one "compare" event of qnnw (table, images, canvas highlight). */
+    /** Shows the result of `qnnw run-packed --compare` (table, images, canvas highlight). */
     void showResult(const QJsonObject& compare);
     /** Verifies the run chosen in the list (pack first when needed). */
     void verify();
@@ -51,7 +51,7 @@ protected:
 private:
     void refreshRuns();
     void start(const QStringList& arguments, bool packing);
-    void processFinished(int exitCode);
+    void processFinished(int exitCode, bool crashed);
     void fail(const QString& message);
     QString projectFile() const;
     QString runDir() const;
@@ -64,7 +64,8 @@ private:
     QLabel* m_status;
     QTableWidget* m_layers;
     QTableWidget* m_images;
-    QProcess* m_process = nullptr;
+    ChildProcess* m_process;
     bool m_packing = false;
-    QByteArray m_output;
+    QJsonObject m_result;
+    QString m_error;
 };

@@ -1,7 +1,8 @@
 #pragma once
 
 // What the deploy tests share: the stand-in bnn package and a trained LFC.
-#include "sshd_fixture.h"
+#include "support/qnnw_runner.h"
+#include "support/sshd_fixture.h"
 
 #include "core/util/atomic_file.h"
 
@@ -66,7 +67,7 @@ inline bool installStandInBnn(SshdFixture& sshd, QString& error)
         error = "cannot write " + bnn.fileName();
         return false;
     }
-    bnn.write(QByteArray(kStandInBnn).replace("@QNNW@", QNNW_PATH));
+    bnn.write(QByteArray(kStandInBnn).replace("@QNNW@", qnn::test::qnnwPath().toUtf8()));
     return true;
 }
 
@@ -85,10 +86,10 @@ inline bool trainLfc(const QString& dir, QString& projectDir, QString& run, QStr
         error = QString::fromStdString(why);
         return false;
     }
-    QProcess train;
-    train.start(QNNW_PATH, {"train", dir + "/lfc.qnnproj", "--epochs", "1", "--train-limit", "2000", "--json"});
-    if (!train.waitForFinished(180000) || train.exitCode() != 0) {
-        error = "qnnw train failed: " + QString::fromUtf8(train.readAllStandardError());
+    const auto train =
+        qnn::test::runQnnw({"train", dir + "/lfc.qnnproj", "--epochs", "1", "--train-limit", "2000", "--json"}, 180000);
+    if (train.exitCode != 0) {
+        error = "qnnw train failed: " + QString::fromUtf8(train.err);
         return false;
     }
     const QStringList runs = QDir(dir + "/runs").entryList(QDir::Dirs | QDir::NoDotAndDotDot);
