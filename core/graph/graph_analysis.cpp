@@ -8,6 +8,7 @@
 #include <queue>
 #include <set>
 #include <sstream>
+#include <unordered_map>
 
 namespace qnn {
 
@@ -79,7 +80,12 @@ private:
         }
         if (const std::string problem = nameProblem(n.name); !problem.empty())
             add(n.id, Severity::Warning, DiagnosticCategory::Structure, quoted(n) + ": " + problem, "rename it");
-        const NodeId first = m_graph.findByName(n.name);
+        // The first (lowest id) layer of each name, built once: a lookup per
+        // node (Graph::findByName scans) made analysis quadratic in the node count.
+        if (m_firstByName.empty())
+            for (const auto& [id, node] : m_graph.nodes())
+                m_firstByName.emplace(node.name, id);
+        const NodeId first = m_firstByName.at(n.name);
         if (first != n.id)
             add(n.id, Severity::Warning, DiagnosticCategory::Structure,
                 "the name " + quoted(n) + " is used by another layer too; runs and packed files name layers, "
@@ -380,6 +386,7 @@ private:
     }
 
     const Graph& m_graph;
+    std::unordered_map<std::string, NodeId> m_firstByName;
     GraphAnalysis m_result;
     std::vector<Edge> m_validEdges;
     std::set<NodeId> m_broken;
