@@ -24,6 +24,7 @@ struct Options {
     std::string network;
     std::string out;
     bool json = false;
+    bool force = false;
 };
 
 int fail(const std::string& message)
@@ -35,6 +36,12 @@ int fail(const std::string& message)
 int runImport(const Options& o)
 {
     std::error_code ec;
+    std::string out = o.out;
+    if (fs::path(out).extension() != ".qnnproj")
+        out += ".qnnproj";
+    // Checked before anything is read or written: a user's project is never replaced unasked.
+    if (fs::exists(fs::symlink_status(out, ec)) && !o.force)
+        return fail(out + " exists; choose another project file or pass --force to replace it (nothing was written)");
     if (fs::exists(fs::path(o.dir) / pack::kManifestFile, ec))
         return fail(o.dir + " is a folder written by qnnw pack (it has a manifest.json), not a BNN-PYNQ parameter "
                             "folder; run it with qnnw run-packed");
@@ -46,9 +53,6 @@ int runImport(const Options& o)
     WeightFile weights;
     if (!pack::importBnnPynq(net, project, weights, error))
         return fail(error);
-    std::string out = o.out;
-    if (fs::path(out).extension() != ".qnnproj")
-        out += ".qnnproj";
     const fs::path projectDir = fs::absolute(out).parent_path();
     const std::string runName = "imported-" + net.network;
     const fs::path runDir = projectDir / "runs" / runName;
@@ -95,6 +99,7 @@ void addImportPackedCommand(CLI::App& app, int& exitCode)
     c->add_option("--network", o->network, "the network (default: from the folder's name)")
         ->check(CLI::IsMember({"lfcW1A1", "lfcW1A2", "cnvW1A1", "cnvW1A2", "cnvW2A2"}));
     c->add_option("--out", o->out, "the project file to write (*.qnnproj)")->required();
+    c->add_flag("--force", o->force, "replace the project file when it exists");
     c->add_flag("--json", o->json, "one JSON line");
     c->callback([o, &exitCode] { exitCode = runImport(*o); });
 }

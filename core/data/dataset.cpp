@@ -1,6 +1,7 @@
 #include "core/data/dataset.h"
 
 #include "core/data/cifar10_reader.h"
+#include "core/data/dataset_catalog.h"
 #include "core/data/idx_reader.h"
 #include "core/data/image_folder.h"
 #include "core/data/synthetic_digits.h"
@@ -65,6 +66,8 @@ bool holdsDataset(const fs::path& dir, const std::string& name)
         return false;
     if (name == "image-folder")
         return true;
+    if (requiredFiles(name).empty())
+        return false;
     const std::string first = requiredFiles(name).front();
     if (name == "cifar10")
         return pathExists(dir / first) || pathExists(dir / "cifar-10-batches-bin" / first);
@@ -200,6 +203,9 @@ std::vector<std::string> datasetSearchPaths(const DatasetRequest& r)
     }
     if (const char* env = std::getenv("QNN_DATASETS"); env && *env)
         add(fs::path(env) / r.choice.name);
+    // Where `qnnw data fetch` puts what it downloads.
+    if (const std::string user = userDatasetsDir(); !user.empty())
+        add(fs::path(user) / r.choice.name);
     std::error_code ec;
     for (fs::path start : {fs::absolute(projectDir, ec), fs::current_path(ec)}) {
         for (fs::path a = start; !a.empty(); a = a.parent_path()) {
@@ -209,6 +215,14 @@ std::vector<std::string> datasetSearchPaths(const DatasetRequest& r)
         }
     }
     return paths;
+}
+
+std::string findDatasetDir(const DatasetRequest& r)
+{
+    for (const std::string& p : datasetSearchPaths(r))
+        if (holdsDataset(p, r.choice.name))
+            return p;
+    return {};
 }
 
 bool loadDataset(const DatasetRequest& r, DatasetSplits& out, std::string& error)
@@ -229,13 +243,7 @@ bool loadDataset(const DatasetRequest& r, DatasetSplits& out, std::string& error
         return false;
     }
     const std::vector<std::string> places = datasetSearchPaths(r);
-    fs::path dir;
-    for (const std::string& p : places) {
-        if (holdsDataset(p, name)) {
-            dir = p;
-            break;
-        }
-    }
+    const fs::path dir = findDatasetDir(r);
     if (dir.empty()) {
         const std::vector<std::string>& files = requiredFiles(name);
         error = "dataset '" + name + "' not found";
@@ -245,8 +253,15 @@ bool loadDataset(const DatasetRequest& r, DatasetSplits& out, std::string& error
             error += " in " + r.dataDir + "; put " + joinList(files) + (name == "cifar10" ? "" : " (gzip or raw)") +
                      " there, or pass --data with the folder that holds them";
         } else {
+            if (const CatalogEntry* e = findCatalogEntry(datasetCatalog(), name)) {
+                const std::string user = userDatasetsDir();
+                error += "; download it with `qnnw data fetch " + name + "` (" + formatBytes(e->totalBytes()) +
+                         (user.empty() ? std::string() : ", into " + user + "/" + name) + "), or";
+            } else {
+                error += ";";
+            }
             const std::string where = defaultPlace(places);
-            error += "; put " + joinList(files) + (name == "cifar10" ? "" : " (gzip or raw)") + " into " + where +
+            error += " put " + joinList(files) + (name == "cifar10" ? "" : " (gzip or raw)") + " into " + where +
                      " (any shared/datasets/" + name + " folder above the project's folder is found), or pass --data DIR";
         }
         error += ". Looked in: " + joinList(places);

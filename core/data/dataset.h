@@ -31,10 +31,15 @@ struct DatasetRequest {
 const std::vector<std::string>& knownDatasets();
 
 /** The folders loadDataset() tries, in order: --data, the project's dataset
- *  path, $QNN_DATASETS/<name>, then <ancestor>/shared/datasets/<name> for each
+ *  path, $QNN_DATASETS/<name>, the user's data folder (userDatasetsDir(), where
+ *  `qnnw data fetch` downloads to), then <ancestor>/shared/datasets/<name> for each
  *  ancestor of the project folder and of the working folder (a checkout at
  *  /work/main finds /work/shared/datasets: "../shared/datasets" next to the repository). */
 std::vector<std::string> datasetSearchPaths(const DatasetRequest& request);
+
+/** The first search path that holds the dataset's files (for synthetic-digits
+ *  and unknown names: empty), without reading them. */
+std::string findDatasetDir(const DatasetRequest& request);
 
 /** Loads and splits a dataset: MNIST/Fashion-MNIST (IDX, gzip or raw; the
  *  last 10,000 training images are the validation split, as in BinaryNet),

@@ -62,6 +62,11 @@ bool readImageFolder(const std::string& dir, ImageSet& out, std::string& error)
             error = path.string() + ": not a readable PNG or JPEG image (" + stbi_failure_reason() + ")";
             return false;
         }
+        if (w <= 0 || h <= 0 || w > 16384 || h > 16384) {
+            error = path.string() + ": image is " + std::to_string(w) + "×" + std::to_string(h) +
+                    ", outside 1..16384 pixels a side";
+            return false;
+        }
         if (width == 0) {
             width = w;
             height = h;
@@ -75,6 +80,13 @@ bool readImageFolder(const std::string& dir, ImageSet& out, std::string& error)
             channels = 3;
     }
 
+    // Checked before the one allocation below: 16 GiB of pixels at most.
+    const uint64_t total = uint64_t(width) * uint64_t(height) * uint64_t(channels) * files.size();
+    if (total > (16ull << 30)) {
+        error = dir + ": " + std::to_string(files.size()) + " images of " + std::to_string(width) + "×" +
+                std::to_string(height) + " need " + std::to_string(total) + " bytes, more than the 16 GiB read at once";
+        return false;
+    }
     ImageSet set;
     set.channels = channels;
     set.height = height;
@@ -90,6 +102,14 @@ bool readImageFolder(const std::string& dir, ImageSet& out, std::string& error)
         unsigned char* data = stbi_load(files[i].first.c_str(), &w, &h, &comp, channels);
         if (!data) {
             error = files[i].first.string() + ": not a readable PNG or JPEG image (" + stbi_failure_reason() + ")";
+            return false;
+        }
+        // The file may have changed since the first pass: its size is checked again before the copy.
+        if (w != width || h != height) {
+            stbi_image_free(data);
+            error = files[i].first.string() + ": image is " + std::to_string(w) + "×" + std::to_string(h) +
+                    ", but the first image is " + std::to_string(width) + "×" + std::to_string(height) +
+                    " (all images must have one size)";
             return false;
         }
         // stb gives HWC; the network wants CHW.

@@ -1,6 +1,7 @@
 #include "core/deploy/board_config.h"
 
 #include "core/util/json_file.h"
+#include "core/util/json_fields.h"
 
 #include <algorithm>
 #include <cstdlib>
@@ -39,28 +40,39 @@ std::string boardPart(const std::string& kind)
     return {};
 }
 
+namespace {
+
+// A value from a file, fit for a sentence: valid UTF-8 and short.
+std::string shown(const std::string& s)
+{
+    return s.size() > 60 ? validUtf8(s.substr(0, 60)) + "…" : validUtf8(s);
+}
+
+} // namespace
+
 bool validateBoard(const BoardConfig& b, std::string& error)
 {
-    if (b.name.empty() || b.name.find_first_of("/\\ \t\n") != std::string::npos) {
-        error = "a board name must be one word without slashes (got '" + b.name + "')";
+    if (b.name.empty() || b.name.size() > 200 || b.name.find_first_of("/\\ \t\n") != std::string::npos) {
+        error = "a board name must be one word of at most 200 characters without slashes (got '" + shown(b.name) +
+                "')";
         return false;
     }
     const auto& kinds = boardKinds();
     if (std::find(kinds.begin(), kinds.end(), b.kind) == kinds.end()) {
-        error = "unknown board kind '" + b.kind + "': use pynq-z1, pynq-z2, ultra96, zcu104, xrt or local";
+        error = "unknown board kind '" + shown(b.kind) + "': use pynq-z1, pynq-z2, ultra96, zcu104, xrt or local";
         return false;
     }
     if (b.isSsh()) {
         if (b.host.empty()) {
-            error = "board '" + b.name + "' (" + b.kind + ") needs a host (--host)";
+            error = "board '" + shown(b.name) + "' (" + b.kind + ") needs a host (--host)";
             return false;
         }
         if (b.port < 1 || b.port > 65535) {
-            error = "port " + std::to_string(b.port) + " of board '" + b.name + "' is not between 1 and 65535";
+            error = "port " + std::to_string(b.port) + " of board '" + shown(b.name) + "' is not between 1 and 65535";
             return false;
         }
         if (b.user.empty()) {
-            error = "board '" + b.name + "' needs a user (--user)";
+            error = "board '" + shown(b.name) + "' needs a user (--user)";
             return false;
         }
     }
@@ -107,19 +119,21 @@ bool BoardStore::load(std::string& error)
             return false;
         }
         BoardConfig b;
-        try {
-            b.name = e.value("name", std::string());
-            b.kind = e.value("kind", std::string());
-            b.host = e.value("host", std::string());
-            b.port = e.value("port", 22);
-            b.user = e.value("user", std::string());
-            b.keyPath = e.value("key", std::string());
-            b.remoteDir = e.value("dir", std::string());
-            b.knownHosts = e.value("known_hosts", std::string());
-            b.xclbin = e.value("xclbin", std::string());
-            b.device = e.value("device", 0);
-        } catch (const nlohmann::json::exception&) {
-            error = m_path + ": board entry " + e.dump() + " has a field of the wrong type";
+        // Every member checked for its type and range; the error names the file, the entry and the key.
+        const std::string name = e.contains("name") && e["name"].is_string() ? e["name"].get<std::string>() : "?";
+        JsonFields f(e, m_path + ", board \"" + validUtf8(name.substr(0, 60)) + "\"");
+        f.optionalText("name", b.name);
+        f.optionalText("kind", b.kind);
+        f.optionalText("host", b.host);
+        f.optionalInteger("port", b.port, 1, 65535);
+        f.optionalText("user", b.user);
+        f.optionalText("key", b.keyPath);
+        f.optionalText("dir", b.remoteDir);
+        f.optionalText("known_hosts", b.knownHosts);
+        f.optionalText("xclbin", b.xclbin);
+        f.optionalInteger("device", b.device, 0, 1 << 16);
+        if (!f.ok()) {
+            error = f.error();
             return false;
         }
         std::string why;

@@ -208,6 +208,16 @@ bool nodeFromJson(const json& j, Node& out, std::string& error, const std::strin
             }
         }
     }
+    {
+        const LayerSpec& spec = LayerRegistry::spec(*k);
+        const auto attrs = j.find("attrs");
+        for (const AttrSpec& as : spec.attrs)
+            if (as.required && (attrs == j.end() || !attrs->contains(as.name))) {
+                error = where + ".attrs: a " + spec.name + " needs \"" + as.name + "\" (" + as.doc +
+                        "); the file gives none, and a default would change the network";
+                return false;
+            }
+    }
     if (!optionalInt(j, "weight_bits", where, error, n.quant.weightBits) ||
         !optionalInt(j, "act_bits", where, error, n.quant.actBits))
         return false;

@@ -9,6 +9,12 @@ namespace qnn {
 
 namespace {
 
+AttrSpec requiredAttr(AttrSpec a)
+{
+    a.required = true;
+    return a;
+}
+
 AttrSpec intAttr(std::string name, int64_t def, double lo, double hi, std::string doc)
 {
     AttrSpec a;
@@ -136,7 +142,7 @@ std::vector<LayerSpec> buildSpecs()
         s.name = "Dense";
         s.category = "Layers";
         s.doc = "Fully connected layer (a matrix–vector unit on the FPGA).";
-        s.attrs = {intAttr("units", 64, 1, 65536, "Number of output neurons."),
+        s.attrs = {requiredAttr(intAttr("units", 64, 1, 65536, "Number of output neurons.")),
                    boolAttr("bias", true, "Add a learned bias (usually off when BatchNorm follows).")};
         s.hasWeights = true;
         s.infer = [](const Node& n, const std::vector<TensorType>& in) {
@@ -158,7 +164,7 @@ std::vector<LayerSpec> buildSpecs()
         s.name = "Conv2D";
         s.category = "Layers";
         s.doc = "2-D convolution over a C×H×W input (sliding window + matrix–vector unit on the FPGA).";
-        s.attrs = {intAttr("filters", 64, 1, 4096, "Number of output channels."),
+        s.attrs = {requiredAttr(intAttr("filters", 64, 1, 4096, "Number of output channels.")),
                    intAttr("kernel", 3, 1, 15, "Square kernel size."),
                    intAttr("stride", 1, 1, 8, "Step of the window."),
                    intAttr("padding", 0, 0, 7, "Zero padding on each side (0 = valid)."),

@@ -26,6 +26,9 @@ struct AttrSpec {
     /** IntList: allowed lengths. */
     std::vector<size_t> listLengths;
     std::string doc;
+    /** A file must give it: its default would silently change the network
+     *  (a Dense whose "units" is lost must not become 64 units). */
+    bool required = false;
 };
 
 /** Result of shape inference for one node: a type, or a sentence saying why not. */

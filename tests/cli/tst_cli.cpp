@@ -1,6 +1,8 @@
 // Runs the built qnnw on the example projects and on broken files.
 #include <QtTest>
 
+#include <sys/stat.h>
+
 #include <QDir>
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -91,6 +93,7 @@ private Q_SLOTS:
     void trainSyntheticThenEval();
     void interruptThenResumeEqualsUnbrokenRun();
     void missingDatasetSaysWhereToPutIt();
+    void hostileInputsAreSentences();
 };
 
 void TestCli::summaryJsonOfLfc()
@@ -147,7 +150,7 @@ void TestCli::checkPassesOnEveryExample()
 {
     const QDir dir(QNN_SOURCE_DIR "/projects");
     const QStringList files = dir.entryList({"*.qnnproj"}, QDir::Files);
-    QCOMPARE(files.size(), 8);
+    QCOMPARE(files.size(), 10);
     for (const QString& f : files) {
         const Result r = qnnw({"check", dir.filePath(f)});
         QVERIFY2(r.exitCode == 0, r.out.constData());
@@ -202,6 +205,34 @@ void TestCli::malformedFileIsASentence()
     const Result missing = qnnw({"check", dir.filePath("nope.qnnproj")});
     QCOMPARE(missing.exitCode, 1);
     QVERIFY2(missing.err.contains("nope.qnnproj: No such file or directory"), missing.err);
+}
+
+void TestCli::hostileInputsAreSentences()
+{
+    QTemporaryDir dir;
+    // import-packed never replaces a project unasked (import wants --force too).
+    const QString existing = writeFile(dir, "mine.qnnproj", "{\"precious\": true}");
+    const Result overwrite = qnnw({"import-packed", dir.filePath("no-such-params"), "--out", existing});
+    QCOMPARE(overwrite.exitCode, 1);
+    QVERIFY2(overwrite.err.contains("mine.qnnproj exists; choose another project file or pass --force"), overwrite.err);
+    QFile f(existing);
+    QVERIFY(f.open(QIODevice::ReadOnly));
+    QCOMPARE(f.readAll(), QByteArray("{\"precious\": true}"));
+    // A number no double holds: a sentence with the file, not "internal error".
+    const QString huge = writeFile(dir, "huge.qnnproj",
+                                   "{\"format\": \"qnn-workbench-project\", \"version\": 1e400, \"graph\": {}}");
+    const Result r = qnnw({"check", huge});
+    QCOMPARE(r.exitCode, 1);
+    QVERIFY2(r.err.startsWith("qnnw: " + huge.toUtf8() + ": not valid JSON") && r.err.contains("too large"), r.err);
+    QVERIFY(!r.err.contains("internal error"));
+    // Devices and FIFOs are refused at once instead of read for ever.
+    const QString fifo = dir.filePath("fifo.qnnproj");
+    QCOMPARE(::mkfifo(fifo.toLocal8Bit().constData(), 0600), 0);
+    for (const QString& path : {QString("/dev/zero"), fifo}) {
+        const Result d = qnnw({"check", path});
+        QCOMPARE(d.exitCode, 1);
+        QVERIFY2(d.err.contains("it is not a regular file"), d.err);
+    }
 }
 
 void TestCli::usageErrors()

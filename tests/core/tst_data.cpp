@@ -2,6 +2,7 @@
 #include "core/data/cifar10_reader.h"
 #include "core/data/dataset.h"
 #include "core/data/idx_reader.h"
+#include "core/data/dataset_catalog.h"
 #include "core/data/image_folder.h"
 #include "core/data/synthetic_digits.h"
 #include "core/data/transforms.h"
@@ -151,6 +152,109 @@ private Q_SLOTS:
         QVERIFY(!readIdxImages(path, set, error));
         QVERIFY2(QString::fromStdString(error).contains(QString::fromStdString(path) + ": not a readable gzip file"),
                  error.c_str());
+    }
+
+    // A gzip bomb: a small file whose header promises little but which
+    // inflates to far more; and headers promising more than a file can hold.
+    void idxSizeChecksBeforeReading()
+    {
+        QTemporaryDir dir;
+        const std::string bomb = dir.filePath("bomb.gz").toStdString();
+        writeGz(bomb, idxImages(2, 28, 28) + std::string(50u << 20, '\0')); // 50 MB of zeros after the images
+        QVERIFY(QFileInfo(QString::fromStdString(bomb)).size() < 100000);
+        ImageSet set;
+        std::string error;
+        QVERIFY(!readIdxImages(bomb, set, error));
+        QVERIFY2(QString::fromStdString(error).contains(
+                     "bomb.gz: more than 1584 bytes (uncompressed), but the header promises 2 images of 28×28 (1584 bytes)"),
+                 error.c_str());
+
+        // 2^32-1 images of 4096×4096 from a tiny gzip: refused before any allocation.
+        const std::string huge = dir.filePath("huge.gz").toStdString();
+        writeGz(huge, be32(2051) + be32(0xffffffffu) + be32(4096) + be32(4096) + std::string(100, '\0'));
+        QVERIFY(!readIdxImages(huge, set, error));
+        QVERIFY2(QString::fromStdString(error).contains("huge.gz: the header promises 72057594021150736 bytes "
+                                                        "(uncompressed), more than a"),
+                 error.c_str());
+        QVERIFY2(QString::fromStdString(error).contains("gzip file can expand to or the 4 GiB"), error.c_str());
+
+        // A raw file: the header is checked against the file's own size.
+        const std::string raw = dir.filePath("raw").toStdString();
+        writeRaw(raw, be32(2051) + be32(1000000) + be32(28) + be32(28) + std::string(784, '\0'));
+        QVERIFY(!readIdxImages(raw, set, error));
+        QVERIFY2(QString::fromStdString(error).contains("raw: 800 bytes (uncompressed), but the header promises "
+                                                        "1000000 images of 28×28 (784000016 bytes)"),
+                 error.c_str());
+        std::vector<int32_t> labels;
+        writeRaw(raw, be32(2049) + be32(4000000000u) + "ab");
+        QVERIFY(!readIdxLabels(raw, labels, error));
+        QVERIFY2(QString::fromStdString(error).contains("10 bytes (uncompressed), but the header promises 4000000000 labels"),
+                 error.c_str());
+
+        // Not a regular file: a folder (a FIFO or /dev/zero would hang a plain read).
+        QVERIFY(!readIdxImages(dir.path().toStdString(), set, error));
+        QVERIFY2(QString::fromStdString(error).contains("not a regular file"), error.c_str());
+    }
+
+    void imageFolderRefusesHugeImages()
+    {
+        QTemporaryDir dir;
+        const std::string root = dir.path().toStdString();
+        std::filesystem::create_directories(root + "/a");
+        std::filesystem::create_directories(root + "/b");
+        const std::vector<unsigned char> row(16385, 7);
+        QVERIFY(stbi_write_png((root + "/a/wide.png").c_str(), 16385, 1, 1, row.data(), 16385));
+        QVERIFY(stbi_write_png((root + "/b/wide.png").c_str(), 16385, 1, 1, row.data(), 16385));
+        ImageSet set;
+        std::string error;
+        QVERIFY(!readImageFolder(root, set, error));
+        QVERIFY2(QString::fromStdString(error).contains("wide.png: image is 16385×1, outside 1..16384 pixels a side"),
+                 error.c_str());
+    }
+
+    void catalogue()
+    {
+        const std::vector<CatalogEntry>& c = datasetCatalog();
+        QCOMPARE(c.size(), size_t(3));
+        QCOMPARE(c[0].name, std::string("mnist"));
+        QCOMPARE(c[0].totalBytes(), uint64_t(11594722));
+        QCOMPARE(c[0].files[0].md5, std::string("f68b3c2dcbeaaa9fbdd348bbdeb94873"));
+        QCOMPARE(c[1].totalBytes(), uint64_t(30878645));
+        QCOMPARE(c[2].files[0].md5, std::string("c32a1d4ab5d03f1284b67883e8d87530"));
+        for (const CatalogEntry& e : c)
+            QVERIFY2(!e.sources.empty() && !e.licence.empty(), e.name.c_str());
+
+        qputenv("XDG_DATA_HOME", "/somewhere/data");
+        QCOMPARE(userDatasetsDir(), std::string("/somewhere/data/qnn-workbench/datasets"));
+        qputenv("QNN_DATASETS", "");
+        DatasetRequest request;
+        request.choice.name = "fashion-mnist";
+        const std::vector<std::string> paths = datasetSearchPaths(request);
+        QVERIFY(std::find(paths.begin(), paths.end(), "/somewhere/data/qnn-workbench/datasets/fashion-mnist") !=
+                paths.end());
+        qunsetenv("XDG_DATA_HOME");
+        qputenv("HOME", "/home/someone");
+        QCOMPARE(userDatasetsDir(), std::string("/home/someone/.local/share/qnn-workbench/datasets"));
+
+        // The test-only checksum manifest: replaces, and says what is wrong with it.
+        QTemporaryDir dir;
+        const std::string manifest = dir.filePath("sums.json").toStdString();
+        qputenv("QNN_DATASET_CHECKSUMS", QByteArray::fromStdString(manifest));
+        std::vector<CatalogEntry> withOverride;
+        std::string error;
+        writeRaw(manifest, R"({"cifar10": {"cifar-10-binary.tar.gz": {"sha256": ")" + std::string(64, 'a') + R"("}}})");
+        QVERIFY2(datasetCatalogWithOverrides(withOverride, error), error.c_str());
+        QCOMPARE(withOverride[2].files[0].sha256, std::string(64, 'a'));
+        QCOMPARE(withOverride[2].files[0].md5, std::string());
+        QCOMPARE(withOverride[0].files[0].md5, c[0].files[0].md5);
+        writeRaw(manifest, R"({"cifar10": {"cifar-10-binary.tar.gz": {"sha256": "xyz"}}})");
+        QVERIFY(!datasetCatalogWithOverrides(withOverride, error));
+        QVERIFY2(QString::fromStdString(error).contains("needs a sha256 of 64 or an md5 of 32 lowercase hex digits"),
+                 error.c_str());
+        writeRaw(manifest, R"({"imagenet": {}})");
+        QVERIFY(!datasetCatalogWithOverrides(withOverride, error));
+        QVERIFY2(QString::fromStdString(error).contains("unknown dataset 'imagenet'"), error.c_str());
+        qunsetenv("QNN_DATASET_CHECKSUMS");
     }
 
     void cifarBatch()
@@ -414,8 +518,10 @@ private Q_SLOTS:
         DatasetSplits splits;
         std::string error;
         QVERIFY(!loadDataset(request, splits, error));
-        QVERIFY2(QString::fromStdString(error).startsWith("dataset 'mnist' not found; put train-images-idx3-ubyte.gz"),
+        QVERIFY2(QString::fromStdString(error).startsWith(
+                     "dataset 'mnist' not found; download it with `qnnw data fetch mnist` (11.6 MB, into "),
                  error.c_str());
+        QVERIFY2(QString::fromStdString(error).contains("or put train-images-idx3-ubyte.gz"), error.c_str());
         QVERIFY2(QString::fromStdString(error).contains("shared/datasets/mnist"), error.c_str());
         QVERIFY2(QString::fromStdString(error).contains("or pass --data DIR"), error.c_str());
 

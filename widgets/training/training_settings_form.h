@@ -33,12 +33,21 @@ public:
     /** Empty when the dataset is found; otherwise the sentence shown. */
     QString datasetProblem() const;
     QPushButton* useSyntheticButton() const { return m_useSynthetic; }
+    QComboBox* recipeBox() const { return m_recipe; }
+    QPushButton* applyRecipeButton() const { return m_applyRecipe; }
+    /** The recipe line under the list: what the chosen preset does, or why it could not be applied. */
+    QString recipeNote() const;
+    /** Shown when the dataset is missing and the workbench can download it. */
+    QPushButton* downloadButton() const { return m_downloadData; }
+    /** Looks for the dataset again (after a download, for one). */
+    void checkDataset();
 
 private:
     void load();
     /** One undo step; `merges` for numbers typed digit by digit. */
     void commit(const QString& field, bool merges = false);
-    void checkDataset();
+    void applyChosenRecipe();
+    void showRecipe();
 
     GraphDocument* m_document;
     QComboBox* m_dataset;
@@ -46,6 +55,7 @@ private:
     QPushButton* m_browse;
     QLabel* m_datasetNote;
     QPushButton* m_useSynthetic;
+    QPushButton* m_downloadData;
     QSpinBox* m_epochs;
     QSpinBox* m_batch;
     QComboBox* m_optimizer;
@@ -55,5 +65,8 @@ private:
     QComboBox* m_loss;
     QSpinBox* m_seed;
     QSpinBox* m_threads;
+    QComboBox* m_recipe;
+    QPushButton* m_applyRecipe;
+    QLabel* m_recipeNote;
     bool m_loading = false;
 };

@@ -1,6 +1,7 @@
 #include "widgets/training/training_workbench.h"
 
 #include "core/run/run_info.h"
+#include "widgets/data/dataset_download_dialog.h"
 #include "widgets/editor/graph_document.h"
 #include "widgets/training/confusion_view.h"
 #include "widgets/training/pareto_view.h"
@@ -28,6 +29,7 @@ TrainingWorkbench* installTrainingDocks(QMainWindow* window, GraphDocument* docu
 TrainingWorkbench::TrainingWorkbench(QMainWindow* window, GraphDocument* document, std::function<bool()> ensureSaved)
     : QObject(window)
     , m_window(window)
+    , m_document(document)
     , m_controller(new TrainingController(document, this))
     , m_dashboard(new TrainingDashboard)
     , m_runs(nullptr)
@@ -147,6 +149,10 @@ TrainingWorkbench::TrainingWorkbench(QMainWindow* window, GraphDocument* documen
 
 void TrainingWorkbench::run(const std::function<bool(QString*)>& job)
 {
+    // A run that needs a dataset this machine lacks offers the download first, and starts when it ends.
+    if (!DatasetDownloadDialog::offerIfMissing(m_window, m_document->project().dataset, m_document->fileName()))
+        return;
+    m_settings->checkDataset();
     QString error;
     if (!job(&error) && !error.isEmpty())
         QMessageBox::warning(m_window, tr("Train"), error);

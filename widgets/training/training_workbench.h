@@ -44,6 +44,7 @@ private:
     void showMessage(const QString& text);
 
     QMainWindow* m_window;
+    GraphDocument* m_document;
     TrainingController* m_controller;
     TrainingDashboard* m_dashboard;
     RunsPanel* m_runs;

@@ -1,5 +1,6 @@
 #include "widgets/workbench/main_window.h"
 
+#include "widgets/data/datasets_dialog.h"
 #include "widgets/editor/graph_document.h"
 #include "widgets/editor/graph_scene.h"
 #include "widgets/editor/graph_view.h"
@@ -226,6 +227,12 @@ void MainWindow::createActions()
                 openFile(exDir + "/" + f);
         });
     examples->setEnabled(!exFiles.isEmpty());
+    QAction* datasets = file->addAction(tr("&Datasets…"), this, [this] {
+        DatasetsDialog dialog(this);
+        dialog.exec();
+    });
+    datasets->setObjectName("datasets");
+    datasets->setStatusTip(tr("The datasets on this machine; download MNIST, Fashion-MNIST or CIFAR-10"));
     file->addSeparator();
     QAction* saveAct = file->addAction(st->standardIcon(QStyle::SP_DialogSaveButton), tr("&Save"), this, &MainWindow::save);
     saveAct->setShortcut(QKeySequence::Save);
