@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <limits>
 
 namespace qnn {
 
@@ -97,10 +98,13 @@ std::vector<Edge> Graph::inEdges(NodeId id) const
 
 std::vector<Edge> Graph::outEdges(NodeId id) const
 {
+    // Edges sort by source first: a node's out-edges are one run of the set
+    // (a scan of every edge per call made callers quadratic on long chains).
     std::vector<Edge> out;
-    for (const Edge& e : m_edges)
-        if (e.fromNode == id)
-            out.push_back(e);
+    for (auto it = m_edges.lower_bound(Edge{id, std::numeric_limits<int>::min(), std::numeric_limits<int>::min(),
+                                            std::numeric_limits<int>::min()});
+         it != m_edges.end() && it->fromNode == id; ++it)
+        out.push_back(*it);
     return out;
 }
 

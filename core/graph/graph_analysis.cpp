@@ -8,6 +8,7 @@
 #include <queue>
 #include <set>
 #include <sstream>
+#include <unordered_map>
 
 namespace qnn {
 
@@ -79,7 +80,12 @@ private:
         }
         if (const std::string problem = nameProblem(n.name); !problem.empty())
             add(n.id, Severity::Warning, DiagnosticCategory::Structure, quoted(n) + ": " + problem, "rename it");
-        const NodeId first = m_graph.findByName(n.name);
+        // The first (lowest id) layer of each name, built once: a lookup per
+        // node (Graph::findByName scans) made analysis quadratic in the node count.
+        if (m_firstByName.empty())
+            for (const auto& [id, node] : m_graph.nodes())
+                m_firstByName.emplace(node.name, id);
+        const NodeId first = m_firstByName.at(n.name);
         if (first != n.id)
             add(n.id, Severity::Warning, DiagnosticCategory::Structure,
                 "the name " + quoted(n) + " is used by another layer too; runs and packed files name layers, "
@@ -176,6 +182,10 @@ private:
                 continue;
             }
             arriving[{e.toNode, e.toPort}].push_back(e);
+            // Per-node indexes of the valid edges, in their order: the walks
+            // below scanned every edge per node, quadratic on long chains.
+            m_outOf[e.fromNode].push_back(m_validEdges.size());
+            m_inTo[e.toNode].push_back(m_validEdges.size());
             m_validEdges.push_back(e);
         }
         for (const auto& [id, n] : m_graph.nodes()) {
@@ -215,9 +225,9 @@ private:
             const NodeId id = ready.top();
             ready.pop();
             m_result.order.push_back(id);
-            for (const Edge& e : m_validEdges)
-                if (e.fromNode == id && --indegree[e.toNode] == 0)
-                    ready.push(e.toNode);
+            for (size_t i : edgesOutOf(id))
+                if (--indegree[m_validEdges[i].toNode] == 0)
+                    ready.push(m_validEdges[i].toNode);
         }
         std::set<NodeId> inCycle;
         for (const auto& [id, d] : indegree)
@@ -292,9 +302,8 @@ private:
             const int nIn = spec.inputCount(n);
             std::vector<TensorType> inputs(static_cast<size_t>(nIn));
             bool known = true;
-            for (const Edge& e : m_validEdges) {
-                if (e.toNode != id)
-                    continue;
+            for (size_t i : edgesInto(id)) {
+                const Edge& e = m_validEdges[i];
                 auto it = m_result.outputTypes.find(e.fromNode);
                 if (it == m_result.outputTypes.end())
                     known = false;
@@ -353,9 +362,8 @@ private:
             stack.pop_back();
             if (!fromInput.insert(cur).second)
                 continue;
-            for (const Edge& e : m_validEdges)
-                if (e.fromNode == cur)
-                    stack.push_back(e.toNode);
+            for (size_t i : edgesOutOf(cur))
+                stack.push_back(m_validEdges[i].toNode);
         }
         for (const auto& [id, n] : m_graph.nodes())
             if (n.kind == LayerKind::Output)
@@ -365,9 +373,8 @@ private:
             stack.pop_back();
             if (!toOutput.insert(cur).second)
                 continue;
-            for (const Edge& e : m_validEdges)
-                if (e.toNode == cur)
-                    stack.push_back(e.fromNode);
+            for (size_t i : edgesInto(cur))
+                stack.push_back(m_validEdges[i].fromNode);
         }
         for (const auto& [id, n] : m_graph.nodes()) {
             if (!fromInput.count(id) && n.kind != LayerKind::Input && !m_broken.count(id))
@@ -380,8 +387,21 @@ private:
     }
 
     const Graph& m_graph;
+    std::unordered_map<std::string, NodeId> m_firstByName;
     GraphAnalysis m_result;
     std::vector<Edge> m_validEdges;
+    std::unordered_map<NodeId, std::vector<size_t>> m_outOf, m_inTo;
+    static inline const std::vector<size_t> kNoEdges{};
+    const std::vector<size_t>& edgesOutOf(NodeId id) const
+    {
+        auto it = m_outOf.find(id);
+        return it == m_outOf.end() ? kNoEdges : it->second;
+    }
+    const std::vector<size_t>& edgesInto(NodeId id) const
+    {
+        auto it = m_inTo.find(id);
+        return it == m_inTo.end() ? kNoEdges : it->second;
+    }
     std::set<NodeId> m_broken;
 };
 

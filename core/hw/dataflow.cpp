@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <regex>
 #include <sstream>
+#include <unordered_set>
 
 namespace qnn {
 
@@ -263,8 +264,13 @@ int64_t mvtuCycles(const MatrixLayer& l, const LayerFold& fold)
 std::vector<Diagnostic> checkFolding(const Dataflow& df, const Folding& folding)
 {
     std::vector<Diagnostic> out;
+    // A set of the layer names, not Dataflow::find per entry (quadratic on long chains).
+    std::unordered_set<std::string> names;
+    names.reserve(df.layers.size());
+    for (const MatrixLayer& l : df.layers)
+        names.insert(l.name);
     for (const auto& [name, fold] : folding.layers) {
-        if (!df.find(name))
+        if (!names.count(name))
             out.push_back(problem(kInvalidNode,
                                   "the folding names \"" + name + "\", which is not a Dense or Conv2D layer of this graph",
                                   "remove the entry or rename it after a layer"));

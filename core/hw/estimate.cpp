@@ -305,6 +305,13 @@ UnitEstimate pool(const MatrixLayer& l, CostModel model)
     return u;
 }
 
+// A width converter's LUTs: its input and output registers (calibrated), or
+// FINN's one register of the wider side.
+double converterLut(int64_t inBits, int64_t outBits, CostModel model)
+{
+    return model == CostModel::Calibrated ? double(inBits + outBits) : double(std::max(inBits, outBits));
+}
+
 UnitEstimate converter(const std::string& name, NodeId node, int64_t inBits, int64_t outBits, int64_t words,
                        CostModel model)
 {
@@ -314,7 +321,7 @@ UnitEstimate converter(const std::string& name, NodeId node, int64_t inBits, int
     u.name = name;
     u.cycles = words;
     u.detail = std::to_string(inBits) + " → " + std::to_string(outBits) + " bits";
-    u.lut = model == CostModel::Calibrated ? double(inBits + outBits) : double(std::max(inBits, outBits));
+    u.lut = converterLut(inBits, outBits, model);
     return u;
 }
 
@@ -767,7 +774,7 @@ std::vector<std::vector<Choice>> layerChoices(const Dataflow& df, const Estimate
                 c.inBits = int64_t(simd) * l.inputBits;
                 c.outBits = l.poolAfter ? l.mh * l.outputBits : int64_t(pe) * l.outputBits;
                 if (l.poolAfter && int64_t(pe) * l.outputBits != c.outBits)
-                    c.lut += converter("", l.node, int64_t(pe) * l.outputBits, c.outBits, 0, o.model).lut;
+                    c.lut += converterLut(int64_t(pe) * l.outputBits, c.outBits, o.model);
                 c.cost = costOf(cap, c.lut, c.bram36, c.uram, c.dsp);
                 cs.push_back(c);
             }
@@ -778,7 +785,7 @@ std::vector<std::vector<Choice>> layerChoices(const Dataflow& df, const Estimate
 
 double dwcCost(const Capacity& cap, int64_t from, int64_t to, CostModel model)
 {
-    return from == to ? 0 : converter("", kInvalidNode, from, to, 0, model).lut / cap.lut;
+    return from == to ? 0 : converterLut(from, to, model) / cap.lut;
 }
 
 // Cheapest chain of choices with every layer's cycles ≤ limit (Viterbi over
