@@ -234,6 +234,15 @@ Tensor truncOp(const onnx::NodeProto& node, const Inputs& in)
 
 // ---- linear algebra ----
 
+/** The tensor's values as float32: in place for float tensors, else converted into `copy`. */
+const float* floatData(const Tensor& t, std::vector<float>& copy)
+{
+    if (!t.isInt)
+        return t.f.data();
+    copy = t.floats();
+    return copy.data();
+}
+
 Tensor matmul(const onnx::NodeProto& node, const Tensor& a, const Tensor& b)
 {
     if (a.shape.size() != 2 || b.shape.size() != 2 || a.shape[1] != b.shape[0])
@@ -241,13 +250,16 @@ Tensor matmul(const onnx::NodeProto& node, const Tensor& a, const Tensor& b)
                        "; only 2-D matrices with matching inner sizes are supported");
     const int64_t M = a.shape[0], K = a.shape[1], N = b.shape[1];
     sizeOf(node, {M, N});
-    const std::vector<float> A = a.floats(), B = b.floats();
+    // Float tensors are read in place: eval-onnx runs each weight matrix once per image.
+    std::vector<float> copyA, copyB;
+    const float* A = floatData(a, copyA);
+    const float* B = floatData(b, copyB);
     Tensor r = Tensor::ofFloats({M, N}, std::vector<float>(static_cast<size_t>(M * N), 0.0f));
     for (int64_t m = 0; m < M; ++m) {
         float* row = r.f.data() + m * N;
         for (int64_t k = 0; k < K; ++k) {
             const float av = A[m * K + k];
-            const float* brow = B.data() + k * N;
+            const float* brow = B + k * N;
             for (int64_t n = 0; n < N; ++n)
                 row[n] += av * brow[n];
         }
@@ -368,7 +380,9 @@ Tensor conv(const onnx::NodeProto& node, const Inputs& in)
     if (OH < 1 || OW < 1)
         fail(node, "the kernel does not fit the input");
     sizeOf(node, {N, F, OH, OW});
-    const std::vector<float> X = x.floats(), Wt = w.floats();
+    std::vector<float> copyX, copyW;
+    const float* X = floatData(x, copyX);
+    const float* Wt = floatData(w, copyW);
     std::vector<float> bias(static_cast<size_t>(F), 0.0f);
     if (in.size() > 2 && in[2]) {
         if (in[2]->size() != F)

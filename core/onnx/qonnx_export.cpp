@@ -177,6 +177,11 @@ void exportNode(Builder& b, const Graph& graph, const GraphAnalysis& a, const We
     const std::vector<TensorType>& inTypes = n.kind == LayerKind::Input ? std::vector<TensorType>{} : a.inputTypes.at(n.id);
     const NodeWeights* w = weights.find(n.id);
     std::string out = name + "_out";
+    // The Output's value carries its own name; an imported graph may have
+    // named it "<layer>_out" after the file's output, which must stay unique.
+    const NodeId clash = graph.findByName(out);
+    if (clash != kInvalidNode && graph.node(clash)->kind == LayerKind::Output)
+        out = name + "_value";
 
     switch (n.kind) {
     case LayerKind::Input: {

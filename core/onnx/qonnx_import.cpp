@@ -745,9 +745,13 @@ private:
         std::vector<double> preMul, preAdd;
         {
             Value& in = value(n, 0);
-            bool foldable = in.kind == Value::Dyn && in.hasAffine() && !in.rawInput;
-            for (double m : in.mul)
+            // (A pure shift stays the layer's bias, as materialize() makes it.)
+            bool foldable = in.kind == Value::Dyn && in.hasAffine() && !in.rawInput, pureShift = true;
+            for (double m : in.mul) {
                 foldable = foldable && m != 0.0 && std::isfinite(m);
+                pureShift = pureShift && m == 1.0;
+            }
+            foldable = foldable && !pureShift;
             if (foldable) {
                 preMul = in.mul;
                 preAdd = in.add;

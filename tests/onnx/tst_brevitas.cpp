@@ -21,6 +21,7 @@
 #include "qonnx_test_files.h"
 
 #include <QDir>
+#include <QElapsedTimer>
 #include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -323,6 +324,9 @@ private Q_SLOTS:
             QVERIFY(QFileInfo(file).size() < 20000 && QFileInfo(path(name + "/weights.bin")).size() > 200000);
 
         // 1. The file as written.
+        QElapsedTimer clock;
+        clock.start();
+        std::vector<qint64> ms;
         std::string error;
         QonnxInterpreter interp;
         QVERIFY2(interp.load(s(file), error), error.c_str());
@@ -332,6 +336,7 @@ private Q_SLOTS:
         const std::set<int> classes(fromFile.predictions.begin(), fromFile.predictions.end());
         QVERIFY2(classes.size() >= 4, "random weights should still spread the predictions over the classes");
 
+        ms.push_back(clock.restart());
         // 2. Imported: every constant folded, the input scaling as the Input's 8-bit encoding.
         QonnxImport imported;
         QVERIFY2(importQonnx(s(file), imported, error), error.c_str());
@@ -348,6 +353,7 @@ private Q_SLOTS:
         QVERIFY2(floatPredictions(imported.graph, imported.weights, m_test, ours, error), error.c_str());
         const int floatDiff = differences(ours, fromFile.predictions);
 
+        ms.push_back(clock.restart());
         // 3. qnnw import, then qnnw eval on the imported run: its confusion matrix is the file's.
         const QString project = path(name + "/project/" + name + ".qnnproj");
         Result r = qnnw({"import", project, "--qonnx", file, "--json"});
@@ -367,6 +373,7 @@ private Q_SLOTS:
             for (int p = 0; p < 10; ++p)
                 evalDiff += std::abs(rows[t].toArray()[p].toInt() - confusion[size_t(t)][size_t(p)]);
 
+        ms.push_back(clock.restart());
         // 4. Packed for the integer engine.
         Project p;
         std::string perr;
@@ -380,6 +387,9 @@ private Q_SLOTS:
         QVERIFY2(engine.load(packed.net, error) && engine.accepts(m_test, error), error.c_str());
         const std::vector<int> integer = engine.classifyAll(m_test, 2);
         const int engineDiff = differences(integer, fromFile.predictions);
+        ms.push_back(clock.restart());
+        qInfo("%s: ms per path: eval-onnx %lld, float model %lld, qnnw import + eval %lld, pack + engine %lld",
+              qPrintable(name), ms[0], ms[1], ms[2], ms[3]);
 
         qInfo("%s: %zu layers, eval-onnx %.2f%%; predictions that differ from the file on %zu images: float model %d, "
               "qnnw eval (confusion cells) %d, integer engine %d",
@@ -555,6 +565,97 @@ private Q_SLOTS:
             QCOMPARE(r.exitCode, 1);
             QVERIFY2(r.err.contains(c.sentence.toUtf8()), r.err.constData());
         }
+    }
+
+    // The hand-off to FINN: a build folder FINN's build_dataflow takes as it
+    // is, and FINN's reports read back next to our estimate.
+    void finnBuildFolder()
+    {
+        const QString project = path("tfc-qonnx/project/tfc-qonnx.qnnproj");
+        QVERIFY2(QFileInfo::exists(project), "brevitasNetworks imports the project first");
+        Project p;
+        std::string error;
+        QVERIFY2(loadProject(s(project), p, error), error.c_str());
+        const QString run = QFileInfo(project).path() + "/runs/" + QString::fromStdString(p.runs.at(0));
+        const QString dir = path("finn-build");
+        Result r = qnnw({"export", project, "--run", run, "--finn-build", dir, "--board", "pynq-z2"});
+        QVERIFY2(r.exitCode == 0, r.err.constData());
+        QVERIFY2(r.out.contains("python -m finn.builder.build_dataflow " + dir.toUtf8()), r.out.constData());
+
+        // model.onnx under that exact name, and it is the network: it imports again.
+        QonnxImport again;
+        QVERIFY2(importQonnx(s(dir + "/model.onnx"), again, error), error.c_str());
+        QFile cfg(dir + "/dataflow_build_config.json");
+        QVERIFY(cfg.open(QIODevice::ReadOnly));
+        const QJsonObject c = QJsonDocument::fromJson(cfg.readAll()).object();
+        QCOMPARE(c.value("output_dir").toString(), QString("output"));
+        QCOMPARE(c.value("synth_clk_period_ns").toDouble(), 10.0);
+        QCOMPARE(c.value("board").toString(), QString("Pynq-Z2"));
+        QCOMPARE(c.value("shell_flow_type").toString(), QString("vivado_zynq"));
+        QCOMPARE(c.value("folding_config_file").toString(), QString("folding_config.json"));
+        QCOMPARE(c.value("generate_outputs").toArray(),
+                 QJsonArray({"estimate_reports", "stitched_ip", "bitfile", "pynq_driver", "deployment_package"}));
+        QVERIFY(!c.contains("vitis_platform") && !c.contains("target_fps"));
+        QFile fold(dir + "/folding_config.json");
+        QVERIFY(fold.open(QIODevice::ReadOnly));
+        const QJsonObject f = QJsonDocument::fromJson(fold.readAll()).object();
+        QVERIFY(f.contains("Defaults"));
+        for (int k = 0; k < 4; ++k) {
+            const QJsonObject layer = f.value(QString("MVAU_hls_%1").arg(k)).toObject();
+            QVERIFY2(layer.value("PE").toInt() >= 1 && layer.value("SIMD").toInt() >= 1, qPrintable(QString::number(k)));
+        }
+
+        // An Alveo card: the Vitis flow at its own clock; a board FINN lacks is named.
+        r = qnnw({"export", project, "--run", run, "--finn-build", path("finn-u250"), "--board", "U250", "--clock-mhz", "250",
+                  "--outputs", "estimate_reports"});
+        QVERIFY2(r.exitCode == 0, r.err.constData());
+        QFile alveo(path("finn-u250/dataflow_build_config.json"));
+        QVERIFY(alveo.open(QIODevice::ReadOnly));
+        const QJsonObject a = QJsonDocument::fromJson(alveo.readAll()).object();
+        QCOMPARE(a.value("shell_flow_type").toString(), QString("vitis_alveo"));
+        QCOMPARE(a.value("synth_clk_period_ns").toDouble(), 4.0);
+        QCOMPARE(a.value("generate_outputs").toArray(), QJsonArray({"estimate_reports"}));
+        r = qnnw({"export", project, "--run", run, "--finn-build", path("finn-zc706"), "--board", "zc706"});
+        QCOMPARE(r.exitCode, 1);
+        QVERIFY2(r.err.contains("FINN's build has no board \"zc706\"; choose one of Pynq-Z1, Pynq-Z2, Ultra96"), r.err.constData());
+        QVERIFY(!QFileInfo::exists(path("finn-zc706/model.onnx")));
+
+        // Before FINN ran: a sentence. After: its reports, ours beside them.
+        r = qnnw({"finn-report", dir});
+        QCOMPARE(r.exitCode, 1);
+        QVERIFY2(r.err.contains("no FINN report in " + dir.toUtf8()), r.err.constData());
+        QDir().mkpath(dir + "/output/report");
+        auto write = [](const QString& file, const QByteArray& text) {
+            QFile out(file);
+            return out.open(QIODevice::WriteOnly) && out.write(text) == text.size();
+        };
+        QVERIFY(write(dir + "/output/report/estimate_layer_resources.json",
+                      R"({"MVAU_hls_0": {"BRAM_18K": 4, "BRAM_efficiency": 0.76, "LUT": 5120.5, "URAM": 0, "URAM_efficiency": 1, "DSP": 0},
+                          "MVAU_hls_1": {"BRAM_18K": 1, "BRAM_efficiency": 0.5, "LUT": 900, "URAM": 0, "URAM_efficiency": 1, "DSP": 0},
+                          "total": {"BRAM_18K": 5.0, "LUT": 6020.5, "URAM": 0.0, "DSP": 0.0}})"));
+        QVERIFY(write(dir + "/output/report/estimate_network_performance.json",
+                      R"({"critical_path_cycles": 1570, "max_cycles": 784, "max_cycles_node_name": "MVAU_hls_0",
+                          "estimated_throughput_fps": 127551.02, "estimated_latency_ns": 15700.0})"));
+        QVERIFY(write(dir + "/output/report/post_synth_resources.json",
+                      R"({"StreamingDataflowPartition_1_MVAU_hls_0": {"LUT": 4800, "FF": 3100, "BRAM_36K": 2, "DSP48E1": 0}})"));
+        r = qnnw({"finn-report", dir, "--project", project, "--json"});
+        QVERIFY2(r.exitCode == 0, r.err.constData());
+        const QJsonObject j = QJsonDocument::fromJson(r.out).object();
+        QCOMPARE(j.value("estimate_layer_resources").toObject().value("MVAU_hls_0").toObject().value("LUT").toDouble(), 5120.5);
+        QCOMPARE(j.value("estimate_layer_resources").toObject().value("total").toObject().value("BRAM_18K").toDouble(), 5.0);
+        QCOMPARE(j.value("estimate_network_performance").toObject().value("estimated_throughput_fps").toDouble(), 127551.02);
+        QCOMPARE(j.value("estimate_network_performance").toObject().value("max_cycles_node_name").toString(), QString("MVAU_hls_0"));
+        // No total in FINN's post-synthesis file: the layers are summed.
+        QCOMPARE(j.value("post_synth_resources").toObject().value("total").toObject().value("FF").toDouble(), 3100.0);
+        QVERIFY(j.value("ours").toObject().value("lut").toDouble() > 0);
+        QVERIFY(j.value("ours").toObject().value("fps").toDouble() > 0);
+
+        // A malformed report names the file.
+        QVERIFY(write(dir + "/output/report/estimate_network_performance.json", R"({"estimated_throughput_fps": "fast"})"));
+        r = qnnw({"finn-report", dir});
+        QCOMPARE(r.exitCode, 1);
+        QVERIFY2(r.err.contains("estimate_network_performance.json: \"estimated_throughput_fps\" is not a number"),
+                 r.err.constData());
     }
 };
 
