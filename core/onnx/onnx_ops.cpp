@@ -786,7 +786,9 @@ Tensor slice(const onnx::NodeProto& node, const Inputs& in)
         if (seen[a])
             fail(node, "the axis " + std::to_string(a) + " is sliced twice");
         seen[a] = true;
-        const int64_t dim = x.shape[a], st = steps[k];
+        const int64_t dim = x.shape[a];
+        // Steps beyond the dimension take one element; clamping keeps the arithmetic below in range.
+        const int64_t st = std::clamp<int64_t>(steps[k], -kMaxTensorValues, kMaxTensorValues);
         if (st == 0)
             fail(node, "a step of 0");
         auto clampIndex = [&](int64_t v, bool forward) {
@@ -799,9 +801,9 @@ Tensor slice(const onnx::NodeProto& node, const Inputs& in)
         const int64_t b = clampIndex(starts[k], st > 0), e = clampIndex(ends[k], st > 0);
         int64_t count = 0;
         if (st > 0 && e > b)
-            count = (e - b + st - 1) / st;
+            count = (e - b - 1) / st + 1;
         else if (st < 0 && b > e)
-            count = (b - e + (-st) - 1) / (-st);
+            count = (b - e - 1) / (-st) + 1;
         begin[a] = b;
         step[a] = st;
         shape[a] = count;
