@@ -333,6 +333,9 @@ void addTrainCommand(CLI::App& app, int& exitCode)
         "train", "train the graph as drawn; progress bar, --json lines, Ctrl-C stops resumably");
     addProjectArgument(*c, o->project);
     c->add_option("--data", o->data, "dataset folder (default: the project's, then shared/datasets/<name>)");
+    c->add_option("--recipe", r.recipe,
+                  "a recipe preset for this run: binarynet, brevitas or quick (its settings and dropout; "
+                  "the other options still override it)");
     c->add_option("--epochs", r.epochs, "epochs (overrides the project's setting)")->check(CLI::PositiveNumber);
     c->add_option("--batch-size", r.batchSize, "images per batch")->check(CLI::PositiveNumber);
     c->add_option("--lr", r.lr, "learning rate")->check(CLI::PositiveNumber);

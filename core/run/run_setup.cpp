@@ -2,6 +2,8 @@
 // project, which settings, which folder, and the project's runs list.
 #include "core/run/run_setup.h"
 
+#include "core/project/recipe.h"
+
 #include "core/run/fp32_twin.h"
 #include "core/run/memory_check.h"
 #include "core/run/run_info.h"
@@ -87,7 +89,21 @@ bool prepareRun(const RunRequest& request, PreparedRun& run, std::string& error)
             run.dataDir = config.value("data_dir", std::string());
         run.fp32Twin = config.value("fp32_twin", false);
         run.seedGroup = config.value("seed_group", std::string());
-    } else if (request.fp32Twin) {
+    } else if (!request.recipe.empty()) {
+        // The recipe comes first, so that --epochs and the other options still override it.
+        const Recipe* recipe = findRecipe(request.recipe);
+        if (!recipe) {
+            error = "unknown recipe '" + request.recipe + "'; the recipes are " + recipeNames();
+            return false;
+        }
+        if (!applyRecipe(*recipe, project, nullptr, error))
+            return false;
+    }
+    if (run.resumed && !request.recipe.empty()) {
+        error = "--recipe cannot change a resumed run: it continues with the settings it started with";
+        return false;
+    }
+    if (!run.resumed && request.fp32Twin) {
         std::vector<std::string> notes;
         project.graph = fp32Twin(project.graph, &notes);
         for (const std::string& n : notes)
@@ -149,6 +165,8 @@ bool startRun(const RunRequest& request, PreparedRun& run, const nlohmann::json&
                           {"fp32_twin", run.fp32Twin}};
     if (!run.seedGroup.empty())
         config["seed_group"] = run.seedGroup;
+    if (!run.project.training.recipe.empty())
+        config["recipe"] = run.project.training.recipe;
     if (!run.twinNotes.empty())
         config["twin_notes"] = run.twinNotes;
     for (const auto& [k, v] : extra.items())
