@@ -400,7 +400,16 @@ nlohmann::json finnFoldingConfig(const Graph& graph, const Folding& folding)
     for (const MatrixLayer& l : df.layers) {
         const LayerFold* f = folding.find(l.name);
         const LayerFold fold = f ? *f : LayerFold{1, 1};
-        j["MVAU_hls_" + std::to_string(l.index)] = {{"PE", fold.pe}, {"SIMD", fold.simd}};
+        // FINN does not pad a layer as our units do: its PE must divide the
+        // rows and SIMD the columns, so each is the largest divisor not above ours.
+        auto divisorAtMost = [](int64_t n, int64_t most) {
+            for (int64_t d = std::max<int64_t>(1, std::min(most, n)); d > 1; --d)
+                if (n % d == 0)
+                    return d;
+            return int64_t{1};
+        };
+        j["MVAU_hls_" + std::to_string(l.index)] = {{"PE", divisorAtMost(l.mh, fold.pe)},
+                                                     {"SIMD", divisorAtMost(l.mw, fold.simd)}};
     }
     return j;
 }

@@ -578,7 +578,10 @@ private Q_SLOTS:
         QVERIFY2(loadProject(s(project), p, error), error.c_str());
         const QString run = QFileInfo(project).path() + "/runs/" + QString::fromStdString(p.runs.at(0));
         const QString dir = path("finn-build");
-        Result r = qnnw({"export", project, "--run", run, "--finn-build", dir, "--board", "pynq-z2"});
+        // A folding chosen for 100,000 FPS is stored in the project; the build folder carries it.
+        Result r = qnnw({"estimate", project, "--fps", "100000"});
+        QVERIFY2(r.exitCode == 0, r.err.constData());
+        r = qnnw({"export", project, "--run", run, "--finn-build", dir, "--board", "pynq-z2"});
         QVERIFY2(r.exitCode == 0, r.err.constData());
         QVERIFY2(r.out.contains("python -m finn.builder.build_dataflow " + dir.toUtf8()), r.out.constData());
 
@@ -603,7 +606,11 @@ private Q_SLOTS:
         for (int k = 0; k < 4; ++k) {
             const QJsonObject layer = f.value(QString("MVAU_hls_%1").arg(k)).toObject();
             QVERIFY2(layer.value("PE").toInt() >= 1 && layer.value("SIMD").toInt() >= 1, qPrintable(QString::number(k)));
+            // FINN does not pad: PE divides the rows, SIMD the columns (784 and 64 inputs, 64 and 10 rows).
+            QCOMPARE((k == 0 ? 784 : 64) % layer.value("SIMD").toInt(), 0);
+            QCOMPARE((k == 3 ? 10 : 64) % layer.value("PE").toInt(), 0);
         }
+        QVERIFY2(f.value("MVAU_hls_0").toObject().value("SIMD").toInt() > 1, "the chosen folding, not 1/1");
 
         // An Alveo card: the Vitis flow at its own clock; a board FINN lacks is named.
         r = qnnw({"export", project, "--run", run, "--finn-build", path("finn-u250"), "--board", "U250", "--clock-mhz", "250",
