@@ -101,7 +101,7 @@ public:
                  true);
             return out;
         }
-        const bool narrow = levels.isSigned;
+        const bool narrow = levels.isSigned && levels.minLevel == -levels.maxLevel;
         auto& n = node("Quant", name,
                        {x, scalar(prefix + "_scale", static_cast<float>(levels.scale)),
                         scalar(prefix + "_zeropt", 0.0f), scalar(prefix + "_bitwidth", static_cast<float>(levels.bits))},
@@ -266,7 +266,8 @@ void exportNode(Builder& b, const Graph& graph, const GraphAnalysis& a, const We
         break;
     }
     case LayerKind::QuantAct: {
-        const QuantLevels levels = activationLevels(n.quant.actBits, n.attrBool("signed"), n.attrFloat("range"));
+        const QuantLevels levels =
+            activationLevels(n.quant.actBits, n.attrBool("signed"), n.attrFloat("range"), n.attrBool("narrow"));
         if (levels.isFloat())
             b.node("Identity", name, {in[0]}, out, outShape);
         else

@@ -413,16 +413,13 @@ private:
             return activationLevels(1, true, q.scale);
         const bool isSigned = onnx_io::attrInt(n, "signed", 1) != 0;
         const bool narrow = onnx_io::attrInt(n, "narrow", 0) != 0;
-        if (isSigned && !narrow)
-            fail(n, "a signed Quant with narrow = 0 has the levels -" + std::to_string(1 << (q.bits - 1)) + " … " +
-                        std::to_string((1 << (q.bits - 1)) - 1) +
-                        "; the workbench's signed activations are symmetric (narrow = 1)");
         if (!isSigned && narrow)
             fail(n, "an unsigned Quant with narrow = 1 leaves out the top level; the workbench's unsigned activations "
                     "use 0 … 2^bits - 1 (narrow = 0)");
         const double maxLevel = isSigned ? (1 << (q.bits - 1)) - 1 : (1 << q.bits) - 1;
         const double range = static_cast<double>(q.scale) * maxLevel;
-        QuantLevels l = activationLevels(q.bits, isSigned, range);
+        // narrow = 0: the QuantAct's two's-complement levels, -2^(n-1) … 2^(n-1)-1.
+        QuantLevels l = activationLevels(q.bits, isSigned, range, !isSigned || narrow);
         if (static_cast<float>(l.scale) != q.scale)
             fail(n, "its scale cannot be represented exactly by a range of the workbench's quantizer");
         if (range < 1e-6 || range > 1e6)
@@ -440,7 +437,8 @@ private:
         for (size_t c = 0; c < v.mul.size(); ++c)
             identity = identity && near(v.mul[c], 1.0) && std::fabs(v.add[c]) < 1e-6;
         const QuantLevels inputL = inputLevels(l.bits);
-        const bool asInput = v.rawInput && identity && l.isSigned == inputL.isSigned &&
+        const bool symmetric = l.minLevel == -l.maxLevel;
+        const bool asInput = v.rawInput && identity && symmetric && l.isSigned == inputL.isSigned &&
                              static_cast<float>(inputL.scale) == static_cast<float>(l.scale);
         if (asInput) {
             v.mul.clear();
@@ -460,7 +458,7 @@ private:
             id = addNode(LayerKind::Activation, name, {from});
             m_out.graph.node(id)->attrs["function"] = std::string("sign");
             m_out.graph.node(id)->quant.actBits = 1;
-        } else if (!l.isBipolar() && static_cast<float>(l.scale) ==
+        } else if (!l.isBipolar() && (symmetric || !l.isSigned) && static_cast<float>(l.scale) ==
                                          static_cast<float>(activationFunctionLevels(l.isSigned ? "hardtanh" : "relu", l.bits).scale)) {
             id = addNode(LayerKind::Activation, name, {from});
             m_out.graph.node(id)->attrs["function"] = std::string(l.isSigned ? "hardtanh" : "relu");
@@ -471,6 +469,8 @@ private:
             node->attrs["signed"] = l.isSigned;
             node->attrs["range"] = l.isBipolar() ? l.scale : l.maxValue();
             node->quant.actBits = l.bits;
+            if (l.isSigned && !symmetric)
+                node->attrs["narrow"] = false;
         }
         setOutput(n, dyn(id));
     }

@@ -126,6 +126,10 @@ struct Variant {
     bool perChannel = false;
     bool external = false;
     bool initializersAsInputs = false;
+    /** Signed activation quantizers with narrow = 0 (Brevitas' default). */
+    bool wideActivations = false;
+    /** The BNN-PYNQ 8-bit input quantizer: narrow = 0, scale 2^-7 as Pow(2, -7). */
+    bool wideInput = false;
 };
 
 /** A TFC as Brevitas' bnn_pynq FC model exports it: x.view(N, -1) as
@@ -167,15 +171,22 @@ void buildTfc(FileBuilder& b, const Variant& v, unsigned seed)
         const std::string m = b.node("Sub", name + "/Sub", {p, b.scalar(name + ".one", 1.0f)}, name + "/max_out").output(0);
         return b.node("Div", name + "/Div", {b.scalar(name + ".unit", 1.0f), m}, name + "/scale_out").output(0);
     };
-    auto quant = [&](const std::string& name, const std::string& in, const std::string& scale, int bits) {
+    auto quant = [&](const std::string& name, const std::string& in, const std::string& scale, int bits, bool wide = false) {
         auto& n = b.node("Quant", name, {in, scale, b.scalar(name + ".zeropt", 0.0f), b.scalar(name + ".bits", float(bits))},
                          name + "_out", v.domain);
         FileBuilder::attr(n, "signed", 1);
-        FileBuilder::attr(n, "narrow", 1);
+        FileBuilder::attr(n, "narrow", wide ? 0 : 1);
         FileBuilder::attrS(n, "rounding_mode", "ROUND");
         return n.output(0);
     };
-    x = quant("input_quant", x, scaleOf("input_quant", 8), 8);
+    if (v.wideInput)
+        x = quant("input_quant", x,
+                  b.node("Pow", "input_quant/Pow", {b.scalar("input_quant.two", 2.0f), b.scalar("input_quant.e", -7.0f)},
+                         "input_quant/scale_out")
+                      .output(0),
+                  8, true);
+    else
+        x = quant("input_quant", x, scaleOf("input_quant", 8), 8);
     int64_t in = 784;
     for (int layer = 1; layer <= 4; ++layer) {
         const int64_t out = layer == 4 ? 10 : 64;
@@ -214,7 +225,8 @@ void buildTfc(FileBuilder& b, const Variant& v, unsigned seed)
         FileBuilder::attrF(n, "epsilon", 1e-4f);
         x = n.output(0);
         if (layer < 4)
-            x = quant("act" + std::to_string(layer), x, scaleOf("act" + std::to_string(layer), v.actBits), v.actBits);
+            x = quant("act" + std::to_string(layer), x, scaleOf("act" + std::to_string(layer), v.actBits), v.actBits,
+                      v.wideActivations);
         in = out;
     }
     b.output(x, {1, 10});
@@ -293,11 +305,14 @@ private Q_SLOTS:
         QTest::addColumn<int>("actBits");
         QTest::addColumn<bool>("perChannel");
         QTest::addColumn<bool>("external");
-        QTest::newRow("constant subgraphs, qonnx domain, opset 13, W2A2") << "tfc-qonnx" << 0 << 13 << 2 << 2 << false << false;
-        QTest::newRow("constant subgraphs, onnx.brevitas, opset 9, IR 4") << "tfc-brevitas" << 1 << 9 << 2 << 2 << false << false;
-        QTest::newRow("per-channel 4-bit weight scales") << "tfc-perchannel" << 0 << 11 << 4 << 2 << true << false;
-        QTest::newRow("5-bit activations, 6-bit weights") << "tfc-a5" << 0 << 13 << 6 << 5 << false << false;
-        QTest::newRow("external-data initializers") << "tfc-external" << 0 << 13 << 3 << 3 << false << true;
+        QTest::addColumn<int>("wide"); // 1: activations with narrow = 0, 2: the 8-bit input with narrow = 0
+        QTest::newRow("constant subgraphs, qonnx domain, opset 13, W2A2") << "tfc-qonnx" << 0 << 13 << 2 << 2 << false << false << 0;
+        QTest::newRow("constant subgraphs, onnx.brevitas, opset 9, IR 4") << "tfc-brevitas" << 1 << 9 << 2 << 2 << false << false << 0;
+        QTest::newRow("per-channel 4-bit weight scales") << "tfc-perchannel" << 0 << 11 << 4 << 2 << true << false << 0;
+        QTest::newRow("5-bit activations, 6-bit weights") << "tfc-a5" << 0 << 13 << 6 << 5 << false << false << 0;
+        QTest::newRow("external-data initializers") << "tfc-external" << 0 << 13 << 3 << 3 << false << true << 0;
+        QTest::newRow("signed activations with narrow = 0") << "tfc-wide" << 0 << 13 << 2 << 3 << false << false << 1;
+        QTest::newRow("narrow = 0 8-bit signed input, scale 2^-7") << "tfc-wide-input" << 0 << 13 << 2 << 2 << false << false << 2;
     }
 
     void brevitasNetworks()
@@ -309,7 +324,10 @@ private Q_SLOTS:
         QFETCH(int, actBits);
         QFETCH(bool, perChannel);
         QFETCH(bool, external);
+        QFETCH(int, wide);
         Variant v;
+        v.wideActivations = wide == 1;
+        v.wideInput = wide == 2;
         v.domain = domain == 0 ? "qonnx.custom_op.general" : "onnx.brevitas";
         v.opset = opset;
         v.ir = domain == 0 ? 8 : 4;
@@ -342,13 +360,17 @@ private Q_SLOTS:
         QVERIFY2(importQonnx(s(file), imported, error), error.c_str());
         const Node* input = imported.graph.node(imported.graph.findByName("global_in"));
         QVERIFY(input);
-        QCOMPARE(input->quant.actBits, 8);
+        // The narrow = 0 input stays float, its quantizer a QuantAct right after it.
+        QCOMPARE(input->quant.actBits, v.wideInput ? 32 : 8);
+        int wideQuantActs = 0;
         for (const auto& [id, n] : imported.graph.nodes()) {
             if (n.kind == LayerKind::Dense)
                 QCOMPARE(n.quant.weightBits, weightBits);
-            if (n.kind == LayerKind::Activation)
+            if (n.kind == LayerKind::Activation || (n.kind == LayerKind::QuantAct && n.name != "input_quant"))
                 QCOMPARE(n.quant.actBits, actBits);
+            wideQuantActs += n.kind == LayerKind::QuantAct && !n.attrBool("narrow");
         }
+        QCOMPARE(wideQuantActs, wide == 1 ? 3 : wide == 2 ? 1 : 0);
         std::vector<int> ours;
         QVERIFY2(floatPredictions(imported.graph, imported.weights, m_test, ours, error), error.c_str());
         const int floatDiff = differences(ours, fromFile.predictions);
@@ -382,6 +404,16 @@ private Q_SLOTS:
         request.runDir = s(run);
         request.outDir = s(path(name + "/packed"));
         pack::RunPackResult packed;
+        if (v.wideInput) {
+            // The dataflow takes 1- to 8-bit pixels, not a float input with a quantizer behind it.
+            QVERIFY(!pack::packRun(p, request, packed, error));
+            QVERIFY2(error.find("the input is float") != std::string::npos, error.c_str());
+            qInfo("%s: float model %d, qnnw eval %d prediction(s) differ from the file; packing refused: %s", qPrintable(name),
+                  floatDiff, evalDiff, error.c_str());
+            QCOMPARE(floatDiff, 0);
+            QCOMPARE(evalDiff, 0);
+            return;
+        }
         QVERIFY2(pack::packRun(p, request, packed, error), error.c_str());
         pack::IntegerEngine engine;
         QVERIFY2(engine.load(packed.net, error) && engine.accepts(m_test, error), error.c_str());

@@ -778,7 +778,6 @@ private Q_SLOTS:
         QTest::newRow("bit width 9") << "bits9" << "node 'act' (Quant): its bit width 9.000000 is outside 1–8 and 32";
         QTest::newRow("bit width 0") << "bits0" << "node 'act' (Quant): its bit width 0.000000 is outside 1–8 and 32";
         QTest::newRow("zero point") << "zeropt" << "node 'act' (Quant): its zero point is 1.000000";
-        QTest::newRow("signed, not narrow") << "wide" << "node 'act' (Quant): a signed Quant with narrow = 0 has the levels -2 … 1";
         QTest::newRow("weight scale per input, not per output") << "perchannel" << "node 'fc' (MatMul): its weights are quantized by fc_wq with scales that vary within an output channel";
         QTest::newRow("input of rank 3") << "rank3" << "the graph input 'x' has shape 1×28×28; the workbench takes N×features or N×C×H×W";
         QTest::newRow("Dense on an image") << "image" << "node 'fc' (MatMul): multiplies a 1×1×28×28 tensor; a Dense layer takes N×features";
