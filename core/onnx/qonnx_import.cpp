@@ -868,7 +868,7 @@ private:
         const Tensor& c = constant(n, constIndex);
         Value v = value(n, dynIndex);
         if (v.kind != Value::Dyn)
-            fail(n, "internal: expected data");
+            fail(n, "input " + std::to_string(dynIndex + 1) + " must be the data flowing through the network");
         const std::vector<double> k = perChannel(n, v, c);
         if (!v.hasAffine() || v.affineName.empty())
             v.affineName = n.name().empty() ? n.op_type() : n.name();
@@ -959,6 +959,8 @@ private:
         if (op == "Identity" || op == "Dropout")
             return setOutput(n, value(n, 0));
         if (op == "Mul" || op == "Add" || op == "Sub" || op == "Div") {
+            if (n.input_size() != 2)
+                fail(n, "has " + std::to_string(n.input_size()) + " inputs; " + op + " takes two");
             const bool d0 = value(n, 0).kind == Value::Dyn, d1 = value(n, 1).kind == Value::Dyn;
             if (d0 && d1) {
                 if (op != "Add")
