@@ -18,12 +18,13 @@ std::vector<Recipe> makeRecipes()
                 "run, batch 100, dropout 0.2 on the input and 0.5 after every hidden activation, BatchNorm with "
                 "eps 1e-4 and momentum 0.1, no augmentation. It needs its long schedule: the paper trains "
                 "1,000 epochs; this preset trains 250.";
-        r.epochs = 250;
-        r.optimizer = "adam";
-        r.learningRate = 0.003;
-        r.learningRateEnd = 3e-7;
-        r.schedule = "exponential";
-        r.loss = "squared_hinge";
+        r.training.epochs = 250;
+        r.training.optimizer = "adam";
+        r.training.learningRate = 0.003;
+        r.training.learningRateEnd = 3e-7;
+        r.training.schedule = "exponential";
+        r.training.loss = "squared_hinge";
+        r.training.randomShift = 0;
         r.inputDropout = 0.2;
         r.hiddenDropout = 0.5;
         r.batchNormEps = 1e-4;
@@ -39,13 +40,14 @@ std::vector<Recipe> makeRecipes()
                 "halved every 40 epochs, batch 100, dropout 0.2 on the input and after every hidden "
                 "activation, BatchNorm eps 1e-4, no weight decay, no augmentation. Brevitas trains 1,000 "
                 "epochs; this preset trains 200.";
-        r.epochs = 200;
-        r.optimizer = "adam";
-        r.learningRate = 0.02;
-        r.schedule = "step";
-        r.stepEpochs = 40;
-        r.stepGamma = 0.5;
-        r.loss = "squared_hinge";
+        r.training.epochs = 200;
+        r.training.optimizer = "adam";
+        r.training.learningRate = 0.02;
+        r.training.schedule = "step";
+        r.training.stepEpochs = 40;
+        r.training.stepGamma = 0.5;
+        r.training.loss = "squared_hinge";
+        r.training.randomShift = 0;
         r.inputDropout = 0.2;
         r.hiddenDropout = 0.2;
         r.batchNormEps = 1e-4;
@@ -60,7 +62,7 @@ std::vector<Recipe> makeRecipes()
         r.doc = "Three epochs with the project's own optimizer, loss and schedule: enough to see that the "
                 "network learns, the curves and the hardware figures, in a minute or two.";
         r.setsTraining = false;
-        r.epochs = 3;
+        r.training.epochs = 3;
         all.push_back(r);
     }
     return all;
@@ -114,25 +116,20 @@ void setTraining(const Recipe& r, TrainingConfig& t, RecipeChanges& changes)
     auto note = [&](const char* what, const std::string& value) {
         changes.lines.push_back(std::string(what) + " " + value);
     };
-    t.epochs = r.epochs;
-    note("epochs", std::to_string(r.epochs));
+    t.epochs = r.training.epochs;
+    note("epochs", std::to_string(t.epochs));
     if (!r.setsTraining)
         return;
+    const TrainingConfig mine = t;
+    t = r.training;
+    t.seed = mine.seed;
+    t.threads = mine.threads;
+    t.logEveryBatches = mine.logEveryBatches;
     char buf[64];
-    t.batchSize = r.batchSize;
-    t.optimizer = r.optimizer;
-    t.learningRate = r.learningRate;
-    t.learningRateEnd = r.learningRateEnd;
-    t.schedule = r.schedule;
-    t.stepEpochs = r.stepEpochs;
-    t.stepGamma = r.stepGamma;
-    t.weightDecay = r.weightDecay;
-    t.loss = r.loss;
-    t.randomShift = r.randomShift;
-    std::snprintf(buf, sizeof buf, "%g", r.learningRate);
-    note(("optimizer " + r.optimizer + ", learning rate").c_str(), buf);
-    note("schedule", r.schedule);
-    note("loss", r.loss);
+    std::snprintf(buf, sizeof buf, "%g", t.learningRate);
+    note(("optimizer " + t.optimizer + ", learning rate").c_str(), buf);
+    note("schedule", t.schedule);
+    note("loss", t.loss);
 }
 
 } // namespace

@@ -18,19 +18,11 @@ struct Recipe {
     std::string title;    ///< what the window's list shows
     std::string citation; ///< where the recipe comes from
     std::string doc;      ///< one paragraph: what it sets and why
-    /** Settings the recipe fixes; seed, threads, logging and the dataset are the user's. */
+    /** The settings the recipe fixes: everything in here but the seed, the
+     *  thread count and the logging, which stay the user's. */
+    TrainingConfig training;
+    /** False: the recipe sets only the epochs and keeps the project's other settings. */
     bool setsTraining = true;
-    int epochs = 0;
-    int batchSize = 100;
-    std::string optimizer = "adam";
-    double learningRate = 1e-3;
-    double learningRateEnd = 1e-5;
-    std::string schedule = "constant";
-    int stepEpochs = 10;
-    double stepGamma = 0.1;
-    double weightDecay = 0.0;
-    std::string loss = "cross_entropy";
-    int randomShift = 0;
     /** Dropout before the first layer and after each hidden activation; < 0 = leave the graph alone. */
     double inputDropout = -1;
     double hiddenDropout = -1;

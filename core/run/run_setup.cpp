@@ -137,6 +137,29 @@ bool prepareRun(const RunRequest& request, PreparedRun& run, std::string& error)
     return loadDataset(data, run.data, error);
 }
 
+namespace {
+
+// A member of an earlier config.json, or `fallback` when it is absent or not text (a hand edit must not
+// stop a resume with a type error).
+std::string textOr(const nlohmann::json& j, const char* key, const std::string& fallback)
+{
+    return j.contains(key) && j[key].is_string() ? j[key].get<std::string>() : fallback;
+}
+
+// AtomicFile's temporary files ("checkpoint.pt.tmp-XXXXXX", ...) that a killed run left behind: a resume is
+// the one process writing the folder now, so none of them can be in use.
+void removeStaleTemporaryFiles(const std::string& dir)
+{
+    std::error_code ec;
+    for (const auto& e : fs::directory_iterator(dir, ec)) {
+        const std::string name = e.path().filename().string();
+        if (name.find(".tmp-") != std::string::npos && e.is_regular_file(ec))
+            fs::remove(e.path(), ec);
+    }
+}
+
+} // namespace
+
 bool startRun(const RunRequest& request, PreparedRun& run, const nlohmann::json& extra, std::string& error,
               std::string& warning)
 {
@@ -146,6 +169,7 @@ bool startRun(const RunRequest& request, PreparedRun& run, const nlohmann::json&
         std::string ignored;
         if (!run.store.readConfig(previous, ignored) || !previous.is_object())
             previous = nlohmann::json::object();
+        removeStaleTemporaryFiles(run.store.dir());
     } else {
         colour = nextRunColour(run.runsDir);
         if (!RunStore::create(run.runsDir, run.project.name, run.store, error))
@@ -160,8 +184,8 @@ bool startRun(const RunRequest& request, PreparedRun& run, const nlohmann::json&
                           {"data_source", run.data.source},
                           {"train_limit", run.trainLimit},
                           {"device", run.device},
-                          {"started", previous.value("started", nowText())},
-                          {"colour", previous.value("colour", colour)},
+                          {"started", textOr(previous, "started", nowText())},
+                          {"colour", textOr(previous, "colour", colour)},
                           {"fp32_twin", run.fp32Twin}};
     if (!run.seedGroup.empty())
         config["seed_group"] = run.seedGroup;

@@ -247,6 +247,9 @@ int runTrain(const Options& o)
     }
     g_interrupted.store(false);
     auto previous = std::signal(SIGINT, onInterrupt);
+    // A scheduler's time limit (Slurm, a queue) sends SIGTERM: the run stops after the batch as cancelled and
+    // resumable, with its summary written, instead of staying "running".
+    auto previousTerm = std::signal(SIGTERM, onInterrupt);
     int code = 0;
     if (o.seeds <= 1) {
         code = trainOne(o, request);
@@ -257,6 +260,7 @@ int runTrain(const Options& o)
         if (!loadProject(o.project, p, error)) {
             sayError(o, error);
             std::signal(SIGINT, previous);
+            std::signal(SIGTERM, previousTerm);
             return 1;
         }
         const long long first = request.seed >= 0 ? request.seed : static_cast<long long>(p.training.seed);
@@ -274,6 +278,7 @@ int runTrain(const Options& o)
         }
     }
     std::signal(SIGINT, previous);
+    std::signal(SIGTERM, previousTerm);
     return code;
 }
 
