@@ -58,6 +58,7 @@ int runCli(int argc, char** argv, AddTrainCommands addTrain)
     addImportCommand(app, exitCode);
     addEvalOnnxCommand(app, exitCode);
     addDataCommand(app, exitCode);
+    addFinnReportCommand(app, exitCode);
     if (argc < 2) {
         std::fprintf(stderr, "%s", app.help().c_str());
         return 2;

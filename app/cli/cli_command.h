@@ -32,6 +32,7 @@ void addExportCommand(CLI::App& app, int& exitCode);
 void addImportCommand(CLI::App& app, int& exitCode);
 void addEvalOnnxCommand(CLI::App& app, int& exitCode);
 void addDataCommand(CLI::App& app, int& exitCode);
+void addFinnReportCommand(CLI::App& app, int& exitCode);
 
 /** Loads a project; on failure says why (see reportError) and returns false. */
 bool loadProjectOrSay(const std::string& path, Project& project, bool json = false);

@@ -2,6 +2,7 @@
 #include "app/cli/cli_command.h"
 #include "app/cli/onnx_check.h"
 
+#include "core/onnx/finn_build.h"
 #include "core/onnx/qonnx_export.h"
 #include "core/project/project.h"
 #include "core/run/run_store.h"
@@ -23,6 +24,11 @@ struct Options {
     std::string project;
     std::string run;
     std::string qonnx;
+    std::string finnBuild;
+    std::string board;
+    double clockMhz = 0;
+    std::vector<std::string> outputs;
+    std::string vitisPlatform;
     std::string epoch = "best";
     std::string data;
     bool check = false;
@@ -30,9 +36,20 @@ struct Options {
     bool json = false;
 };
 
-int runExport(const Options& o)
+int runExport(Options o)
 {
     auto fail = [&o](const std::string& message) { return reportError(message, o.json); };
+    if (o.qonnx.empty() == o.finnBuild.empty())
+        return fail(o.qonnx.empty() ? "say where to write: --qonnx FILE or --finn-build DIR"
+                                    : "--qonnx and --finn-build exclude each other (a FINN build folder holds model.onnx)");
+    // A FINN build folder: model.onnx, folding_config.json and dataflow_build_config.json.
+    FinnBuildSettings finn;
+    if (!o.finnBuild.empty()) {
+        o.qonnx = (fs::path(o.finnBuild) / "model.onnx").string();
+        std::error_code ec;
+        if (fs::exists(o.finnBuild, ec) && !fs::is_directory(o.finnBuild, ec))
+            return fail(o.finnBuild + " exists and is not a folder");
+    }
     Project project;
     if (!loadProjectOrSay(o.project, project, o.json))
         return 1;
@@ -62,6 +79,16 @@ int runExport(const Options& o)
     if (!readWeightFile(weightsPath, weights, error))
         return fail(error);
 
+    nlohmann::json buildConfig;
+    if (!o.finnBuild.empty()) {
+        finn.board = o.board.empty() ? project.deploy.board : o.board;
+        finn.clockMhz = o.clockMhz > 0 ? o.clockMhz : project.deploy.clockMhz;
+        finn.outputs = o.outputs;
+        finn.vitisPlatform = o.vitisPlatform;
+        if (!finnBuildConfig(finn, buildConfig, error))
+            return fail(error + (o.board.empty() ? " (the project's board is used unless --board names another)" : ""));
+    }
+
     const fs::path outDir = fs::path(o.qonnx).parent_path();
     if (!outDir.empty() && !fs::is_directory(outDir, ec) && !fs::create_directories(outDir, ec))
         return fail("cannot create the folder " + outDir.string() + ": " + ec.message());
@@ -77,6 +104,10 @@ int runExport(const Options& o)
     if (!writeFileAtomic(foldingPath.string(), finnFoldingConfig(trained.graph, folding).dump(2) + "\n", error))
         return fail(error);
 
+    const fs::path buildConfigPath = fs::path(o.qonnx).parent_path() / "dataflow_build_config.json";
+    if (!o.finnBuild.empty() && !writeFileAtomic(buildConfigPath.string(), buildConfig.dump(2) + "\n", error))
+        return fail(error);
+
     OnnxCheck check;
     if (o.check) {
         const std::string dataDir = !o.data.empty() ? o.data : config.value("data_dir", std::string());
@@ -87,6 +118,7 @@ int runExport(const Options& o)
         nlohmann::json j{{"qonnx", o.qonnx},
                          {"folding_config", foldingPath.string()},
                          {"folding_source", folding.source},
+                         {"finn_build", o.finnBuild.empty() ? nlohmann::json() : nlohmann::json(o.finnBuild)},
                          {"run", runDir},
                          {"epoch", weights.epoch},
                                     {"tag", weights.tag}};
@@ -100,6 +132,12 @@ int runExport(const Options& o)
         std::cout << "wrote " << o.qonnx << " (QONNX, opset 11, checker passed) from run " << info.run << ", epoch "
                   << weights.epoch << " (" << weights.tag << ")\n"
                   << "wrote " << foldingPath.string() << " (FINN folding, " << folding.source << ")\n";
+        if (!o.finnBuild.empty())
+            std::cout << "wrote " << buildConfigPath.string() << " (FINN build for " << buildConfig["board"].get<std::string>()
+                      << " at " << finn.clockMhz << " MHz)\n"
+                      << "in FINN's Docker (./run-docker.sh), build it with:\n"
+                      << "  python -m finn.builder.build_dataflow " << o.finnBuild << "\n"
+                      << "then read FINN's reports back with: qnnw finn-report " << o.finnBuild << "\n";
         if (o.check)
             std::cout << formatCheck(check, "the run (float model)") << "\n";
     }
@@ -111,10 +149,20 @@ int runExport(const Options& o)
 void addExportCommand(CLI::App& app, int& exitCode)
 {
     auto o = std::make_shared<Options>();
-    CLI::App* c = app.add_subcommand("export", "write a trained run as QONNX for FINN, with folding_config.json beside it");
+    CLI::App* c = app.add_subcommand("export", "write a trained run as QONNX for FINN, with folding_config.json beside it, "
+                                               "or a whole FINN build folder");
     addProjectArgument(*c, o->project);
     c->add_option("--run", o->run, "a run folder, or its name under runs/ beside the project")->required();
-    c->add_option("--qonnx", o->qonnx, "the .onnx file to write")->required();
+    c->add_option("--qonnx", o->qonnx, "the .onnx file to write");
+    c->add_option("--finn-build", o->finnBuild,
+                  "a folder for FINN's build_dataflow: model.onnx, folding_config.json, dataflow_build_config.json");
+    c->add_option("--board", o->board, "with --finn-build: " + finnBoardList() + " (default: the project's board)");
+    c->add_option("--clock-mhz", o->clockMhz, "with --finn-build: the clock FINN synthesizes for (default: the project's)")
+        ->check(CLI::Range(1.0, 1000.0));
+    c->add_option("--outputs", o->outputs,
+                  "with --finn-build: FINN's outputs (default: estimate_reports stitched_ip bitfile pynq_driver "
+                  "deployment_package)");
+    c->add_option("--vitis-platform", o->vitisPlatform, "with --finn-build on an Alveo card: the Vitis platform");
     c->add_option("--epoch", o->epoch, "best (best validation accuracy, default) or last")
         ->check(CLI::IsMember({"best", "last"}));
     c->add_flag("--check", o->check,

@@ -8,6 +8,7 @@
 #include "core/train/torch_info.h"
 #include "core/train/trainer.h"
 #include "core/util/child_protocol.h"
+#include "core/weights/weight_file.h"
 
 #include <atomic>
 #include <chrono>
@@ -296,8 +297,15 @@ int runEval(const Options& o)
     TrainOptions options;
     options.config = run.project.training;
     Trainer trainer;
+    // A run made by `qnnw import` holds weight files but no checkpoint.
+    std::error_code ec;
+    const std::string bestWeights = run.store.dir() + "/" + kWeightFileBest;
+    const bool imported = !std::filesystem::exists(run.store.checkpointPath(), ec) &&
+                          std::filesystem::exists(bestWeights, ec);
+    WeightFile weights;
     if (!trainer.setup(run.project.graph, run.data, run.project.dataset.name, options, error) ||
-        !trainer.loadWeights(run.store.checkpointPath(), error)) {
+        (imported ? !readWeightFile(bestWeights, weights, error) || !trainer.loadWeightFile(weights, error)
+                  : !trainer.loadWeights(run.store.checkpointPath(), error))) {
         sayError(o, error);
         return 1;
     }

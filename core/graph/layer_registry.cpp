@@ -237,7 +237,10 @@ std::vector<LayerSpec> buildSpecs()
         s.doc = "Uniform quantizer to the node's activation bits over a fixed range.";
         s.defaultQuant.actBits = 8;
         s.attrs = {boolAttr("signed", true, "Levels span [-range, range] when on, [0, range] when off."),
-                   floatAttr("range", 1.0, 1e-6, 1e6, "Largest magnitude represented; values beyond are clipped.")};
+                   floatAttr("range", 1.0, 1e-6, 1e6, "Largest magnitude represented; values beyond are clipped."),
+                   boolAttr("narrow", true,
+                            "Signed levels are symmetric, ±(2^(n-1)-1) steps, when on; off adds the level -2^(n-1) "
+                            "(two's complement, Brevitas' default for activations).")};
         s.hasActivationBits = true;
         s.infer = [](const Node& n, const std::vector<TensorType>& in) {
             TensorType t;

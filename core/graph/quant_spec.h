@@ -9,7 +9,7 @@ namespace qnn {
  *  scale, 32 = plain float. */
 inline const std::vector<int>& allowedBitWidths()
 {
-    static const std::vector<int> bits{1, 2, 3, 4, 8, 32};
+    static const std::vector<int> bits{1, 2, 3, 4, 5, 6, 7, 8, 32};
     return bits;
 }
 

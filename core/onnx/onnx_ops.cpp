@@ -36,6 +36,23 @@ int64_t normAxis(const onnx::NodeProto& node, int64_t axis, size_t rank)
     return axis < 0 ? axis + r : axis;
 }
 
+/** The value count of a shape an operator is about to produce; refuses negative or oversized shapes. */
+int64_t sizeOf(const onnx::NodeProto& node, const std::vector<int64_t>& shape)
+{
+    int64_t n = 0;
+    if (!checkedSize(shape, n))
+        fail(node, "its result of shape " + shapeText(shape) + " is negative or holds more than 2^28 values");
+    return n;
+}
+
+std::string listText(const std::vector<int64_t>& v)
+{
+    std::string s = "[";
+    for (size_t k = 0; k < v.size(); ++k)
+        s += (k ? ", " : "") + std::to_string(v[k]);
+    return s + "]";
+}
+
 std::vector<int64_t> stridesOf(const std::vector<int64_t>& shape)
 {
     std::vector<int64_t> s(shape.size(), 1);
@@ -60,11 +77,11 @@ Tensor broadcastBinary(const onnx::NodeProto& node, const Tensor& a, const Tenso
         if (sa[k] == 0 || sb[k] == 0)
             out[k] = 0;
     }
+    const int64_t n = sizeOf(node, out);
     const auto stA = stridesOf(sa), stB = stridesOf(sb), stO = stridesOf(out);
     Tensor r;
     r.shape = out;
     r.isInt = intResult;
-    const int64_t n = r.size();
     if (intResult)
         r.i.resize(n);
     else
@@ -80,7 +97,7 @@ Tensor broadcastBinary(const onnx::NodeProto& node, const Tensor& a, const Tenso
                 ib += c * stB[k];
         }
         if (intResult)
-            r.i[idx] = static_cast<int64_t>(op(a.at(ia), b.at(ib)));
+            r.i[idx] = toInt64(op(a.at(ia), b.at(ib)));
         else if (!a.isInt && !b.isInt)
             r.f[idx] = static_cast<float>(op(a.f[ia], b.f[ib]));
         else
@@ -217,19 +234,32 @@ Tensor truncOp(const onnx::NodeProto& node, const Inputs& in)
 
 // ---- linear algebra ----
 
+/** The tensor's values as float32: in place for float tensors, else converted into `copy`. */
+const float* floatData(const Tensor& t, std::vector<float>& copy)
+{
+    if (!t.isInt)
+        return t.f.data();
+    copy = t.floats();
+    return copy.data();
+}
+
 Tensor matmul(const onnx::NodeProto& node, const Tensor& a, const Tensor& b)
 {
     if (a.shape.size() != 2 || b.shape.size() != 2 || a.shape[1] != b.shape[0])
         fail(node, "multiplies " + shapeText(a.shape) + " by " + shapeText(b.shape) +
                        "; only 2-D matrices with matching inner sizes are supported");
     const int64_t M = a.shape[0], K = a.shape[1], N = b.shape[1];
-    const std::vector<float> A = a.floats(), B = b.floats();
+    sizeOf(node, {M, N});
+    // Float tensors are read in place: eval-onnx runs each weight matrix once per image.
+    std::vector<float> copyA, copyB;
+    const float* A = floatData(a, copyA);
+    const float* B = floatData(b, copyB);
     Tensor r = Tensor::ofFloats({M, N}, std::vector<float>(static_cast<size_t>(M * N), 0.0f));
     for (int64_t m = 0; m < M; ++m) {
         float* row = r.f.data() + m * N;
         for (int64_t k = 0; k < K; ++k) {
             const float av = A[m * K + k];
-            const float* brow = B.data() + k * N;
+            const float* brow = B + k * N;
             for (int64_t n = 0; n < N; ++n)
                 row[n] += av * brow[n];
         }
@@ -278,23 +308,38 @@ struct Window {
     int64_t kh = 1, kw = 1, sh = 1, sw = 1, pt = 0, pl = 0, pb = 0, pr = 0;
 };
 
-Window windowOf(const onnx::NodeProto& node, int64_t kh, int64_t kw)
+/** The window of a Conv or a pool. `fromWeights`: a Conv's kernel is its
+ *  weights' kh×kw, and a kernel_shape that says otherwise is refused.
+ *  Padding must be smaller than the window, as every exporter writes it. */
+Window windowOf(const onnx::NodeProto& node, int64_t kh, int64_t kw, bool fromWeights)
 {
     Window w;
     const auto ks = attrInts(node, "kernel_shape");
+    if (!ks.empty() && ks.size() != 2)
+        fail(node, "kernel_shape has " + std::to_string(ks.size()) + " values; a 2-D window needs 2");
     if (ks.size() == 2) {
         w.kh = ks[0];
         w.kw = ks[1];
+        if (fromWeights && (w.kh != kh || w.kw != kw))
+            fail(node, "kernel_shape " + shapeText(ks) + " does not match its weights' " + std::to_string(kh) + "×" +
+                           std::to_string(kw) + " kernel");
     } else {
         w.kh = kh;
         w.kw = kw;
     }
     const auto st = attrInts(node, "strides");
+    if (!st.empty() && st.size() != 2)
+        fail(node, "strides has " + std::to_string(st.size()) + " values; a 2-D window needs 2");
     if (st.size() == 2) {
         w.sh = st[0];
         w.sw = st[1];
     }
     const auto pads = attrInts(node, "pads");
+    if (!pads.empty() && pads.size() != 4)
+        fail(node, "pads has " + std::to_string(pads.size()) + " values; a 2-D window needs 4");
+    for (int64_t p : pads)
+        if (p < 0 || p > 1024)
+            fail(node, "a padding of " + std::to_string(p) + " is outside 0 … 1024");
     if (pads.size() == 4) {
         w.pt = pads[0];
         w.pl = pads[1];
@@ -309,8 +354,10 @@ Window windowOf(const onnx::NodeProto& node, int64_t kh, int64_t kw)
             fail(node, "dilation " + std::to_string(d) + " is not supported");
     if (attrInt(node, "ceil_mode", 0))
         fail(node, "ceil_mode 1 is not supported");
-    if (w.kh < 1 || w.kw < 1 || w.sh < 1 || w.sw < 1)
-        fail(node, "kernel and strides must be positive");
+    if (w.kh < 1 || w.kw < 1 || w.sh < 1 || w.sw < 1 || w.kh > 1024 || w.kw > 1024 || w.sh > 1024 || w.sw > 1024)
+        fail(node, "kernel and strides must be between 1 and 1024");
+    if (w.pt >= w.kh || w.pb >= w.kh || w.pl >= w.kw || w.pr >= w.kw)
+        fail(node, "a padding as large as the window gives windows of padding only");
     return w;
 }
 
@@ -327,12 +374,15 @@ Tensor conv(const onnx::NodeProto& node, const Inputs& in)
     if (w.shape[1] != C)
         fail(node, "weights of shape " + shapeText(w.shape) + " do not fit an input of " + std::to_string(C) +
                        " channels");
-    const Window win = windowOf(node, w.shape[2], w.shape[3]);
+    const Window win = windowOf(node, w.shape[2], w.shape[3], true);
     const int64_t OH = (H + win.pt + win.pb - win.kh) / win.sh + 1;
     const int64_t OW = (W + win.pl + win.pr - win.kw) / win.sw + 1;
     if (OH < 1 || OW < 1)
         fail(node, "the kernel does not fit the input");
-    const std::vector<float> X = x.floats(), Wt = w.floats();
+    sizeOf(node, {N, F, OH, OW});
+    std::vector<float> copyX, copyW;
+    const float* X = floatData(x, copyX);
+    const float* Wt = floatData(w, copyW);
     std::vector<float> bias(static_cast<size_t>(F), 0.0f);
     if (in.size() > 2 && in[2]) {
         if (in[2]->size() != F)
@@ -367,15 +417,16 @@ Tensor pool(const onnx::NodeProto& node, const Tensor& x, bool isMax)
 {
     if (x.shape.size() != 4)
         fail(node, "only 2-D pooling over N×C×H×W is supported, the input is " + shapeText(x.shape));
-    const Window win = windowOf(node, 1, 1);
     if (attrInts(node, "kernel_shape").size() != 2)
         fail(node, "kernel_shape must have two values");
+    const Window win = windowOf(node, 1, 1, false);
     const bool countPad = attrInt(node, "count_include_pad", 0) != 0;
     const int64_t N = x.shape[0], C = x.shape[1], H = x.shape[2], W = x.shape[3];
     const int64_t OH = (H + win.pt + win.pb - win.kh) / win.sh + 1;
     const int64_t OW = (W + win.pl + win.pr - win.kw) / win.sw + 1;
     if (OH < 1 || OW < 1)
         fail(node, "the window does not fit the input");
+    sizeOf(node, {N, C, OH, OW});
     const std::vector<float> X = x.floats();
     Tensor r = Tensor::ofFloats({N, C, OH, OW}, std::vector<float>(static_cast<size_t>(N * C * OH * OW)));
     for (int64_t nc = 0; nc < N * C; ++nc)
@@ -453,6 +504,8 @@ std::vector<int64_t> reshapeTarget(const onnx::NodeProto& node, const std::vecto
         }
         if (out[k] < 0)
             fail(node, "the target shape has a negative size");
+        if (out[k] > kMaxTensorValues || (known > 0 && out[k] > kMaxTensorValues / known))
+            fail(node, "the target shape " + shapeText(spec) + " holds more than 2^28 values");
         known *= out[k];
     }
     if (inferred >= 0) {
@@ -487,6 +540,8 @@ Tensor unsqueeze(const onnx::NodeProto& node, const Inputs& in)
     for (int64_t& a : axes)
         a = normAxis(node, a, rank);
     std::sort(axes.begin(), axes.end());
+    if (std::adjacent_find(axes.begin(), axes.end()) != axes.end())
+        fail(node, "an axis appears twice");
     std::vector<int64_t> shape = x.shape;
     for (int64_t a : axes)
         shape.insert(shape.begin() + a, 1);
@@ -529,6 +584,7 @@ Tensor gather(const onnx::NodeProto& node, const Inputs& in)
     std::vector<int64_t> shape(x.shape.begin(), x.shape.begin() + axis);
     shape.insert(shape.end(), idx.shape.begin(), idx.shape.end());
     shape.insert(shape.end(), x.shape.begin() + axis + 1, x.shape.end());
+    sizeOf(node, shape);
     Tensor r;
     r.shape = shape;
     r.isInt = x.isInt;
@@ -557,7 +613,9 @@ Tensor concat(const onnx::NodeProto& node, const Inputs& in)
     if (parts.empty())
         fail(node, "has no inputs");
     const Tensor& first = *parts[0];
-    const int64_t axis = normAxis(node, attrInt(node, "axis", 0), std::max<size_t>(1, first.shape.size()));
+    if (first.shape.empty())
+        fail(node, "joins scalars; Concat needs tensors of rank 1 or more");
+    const int64_t axis = normAxis(node, attrInt(node, "axis", 0), first.shape.size());
     bool ints = true;
     for (const Tensor* t : parts)
         ints = ints && t->isInt;
@@ -572,6 +630,7 @@ Tensor concat(const onnx::NodeProto& node, const Inputs& in)
                                std::to_string(axis));
         shape[axis] += t->shape[axis];
     }
+    sizeOf(node, shape);
     int64_t outer = 1;
     for (int64_t k = 0; k < axis; ++k)
         outer *= shape[k];
@@ -600,6 +659,14 @@ Tensor transpose(const onnx::NodeProto& node, const Tensor& x)
             perm.push_back(static_cast<int64_t>(rank - 1 - k));
     if (perm.size() != rank)
         fail(node, "perm has " + std::to_string(perm.size()) + " axes for a tensor of rank " + std::to_string(rank));
+    std::vector<bool> seen(rank, false);
+    for (int64_t& p : perm) {
+        p = normAxis(node, p, rank);
+        if (seen[p])
+            fail(node, "perm " + listText(attrInts(node, "perm")) + " names axis " + std::to_string(p) +
+                           " twice; it must be a permutation of 0 … " + std::to_string(rank - 1));
+        seen[p] = true;
+    }
     std::vector<int64_t> shape(rank);
     for (size_t k = 0; k < rank; ++k)
         shape[k] = x.shape[normAxis(node, perm[k], rank)];
@@ -647,6 +714,169 @@ Tensor softmax(const onnx::NodeProto& node, const Tensor& x, bool logarithm)
             r.f[start + q] = static_cast<float>(logarithm ? e - std::log(sum) : std::exp(e) / sum);
         }
     }
+    return r;
+}
+
+// ---- shape arithmetic that Brevitas and torch.onnx write around constants ----
+
+Tensor expand(const onnx::NodeProto& node, const Inputs& in)
+{
+    const Tensor& x = need(node, in, 0);
+    const std::vector<int64_t> spec = need(node, in, 1).ints();
+    // The result has the broadcast of the input's shape and the requested one.
+    const size_t rank = std::max(x.shape.size(), spec.size());
+    std::vector<int64_t> shape(rank, 1);
+    for (size_t k = 0; k < rank; ++k) {
+        const int64_t a = k + x.shape.size() >= rank ? x.shape[k + x.shape.size() - rank] : 1;
+        const int64_t b = k + spec.size() >= rank ? spec[k + spec.size() - rank] : 1;
+        if (a != b && a != 1 && b != 1)
+            fail(node, "cannot expand " + shapeText(x.shape) + " to " + listText(spec));
+        shape[k] = a == 1 ? b : a;
+    }
+    sizeOf(node, shape);
+    Tensor ones = x.isInt ? Tensor::ofInts(shape, std::vector<int64_t>(static_cast<size_t>(sizeOf(node, shape)), 0))
+                          : Tensor::ofFloats(shape, std::vector<float>(static_cast<size_t>(sizeOf(node, shape)), 0.0f));
+    return broadcastBinary(node, ones, x, [](double, double b) { return b; }, x.isInt);
+}
+
+Tensor constantOfShape(const onnx::NodeProto& node, const Inputs& in)
+{
+    const std::vector<int64_t> shape = need(node, in, 0).ints();
+    const int64_t n = sizeOf(node, shape);
+    Tensor value = Tensor::ofFloats({1}, {0.0f});
+    if (const auto* a = findAttr(node, "value")) {
+        std::string error;
+        if (!a->has_t() || !tensorFromProto(a->t(), value, error) || value.size() != 1)
+            fail(node, "its value must be a tensor of one element");
+    }
+    if (value.isInt)
+        return Tensor::ofInts(shape, std::vector<int64_t>(static_cast<size_t>(n), value.i[0]));
+    return Tensor::ofFloats(shape, std::vector<float>(static_cast<size_t>(n), value.f[0]));
+}
+
+Tensor slice(const onnx::NodeProto& node, const Inputs& in)
+{
+    const Tensor& x = need(node, in, 0);
+    const size_t rank = x.shape.size();
+    // Opset 10+: starts, ends, axes, steps as inputs; opset 9: attributes.
+    std::vector<int64_t> starts, ends, axes, steps;
+    if (in.size() > 1 && in[1]) {
+        starts = need(node, in, 1).ints();
+        ends = need(node, in, 2).ints();
+        if (in.size() > 3 && in[3])
+            axes = in[3]->ints();
+        if (in.size() > 4 && in[4])
+            steps = in[4]->ints();
+    } else {
+        starts = attrInts(node, "starts");
+        ends = attrInts(node, "ends");
+        axes = attrInts(node, "axes");
+    }
+    if (axes.empty())
+        for (size_t k = 0; k < starts.size(); ++k)
+            axes.push_back(static_cast<int64_t>(k));
+    if (steps.empty())
+        steps.assign(starts.size(), 1);
+    if (ends.size() != starts.size() || axes.size() != starts.size() || steps.size() != starts.size())
+        fail(node, "starts, ends, axes and steps differ in length");
+    std::vector<int64_t> begin(rank, 0), step(rank, 1), shape = x.shape;
+    std::vector<bool> seen(rank, false);
+    for (size_t k = 0; k < starts.size(); ++k) {
+        const int64_t a = normAxis(node, axes[k], rank);
+        if (seen[a])
+            fail(node, "the axis " + std::to_string(a) + " is sliced twice");
+        seen[a] = true;
+        const int64_t dim = x.shape[a];
+        // Steps beyond the dimension take one element; clamping keeps the arithmetic below in range.
+        const int64_t st = std::clamp<int64_t>(steps[k], -kMaxTensorValues, kMaxTensorValues);
+        if (st == 0)
+            fail(node, "a step of 0");
+        auto clampIndex = [&](int64_t v, bool forward) {
+            if (v < 0)
+                v = v < -dim ? -1 : v + dim; // stays -1 only for a backward end before the start
+            if (forward)
+                return std::clamp<int64_t>(v, 0, dim);
+            return std::clamp<int64_t>(v, -1, dim - 1);
+        };
+        const int64_t b = clampIndex(starts[k], st > 0), e = clampIndex(ends[k], st > 0);
+        int64_t count = 0;
+        if (st > 0 && e > b)
+            count = (e - b - 1) / st + 1;
+        else if (st < 0 && b > e)
+            count = (b - e - 1) / (-st) + 1;
+        begin[a] = b;
+        step[a] = st;
+        shape[a] = count;
+    }
+    const int64_t n = sizeOf(node, shape);
+    const auto stIn = stridesOf(x.shape), stOut = stridesOf(shape);
+    Tensor r;
+    r.shape = shape;
+    r.isInt = x.isInt;
+    for (int64_t idx = 0; idx < n; ++idx) {
+        int64_t rem = idx, src = 0;
+        for (size_t k = 0; k < rank; ++k) {
+            const int64_t c = rem / stOut[k];
+            rem %= stOut[k];
+            src += (begin[k] + c * step[k]) * stIn[k];
+        }
+        if (x.isInt)
+            r.i.push_back(x.i[src]);
+        else
+            r.f.push_back(x.f[src]);
+    }
+    return r;
+}
+
+/** Min / Max of any number of inputs, broadcast. */
+Tensor extremum(const onnx::NodeProto& node, const Inputs& in, bool isMax)
+{
+    Tensor r = need(node, in, 0);
+    for (size_t k = 1; k < in.size(); ++k)
+        r = broadcastBinary(
+            node, r, need(node, in, k),
+            [isMax](double a, double b) { return isMax ? std::max(a, b) : std::min(a, b); },
+            r.isInt && in[k]->isInt);
+    return r;
+}
+
+Tensor power(const onnx::NodeProto& node, const Tensor& a, const Tensor& b)
+{
+    if (a.isInt)
+        return broadcastBinary(node, a, b, [](double x, double y) { return std::pow(x, y); }, true);
+    return broadcastBinary(
+        node, a, b,
+        [](double x, double y) { return static_cast<double>(std::pow(static_cast<float>(x), static_cast<float>(y))); },
+        false);
+}
+
+Tensor constantNode(const onnx::NodeProto& n)
+{
+    Tensor t;
+    std::string error;
+    if (const auto* a = findAttr(n, "value")) {
+        if (!a->has_t() || !tensorFromProto(a->t(), t, error))
+            fail(n, error.empty() ? std::string("its value is not a tensor") : error);
+        return t;
+    }
+    if (const auto* a = findAttr(n, "value_float"))
+        return Tensor::ofFloats({}, {a->f()});
+    if (const auto* a = findAttr(n, "value_int"))
+        return Tensor::ofInts({}, {a->i()});
+    if (const auto* a = findAttr(n, "value_floats"))
+        return Tensor::ofFloats({a->floats_size()}, std::vector<float>(a->floats().begin(), a->floats().end()));
+    if (const auto* a = findAttr(n, "value_ints"))
+        return Tensor::ofInts({a->ints_size()}, std::vector<int64_t>(a->ints().begin(), a->ints().end()));
+    fail(n, "only Constant nodes with a value, value_float(s) or value_int(s) are supported");
+}
+
+Tensor unaryAny(const Tensor& x, const std::function<double(double)>& op)
+{
+    if (!x.isInt)
+        return unaryFloat(x, [&op](float v) { return static_cast<float>(op(v)); });
+    Tensor r = x;
+    for (int64_t& v : r.i)
+        v = toInt64(op(static_cast<double>(v)));
     return r;
 }
 
@@ -718,16 +948,21 @@ const std::map<std::string, Kernel>& onnxKernels()
                                   to == onnx::TensorProto::FLOAT16;
              return std::vector<Tensor>{toFloat ? Tensor::ofFloats(x.shape, x.floats()) : Tensor::ofInts(x.shape, x.ints())};
          }},
-        {"Constant", [](const auto& n, const auto&) {
-             const auto* a = findAttr(n, "value");
-             if (!a || !a->has_t())
-                 fail(n, "only Constant nodes with a 'value' tensor are supported");
-             Tensor t;
-             std::string error;
-             if (!tensorFromProto(a->t(), t, error))
-                 fail(n, error);
-             return std::vector<Tensor>{t};
-         }},
+        {"Constant", [](const auto& n, const auto&) { return std::vector<Tensor>{constantNode(n)}; }},
+        {"Pow", [](const auto& n, const auto& in) { return std::vector<Tensor>{power(n, need(n, in, 0), need(n, in, 1))}; }},
+        {"Min", [](const auto& n, const auto& in) { return std::vector<Tensor>{extremum(n, in, false)}; }},
+        {"Max", [](const auto& n, const auto& in) { return std::vector<Tensor>{extremum(n, in, true)}; }},
+        {"Abs", [](const auto& n, const auto& in) { return std::vector<Tensor>{unaryAny(need(n, in, 0), [](double v) { return std::fabs(v); })}; }},
+        {"Floor", [](const auto& n, const auto& in) { return std::vector<Tensor>{unaryFloat(need(n, in, 0), [](float v) { return std::floor(v); })}; }},
+        {"Ceil", [](const auto& n, const auto& in) { return std::vector<Tensor>{unaryFloat(need(n, in, 0), [](float v) { return std::ceil(v); })}; }},
+        {"Round", [](const auto& n, const auto& in) { return std::vector<Tensor>{unaryFloat(need(n, in, 0), [](float v) { return std::nearbyint(v); })}; }},
+        {"Exp", [](const auto& n, const auto& in) { return std::vector<Tensor>{unaryFloat(need(n, in, 0), [](float v) { return std::exp(v); })}; }},
+        {"Log", [](const auto& n, const auto& in) { return std::vector<Tensor>{unaryFloat(need(n, in, 0), [](float v) { return std::log(v); })}; }},
+        {"Tanh", [](const auto& n, const auto& in) { return std::vector<Tensor>{unaryFloat(need(n, in, 0), [](float v) { return std::tanh(v); })}; }},
+        {"Sigmoid", [](const auto& n, const auto& in) { return std::vector<Tensor>{unaryFloat(need(n, in, 0), [](float v) { return 1.0f / (1.0f + std::exp(-v)); })}; }},
+        {"Expand", [](const auto& n, const auto& in) { return std::vector<Tensor>{expand(n, in)}; }},
+        {"ConstantOfShape", [](const auto& n, const auto& in) { return std::vector<Tensor>{constantOfShape(n, in)}; }},
+        {"Slice", [](const auto& n, const auto& in) { return std::vector<Tensor>{slice(n, in)}; }},
     };
     return k;
 }

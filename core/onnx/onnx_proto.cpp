@@ -4,8 +4,13 @@
 
 #include <onnx/checker.h>
 
+#include <sys/stat.h>
+
+#include <cerrno>
 #include <cmath>
 #include <cstring>
+#include <filesystem>
+#include <fstream>
 
 namespace qnn::onnx_io {
 
@@ -51,6 +56,12 @@ bool tensorFromProto(const onnx::TensorProto& p, Tensor& out, std::string& error
 {
     out = Tensor{};
     out.shape.assign(p.dims().begin(), p.dims().end());
+    int64_t count = 0;
+    if (!checkedSize(out.shape, count)) {
+        error = "tensor '" + p.name() + "' has the dimensions " + shapeText(out.shape) +
+                ", which are negative or hold more than 2^28 values";
+        return false;
+    }
     if (p.data_location() == onnx::TensorProto::EXTERNAL) {
         error = "tensor '" + p.name() + "' keeps its values in an external file, which is not supported";
         return false;
@@ -127,10 +138,136 @@ onnx::TensorProto tensorToProto(const std::string& name, const Tensor& t)
     return p;
 }
 
+namespace {
+
+// Protobuf cannot parse a message of 2 GiB or more; larger files are refused before a byte is read.
+constexpr int64_t kMaxModelBytes = (int64_t{1} << 31) - 1;
+
+/** Reads a regular file of at most `limit` bytes from `offset` (`length` < 0: to the end). */
+bool readRegularFile(const std::string& path, int64_t offset, int64_t length, int64_t limit, const std::string& what,
+                     std::string& out, std::string& error)
+{
+    struct stat st {};
+    if (::stat(path.c_str(), &st) != 0) {
+        error = "cannot open " + what + " " + path + ": " + std::strerror(errno);
+        return false;
+    }
+    if (!S_ISREG(st.st_mode)) {
+        error = what + " " + path + " is not a regular file (" +
+                (S_ISDIR(st.st_mode) ? "a folder" : S_ISFIFO(st.st_mode) ? "a pipe" : S_ISCHR(st.st_mode) ? "a device" : "a special file") +
+                ")";
+        return false;
+    }
+    const int64_t size = static_cast<int64_t>(st.st_size);
+    if (offset < 0 || offset > size) {
+        error = what + " " + path + " has " + std::to_string(size) + " bytes; the offset " + std::to_string(offset) +
+                " lies outside it";
+        return false;
+    }
+    if (length < 0)
+        length = size - offset;
+    if (length > size - offset) {
+        error = what + " " + path + " has " + std::to_string(size) + " bytes; " + std::to_string(length) +
+                " bytes from offset " + std::to_string(offset) + " do not fit in it";
+        return false;
+    }
+    if (length > limit) {
+        error = what + " " + path + " is " + std::to_string(length) + " bytes, more than the " + std::to_string(limit) +
+                " this tool reads";
+        return false;
+    }
+    std::ifstream in(path, std::ios::binary);
+    if (!in || !in.seekg(offset)) {
+        error = "cannot read " + what + " " + path + ": " + std::strerror(errno);
+        return false;
+    }
+    out.resize(static_cast<size_t>(length));
+    if (length > 0 && !in.read(&out[0], length)) {
+        error = "cannot read " + what + " " + path + " (it ended early)";
+        return false;
+    }
+    return true;
+}
+
+int64_t elementBytes(int32_t type)
+{
+    switch (type) {
+    case onnx::TensorProto::DOUBLE:
+    case onnx::TensorProto::INT64: return 8;
+    case onnx::TensorProto::FLOAT:
+    case onnx::TensorProto::INT32: return 4;
+    case onnx::TensorProto::FLOAT16: return 2;
+    case onnx::TensorProto::INT8:
+    case onnx::TensorProto::UINT8:
+    case onnx::TensorProto::BOOL: return 1;
+    default: return 0;
+    }
+}
+
+/** An initializer stored in a file beside the model (onnx.save_model(...,
+ *  save_as_external_data=True)): its bytes become raw_data. Only plain file
+ *  names under the model's folder are followed. */
+bool loadExternal(onnx::TensorProto& t, const std::filesystem::path& dir, std::string& error)
+{
+    std::string location;
+    int64_t offset = 0, length = -1;
+    for (const auto& kv : t.external_data()) {
+        try {
+            if (kv.key() == "location")
+                location = kv.value();
+            else if (kv.key() == "offset")
+                offset = std::stoll(kv.value());
+            else if (kv.key() == "length")
+                length = std::stoll(kv.value());
+        } catch (const std::exception&) {
+            error = "tensor '" + t.name() + "': its external data " + kv.key() + " \"" + kv.value() + "\" is not a number";
+            return false;
+        }
+    }
+    const std::filesystem::path rel(location);
+    bool plain = !location.empty() && rel.is_relative() && location.find('\0') == std::string::npos;
+    for (const auto& part : rel)
+        plain = plain && part != ".." && part != ".";
+    if (!plain) {
+        error = "tensor '" + t.name() + "' keeps its values in \"" + location +
+                "\"; only files inside the model's folder are read (no absolute paths, no \"..\")";
+        return false;
+    }
+    std::error_code ec;
+    if (std::filesystem::is_symlink(dir / rel, ec)) {
+        error = "tensor '" + t.name() + "' keeps its values in " + (dir / rel).string() +
+                ", a symbolic link; only regular files inside the model's folder are read";
+        return false;
+    }
+    int64_t count = 0;
+    const std::vector<int64_t> dims(t.dims().begin(), t.dims().end());
+    const int64_t bytes = elementBytes(t.data_type());
+    if (!checkedSize(dims, count) || bytes == 0) {
+        error = "tensor '" + t.name() + "' has dimensions " + shapeText(dims) + " or an element type (" +
+                std::to_string(t.data_type()) + ") that cannot be read from external data";
+        return false;
+    }
+    const int64_t expected = count * bytes;
+    if (length >= 0 && length != expected) {
+        error = "tensor '" + t.name() + "' of shape " + shapeText(dims) + " needs " + std::to_string(expected) +
+                " bytes, but its external data says " + std::to_string(length);
+        return false;
+    }
+    std::string raw;
+    if (!readRegularFile((dir / rel).string(), offset, expected, expected, "the external data file", raw, error))
+        return false;
+    t.set_raw_data(std::move(raw));
+    t.clear_external_data();
+    t.set_data_location(onnx::TensorProto::DEFAULT);
+    return true;
+}
+
+} // namespace
+
 bool readModel(const std::string& path, onnx::ModelProto& model, std::string& error)
 {
     std::string bytes;
-    if (!readFile(path, bytes, error))
+    if (!readRegularFile(path, 0, -1, kMaxModelBytes, "the model", bytes, error))
         return false;
     if (!model.ParseFromString(bytes)) {
         error = path + " is not an ONNX model (it does not parse as an ONNX protobuf)";
@@ -141,6 +278,12 @@ bool readModel(const std::string& path, onnx::ModelProto& model, std::string& er
                 std::string(model.ir_version() <= 0 ? " and no IR version" : "") + ")";
         return false;
     }
+    const std::filesystem::path dir = std::filesystem::path(path).parent_path();
+    for (auto& t : *model.mutable_graph()->mutable_initializer())
+        if (t.data_location() == onnx::TensorProto::EXTERNAL && !loadExternal(t, dir.empty() ? "." : dir, error)) {
+            error = path + ": " + error;
+            return false;
+        }
     return true;
 }
 

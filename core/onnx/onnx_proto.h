@@ -16,11 +16,16 @@ bool isQonnxDomain(const std::string& domain);
 constexpr const char* kQonnxDomain = "qonnx.custom_op.general";
 
 /** Float32, float64, float16 are read as float; int64, int32, int8, uint8,
- *  bool as int. External data and other types give a sentence. */
+ *  bool as int. Negative dimensions, more than 2^28 values, a value count
+ *  that differs from the shape's, data still external (readModel() loads it)
+ *  and other types give a sentence. */
 bool tensorFromProto(const onnx::TensorProto& proto, Tensor& out, std::string& error);
 onnx::TensorProto tensorToProto(const std::string& name, const Tensor& tensor);
 
-/** The error says whether the file is missing, not ONNX, or holds no graph. */
+/** The error says whether the file is missing, not a regular file (a device,
+ *  a pipe, a folder), 2 GiB or larger (protobuf's limit), not ONNX, or holds
+ *  no graph. Initializers stored as external data are read into the model
+ *  from plain files inside the model's folder, their sizes checked first. */
 bool readModel(const std::string& path, onnx::ModelProto& model, std::string& error);
 /** Atomic (temporary file, then rename). */
 bool writeModel(const std::string& path, const onnx::ModelProto& model, std::string& error);

@@ -1,5 +1,7 @@
 #include "core/onnx/onnx_tensor.h"
 
+#include <cmath>
+
 namespace qnn::onnx_io {
 
 int64_t Tensor::size() const
@@ -24,7 +26,7 @@ std::vector<int64_t> Tensor::ints() const
     std::vector<int64_t> out;
     out.reserve(f.size());
     for (float v : f)
-        out.push_back(static_cast<int64_t>(v));
+        out.push_back(toInt64(v));
     return out;
 }
 
@@ -43,6 +45,38 @@ Tensor Tensor::ofInts(std::vector<int64_t> shape, std::vector<int64_t> values)
     t.isInt = true;
     t.i = std::move(values);
     return t;
+}
+
+bool checkedSize(const std::vector<int64_t>& shape, int64_t& count)
+{
+    count = 1;
+    bool empty = false;
+    for (int64_t d : shape) {
+        if (d < 0)
+            return false;
+        empty = empty || d == 0;
+    }
+    if (empty) {
+        count = 0;
+        return true;
+    }
+    for (int64_t d : shape) {
+        if (d > kMaxTensorValues / count)
+            return false;
+        count *= d;
+    }
+    return count <= kMaxTensorValues;
+}
+
+int64_t toInt64(double v)
+{
+    if (std::isnan(v))
+        return 0;
+    if (v >= 9.2e18)
+        return INT64_MAX;
+    if (v <= -9.2e18)
+        return INT64_MIN;
+    return static_cast<int64_t>(v);
 }
 
 std::string shapeText(const std::vector<int64_t>& shape)

@@ -27,6 +27,18 @@ struct Tensor {
     static Tensor ofInts(std::vector<int64_t> shape, std::vector<int64_t> values);
 };
 
+/** The most values one tensor may hold while a file is read or run (2^28,
+ *  1 GiB of float32): more is refused with a sentence, not allocated. */
+constexpr int64_t kMaxTensorValues = int64_t{1} << 28;
+
+/** The number of values of `shape`, computed without overflow: false when a
+ *  dimension is negative or the count exceeds kMaxTensorValues. */
+bool checkedSize(const std::vector<int64_t>& shape, int64_t& count);
+
+/** v truncated to an integer, saturated at the int64 range; NaN gives 0
+ *  (a plain cast of such values is undefined). */
+int64_t toInt64(double v);
+
 /** "1×784", "scalar": shapes in messages. */
 std::string shapeText(const std::vector<int64_t>& shape);
 

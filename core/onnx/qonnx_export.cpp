@@ -101,7 +101,7 @@ public:
                  true);
             return out;
         }
-        const bool narrow = levels.isSigned;
+        const bool narrow = levels.isSigned && levels.minLevel == -levels.maxLevel;
         auto& n = node("Quant", name,
                        {x, scalar(prefix + "_scale", static_cast<float>(levels.scale)),
                         scalar(prefix + "_zeropt", 0.0f), scalar(prefix + "_bitwidth", static_cast<float>(levels.bits))},
@@ -177,6 +177,11 @@ void exportNode(Builder& b, const Graph& graph, const GraphAnalysis& a, const We
     const std::vector<TensorType>& inTypes = n.kind == LayerKind::Input ? std::vector<TensorType>{} : a.inputTypes.at(n.id);
     const NodeWeights* w = weights.find(n.id);
     std::string out = name + "_out";
+    // The Output's value carries its own name; an imported graph may have
+    // named it "<layer>_out" after the file's output, which must stay unique.
+    const NodeId clash = graph.findByName(out);
+    if (clash != kInvalidNode && graph.node(clash)->kind == LayerKind::Output)
+        out = name + "_value";
 
     switch (n.kind) {
     case LayerKind::Input: {
@@ -261,7 +266,8 @@ void exportNode(Builder& b, const Graph& graph, const GraphAnalysis& a, const We
         break;
     }
     case LayerKind::QuantAct: {
-        const QuantLevels levels = activationLevels(n.quant.actBits, n.attrBool("signed"), n.attrFloat("range"));
+        const QuantLevels levels =
+            activationLevels(n.quant.actBits, n.attrBool("signed"), n.attrFloat("range"), n.attrBool("narrow"));
         if (levels.isFloat())
             b.node("Identity", name, {in[0]}, out, outShape);
         else
@@ -395,7 +401,16 @@ nlohmann::json finnFoldingConfig(const Graph& graph, const Folding& folding)
     for (const MatrixLayer& l : df.layers) {
         const LayerFold* f = folding.find(l.name);
         const LayerFold fold = f ? *f : LayerFold{1, 1};
-        j["MVAU_hls_" + std::to_string(l.index)] = {{"PE", fold.pe}, {"SIMD", fold.simd}};
+        // FINN does not pad a layer as our units do: its PE must divide the
+        // rows and SIMD the columns, so each is the largest divisor not above ours.
+        auto divisorAtMost = [](int64_t n, int64_t most) {
+            for (int64_t d = std::max<int64_t>(1, std::min(most, n)); d > 1; --d)
+                if (n % d == 0)
+                    return d;
+            return int64_t{1};
+        };
+        j["MVAU_hls_" + std::to_string(l.index)] = {{"PE", divisorAtMost(l.mh, fold.pe)},
+                                                     {"SIMD", divisorAtMost(l.mw, fold.simd)}};
     }
     return j;
 }

@@ -37,7 +37,9 @@ bool exportQonnx(const Graph& graph, const WeightFile& weights, const QonnxExpor
 
 /** FINN's folding_config.json for the graph's matrix layers, in the order of
  *  the dataflow: {"Defaults": {}, "MVAU_hls_0": {"PE": .., "SIMD": ..}, ...}.
- *  Layers the folding does not name get PE = SIMD = 1. */
+ *  FINN needs PE to divide the rows and SIMD the columns (it does not pad),
+ *  so each is the largest divisor of the layer's size not above the
+ *  folding's. Layers the folding does not name get PE = SIMD = 1. */
 nlohmann::json finnFoldingConfig(const Graph& graph, const Folding& folding);
 /** The folding to hand to FINN: the given one when not empty, else the
  *  matching BNN-PYNQ overlay's, else PE = SIMD = 1 everywhere. */

@@ -10,6 +10,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cmath>
+#include <functional>
 #include <limits>
 #include <map>
 #include <set>
@@ -31,11 +32,17 @@ struct QuantInfo {
     int bits = 32;
     float scale = 1.0f;
     bool scalarScale = true;
+    /** Every scale value (one, or one per output channel of weights). */
+    Tensor scales;
+    /** A signed Quant with narrow = 0: the extra level -2^(bits-1) exists. */
+    bool wide = false;
     float zeropt = 0.0f;
     std::string rounding = "ROUND";
     std::string node;
     /** The quantizer's input (latent weights), transformed like the value. */
     Tensor raw;
+    /** The scale of each value, transformed like the value (per-channel quantizers). */
+    Tensor elemScale;
 };
 
 /** What an ONNX value is while the graph is mapped. */
@@ -356,8 +363,14 @@ private:
         q.node = n.name();
         const bool bipolar = n.op_type() == "BipolarQuant";
         const Tensor& scale = constant(n, 1);
+        if (scale.size() < 1)
+            fail(n, "its scale is empty");
+        for (int64_t k = 0; k < scale.size(); ++k)
+            if (!std::isfinite(scale.at(k)) || !(scale.at(k) > 0))
+                fail(n, "its scale " + std::to_string(scale.at(k)) + " is not a positive finite number");
         q.scalarScale = scale.size() == 1;
         q.scale = static_cast<float>(scale.at(0));
+        q.scales = Tensor::ofFloats(scale.shape, scale.floats());
         if (bipolar) {
             q.bipolar = true;
             q.bits = 1;
@@ -365,6 +378,7 @@ private:
         }
         const Tensor& zeropt = constant(n, 2);
         const Tensor& bits = constant(n, 3);
+        q.wide = onnx_io::attrInt(n, "signed", 1) != 0 && onnx_io::attrInt(n, "narrow", 0) == 0;
         for (int64_t k = 0; k < zeropt.size(); ++k)
             if (zeropt.at(k) != 0.0)
                 fail(n, "its zero point is " + std::to_string(zeropt.at(k)) +
@@ -379,7 +393,7 @@ private:
         if (q.rounding != "ROUND")
             fail(n, "rounding_mode " + q.rounding + " is not supported; the workbench rounds half to even (ROUND)");
         if (!isAllowedBitWidth(q.bits))
-            fail(n, "its bit width " + std::to_string(q.bits) + " is not one the workbench has (1, 2, 3, 4, 8 or 32)");
+            fail(n, "its bit width " + std::to_string(q.bits) + " is not one the workbench has (1 to 8 or 32)");
         if (q.bits == 32)
             fail(n, "a 32-bit Quant still rounds to a grid of its scale; the workbench has no such quantizer");
         if (q.bits == 1)
@@ -399,16 +413,13 @@ private:
             return activationLevels(1, true, q.scale);
         const bool isSigned = onnx_io::attrInt(n, "signed", 1) != 0;
         const bool narrow = onnx_io::attrInt(n, "narrow", 0) != 0;
-        if (isSigned && !narrow)
-            fail(n, "a signed Quant with narrow = 0 has the levels -" + std::to_string(1 << (q.bits - 1)) + " … " +
-                        std::to_string((1 << (q.bits - 1)) - 1) +
-                        "; the workbench's signed activations are symmetric (narrow = 1)");
         if (!isSigned && narrow)
             fail(n, "an unsigned Quant with narrow = 1 leaves out the top level; the workbench's unsigned activations "
                     "use 0 … 2^bits - 1 (narrow = 0)");
         const double maxLevel = isSigned ? (1 << (q.bits - 1)) - 1 : (1 << q.bits) - 1;
         const double range = static_cast<double>(q.scale) * maxLevel;
-        QuantLevels l = activationLevels(q.bits, isSigned, range);
+        // narrow = 0: the QuantAct's two's-complement levels, -2^(n-1) … 2^(n-1)-1.
+        QuantLevels l = activationLevels(q.bits, isSigned, range, !isSigned || narrow);
         if (static_cast<float>(l.scale) != q.scale)
             fail(n, "its scale cannot be represented exactly by a range of the workbench's quantizer");
         if (range < 1e-6 || range > 1e6)
@@ -426,7 +437,8 @@ private:
         for (size_t c = 0; c < v.mul.size(); ++c)
             identity = identity && near(v.mul[c], 1.0) && std::fabs(v.add[c]) < 1e-6;
         const QuantLevels inputL = inputLevels(l.bits);
-        const bool asInput = v.rawInput && identity && l.isSigned == inputL.isSigned &&
+        const bool symmetric = l.minLevel == -l.maxLevel;
+        const bool asInput = v.rawInput && identity && symmetric && l.isSigned == inputL.isSigned &&
                              static_cast<float>(inputL.scale) == static_cast<float>(l.scale);
         if (asInput) {
             v.mul.clear();
@@ -446,7 +458,7 @@ private:
             id = addNode(LayerKind::Activation, name, {from});
             m_out.graph.node(id)->attrs["function"] = std::string("sign");
             m_out.graph.node(id)->quant.actBits = 1;
-        } else if (!l.isBipolar() && static_cast<float>(l.scale) ==
+        } else if (!l.isBipolar() && (symmetric || !l.isSigned) && static_cast<float>(l.scale) ==
                                          static_cast<float>(activationFunctionLevels(l.isSigned ? "hardtanh" : "relu", l.bits).scale)) {
             id = addNode(LayerKind::Activation, name, {from});
             m_out.graph.node(id)->attrs["function"] = std::string(l.isSigned ? "hardtanh" : "relu");
@@ -457,6 +469,8 @@ private:
             node->attrs["signed"] = l.isSigned;
             node->attrs["range"] = l.isBipolar() ? l.scale : l.maxValue();
             node->quant.actBits = l.bits;
+            if (l.isSigned && !symmetric)
+                node->attrs["narrow"] = false;
         }
         setOutput(n, dyn(id));
     }
@@ -470,6 +484,9 @@ private:
         q.raw = x.kind == Value::QConst ? x.q.raw : x.t;
         if (x.kind == Value::QConst)
             fail(n, "it quantizes weights that are already quantized by " + x.q.node);
+        if (!onnx_io::broadcastTo(q.scales, x.t.shape, q.elemScale))
+            fail(n, "its scale of shape " + shapeText(q.scales.shape) + " does not broadcast to the weights' " +
+                        shapeText(x.t.shape));
         std::vector<Tensor> outs;
         std::vector<const Tensor*> args;
         for (int k = 0; k < n.input_size(); ++k)
@@ -485,25 +502,50 @@ private:
     }
 
     /** Weights for a Dense/Conv2D: bits and the latent values our quantizer
-     *  turns into exactly the file's weights. `outScale` is the factor the
-     *  layer's output must be multiplied by (bipolar weights of scale s ≠ 1). */
-    std::vector<float> weightValues(const onnx::NodeProto& n, const Value& w, int& bits, double& outScale)
+     *  turns into exactly the file's weights. `outScales` are the factors the
+     *  layer's outputs must be multiplied by, one per output channel (empty:
+     *  none): bipolar weights of scale s ≠ 1, and per-channel scales, whose
+     *  integer codes become the weights. `channelOf` maps a weight's index to
+     *  its output channel. */
+    std::vector<float> weightValues(const onnx::NodeProto& n, const Value& w, int& bits, std::vector<double>& outScales,
+                                    int64_t channels, const std::function<int64_t(int64_t)>& channelOf)
     {
-        outScale = 1.0;
+        outScales.clear();
         if (w.kind == Value::Const) {
             bits = 32;
             return w.t.floats();
         }
         const QuantInfo& q = w.q;
-        if (!q.scalarScale)
-            fail(n, "its weights are quantized by " + q.node +
-                        " with one scale per channel; the workbench scales weights per tensor");
-        if (!(q.scale > 0))
-            fail(n, "its weights' scale is not positive");
         bits = q.bits;
         const std::vector<float> deq = w.t.floats();
+        if (!q.scalarScale) {
+            // One scale per output channel: the codes are the weights, the scales follow the layer.
+            const std::vector<float> es = q.elemScale.floats();
+            if (es.size() != deq.size())
+                fail(n, "the scales of " + q.node + " do not follow its weights through the reshaping before this node");
+            outScales.assign(static_cast<size_t>(channels), 0.0);
+            for (size_t k = 0; k < deq.size(); ++k) {
+                double& sc = outScales[static_cast<size_t>(channelOf(static_cast<int64_t>(k)))];
+                if (sc == 0.0)
+                    sc = es[k];
+                else if (sc != es[k])
+                    fail(n, "its weights are quantized by " + q.node +
+                                " with scales that vary within an output channel; the workbench scales each output "
+                                "channel as a whole");
+            }
+            std::vector<float> codes(deq.size());
+            for (size_t k = 0; k < deq.size(); ++k)
+                codes[k] = static_cast<float>(deq[k] / outScales[static_cast<size_t>(channelOf(static_cast<int64_t>(k)))]);
+            if (q.bipolar) {
+                for (float& c : codes)
+                    c = c >= 0 ? 1.0f : -1.0f;
+                return codes;
+            }
+            return integerCodes(n, q, codes, bits);
+        }
         if (q.bipolar) {
-            outScale = q.scale;
+            if (q.scale != 1.0f)
+                outScales.assign(static_cast<size_t>(channels), q.scale);
             std::vector<float> latent(deq.size());
             for (size_t k = 0; k < deq.size(); ++k)
                 latent[k] = deq[k] >= 0 ? 1.0f : -1.0f;
@@ -514,20 +556,10 @@ private:
                 rawFits = std::fabs(raw[k]) <= 1.0f && (raw[k] >= 0) == (deq[k] >= 0);
             return rawFits ? raw : latent;
         }
-        const int64_t maxLevel = (int64_t{1} << (bits - 1)) - 1;
-        double top = 0;
-        for (float d : deq) {
-            const double code = d / q.scale;
-            if (std::fabs(code - std::nearbyint(code)) > 1e-3 || std::fabs(code) > maxLevel + 1e-3)
-                fail(n, "its weights quantized by " + q.node + " use the code " + std::to_string(std::nearbyint(code)) +
-                            ", outside the symmetric range ±" + std::to_string(maxLevel) + " of " + std::to_string(bits) +
-                            "-bit weights");
-            top = std::max(top, std::fabs(code));
-        }
-        if (top != 0 && std::nearbyint(top) != maxLevel)
-            fail(n, "its " + std::to_string(bits) + "-bit weights (quantized by " + q.node + ") reach only ±" +
-                        std::to_string(static_cast<int>(std::nearbyint(top))) + " of ±" + std::to_string(maxLevel) +
-                        "; the workbench's n-bit weights are scaled so that the largest one is the top level");
+        std::vector<float> codes(deq.size());
+        for (size_t k = 0; k < deq.size(); ++k)
+            codes[k] = static_cast<float>(deq[k] / q.scale);
+        integerCodes(n, q, codes, bits);
         // Our quantizer applied to the latent weights must give the file's weights.
         const std::vector<float> raw = q.raw.floats();
         for (const std::vector<float>* cand : {&raw, &deq}) {
@@ -541,6 +573,35 @@ private:
                 return *cand;
         }
         fail(n, "its weights quantized by " + q.node + " cannot be reproduced by the workbench's weight quantizer");
+    }
+
+    /** The file's weight codes as values the workbench's n-bit quantizer keeps
+     *  exactly: integers within ±(2^(bits-1)-1), the largest magnitude at the top
+     *  level (so that the quantizer's step is 1). A signed narrow = 0 quantizer
+     *  imports when no weight uses its extra level -2^(bits-1). */
+    std::vector<float> integerCodes(const onnx::NodeProto& n, const QuantInfo& q, std::vector<float> codes, int bits)
+    {
+        const int64_t maxLevel = (int64_t{1} << (bits - 1)) - 1;
+        double top = 0;
+        for (float& c : codes) {
+            if (std::fabs(c - std::nearbyint(c)) > 1e-3 || std::fabs(c) > maxLevel + 1e-3)
+                fail(n, "its weights quantized by " + q.node + " use the code " + std::to_string(std::nearbyint(c)) +
+                            ", outside the symmetric range ±" + std::to_string(maxLevel) + " of " + std::to_string(bits) +
+                            "-bit weights" + (q.wide ? " (a signed Quant with narrow = 0 imports only while no weight "
+                                                       "uses the extra level -" + std::to_string(maxLevel + 1) + ")"
+                                                     : std::string()));
+            c = static_cast<float>(std::nearbyint(c));
+            top = std::max(top, static_cast<double>(std::fabs(c)));
+        }
+        if (top != 0 && std::nearbyint(top) != maxLevel)
+            fail(n, "its " + std::to_string(bits) + "-bit weights (quantized by " + q.node + ") reach only ±" +
+                        std::to_string(static_cast<int>(std::nearbyint(top))) + " of ±" + std::to_string(maxLevel) +
+                        "; the workbench's n-bit weights are scaled so that the largest one is the top level");
+        if (q.wide)
+            m_out.notes.push_back(q.node + " is a signed Quant with narrow = 0; no weight uses its extra level -" +
+                                  std::to_string(maxLevel + 1) + ", so the workbench's symmetric " +
+                                  std::to_string(bits) + "-bit weights hold the same values");
+        return codes;
     }
 
     // ---- layers ----
@@ -559,8 +620,10 @@ private:
         if ((transposed ? cols : rows) != fanIn)
             fail(n, "its weights of shape " + shapeText(w.t.shape) + " do not fit " + std::to_string(fanIn) + " inputs");
         int bits = 32;
-        double outScale = 1.0;
-        std::vector<float> values = weightValues(n, w, bits, outScale);
+        std::vector<double> outScales;
+        std::vector<float> values = weightValues(n, w, bits, outScales, units, [&](int64_t k) {
+            return transposed ? k / fanIn : k % units;
+        });
         std::vector<float> ours(values.size());
         for (int64_t o = 0; o < units; ++o)
             for (int64_t i = 0; i < fanIn; ++i)
@@ -572,16 +635,16 @@ private:
         node->quant.weightBits = bits;
         putTensor(weightsOf(id), "weight", {units, fanIn}, ours);
         Value out = dyn(id);
-        applyScaleAndBias(n, out, outScale, bias);
+        applyScaleAndBias(n, out, outScales, bias);
         setOutput(n, std::move(out));
     }
 
-    void applyScaleAndBias(const onnx::NodeProto& n, Value& out, double outScale, const Value* bias)
+    void applyScaleAndBias(const onnx::NodeProto& n, Value& out, const std::vector<double>& outScales, const Value* bias)
     {
         const size_t c = static_cast<size_t>(out.shape[0]);
-        if (outScale == 1.0 && !bias)
+        if (outScales.empty() && !bias)
             return;
-        out.mul.assign(c, outScale);
+        out.mul = outScales.empty() ? std::vector<double>(c, 1.0) : outScales;
         out.add.assign(c, 0.0);
         out.affineName = (n.name().empty() ? n.op_type() : n.name()) + "_scale_bias";
         if (bias) {
@@ -640,12 +703,16 @@ private:
         for (int64_t v : pads)
             if (v != p)
                 fail(n, "its padding differs between sides; the workbench pads all sides alike");
-        if (k > 15 || s > 8 || p > 7)
+        const std::vector<int64_t> ks = onnx_io::attrInts(n, "kernel_shape");
+        if (!ks.empty() && ks != std::vector<int64_t>{k, w.t.shape[3]})
+            fail(n, "its kernel_shape does not match its weights of shape " + shapeText(w.t.shape));
+        if (k < 1 || s < 1 || p < 0 || k > 15 || s > 8 || p > 7)
             fail(n, "kernel " + std::to_string(k) + ", stride " + std::to_string(s) + ", padding " + std::to_string(p) +
                         " exceed the Conv2D layer's limits (15, 8, 7)");
         int bits = 32;
-        double outScale = 1.0;
-        std::vector<float> values = weightValues(n, w, bits, outScale);
+        std::vector<double> outScales;
+        const int64_t perFilter = w.t.size() / std::max<int64_t>(1, f);
+        std::vector<float> values = weightValues(n, w, bits, outScales, f, [&](int64_t i) { return i / perFilter; });
         const NodeId id = addNode(LayerKind::Conv2D, n.name().empty() ? "conv" : n.name(), {from});
         Node* node = m_out.graph.node(id);
         node->attrs["filters"] = f;
@@ -666,12 +733,32 @@ private:
             t.shape = {1, f, 1, 1};
             b.t = t;
         }
-        applyScaleAndBias(n, out, outScale, hasBias ? &b : nullptr);
+        applyScaleAndBias(n, out, outScales, hasBias ? &b : nullptr);
         setOutput(n, std::move(out));
     }
 
     void mapBatchNorm(const onnx::NodeProto& n)
     {
+        // A pending per-channel map m*x + a in front (per-channel weight
+        // scales, a bias) goes into this BatchNorm rather than a second one:
+        // gamma*(m*x + a - mean)/sd = (gamma*m)*(x - (mean - a)/m)/sd.
+        std::vector<double> preMul, preAdd;
+        {
+            Value& in = value(n, 0);
+            // (A pure shift stays the layer's bias, as materialize() makes it.)
+            bool foldable = in.kind == Value::Dyn && in.hasAffine() && !in.rawInput, pureShift = true;
+            for (double m : in.mul) {
+                foldable = foldable && m != 0.0 && std::isfinite(m);
+                pureShift = pureShift && m == 1.0;
+            }
+            foldable = foldable && !pureShift;
+            if (foldable) {
+                preMul = in.mul;
+                preAdd = in.add;
+                in.mul.clear();
+                in.add.clear();
+            }
+        }
         const NodeId from = dynInput(n, 0);
         const Value& x = m_values.at(n.input(0));
         const int64_t c = x.shape[0];
@@ -688,8 +775,18 @@ private:
             if (t.size() != c)
                 fail(n, "parameter " + std::to_string(k + 2) + " has " + std::to_string(t.size()) + " values for " +
                             std::to_string(c) + " channels");
-            putTensor(w, names[k], {c}, t.floats());
+            std::vector<float> values = t.floats();
+            for (size_t ch = 0; ch < preMul.size() && ch < values.size(); ++ch) {
+                if (k == 0)
+                    values[ch] = static_cast<float>(values[ch] * preMul[ch]);
+                if (k == 2)
+                    values[ch] = static_cast<float>((values[ch] - preAdd[ch]) / preMul[ch]);
+            }
+            putTensor(w, names[k], {c}, values);
         }
+        if (!preMul.empty())
+            m_out.notes.push_back("the per-channel scale and shift in front of " + onnx_io::nodeLabel(n) +
+                                  " went into its parameters");
         setOutput(n, dyn(id));
     }
 
@@ -710,9 +807,17 @@ private:
         for (int64_t p : onnx_io::attrInts(n, "pads"))
             if (p != 0)
                 fail(n, "padded pooling has no layer kind in the workbench");
+        for (int64_t d : onnx_io::attrInts(n, "dilations"))
+            if (d != 1)
+                fail(n, "dilated pooling (dilations " + std::to_string(d) + ") has no layer kind in the workbench");
+        const std::string autoPad = onnx_io::attrString(n, "auto_pad", "NOTSET");
+        if (autoPad != "NOTSET" && autoPad != "VALID")
+            fail(n, "auto_pad " + autoPad + " is not supported; write explicit pads");
+        if (n.op_type() == "MaxPool" && n.output_size() > 1)
+            fail(n, "its second output (the indices) has no layer kind in the workbench");
         if (onnx_io::attrInt(n, "ceil_mode", 0) != 0)
             fail(n, "ceil_mode = 1 has no layer kind in the workbench");
-        if (ks[0] > 16 || st[0] > 16)
+        if (ks[0] < 1 || st[0] < 1 || ks[0] > 16 || st[0] > 16)
             fail(n, "window " + std::to_string(ks[0]) + " or stride " + std::to_string(st[0]) + " exceed the limit of 16");
         const bool isMax = n.op_type() == "MaxPool";
         const NodeId id = addNode(isMax ? LayerKind::MaxPool : LayerKind::AvgPool, n.name().empty() ? n.op_type() : n.name(), {from});
@@ -763,7 +868,7 @@ private:
         const Tensor& c = constant(n, constIndex);
         Value v = value(n, dynIndex);
         if (v.kind != Value::Dyn)
-            fail(n, "internal: expected data");
+            fail(n, "input " + std::to_string(dynIndex + 1) + " must be the data flowing through the network");
         const std::vector<double> k = perChannel(n, v, c);
         if (!v.hasAffine() || v.affineName.empty())
             v.affineName = n.name().empty() ? n.op_type() : n.name();
@@ -834,21 +939,28 @@ private:
             if (!onnx_io::runOp(n, args, outs, error))
                 throw ImportError{error};
             Value v;
+            if (outs.empty())
+                fail(n, "gives no output");
             v.t = std::move(outs[0]);
-            const Value& first = value(n, 0);
-            if (anyQ && first.kind == Value::QConst && shapeOps.count(op)) {
+            if (anyQ && value(n, 0).kind == Value::QConst && shapeOps.count(op)) {
+                const Value& first = value(n, 0);
                 // Weights behind a quantizer keep what the quantizer said.
                 v.kind = Value::QConst;
                 v.q = first.q;
                 args[0] = &first.q.raw;
                 if (onnx_io::runOp(n, args, outs, error))
                     v.q.raw = std::move(outs[0]);
+                args[0] = &first.q.elemScale;
+                if (onnx_io::runOp(n, args, outs, error))
+                    v.q.elemScale = std::move(outs[0]);
             }
             return setOutput(n, std::move(v));
         }
         if (op == "Identity" || op == "Dropout")
             return setOutput(n, value(n, 0));
         if (op == "Mul" || op == "Add" || op == "Sub" || op == "Div") {
+            if (n.input_size() != 2)
+                fail(n, "has " + std::to_string(n.input_size()) + " inputs; " + op + " takes two");
             const bool d0 = value(n, 0).kind == Value::Dyn, d1 = value(n, 1).kind == Value::Dyn;
             if (d0 && d1) {
                 if (op != "Add")

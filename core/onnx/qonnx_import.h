@@ -19,18 +19,22 @@ struct QonnxImport {
     std::string dataset;
 };
 
-/** Reads a QONNX file (the qonnx.custom_op.general domain or the older
- *  onnx.brevitas one) and maps it onto the layer registry's kinds:
- *  - whatever depends only on constants and shapes is folded (initializers
- *    also listed as graph inputs, Shape/Gather/Unsqueeze/Concat/Reshape
- *    flattens, Transpose of weights, Constant nodes);
+/** Reads a QONNX file (the qonnx.custom_op.general domain, the older
+ *  onnx.brevitas one or finn.custom_op.general; opsets 9–13; initializers
+ *  also listed as inputs or kept as external data) and maps it onto the layer
+ *  registry's kinds:
+ *  - every node whose inputs are all constants (initializers, Constant
+ *    nodes, shapes of the input) is computed with eval-onnx's operators
+ *    (onnx_ops.h) first: Brevitas' flatten and quantizer-scale arithmetic;
  *  - Mul/Div/Add/Sub by constants become the Input's pixel scaling when they
  *    amount to the workbench's own (pixels / 255 → [-1, 1]), a Dense/Conv2D
- *    bias, or a BatchNorm holding the per-channel affine map otherwise;
+ *    bias, part of the BatchNorm after them, or a BatchNorm holding the
+ *    per-channel affine map otherwise;
  *  - MatMul/Gemm → Dense, Conv → Conv2D, BatchNormalization → BatchNorm,
- *    BipolarQuant/Quant on weights → 1/n-bit weights, on activations → the
- *    Input's bits, Activation (sign, hardtanh, relu) or QuantAct; Relu, Clip,
- *    MaxPool, AveragePool, Flatten, Add, Concat as themselves.
+ *    BipolarQuant/Quant on weights → 1- to 8-bit weights (per-output-channel
+ *    scales as integer codes and a per-channel multiply), on activations →
+ *    the Input's bits, Activation (sign, hardtanh, relu) or QuantAct; Relu,
+ *    Clip, MaxPool, AveragePool, Flatten, Add, Concat as themselves.
  *  The file's input is taken as pixels / 255 (see qonnx_eval.h). Anything the
  *  workbench cannot compute exactly is refused with a sentence naming the
  *  node and why: nothing is dropped silently (a final Softmax, which leaves

@@ -81,11 +81,11 @@ bool QonnxInterpreter::load(const std::string& path, std::string& error)
             error = path + ": the input '" + d->layout.input->name() + "' has an unknown dimension " + std::to_string(k);
             return false;
         }
-        d->inputSize *= d->inputShape[k];
-        if (d->inputSize > (int64_t{1} << 26)) {
+        if (d->inputShape[k] > (int64_t{1} << 26) / d->inputSize) {
             error = path + ": the input '" + d->layout.input->name() + "' has more than 2^26 values per image";
             return false;
         }
+        d->inputSize *= d->inputShape[k];
     }
     m_impl = std::move(d);
     return true;

@@ -42,7 +42,8 @@ bool layerProbes(const Graph& graph, const PackedNet& net, std::vector<LayerProb
                 if (n.kind == LayerKind::Activation || n.kind == LayerKind::QuantAct) {
                     const QuantLevels q = n.kind == LayerKind::Activation
                                               ? activationFunctionLevels(n.attrString("function"), n.quant.actBits)
-                                              : activationLevels(n.quant.actBits, n.attrBool("signed"), n.attrFloat("range"));
+                                              : activationLevels(n.quant.actBits, n.attrBool("signed"), n.attrFloat("range"),
+                                                                 n.attrBool("narrow"));
                     p.codeNode = id;
                     p.preNode = prev;
                     p.bipolar = q.isBipolar();

@@ -53,7 +53,8 @@ Tail readTail(const Graph& g, const WeightFile& wf, NodeId matrix)
             t.activated = true;
             t.levels = n.kind == LayerKind::Activation
                            ? activationFunctionLevels(n.attrString("function"), n.quant.actBits)
-                           : activationLevels(n.quant.actBits, n.attrBool("signed"), n.attrFloat("range"));
+                           : activationLevels(n.quant.actBits, n.attrBool("signed"), n.attrFloat("range"),
+                                              n.attrBool("narrow"));
         } else if (n.kind == LayerKind::MaxPool) {
             t.poolAfter = true;
             t.poolK = int(n.attrInt("kernel"));

@@ -48,7 +48,13 @@ QuantLevels makeLevels(int bits, bool isSigned, double range)
 
 QuantLevels weightLevels(int bits, double range) { return makeLevels(bits, true, range); }
 
-QuantLevels activationLevels(int bits, bool isSigned, double range) { return makeLevels(bits, isSigned, range); }
+QuantLevels activationLevels(int bits, bool isSigned, double range, bool narrow)
+{
+    QuantLevels q = makeLevels(bits, isSigned, range);
+    if (!narrow && q.isSigned && !q.isFloat() && !q.isBipolar())
+        q.minLevel = -q.maxLevel - 1;
+    return q;
+}
 
 double weightRange(const float* values, size_t count)
 {

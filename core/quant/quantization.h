@@ -39,8 +39,11 @@ struct QuantLevels {
  *  bipolar weights it is the magnitude of ±1 and stays 1). */
 QuantLevels weightLevels(int bits, double range = 1.0);
 /** Activations (Input, Activation, QuantAct): signed over [-range, range] or
- *  unsigned over [0, range]. Bipolar ignores isSigned. */
-QuantLevels activationLevels(int bits, bool isSigned, double range = 1.0);
+ *  unsigned over [0, range]. Bipolar ignores isSigned. `narrow` = false
+ *  (signed only, a QuantAct's option, Brevitas' default for activations):
+ *  the levels are -2^(n-1) … 2^(n-1)-1, one more below zero, with the same
+ *  step range / (2^(n-1)-1). */
+QuantLevels activationLevels(int bits, bool isSigned, double range = 1.0, bool narrow = true);
 
 /** The range n-bit weights are quantized over: max|w| of the tensor (one
  *  scale per tensor, so step = max|w| / (2^(n-1)-1)). Training (on the latent

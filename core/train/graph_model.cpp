@@ -237,7 +237,10 @@ private:
 class QuantActLayer : public LayerImpl
 {
 public:
-    QuantActLayer(int bits, bool isSigned, double range) : m_levels(activationLevels(bits, isSigned, range)) {}
+    QuantActLayer(int bits, bool isSigned, double range, bool narrow)
+        : m_levels(activationLevels(bits, isSigned, range, narrow))
+    {
+    }
     Tensor forward(const std::vector<Tensor>& in) override
     {
         if (m_levels.isFloat())
@@ -303,7 +306,8 @@ std::shared_ptr<LayerImpl> makeLayer(const Node& n, const std::vector<TensorType
     case LayerKind::Activation:
         return std::make_shared<ActivationLayer>(n.attrString("function"), n.quant.actBits);
     case LayerKind::QuantAct:
-        return std::make_shared<QuantActLayer>(n.quant.actBits, n.attrBool("signed"), n.attrFloat("range"));
+        return std::make_shared<QuantActLayer>(n.quant.actBits, n.attrBool("signed"), n.attrFloat("range"),
+                                               n.attrBool("narrow"));
     case LayerKind::Dropout:
         return std::make_shared<DropoutLayer>(n.attrFloat("p"));
     case LayerKind::Flatten:

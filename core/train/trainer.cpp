@@ -488,6 +488,17 @@ bool Trainer::loadWeights(const std::string& checkpointPath, std::string& error)
     return m_impl->loadCheckpoint(checkpointPath, true, error);
 }
 
+bool Trainer::loadWeightFile(const WeightFile& file, std::string& error)
+{
+    try {
+        return detail::loadWeightFileIntoModel(m_impl->graph, file, m_impl->model, error);
+    } catch (const c10::Error& e) {
+        const std::string what = e.what_without_backtrace();
+        error = "LibTorch could not load the weights: " + what.substr(0, what.find('\n'));
+        return false;
+    }
+}
+
 void Trainer::Impl::finishFailed(TrainResult& r)
 {
     r.status = "failed";

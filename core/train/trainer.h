@@ -16,6 +16,8 @@
 
 namespace qnn {
 
+struct WeightFile;
+
 class RunStore;
 
 /** Settings of one run: the project's TrainingConfig after command-line
@@ -112,6 +114,9 @@ public:
     bool resumeFrom(const std::string& checkpointPath, std::string& error);
     /** Model weights only (for evaluation). */
     bool loadWeights(const std::string& checkpointPath, std::string& error);
+    /** Model weights from a weight file (runs made by `qnnw import`, which hold
+     *  no checkpoint); false with a sentence when they do not fit the graph. */
+    bool loadWeightFile(const WeightFile& file, std::string& error);
 
     /** Runs the remaining epochs. */
     TrainResult train();

@@ -412,9 +412,9 @@ void TestGraph::diagnostics_data()
         << "drop" << int(Severity::Error) << int(DiagnosticCategory::Quantization)
         << "'drop' is a Dropout, which has no weights, but asks for 1-bit weights";
     QTest::newRow("bit-width not supported")
-        << between(R"({"id": 2, "kind": "Dense", "name": "fc", "attrs": {"units": 10}, "weight_bits": 5})")
+        << between(R"({"id": 2, "kind": "Dense", "name": "fc", "attrs": {"units": 10}, "weight_bits": 9})")
         << "fc" << int(Severity::Error) << int(DiagnosticCategory::Quantization)
-        << "'fc': 5-bit weights are not supported; choose 1, 2, 3, 4, 8 or 32";
+        << "'fc': 9-bit weights are not supported; choose 1, 2, 3, 4, 5, 6, 7, 8 or 32";
     QTest::newRow("sign needs one bit")
         << between(R"({"id": 2, "kind": "Activation", "name": "act", "attrs": {"function": "sign"}, "act_bits": 2})")
         << "act" << int(Severity::Error) << int(DiagnosticCategory::Quantization)

@@ -764,12 +764,10 @@ private Q_SLOTS:
         QTest::newRow("missing initializer") << "missing" << "node 'fc' (MatMul): its input 'fc.weight' is neither a graph input, an initializer";
         QTest::newRow("unknown custom op") << "custom" << "node 'mt' (MultiThreshold) is an unknown custom operator of the domain 'qonnx.custom_op.general'";
         QTest::newRow("unknown domain") << "domain" << "node 'odd' (Foo) is an operator of the unknown domain 'com.example'";
-        QTest::newRow("bit width 5") << "bits5" << "node 'act' (Quant): its bit width 5 is not one the workbench has";
         QTest::newRow("bit width 9") << "bits9" << "node 'act' (Quant): its bit width 9.000000 is outside 1–8 and 32";
         QTest::newRow("bit width 0") << "bits0" << "node 'act' (Quant): its bit width 0.000000 is outside 1–8 and 32";
         QTest::newRow("zero point") << "zeropt" << "node 'act' (Quant): its zero point is 1.000000";
-        QTest::newRow("signed, not narrow") << "wide" << "node 'act' (Quant): a signed Quant with narrow = 0 has the levels -2 … 1";
-        QTest::newRow("per-channel weight scale") << "perchannel" << "node 'fc' (MatMul): its weights are quantized by fc_wq with one scale per channel";
+        QTest::newRow("weight scale per input, not per output") << "perchannel" << "node 'fc' (MatMul): its weights are quantized by fc_wq with scales that vary within an output channel";
         QTest::newRow("input of rank 3") << "rank3" << "the graph input 'x' has shape 1×28×28; the workbench takes N×features or N×C×H×W";
         QTest::newRow("Dense on an image") << "image" << "node 'fc' (MatMul): multiplies a 1×1×28×28 tensor; a Dense layer takes N×features";
         QTest::newRow("one output value") << "oneclass" << "the graph output 'y' has shape 1×1; the workbench's Output takes N×classes with at least 2 classes";
@@ -824,7 +822,12 @@ private Q_SLOTS:
             else if (defect == "perchannel")
                 w = b.node("BipolarQuant", "fc_wq",
                            {b.init("fc.w", {784, classes}, randomValues(784 * classes, 1.0f, 4)),
-                            b.init("fc.scale", {1, classes}, std::vector<float>(classes, 0.5f))},
+                            b.init("fc.scale", {784, 1}, [] {
+                                std::vector<float> v(784);
+                                for (size_t k = 0; k < v.size(); ++k)
+                                    v[k] = 0.5f + 0.001f * float(k);
+                                return v;
+                            }())},
                            "fc_wq_out", "qonnx.custom_op.general")
                         .output(0);
             else

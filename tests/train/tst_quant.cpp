@@ -73,6 +73,24 @@ private Q_SLOTS:
         QCOMPARE(values(x.grad()), (std::vector<float>{0, 1, 1, 1, 1, 1, 1, 1, 1, 0}));
     }
 
+    void uniformSignedWide()
+    {
+        // 2-bit signed, narrow off (Brevitas' activations): levels -2, -1, 0, +1 of step 1; the
+        // training quantizer, the packer (quantizeToLevel) and the float value agree.
+        const QuantLevels l = activationLevels(2, true, 1.0, false);
+        QCOMPARE(l.minLevel, int64_t(-2));
+        QCOMPARE(l.maxLevel, int64_t(1));
+        QCOMPARE(l.scale, 1.0);
+        QCOMPARE(l.levelCount(), int64_t(4));
+        torch::Tensor x = input({-3.0f, -1.6f, -1.4f, -0.5f, 0.6f, 1.5f});
+        QCOMPARE(values(qnn::detail::uniformQuantize(x, l)), (std::vector<float>{-2, -2, -1, -0, 1, 1}));
+        QCOMPARE(quantizeToLevel(-1.6, l), int64_t(-2));
+        QCOMPARE(quantizeValue(-3.0, l), -2.0);
+        // Unsigned and bipolar levels have no narrow option.
+        QCOMPARE(activationLevels(2, false, 3.0, false).minLevel, int64_t(0));
+        QCOMPARE(activationLevels(1, true, 1.0, false).minLevel, int64_t(-1));
+    }
+
     void uniformUnsigned()
     {
         // 2-bit unsigned over [0, 3]: steps of 1.

@@ -825,7 +825,7 @@ private Q_SLOTS:
         QStringList widths;
         for (int i = 0; i < wbits->count(); ++i)
             widths << wbits->itemData(i).toString();
-        QCOMPARE(widths, QStringList({"1", "2", "3", "4", "8", "32"}));
+        QCOMPARE(widths, QStringList({"1", "2", "3", "4", "5", "6", "7", "8", "32"}));
         wbits->setCurrentIndex(wbits->findData(8));
         QCOMPARE(doc.graph().node(2)->quant.weightBits, 8);
 
