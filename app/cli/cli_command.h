@@ -30,6 +30,7 @@ void addImportPackedCommand(CLI::App& app, int& exitCode);
 void addExportCommand(CLI::App& app, int& exitCode);
 void addImportCommand(CLI::App& app, int& exitCode);
 void addEvalOnnxCommand(CLI::App& app, int& exitCode);
+void addSweepCommand(CLI::App& app, int& exitCode);
 
 /** Loads a project; on failure prints "qnnw: <why>" to stderr and returns false. */
 bool loadProjectOrSay(const std::string& path, Project& project);

@@ -55,6 +55,7 @@ int main(int argc, char** argv)
     qnn::cli::addExportCommand(app, exitCode);
     qnn::cli::addImportCommand(app, exitCode);
     qnn::cli::addEvalOnnxCommand(app, exitCode);
+    qnn::cli::addSweepCommand(app, exitCode);
     if (argc < 2) {
         std::fprintf(stderr, "%s", app.help().c_str());
         return 2;
