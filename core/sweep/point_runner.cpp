@@ -205,6 +205,7 @@ int runSweepPoint(const SweepFolder& sweep, const SweepPoint& point, const std::
         reason = g_stopped.load() ? "stopped" : "the training process ended with code " + std::to_string(code);
     if (code != 0)
         record["reason"] = reason;
+    record["stopped"] = g_stopped.load();
     sweep.writePointRecord(point, record, error);
     return code == 0 ? 0 : g_stopped.load() || code == 130 ? 130 : 1;
 }

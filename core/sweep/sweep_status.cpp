@@ -10,12 +10,6 @@ namespace qnn {
 
 namespace {
 
-bool isEndedState(const std::string& s)
-{
-    return s == "completed" || s == "failed" || s == "cancelled" || s == "diverged" || s == "invalid" ||
-           s == "not submitted";
-}
-
 void readRun(const std::string& runDir, PointStatus& st)
 {
     RunStore store;
@@ -116,7 +110,9 @@ std::vector<PointStatus> collectSweepStatus(const SweepFolder& sweep, const std:
             readRun(run, st);
         const bool runnerEnded = record.value("state", std::string()) == "ended";
         if (st.state.empty()) {
-            if (runnerEnded) {
+            if (runnerEnded && record.value("stopped", false)) {
+                st.state = "cancelled"; // stopped before its run folder existed
+            } else if (runnerEnded) {
                 st.state = "failed";
                 st.reason = record.value("reason", std::string("the run ended before it began"));
             } else if (record.value("state", std::string()) == "started") {
@@ -124,6 +120,8 @@ std::vector<PointStatus> collectSweepStatus(const SweepFolder& sweep, const std:
             } else {
                 st.state = listed(submitted, p.index) ? "queued" : "not submitted";
             }
+        } else if (st.state == "running" && runnerEnded && record.value("stopped", false)) {
+            st.state = "cancelled";
         } else if (st.state == "running" && runnerEnded) {
             st.state = "failed";
             st.reason = record.value("reason", std::string("the training process ended without a summary"));
@@ -134,10 +132,16 @@ std::vector<PointStatus> collectSweepStatus(const SweepFolder& sweep, const std:
         // or one that vanished (scancel, time limit, node failure).
         auto t = tasks.find(p.index);
         if (t != tasks.end()) {
-            if (t->second.state == "queued" && !isEndedState(st.state))
+            // A task waiting or running is a new attempt: it overrides what an
+            // earlier one left (failed, cancelled), never a completed run.
+            const bool settled = st.state == "completed" || st.state == "invalid";
+            if (t->second.state == "queued" && !settled && st.state != "running") {
                 st.state = "queued";
-            else if (t->second.state == "running" && (st.state == "queued" || st.state == "not submitted"))
+                st.reason.clear();
+            } else if (t->second.state == "running" && !settled && st.state != "running") {
                 st.state = "running";
+                st.reason.clear();
+            }
             else if (t->second.state == "ended" && (st.state == "queued" || st.state == "running")) {
                 const bool wasCancelled = listed(cancelled, p.index);
                 st.state = wasCancelled ? "cancelled" : "failed";
