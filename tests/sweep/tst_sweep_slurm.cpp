@@ -129,7 +129,7 @@ private Q_SLOTS:
         const QString project = copyExample(dir);
         const QString sweep = dir.filePath("sweeps/r");
         const Result r = qnnw({"sweep", project, "--name", "r", "--backend", "slurm", "--max-running", "1", "--grid",
-                               "lr=0.001,0.002", "--grid", "batch_size=2", "--epochs", "2", "--train-limit", "3000",
+                               "batch_size=2,100", "--epochs", "2", "--train-limit", "3000",
                                "--threads", "1", "--json"},
                               m_slurm->env());
         QVERIFY2(r.exitCode == 0, r.err.constData());
