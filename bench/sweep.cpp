@@ -11,6 +11,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <pwd.h>
 #include <random>
 #include <string>
 #include <sys/resource.h>
@@ -61,10 +62,11 @@ bool startSlurm()
     ::gethostname(host, sizeof host - 1);
     std::string h(host);
     h = h.substr(0, h.find('.'));
+    const std::string user = ::getpwuid(::geteuid())->pw_name;
     std::ofstream c(d + "/slurm.conf");
     c << "ClusterName=qnnwbench\nSlurmctldHost=" << h << "(127.0.0.1)\nSlurmctldPort=" << freePort()
       << "\nSlurmdPort=" << freePort() << "\nAuthType=auth/munge\nCredType=cred/munge\nAuthInfo=socket=" << d
-      << "/munge.sock\nSlurmUser=" << getenv("USER") << "\nSlurmdUser=" << getenv("USER") << "\nStateSaveLocation="
+      << "/munge.sock\nSlurmUser=" << user << "\nSlurmdUser=" << user << "\nStateSaveLocation="
       << d << "/state\nSlurmdSpoolDir=" << d << "/spool\nSlurmctldPidFile=" << d << "/slurmctld.pid\nSlurmdPidFile="
       << d << "/slurmd.pid\nSlurmctldLogFile=" << d << "/slurmctld.log\nSlurmdLogFile=" << d
       << "/slurmd.log\nProctrackType=proctrack/linuxproc\nTaskPlugin=task/none\nSelectType=select/cons_tres\n"
