@@ -59,6 +59,7 @@ int runCli(int argc, char** argv, AddTrainCommands addTrain)
     addEvalOnnxCommand(app, exitCode);
     addDataCommand(app, exitCode);
     addFinnReportCommand(app, exitCode);
+    addSweepCommand(app, exitCode);
     if (argc < 2) {
         std::fprintf(stderr, "%s", app.help().c_str());
         return 2;

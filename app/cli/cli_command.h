@@ -33,6 +33,7 @@ void addImportCommand(CLI::App& app, int& exitCode);
 void addEvalOnnxCommand(CLI::App& app, int& exitCode);
 void addDataCommand(CLI::App& app, int& exitCode);
 void addFinnReportCommand(CLI::App& app, int& exitCode);
+void addSweepCommand(CLI::App& app, int& exitCode);
 
 /** Loads a project; on failure says why (see reportError) and returns false. */
 bool loadProjectOrSay(const std::string& path, Project& project, bool json = false);

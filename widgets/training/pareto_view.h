@@ -2,6 +2,7 @@
 
 #include "core/run/run_info.h"
 
+#include <QMap>
 #include <QWidget>
 
 #include <vector>
@@ -20,7 +21,15 @@ public:
     explicit ParetoView(QWidget* parent = nullptr);
 
     void setRuns(const std::vector<qnn::RunInfo>& runs);
-    /** 0: weight memory, 1: BOPs. */
+    /** FPGA estimate of a run (a sweep point's summary.json "hardware"). */
+    struct Hardware {
+        double lut = -1, bram36 = -1, fps = -1;
+    };
+    /** Adds the axes LUT, BRAM36 and FPS (indices 2, 3, 4), with a line at
+     *  the device's capacity (LUT, BRAM) and at the target FPS (0: none).
+     *  Runs without an entry are left off those axes. */
+    void setHardware(const QMap<QString, Hardware>& byRun, const Hardware& capacity, double targetFps);
+    /** 0: weight memory, 1: BOPs, 2: LUT, 3: BRAM36, 4: FPS (after setHardware). */
     void setAxis(int index);
     QCustomPlot* plot() const { return m_plot; }
     /** Names of the runs on the front, cheapest first. */
@@ -33,6 +42,9 @@ private:
     void update();
 
     std::vector<qnn::RunInfo> m_runs;
+    QMap<QString, Hardware> m_hardware;
+    Hardware m_capacity;
+    double m_targetFps = 0;
     QComboBox* m_axis;
     QCustomPlot* m_plot;
     QStringList m_front;

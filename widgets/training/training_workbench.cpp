@@ -10,9 +10,16 @@
 #include "widgets/training/training_controller.h"
 #include "widgets/training/training_dashboard.h"
 #include "widgets/training/training_settings_form.h"
+#include "widgets/sweep/new_sweep_dialog.h"
+#include "widgets/sweep/sweep_table.h"
+#include "widgets/training/run_launcher.h"
 
 #include <QAction>
 #include <QDockWidget>
+#include <QFileDialog>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QProcess>
 #include <QInputDialog>
 #include <QMainWindow>
 #include <QMenuBar>
@@ -40,6 +47,8 @@ TrainingWorkbench::TrainingWorkbench(QMainWindow* window, GraphDocument* documen
     , m_tabs(new QTabWidget)
 {
     setObjectName("TrainingWorkbench");
+    m_ensureSaved = ensureSaved;
+    m_document = document;
     m_controller->setEnsureSaved(std::move(ensureSaved));
     m_runs = new RunsPanel(document, m_controller);
 
@@ -94,6 +103,51 @@ TrainingWorkbench::TrainingWorkbench(QMainWindow* window, GraphDocument* documen
         if (ok)
             run([this, n](QString* e) { return m_controller->repeatWithSeeds(n, e); });
     });
+    // Sweeps (issue 21): a grid of runs on this machine's queue or on Slurm.
+    m_sweep = new SweepTable;
+    m_sweepDock = new QDockWidget(tr("Sweep"), window);
+    m_sweepDock->setObjectName("sweep");
+    m_sweepDock->setWidget(m_sweep);
+    window->addDockWidget(Qt::BottomDockWidgetArea, m_sweepDock);
+    window->tabifyDockWidget(m_analysisDock, m_sweepDock);
+    m_analysisDock->raise();
+    m_sweepProcess = new QProcess(this);
+    m_newSweep = menu->addAction(tr("New S&weep…"), this, [this] {
+        if (m_ensureSaved && !m_ensureSaved())
+            return;
+        NewSweepDialog dialog(m_document->fileName(), m_document->project(), m_window);
+        if (dialog.exec() == QDialog::Accepted)
+            startSweep(dialog.arguments());
+    });
+    m_newSweep->setStatusTip(tr("Train a grid of precisions, layer sizes and settings; see accuracy against LUTs and FPS"));
+    menu->addAction(tr("Open Sweep…"), this, [this] {
+        const QString dir = QFileDialog::getExistingDirectory(m_window, tr("Open a sweep folder"));
+        QString error;
+        if (!dir.isEmpty() && !m_sweep->setSweep(dir, &error))
+            showMessage(error);
+        else if (!dir.isEmpty())
+            m_sweepDock->raise();
+    });
+    connect(m_sweep, &SweepTable::runOpened, this, [this](const QString& runDir) {
+        showMessage(tr("Run folder: %1").arg(runDir));
+    });
+    connect(m_sweepProcess, &QProcess::readyReadStandardOutput, this, [this] {
+        while (m_sweepProcess->canReadLine()) {
+            const QJsonObject o = QJsonDocument::fromJson(m_sweepProcess->readLine()).object();
+            if (o["event"].toString() == "step" && !o["sweep"].toString().isEmpty() &&
+                m_sweep->sweepDir() != o["sweep"].toString()) {
+                m_sweep->setSweep(o["sweep"].toString());
+                m_sweepDock->show();
+                m_sweepDock->raise();
+            }
+        }
+    });
+    connect(m_sweepProcess, &QProcess::finished, this, [this](int code) {
+        const QString err = QString::fromUtf8(m_sweepProcess->readAllStandardError()).trimmed();
+        if (code != 0 && !err.isEmpty())
+            showMessage(err.section('\n', -1));
+        m_sweep->refresh();
+    });
     menu->addSeparator();
     m_stop = menu->addAction(tr("S&top"), m_controller, &TrainingController::stop);
     m_stop->setShortcut(QKeySequence(Qt::SHIFT | Qt::Key_F5));
@@ -103,6 +157,7 @@ TrainingWorkbench::TrainingWorkbench(QMainWindow* window, GraphDocument* documen
     menu->addAction(settingsDock->toggleViewAction());
     menu->addAction(runsDock->toggleViewAction());
     menu->addAction(m_analysisDock->toggleViewAction());
+    menu->addAction(m_sweepDock->toggleViewAction());
 
     connect(m_dashboard, &TrainingDashboard::stopRequested, m_controller, &TrainingController::stop);
     connect(m_controller, &TrainingController::stateChanged, this,
@@ -162,4 +217,13 @@ void TrainingWorkbench::showMessage(const QString& text)
 {
     if (m_window->statusBar())
         m_window->statusBar()->showMessage(text, 8000);
+}
+
+void TrainingWorkbench::startSweep(const QStringList& arguments)
+{
+    if (m_sweepProcess->state() != QProcess::NotRunning) {
+        showMessage(tr("A sweep is still being submitted or run from this window; cancel it first"));
+        return;
+    }
+    m_sweepProcess->start(ProcessRunLauncher::qnnwPath(), arguments);
 }

@@ -13,6 +13,8 @@ class ConfusionView;
 class ParetoView;
 class RunComparisonView;
 class RunsPanel;
+class SweepTable;
+class QProcess;
 class TrainingController;
 class TrainingDashboard;
 class TrainingSettingsForm;
@@ -38,6 +40,10 @@ public:
     QAction* twinAction() const { return m_twin; }
     QAction* seedsAction() const { return m_seeds; }
     QAction* stopAction() const { return m_stop; }
+    SweepTable* sweepTable() const { return m_sweep; }
+    QAction* newSweepAction() const { return m_newSweep; }
+    /** Starts `qnnw sweep ARGS` (from the New Sweep dialog) and shows the sweep once its folder is known. */
+    void startSweep(const QStringList& arguments);
 
 private:
     void run(const std::function<bool(QString*)>& job);
@@ -59,6 +65,12 @@ private:
     QAction* m_twin;
     QAction* m_seeds;
     QAction* m_stop;
+    QAction* m_newSweep;
+    SweepTable* m_sweep;
+    QDockWidget* m_sweepDock;
+    QProcess* m_sweepProcess;
+    std::function<bool()> m_ensureSaved;
+    GraphDocument* m_document;
 };
 
 /** The one call the main window makes (main_window.cpp is shared). */

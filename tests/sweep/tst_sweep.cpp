@@ -1,0 +1,340 @@
+// Sweeps without a scheduler: axes applied to a project, points expanded and
+// validated, the dry run, and real sweeps on the local queue (each point a
+// run folder whose summary.json holds the hardware estimate), status,
+// results, resubmit of missing points, and a failing point's reason.
+#include "core/project/project.h"
+#include "core/sweep/slurm_backend.h"
+#include "core/sweep/sweep_axis.h"
+#include "core/sweep/sweep_spec.h"
+
+#include "tests/sweep/sweep_test_support.h"
+
+#include <QtTest>
+
+using namespace qnn;
+using namespace sweeptest;
+
+namespace {
+
+Project example()
+{
+    Project p;
+    std::string error;
+    if (!loadProject(QNN_SOURCE_DIR "/projects/synthetic-digits-w1a1.qnnproj", p, error))
+        qFatal("%s", error.c_str());
+    return p;
+}
+
+SweepAxis axis(const std::string& text)
+{
+    SweepAxis a;
+    std::string error;
+    if (!parseAxis(text, a, error))
+        qFatal("%s", error.c_str());
+    return a;
+}
+
+const Node& named(const Project& p, const std::string& name)
+{
+    return *p.graph.node(p.graph.findByName(name));
+}
+
+} // namespace
+
+class TestSweep : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void parseAxisKinds_data()
+    {
+        QTest::addColumn<QString>("text");
+        QTest::addColumn<int>("kind");
+        QTest::addColumn<QString>("pattern");
+        QTest::addColumn<QString>("name");
+        QTest::addColumn<int>("values");
+        QTest::newRow("preset") << "precision=W1A1,W2A2" << int(SweepAxis::Kind::Precision) << "" << "precision" << 2;
+        QTest::newRow("group preset") << "dense[12].precision=W2A2" << int(SweepAxis::Kind::Precision) << "dense[12]"
+                                      << "precision" << 1;
+        QTest::newRow("attribute") << "dense*.units=256, 512,1024" << int(SweepAxis::Kind::Attribute) << "dense*"
+                                   << "units" << 3;
+        QTest::newRow("training") << "lr=0.001,0.003" << int(SweepAxis::Kind::Training) << "" << "lr" << 2;
+    }
+    void parseAxisKinds()
+    {
+        QFETCH(QString, text);
+        SweepAxis a;
+        std::string error;
+        QVERIFY2(parseAxis(text.toStdString(), a, error), error.c_str());
+        QFETCH(int, kind);
+        QCOMPARE(int(a.kind), kind);
+        QFETCH(QString, pattern);
+        QFETCH(QString, name);
+        QFETCH(int, values);
+        QCOMPARE(QString::fromStdString(a.pattern), pattern);
+        QCOMPARE(QString::fromStdString(a.name), name);
+        QCOMPARE(int(a.values.size()), values);
+    }
+
+    void parseAxisRefusesBadForms_data()
+    {
+        QTest::addColumn<QString>("text");
+        QTest::addColumn<QString>("says");
+        QTest::newRow("no =") << "precision" << "KEY=V1,V2";
+        QTest::newRow("empty value") << "lr=0.1,,0.2" << "empty value";
+        QTest::newRow("twice") << "lr=0.1,0.1" << "listed twice";
+        QTest::newRow("seed") << "seed=1,2" << "--seeds";
+        QTest::newRow("no attribute") << "dense1.=3" << "PATTERN.ATTRIBUTE";
+    }
+    void parseAxisRefusesBadForms()
+    {
+        QFETCH(QString, text);
+        QFETCH(QString, says);
+        SweepAxis a;
+        std::string error;
+        QVERIFY(!parseAxis(text.toStdString(), a, error));
+        QVERIFY2(QString::fromStdString(error).contains(says), error.c_str());
+    }
+
+    void wholeGraphPresetSetsWeightsAndActivations()
+    {
+        Project p = example();
+        std::string error;
+        QVERIFY2(applyAxisValue(p, axis("precision=W2A4"), "W2A4", error), error.c_str());
+        for (const char* d : {"dense1", "dense2", "dense3"})
+            QCOMPARE(named(p, d).quant.weightBits, 2);
+        for (const char* a : {"act1", "act2"}) {
+            QCOMPARE(named(p, a).quant.actBits, 4);
+            // sign is 1-bit only; the preset moves it to hardtanh as the W1A2 LFC project has it.
+            QCOMPARE(named(p, a).attrString("function"), std::string("hardtanh"));
+        }
+        QCOMPARE(named(p, "input").quant.actBits, 1); // the input's encoding is the dataset's
+    }
+
+    void groupPresetTouchesOnlyItsLayersAndTheirActivations()
+    {
+        Project p = example();
+        std::string error;
+        QVERIFY2(applyAxisValue(p, axis("dense2.precision=W4A2"), "W4A2", error), error.c_str());
+        QCOMPARE(named(p, "dense1").quant.weightBits, 1);
+        QCOMPARE(named(p, "dense2").quant.weightBits, 4);
+        QCOMPARE(named(p, "dense3").quant.weightBits, 1);
+        QCOMPARE(named(p, "act1").quant.actBits, 1);
+        QCOMPARE(named(p, "act2").quant.actBits, 2);
+    }
+
+    void attributeAxisSkipsTheClassifierOnlyForWildcards()
+    {
+        Project p = example();
+        std::string error;
+        QVERIFY2(applyAxisValue(p, axis("dense*.units=48"), "48", error), error.c_str());
+        QCOMPARE(named(p, "dense1").attrInt("units"), 48);
+        QCOMPARE(named(p, "dense2").attrInt("units"), 48);
+        QCOMPARE(named(p, "dense3").attrInt("units"), 10);
+        // Named on its own, the classifier changes (and the point is then invalid by shape).
+        QVERIFY(applyAxisValue(p, axis("dense3.units=12"), "12", error));
+        QCOMPARE(named(p, "dense3").attrInt("units"), 12);
+    }
+
+    void valuesThatDoNotApplySayWhy_data()
+    {
+        QTest::addColumn<QString>("axis");
+        QTest::addColumn<QString>("value");
+        QTest::addColumn<QString>("says");
+        QTest::newRow("bits") << "precision=W5A1" << "W5A1" << "bit-width";
+        QTest::newRow("label") << "precision=big" << "big" << "no precision";
+        QTest::newRow("range") << "dense1.units=0" << "0" << "out of range";
+        QTest::newRow("not int") << "dense1.units=1.5" << "1.5" << "whole number";
+        QTest::newRow("no match") << "conv*.units=8" << "8" << "no layer";
+        QTest::newRow("setting") << "learning_speed=2" << "2" << "neither a training setting";
+        QTest::newRow("number") << "lr=fast" << "fast" << "not a number";
+    }
+    void valuesThatDoNotApplySayWhy()
+    {
+        QFETCH(QString, axis);
+        QFETCH(QString, value);
+        QFETCH(QString, says);
+        Project p = example();
+        std::string error;
+        QVERIFY(!applyAxisValue(p, ::axis(axis.toStdString()), value.toStdString(), error));
+        QVERIFY2(QString::fromStdString(error).contains(says), error.c_str());
+    }
+
+    void expandOrdersPointsAndCostsThem()
+    {
+        const Project p = example();
+        SweepSpec spec;
+        spec.axes = {axis("precision=W1A1,W2A2"), axis("dense*.units=32,64,0")};
+        spec.seeds = 2;
+        spec.firstSeed = 7;
+        const std::vector<SweepPoint> points = expandSweep(p, spec);
+        QCOMPARE(int(points.size()), 12);
+        QCOMPARE(points[0].id, std::string("p000"));
+        QCOMPARE(points[11].id, std::string("p011"));
+        // The last axis varies fastest, seeds innermost.
+        QCOMPARE(points[1].values[1].second, std::string("32"));
+        QCOMPARE(points[1].seed, 8LL);
+        QCOMPARE(points[2].values[1].second, std::string("64"));
+        QCOMPARE(points[6].values[0].second, std::string("W2A2"));
+        // units=0 is invalid, with the layer's own words; the others valid and costed.
+        QVERIFY(!points[4].valid);
+        QVERIFY2(QString::fromStdString(points[4].reason).contains("dense1: units is 0, out of range"),
+                 points[4].reason.c_str());
+        QVERIFY(points[0].valid);
+        const auto& h32 = points[0].cost["hardware"];
+        const auto& h64 = points[2].cost["hardware"];
+        QVERIFY(h32["ok"].get<bool>());
+        QCOMPARE(h32["part"].get<std::string>(), std::string("xc7z020"));
+        QVERIFY(h32["fits"].get<bool>());
+        QVERIFY2(h64["lut"].get<double>() > h32["lut"].get<double>(), "twice the units cost more LUTs");
+        QCOMPARE(points[2].cost["params"].get<int64_t>(), int64_t(784 * 64 + 64 * 64 + 64 * 10 + 2 * 64 * 2 + 2 * 10));
+    }
+
+    void shapeErrorsAreInvalidPoints()
+    {
+        SweepSpec spec;
+        spec.axes = {axis("dense3.units=10,12")};
+        const std::vector<SweepPoint> points = expandSweep(example(), spec);
+        QVERIFY(points[0].valid);
+        QVERIFY(!points[1].valid);
+        QVERIFY2(QString::fromStdString(points[1].reason).contains("10 values"), points[1].reason.c_str());
+    }
+
+    void sweepNameIsStableForTheSameSpec()
+    {
+        SweepSpec a;
+        a.axes = {axis("lr=0.1,0.2")};
+        SweepSpec b = a;
+        const std::string n = defaultSweepName(example(), a);
+        QCOMPARE(defaultSweepName(example(), b), n);
+        b.seeds = 2;
+        QVERIFY(defaultSweepName(example(), b) != n);
+        QVERIFY(QString::fromStdString(n).startsWith("synthetic-digits-w1a1-"));
+    }
+
+    void arraySpecCompressesRanges()
+    {
+        QCOMPARE(arraySpec({5, 0, 1, 2, 7, 8}), std::string("0-2,5,7-8"));
+        QCOMPARE(arraySpec({3}), std::string("3"));
+    }
+
+    void dryRunListsPointsWithoutRunning()
+    {
+        QTemporaryDir dir;
+        const QString project = copyExample(dir);
+        const Result r = qnnw({"sweep", project, "--grid", "precision=W1A1,W2A2", "--grid", "dense*.units=32,0",
+                               "--dry-run", "--json"});
+        QVERIFY2(r.exitCode == 0, r.err.constData());
+        const QJsonObject result = lastEvent(r.out, "result");
+        QVERIFY(result["dry_run"].toBool());
+        QCOMPARE(result["points"].toArray().size(), 4);
+        QCOMPARE(result["valid"].toInt(), 2);
+        QVERIFY(result["points"].toArray()[1].toObject()["reason"].toString().contains("out of range"));
+        QVERIFY(!QDir(dir.filePath("sweeps")).exists());
+        const Result text = qnnw({"sweep", project, "--grid", "dense*.units=32,0", "--dry-run"});
+        QVERIFY(text.out.contains("p001  dense*.units=0 seed=1"));
+        QVERIFY(text.out.contains("invalid: dense1: units is 0"));
+        QVERIFY(text.out.contains("LUT "));
+    }
+
+    // A real sweep on the local queue: 2 precisions x 2 widths, two at once.
+    void localSweepRunsEveryPointAsARunFolder()
+    {
+        QTemporaryDir dir;
+        const QString project = copyExample(dir);
+        const Result r = qnnw(QStringList{"sweep", project, "--grid", "precision=W1A1,W2A2", "--grid",
+                                          "dense*.units=32,64", "--jobs", "2", "--json", "--name", "s"} +
+                              shortTraining());
+        QVERIFY2(r.exitCode == 0, r.err.constData());
+        const QList<QJsonObject> lines = jsonLines(r.out);
+        QCOMPARE(lines.first()["event"].toString(), QString("step"));
+        const QString sweep = dir.filePath("sweeps/s");
+        QCOMPARE(lines.first()["sweep"].toString(), sweep); // the first line names the folder
+        QVERIFY(!lastEvent(r.out, "progress").isEmpty());
+        const QJsonObject result = lastEvent(r.out, "result");
+        QCOMPARE(result["counts"].toObject()["completed"].toInt(), 4);
+
+        const QJsonObject st = status(sweep);
+        const QMap<QString, QJsonObject> pts = pointsById(st);
+        QCOMPARE(pts.size(), 4);
+        for (const QJsonObject& p : pts) {
+            QCOMPARE(p["state"].toString(), QString("completed"));
+            QCOMPARE(p["epoch"].toInt(), 1);
+            // An ordinary run folder, whose summary also holds the hardware estimate.
+            const QJsonObject summary = readJson(p["run"].toString() + "/summary.json");
+            QCOMPARE(summary["status"].toString(), QString("completed"));
+            QCOMPARE(summary["test_accuracy"].toDouble(), p["test_accuracy"].toDouble());
+            const QJsonObject hw = summary["hardware"].toObject();
+            QVERIFY(hw["ok"].toBool());
+            QVERIFY(hw["lut"].toDouble() > 0);
+            QVERIFY(hw["fps"].toDouble() > 0);
+            QVERIFY(hw.contains("bram36") && hw.contains("dsp") && hw.contains("fits"));
+            QCOMPARE(hw["part"].toString(), QString("xc7z020"));
+            QVERIFY(p["test_accuracy"].toDouble() > 0.12); // above chance after one epoch
+        }
+        QVERIFY(pts["p001"]["hardware"].toObject()["lut"].toDouble() >
+                pts["p000"]["hardware"].toObject()["lut"].toDouble());
+        // The point trained the graph its values describe.
+        const QJsonObject cfg = readJson(pts["p003"]["run"].toString() + "/config.json");
+        const QJsonArray nodes = cfg["project"].toObject()["graph"].toObject()["nodes"].toArray();
+        int dense64w2 = 0;
+        for (const QJsonValue& n : nodes)
+            dense64w2 += n.toObject()["attrs"].toObject()["units"].toInt() == 64 &&
+                         n.toObject()["weight_bits"].toInt() == 2;
+        QCOMPARE(dense64w2, 2);
+
+        // results as CSV: a header and one row per point.
+        const Result csv = qnnw({"sweep", "results", sweep, "--csv"});
+        QCOMPARE(csv.exitCode, 0);
+        const QList<QByteArray> rows = csv.out.trimmed().split('\n');
+        QCOMPARE(rows.size(), 5);
+        QVERIFY(rows[0].startsWith("point,precision,dense*.units,seed,state"));
+        QVERIFY(rows[4].startsWith("p003,W2A2,64,1,completed,1,1,"));
+
+        // The same command again finds the same folder and runs nothing.
+        const Result again = qnnw(QStringList{"sweep", project, "--grid", "precision=W1A1,W2A2", "--grid",
+                                              "dense*.units=32,64", "--json", "--name", "s"} +
+                                  shortTraining());
+        QCOMPARE(again.exitCode, 0);
+        QCOMPARE(jsonLines(again.out).first()["to_run"].toArray().size(), 0);
+
+        // A point whose run is gone is the only one a resubmit runs.
+        const QString p2run = pts["p002"]["run"].toString();
+        QVERIFY(QDir(p2run).removeRecursively());
+        const Result re = qnnw({"sweep", "resubmit", sweep, "--json"});
+        QVERIFY2(re.exitCode == 0, re.err.constData());
+        QCOMPARE(jsonLines(re.out).first()["to_run"].toArray(), QJsonArray{2});
+        const QMap<QString, QJsonObject> after = pointsById(status(sweep));
+        QCOMPARE(after["p002"]["state"].toString(), QString("completed"));
+        QCOMPARE(after["p002"]["test_accuracy"].toDouble(), pts["p002"]["test_accuracy"].toDouble()); // same seed
+        QCOMPARE(after["p000"]["run"].toString(), pts["p000"]["run"].toString());
+    }
+
+    void failingPointShowsItsReason()
+    {
+        QTemporaryDir dir;
+        const QString project = copyExample(dir);
+        const Result r = qnnw(QStringList{"sweep", project, "--grid", "optimizer=adam,rmsprop", "--name", "f",
+                                          "--json"} +
+                              shortTraining());
+        QCOMPARE(r.exitCode, 1); // a point failed
+        const QMap<QString, QJsonObject> pts = pointsById(lastEvent(r.out, "result"));
+        QCOMPARE(pts["p000"]["state"].toString(), QString("completed"));
+        QCOMPARE(pts["p001"]["state"].toString(), QString("failed"));
+        QVERIFY2(pts["p001"]["reason"].toString().contains("'rmsprop' is not known"),
+                 qPrintable(pts["p001"]["reason"].toString()));
+        const Result table = qnnw({"sweep", "status", dir.filePath("sweeps/f")});
+        QVERIFY(table.out.contains("failed"));
+        QVERIFY(table.out.contains("'rmsprop' is not known"));
+    }
+
+    void statusOfNoSweepIsASentence()
+    {
+        QTemporaryDir dir;
+        const Result r = qnnw({"sweep", "status", dir.path()});
+        QCOMPARE(r.exitCode, 1);
+        QVERIFY(r.err.contains("is not a sweep folder"));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestSweep)
+#include "tst_sweep.moc"

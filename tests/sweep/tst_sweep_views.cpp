@@ -1,0 +1,149 @@
+// The sweep's widgets with a real sweep: the New Sweep dialog's dry-run
+// preview, the live table (states, accuracy, hardware, reasons) and the
+// Pareto view over the sweep's runs with the device's capacity line.
+#include "core/project/project.h"
+#include "widgets/sweep/new_sweep_dialog.h"
+#include "widgets/sweep/sweep_table.h"
+#include "widgets/training/pareto_view.h"
+
+#include "tests/sweep/sweep_test_support.h"
+
+#include <qcustomplot.h>
+
+#include <QComboBox>
+#include <QLabel>
+#include <QPlainTextEdit>
+#include <QPushButton>
+#include <QTableWidget>
+#include <QtTest>
+
+using namespace sweeptest;
+
+class TestSweepViews : public QObject
+{
+    Q_OBJECT
+private:
+    QTemporaryDir m_dir;
+    QString m_sweep;
+
+    static int column(QTableWidget* t, const QString& name)
+    {
+        for (int c = 0; c < t->columnCount(); ++c)
+            if (t->horizontalHeaderItem(c)->text() == name)
+                return c;
+        return -1;
+    }
+
+private Q_SLOTS:
+    void initTestCase()
+    {
+        const QString project = copyExample(m_dir);
+        const Result r = qnnw(QStringList{"sweep", project, "--grid", "precision=W1A1,W2A2", "--grid",
+                                          "dense*.units=16,48", "--grid", "optimizer=adam,rmsprop", "--jobs", "2",
+                                          "--name", "v", "--json"} +
+                              shortTraining());
+        QCOMPARE(r.exitCode, 1); // the rmsprop points fail, on purpose
+        m_sweep = m_dir.filePath("sweeps/v");
+    }
+
+    void dialogPreviewsPointsAndInvalidOnes()
+    {
+        qnn::Project p;
+        std::string error;
+        QVERIFY(qnn::loadProject(m_dir.filePath("p.qnnproj").toStdString(), p, error));
+        NewSweepDialog d(m_dir.filePath("p.qnnproj"), p);
+        d.axesEdit()->setPlainText("precision=W1A1,W2A2\ndense*.units=32,0");
+        d.seedsBox()->setValue(2);
+        d.updatePreview();
+        QCOMPARE(d.pointCount(), 8);
+        QCOMPARE(d.invalidCount(), 4);
+        QVERIFY(d.summary()->text().contains("8 points, 4 to run, 4 invalid"));
+        QTableWidget* t = d.preview();
+        QCOMPARE(t->rowCount(), 8);
+        QVERIFY(t->item(2, column(t, "invalid because"))->text().contains("units is 0, out of range"));
+        QVERIFY(t->item(0, column(t, "LUT"))->text().toDouble() > 0);
+        const QStringList args = d.arguments();
+        QCOMPARE(args.mid(0, 6), (QStringList{"sweep", m_dir.filePath("p.qnnproj"), "--grid", "precision=W1A1,W2A2",
+                                              "--grid", "dense*.units=32,0"}));
+        QVERIFY(args.contains("--seeds") && args[args.indexOf("--seeds") + 1] == "2");
+        d.backendBox()->setCurrentIndex(1);
+        QVERIFY(d.arguments().join(' ').contains("--backend slurm"));
+        // A malformed axis is a sentence, and nothing can start.
+        d.axesEdit()->setPlainText("precision");
+        d.updatePreview();
+        QVERIFY(d.summary()->text().contains("KEY=V1,V2"));
+        QCOMPARE(d.pointCount(), 0);
+    }
+
+    void tableShowsEveryPointWithStateAndReason()
+    {
+        SweepTable table;
+        QString error;
+        QVERIFY2(table.setSweep(m_sweep, &error), qPrintable(error));
+        QTableWidget* t = table.table();
+        QCOMPARE(t->rowCount(), 8);
+        const int state = column(t, "state"), acc = column(t, "test acc %"), lut = column(t, "LUT"),
+                  reason = column(t, "reason");
+        int completed = 0, failed = 0;
+        const QMap<QString, QJsonObject> pts = pointsById(status(m_sweep));
+        for (int r = 0; r < t->rowCount(); ++r) {
+            const QJsonObject p = pts[t->item(r, 0)->text()];
+            QCOMPARE(t->item(r, state)->text(), p["state"].toString());
+            if (p["state"] == "completed") {
+                ++completed;
+                QCOMPARE(t->item(r, acc)->text(), QString::number(100 * p["test_accuracy"].toDouble(), 'f', 2));
+                QCOMPARE(t->item(r, lut)->text(),
+                         QString::number(p["hardware"].toObject()["lut"].toDouble(), 'f', 0));
+            } else {
+                ++failed;
+                QVERIFY(t->item(r, reason)->text().contains("'rmsprop' is not known"));
+            }
+        }
+        QCOMPARE(completed, 4);
+        QCOMPARE(failed, 4);
+        QVERIFY(table.resubmitButton()->isEnabled());
+        QVERIFY(!table.cancelButton()->isEnabled()); // nothing waits or runs
+        QVERIFY(table.grab().save(m_dir.filePath("table.png")));
+    }
+
+    void paretoOverTheSweepWithCapacityLine()
+    {
+        SweepTable table;
+        QVERIFY(table.setSweep(m_sweep));
+        ParetoView* pareto = table.pareto();
+        pareto->setAxis(2); // LUT
+        const QStringList front = pareto->frontRuns();
+        QVERIFY(!front.isEmpty());
+        QVERIFY(front.size() <= 4);
+        // The front is what no other completed point beats on LUT and accuracy.
+        const QMap<QString, QJsonObject> pts = pointsById(status(m_sweep));
+        for (const QString& name : front) {
+            QJsonObject mine;
+            for (const QJsonObject& p : pts)
+                if (p["run"].toString().endsWith("/" + name))
+                    mine = p;
+            QVERIFY(!mine.isEmpty());
+            for (const QJsonObject& other : pts) {
+                if (other["state"] != "completed" || other["id"] == mine["id"])
+                    continue;
+                const bool beats = other["hardware"].toObject()["lut"].toDouble() <=
+                                       mine["hardware"].toObject()["lut"].toDouble() &&
+                                   other["test_accuracy"].toDouble() > mine["test_accuracy"].toDouble();
+                QVERIFY2(!beats, qPrintable(other["id"].toString() + " beats " + mine["id"].toString()));
+            }
+        }
+        // The device's LUT capacity (xc7z020: 53200) is a line on the plot.
+        bool capacity = false;
+        for (int i = 0; i < pareto->plot()->itemCount(); ++i)
+            capacity = capacity || pareto->plot()->item(i)->property("limit").toDouble() == 53200;
+        QVERIFY(capacity);
+        // A click on a Pareto point opens its run: the signal carries its folder.
+        QSignalSpy opened(&table, &SweepTable::runOpened);
+        Q_EMIT pareto->runClicked(front.first());
+        QCOMPARE(opened.size(), 1);
+        QVERIFY(opened.first().first().toString().endsWith(front.first()));
+    }
+};
+
+QTEST_MAIN(TestSweepViews)
+#include "tst_sweep_views.moc"
