@@ -5,7 +5,7 @@
 // and slurmd whose slurm.conf names that socket (AuthInfo=socket=...), uses
 // free ports on 127.0.0.1 and keeps every file in a temporary folder. The
 // processes daemonize and are stopped by the pids in their pid files.
-#include "tests/deploy/sshd_fixture.h"
+#include "support/sshd_fixture.h"
 
 #include <QDir>
 #include <QFile>

@@ -4,11 +4,12 @@
 #include <QString>
 #include <QStringList>
 
-class QProcess;
+class ChildProcess;
 
-/** A `qnnw data fetch NAME --json` child process: the window never links
- *  libcurl, and a download outlives nothing it should not (ARCHITECTURE.md,
- *  "Runs are processes"). Turns the protocol's JSON lines into signals. */
+/** A `qnnw data fetch NAME --json` child process (through ChildProcess, the
+ *  one protocol reader): the window never links libcurl, and a download
+ *  outlives nothing it should not. Turns the protocol's events into the
+ *  download dialog's signals. */
 class DatasetFetchProcess : public QObject
 {
     Q_OBJECT
@@ -31,10 +32,7 @@ Q_SIGNALS:
     void failed(const QString& message, bool cancelled);
 
 private:
-    void readLines();
-
-    QProcess* m_process;
-    QByteArray m_buffer;
+    ChildProcess* m_child;
     QString m_error;
     QString m_resultDir;
     bool m_cancelled = false;

@@ -1,7 +1,7 @@
 #include "widgets/data/datasets_dialog.h"
 
 #include "widgets/data/dataset_download_dialog.h"
-#include "widgets/deploy/deploy_process.h"
+#include "widgets/process/child_process.h"
 
 #include "core/data/dataset_catalog.h"
 
@@ -70,7 +70,7 @@ DatasetsDialog::DatasetsDialog(QWidget* parent)
     });
     connect(m_list, &QProcess::errorOccurred, this, [this](QProcess::ProcessError e) {
         if (e == QProcess::FailedToStart) {
-            m_status->setText(tr("Cannot start %1: %2").arg(DeployProcess::qnnwPath(), m_list->errorString()));
+            m_status->setText(tr("Cannot start %1: %2").arg(ChildProcess::qnnwPath(), m_list->errorString()));
             Q_EMIT refreshed();
         }
     });
@@ -85,7 +85,7 @@ void DatasetsDialog::refresh()
     if (m_list->state() != QProcess::NotRunning)
         return;
     m_status->setText(tr("Checking the datasets on this machine…"));
-    m_list->start(DeployProcess::qnnwPath(), {"data", "list", "--json"});
+    m_list->start(ChildProcess::qnnwPath(), {"data", "list", "--json"});
 }
 
 void DatasetsDialog::fill(const QJsonArray& datasets)

@@ -70,7 +70,6 @@ private:
     QDockWidget* m_sweepDock;
     QProcess* m_sweepProcess;
     std::function<bool()> m_ensureSaved;
-    GraphDocument* m_document;
 };
 
 /** The one call the main window makes (main_window.cpp is shared). */
