@@ -547,7 +547,7 @@ TrainResult Trainer::Impl::train()
                 return result;
             }
         } else if (!d.saveCheckpoint(d.store->checkpointPath(), error)) {
-            // The epoch-0 checkpoint makes a run cancelled in its first epoch resumable.
+            // The epoch-0 checkpoint makes a run stopped in its first epoch resumable.
             result.error = error;
             return result;
         }
@@ -572,7 +572,7 @@ TrainResult Trainer::Impl::train()
         bool stop = false;
         for (int64_t b = 0; b < batches; ++b) {
             if (d.cancel && d.cancel->load()) {
-                result.status = "cancelled";
+                result.status = "stopped";
                 stop = true;
                 break;
             }

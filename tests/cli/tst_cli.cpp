@@ -291,9 +291,9 @@ void TestCli::interruptThenResumeEqualsUnbrokenRun()
     QCOMPARE(p.exitCode(), 130);
     const QString run = onlyRun(brokenDir);
     QVERIFY(!run.isEmpty());
-    const QJsonObject cancelled = readJson(run + "/summary.json");
-    QCOMPARE(cancelled["status"].toString(), QString("cancelled"));
-    QVERIFY(cancelled["epochs_done"].toInt() < 5);
+    const QJsonObject stopped = readJson(run + "/summary.json");
+    QCOMPARE(stopped["status"].toString(), QString("stopped"));
+    QVERIFY(stopped["epochs_done"].toInt() < 5);
     QVERIFY(p.readAllStandardError().contains("stopping after this batch"));
 
     const Result resumed = qnnw({"train", example("synthetic-digits-w1a1"), "--resume", run, "--json"});

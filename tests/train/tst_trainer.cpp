@@ -188,10 +188,10 @@ private Q_SLOTS:
                     stop = true;
             });
             const TrainResult part = first.train();
-            QCOMPARE(QString::fromStdString(part.status), QString("cancelled"));
+            QCOMPARE(QString::fromStdString(part.status), QString("stopped"));
             QCOMPARE(part.epochsDone, 1);
             QCOMPARE(QString::fromStdString(readJson(brokenStore.summaryPath())["status"].get<std::string>()),
-                     QString("cancelled"));
+                     QString("stopped"));
         }
         {
             Trainer resumed;
@@ -266,7 +266,7 @@ private Q_SLOTS:
                 stop = true;
         });
         const TrainResult r = t.train();
-        QCOMPARE(QString::fromStdString(r.status), QString("cancelled"));
+        QCOMPARE(QString::fromStdString(r.status), QString("stopped"));
         QCOMPARE(batches, 3);
         QCOMPARE(r.epochsDone, 0);
         QVERIFY(r.testAccuracy < 0);

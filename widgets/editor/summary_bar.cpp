@@ -26,6 +26,9 @@ SummaryBar::SummaryBar(GraphDocument* document, QWidget* parent) : QFrame(parent
     m_figures->addWidget(status);
     m_labels["status"] = status;
     connect(document, &GraphDocument::analysisChanged, this, &SummaryBar::refresh);
+    // The hardware estimate's problems (a layer that does not fit) are the
+    // Issues list's too: the bar counts what the list shows.
+    connect(document, &GraphDocument::externalDiagnosticsChanged, this, &SummaryBar::refresh);
     refresh();
 }
 
@@ -72,8 +75,11 @@ void SummaryBar::refresh()
     set("macs", qnn::humanCount(double(s.macs)));
     set("bops", qnn::humanCount(double(s.bops)));
     m_labels["compression"]->setText(QStringLiteral("%1×").arg(s.compression, 0, 'f', 1));
-    const size_t errors = m_document->analysis().errorCount();
-    const auto& diagnostics = m_document->analysis().diagnostics;
+    std::vector<qnn::Diagnostic> diagnostics = m_document->analysis().diagnostics;
+    const std::vector<qnn::Diagnostic> external = m_document->externalDiagnostics();
+    diagnostics.insert(diagnostics.end(), external.begin(), external.end());
+    const auto errors = std::count_if(diagnostics.begin(), diagnostics.end(),
+                                      [](const qnn::Diagnostic& d) { return d.severity == qnn::Severity::Error; });
     // Info diagnostics are notes, not problems: they are not counted here.
     const auto warnings = std::count_if(diagnostics.begin(), diagnostics.end(),
                                         [](const qnn::Diagnostic& d) { return d.severity == qnn::Severity::Warning; });

@@ -84,6 +84,12 @@ RunComparisonView::RunComparisonView(QWidget* parent)
     auto* split = new QSplitter(Qt::Vertical, this);
     split->addWidget(m_plot);
     split->addWidget(lower);
+    // The plot takes the larger share of whatever height the dock has (it
+    // stayed at its minimum while the table took the rest).
+    split->setStretchFactor(0, 3);
+    split->setStretchFactor(1, 2);
+    split->setSizes({3000, 2000});
+    m_table->setMinimumHeight(80);
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(4, 4, 4, 4);
     layout->addLayout(top);
