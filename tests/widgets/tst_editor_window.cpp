@@ -14,6 +14,7 @@
 #include "widgets/editor/node_item.h"
 #include "widgets/editor/property_inspector.h"
 #include "widgets/editor/summary_bar.h"
+#include "widgets/training/training_dashboard.h"
 #include "widgets/workbench/main_window.h"
 
 #include <QAction>
@@ -379,7 +380,9 @@ private Q_SLOTS:
             QVERIFY2(w.tabifiedDockWidgets(dock("issues")).contains(dock(name)), name);
             QVERIFY(!dock(name)->isFloating());
         }
-        // The Training dock needs no scrolling: plots, legend, progress and Stop are all in view.
+        // The Training dock needs no scrolling: plots, legend, progress, Stop and
+        // how the last run ended are all in view.
+        w.findChild<TrainingDashboard*>()->finishRun("a-run", "failed", "the training process stopped unexpectedly");
         for (const char* name : {"training", "runs"}) {
             dock(name)->raise();
             QApplication::processEvents();

@@ -8,6 +8,7 @@
 
 #include <nlohmann/json.hpp>
 #include "widgets/editor/graph_document.h"
+#include "widgets/editor/graph_scene.h"
 #include "widgets/training/confusion_view.h"
 #include "widgets/training/pareto_view.h"
 #include "widgets/training/run_comparison_view.h"
@@ -166,6 +167,35 @@ void useFakes(TrainingController* c, std::vector<QPointer<FakeLauncher>>* out)
         out->push_back(f);
         return f;
     });
+}
+
+// With QNN_SCREENSHOTS set: the whole window at a laptop's and a desktop's
+// size, the README's pictures (docs/window-*.png): the two runs overlaid on
+// the Training dock, then compared in the Analysis dock.
+void windowScreenshots(MainWindow& w, TrainingWorkbench* t, const std::vector<qnn::RunInfo>& runs)
+{
+    const QString dir = qEnvironmentVariable("QNN_SCREENSHOTS");
+    if (dir.isEmpty())
+        return;
+    w.show();
+    for (const QSize size : {QSize(1280, 800), QSize(1920, 1080)}) {
+        w.resize(size);
+        w.resetLayout();
+        QTest::qWait(300);
+        const bool laptop = size.width() == 1280;
+        w.scene()->selectNodes({w.document()->graph().findByName("dense1")});
+        t->runsPanel()->table()->selectAll();
+        if (laptop) {
+            w.findChild<QDockWidget*>("training")->raise();
+        } else {
+            t->comparison()->compare(QString::fromStdString(runs[0].name), QString::fromStdString(runs[1].name));
+            t->analysisTabs()->setCurrentWidget(t->comparison());
+            w.findChild<QDockWidget*>("analysis")->raise();
+        }
+        t->dashboard()->flush();
+        QTest::qWait(500); // queued replots
+        w.grab().save(QStringLiteral("%1/window-%2x%3.png").arg(dir).arg(size.width()).arg(size.height()));
+    }
 }
 
 } // namespace
@@ -333,7 +363,10 @@ private Q_SLOTS:
         MainWindow w;
         QVERIFY(w.openFile(path, nullptr, true));
         TrainingWorkbench* t = workbenchOf(w);
-        t->controller()->setExtraArguments({"--epochs", "2", "--train-limit", "1000", "--threads", "1"});
+        // Screenshots get curves worth looking at; the test itself needs two epochs.
+        const bool pictures = !qEnvironmentVariable("QNN_SCREENSHOTS").isEmpty();
+        t->controller()->setExtraArguments({"--epochs", pictures ? "8" : "2", "--train-limit", pictures ? "4000" : "1000",
+                                            "--threads", "1"});
         QVERIFY(t->controller()->train());
         QCOMPARE(waitFinished(t->controller()), QString("completed"));
         t->twinAction()->trigger();
@@ -342,6 +375,7 @@ private Q_SLOTS:
         QCOMPARE(int(runs.size()), 2);
         QVERIFY(runs[1].fp32Twin);
         QCOMPARE(QString::fromStdString(runs[1].precision), QString("FP32"));
+        windowScreenshots(w, t, runs);
 
         t->runsPanel()->selectRun(QString::fromStdString(runs[0].name));
         RunComparisonView* c = t->comparison();

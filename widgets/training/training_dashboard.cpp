@@ -46,7 +46,7 @@ TrainingDashboard::TrainingDashboard(QWidget* parent)
     , m_plot(new QCustomPlot(this))
     , m_lrPlot(new QCustomPlot(this))
     , m_progress(new QProgressBar(this))
-    , m_progressLabel(new QLabel(tr("No run yet: Training ▸ Train (F5) starts one."), this))
+    , m_progressLabel(new QLabel(this))
     , m_status(new QLabel(this))
     , m_stop(new QPushButton(tr("Stop"), this))
     , m_export(new QPushButton(tr("Export…"), this))
@@ -54,15 +54,14 @@ TrainingDashboard::TrainingDashboard(QWidget* parent)
 {
     setObjectName("TrainingDashboard");
     // Both plots grow with the dock, the curves most: a tall dock is for them.
-    m_plot->setMinimumHeight(96);
-    m_lrPlot->setMinimumHeight(60);
+    m_plot->setMinimumHeight(80);
+    m_lrPlot->setMinimumHeight(52);
     m_progress->setRange(0, 1000);
     m_progress->setValue(0);
     m_progress->setTextVisible(false);
     m_stop->setEnabled(false);
     m_stop->setToolTip(tr("Stop after the current batch; the run can be resumed"));
-    m_status->setWordWrap(true);
-    m_status->hide(); // shown with a sentence only: an empty line costs a low dock its plot
+    m_status->hide(); // its sentence is shown on the progress line: see showLine()
     // One line beside the bar, cut at the dock's edge rather than wrapped: the
     // plots keep the height (a wrapped label made a low dock scroll).
     m_progressLabel->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);
@@ -76,16 +75,16 @@ TrainingDashboard::TrainingDashboard(QWidget* parent)
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(4, 4, 4, 4);
     layout->setSpacing(4);
-    layout->addWidget(m_plot, 3);
+    layout->addWidget(m_plot, 4);
     layout->addWidget(m_lrPlot, 1);
     layout->addLayout(bar);
-    layout->addWidget(m_status);
 
     m_redrawTimer->setSingleShot(true);
     m_redrawTimer->setInterval(250);
     connect(m_redrawTimer, &QTimer::timeout, this, &TrainingDashboard::flush);
     connect(m_stop, &QPushButton::clicked, this, &TrainingDashboard::stopRequested);
     connect(m_export, &QPushButton::clicked, this, [this] { exportPlotInteractively(m_plot, this); });
+    setProgressText(tr("No run yet: Training ▸ Train (F5) starts one."));
     setupAxes();
     clearPlots();
     m_plot->replot();
@@ -164,7 +163,7 @@ void TrainingDashboard::startRun(const RunStartEvent& event, const std::vector<q
     m_plot->yAxis->setRange(0, 1);
     m_stop->setEnabled(true);
     m_progress->setValue(event.epochs > 0 ? 1000 * event.epochsDone / event.epochs : 0);
-    m_progressLabel->setText(tr("%1: starting, %2 parameters").arg(event.name).arg(event.params));
+    setProgressText(tr("%1: starting, %2 parameters").arg(event.name).arg(event.params));
     setStatus({});
     for (const qnn::RunEpoch& e : earlier)
         addEpoch(e);
@@ -182,7 +181,7 @@ void TrainingDashboard::addBatch(const RunBatchEvent& e)
     m_lr->addData(x, e.learningRate);
     const double done = e.epochs > 0 ? x / e.epochs : 0;
     m_progress->setValue(qRound(1000 * done));
-    m_progressLabel->setText(tr("%1 · epoch %2/%3 · batch %4/%5 · %6 images/s · ETA %7")
+    setProgressText(tr("%1 · epoch %2/%3 · batch %4/%5 · %6 images/s · ETA %7")
                                  .arg(m_live.name)
                                  .arg(e.epoch)
                                  .arg(e.epochs)
@@ -259,7 +258,7 @@ void TrainingDashboard::showFollowed(const qnn::RunInfo& run)
     }
     m_stop->setEnabled(true);
     m_progress->setValue(run.epochs > 0 ? 1000 * run.epochsDone / run.epochs : 0);
-    m_progressLabel->setText(tr("%1 is training in another process, followed from its run folder: "
+    setProgressText(tr("%1 is training in another process, followed from its run folder: "
                                 "%2 of %3 epochs done")
                                  .arg(QString::fromStdString(run.name))
                                  .arg(run.epochsDone)
@@ -271,7 +270,7 @@ void TrainingDashboard::showRefused(const QString& job, const QString& message)
 {
     m_stop->setEnabled(false);
     m_progress->setValue(0);
-    m_progressLabel->setText(tr("No run is training."));
+    setProgressText(tr("No run is training."));
     setStatus(tr("The new %1 did not start: %2").arg(job.isEmpty() ? tr("run") : job, message));
 }
 
@@ -280,7 +279,22 @@ QString TrainingDashboard::statusText() const { return m_status->text(); }
 void TrainingDashboard::setStatus(const QString& text)
 {
     m_status->setText(text);
-    m_status->setVisible(!text.isEmpty());
+    showLine();
+}
+
+void TrainingDashboard::setProgressText(const QString& text)
+{
+    m_progressText = text;
+    showLine();
+}
+
+void TrainingDashboard::showLine()
+{
+    // One line beside the bar: how the last run ended once it has, else where
+    // the run is. A wrapped second line made a low dock scroll its plots away.
+    const QString text = m_status->text().isEmpty() ? m_progressText : m_status->text();
+    m_progressLabel->setText(text);
+    m_progressLabel->setToolTip(text);
 }
 
 void TrainingDashboard::showRuns(const std::vector<qnn::RunInfo>& runs)

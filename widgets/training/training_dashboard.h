@@ -74,6 +74,8 @@ Q_SIGNALS:
 private:
     void clearPlots();
     void setStatus(const QString& text);
+    void setProgressText(const QString& text);
+    void showLine();
     void markBest(int epoch, double valAccuracy);
     void scheduleRedraw();
     void setupAxes();
@@ -100,6 +102,7 @@ private:
     double m_bestValAccuracy = -1;
     double m_smoothedLoss = -1;
     RunStartEvent m_live;
+    QString m_progressText;
     std::string m_followed;
     size_t m_followedEpochs = 0;
 };
