@@ -1,16 +1,18 @@
-// Speed of the bit-exact integer engine on LFC W1A1 (Xilinx's BNN-PYNQ
-// parameters when ../shared is there, else random weights of the same shape),
-// all cores, a batch of MNIST test images (or random ones); in the same run
-// LibTorch float inference of the same model (FloatModel, the imported graph
-// and weights), the raw XNOR-popcount rate of the chosen kernel as the
-// machine's roofline, and how long packing LFC takes. One JSON line.
+// Speed of the bit-exact integer engine on Xilinx's BNN-PYNQ parameters (LFC
+// W1A1, LFC W1A2, CNV W1A1; random weights of the same shapes when ../shared
+// is absent), all cores, MNIST test images (random 32×32×3 images for CNV:
+// no CIFAR-10 ships with the repository). Per network: images/s with the
+// kernel chosen at run time (QNN_ENGINE_KERNEL forces one), and in the same
+// run with the AVX2 and portable kernels; LibTorch float inference of the
+// same model (FloatModel on the imported graph) for LFC W1A1 and CNV W1A1;
+// and how long packing LFC takes. One JSON line.
 #include "core/data/idx_reader.h"
 #include "core/hw/overlay.h"
 #include "core/pack/bnn_pynq_import.h"
+#include "core/pack/engine_kernel.h"
 #include "core/pack/integer_engine.h"
 #include "core/pack/packed_folder.h"
 #include "core/pack/packer.h"
-#include "core/pack/popcount.h"
 #include "core/train/float_model.h"
 #include "core/train/torch_info.h"
 
@@ -19,6 +21,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
+#include <cstring>
 #include <filesystem>
 #include <iostream>
 #include <random>
@@ -31,170 +34,192 @@ namespace {
 
 double seconds(Clock::time_point t) { return std::chrono::duration<double>(Clock::now() - t).count(); }
 
-qnn::pack::PackedNet lfcNet(bool& xilinx)
+qnn::pack::PackedNet bnnPynqNet(const std::string& network, bool& xilinx)
 {
     qnn::pack::PackedNet net;
     std::string error;
-    const std::string dir = QNN_SOURCE_DIR "/../shared/bnn-pynq-params/mnist/lfcW1A1";
-    xilinx = qnn::pack::readPackedFolder(dir, "lfcW1A1", net, error);
+    const std::string dir = std::string(QNN_SOURCE_DIR "/../shared/bnn-pynq-params/") +
+                            (network.rfind("lfc", 0) == 0 ? "mnist/" : "cifar10/") + network;
+    xilinx = qnn::pack::readPackedFolder(dir, network, net, error);
     if (xilinx)
         return net;
-    net = qnn::pack::bnnPynqShape(*qnn::findOverlay("lfcW1A1"));
+    net = qnn::pack::bnnPynqShape(*qnn::findOverlay(network));
     std::mt19937 rng(1);
     for (auto& l : net.layers) {
         l.weights.resize(size_t(l.mh * l.mw));
         for (auto& w : l.weights)
             w = (rng() & 1) ? 1 : -1;
-        l.thresholds.assign(size_t(l.mh * l.thresholdsPerRow), l.popcount ? l.mw / 2 : 0);
+        l.thresholds.resize(size_t(l.mh * l.thresholdsPerRow));
+        for (int64_t r = 0; r < l.mh; ++r)
+            for (int t = 0; t < l.thresholdsPerRow; ++t)
+                l.thresholds[size_t(r * l.thresholdsPerRow + t)] = (l.popcount ? l.mw / 2 : 0) + 4 * t;
     }
-    net.classes = qnn::pack::classLabels("mnist", 10);
+    net.classes = qnn::pack::classLabels(net.dataset.empty() ? "mnist" : net.dataset, 10);
     return net;
 }
 
-// XNOR-popcount words per second of the kernel on all cores, rows in L2 like
-// a layer's: the roofline of the engine (best of 5 runs, so that a busy
-// machine's interruptions do not lower it).
-double popcountWordsPerSecond(const qnn::pack::XnorPopcountKernel& k, unsigned threads)
+const qnn::pack::EngineKernel* kernelNamed(const char* name)
 {
-    const int64_t rows = 1024, words = 16;
-    const int passes = 2000;
+    const qnn::pack::EngineKernel* all[8];
+    const int n = qnn::pack::availableEngineKernels(all, 8);
+    for (int i = 0; i < n; ++i)
+        if (std::strcmp(all[i]->name, name) == 0)
+            return all[i];
+    return nullptr;
+}
+
+// Images per second: best of `reps` passes over the codes on all threads.
+double engineRate(const qnn::pack::IntegerEngine& engine, const std::vector<int8_t>& codes, size_t n, int threads,
+                  const qnn::pack::EngineKernel& kernel, int reps, std::vector<int>* predictions = nullptr)
+{
     double best = 1e9;
-    for (int run = 0; run < 5; ++run) {
-    std::vector<std::thread> pool;
-    const auto t0 = Clock::now();
-    for (unsigned t = 0; t < threads; ++t)
-        pool.emplace_back([&, t] {
-            std::vector<uint64_t> w(static_cast<size_t>(rows * words)), x(static_cast<size_t>(words));
-            std::vector<int64_t> out(static_cast<size_t>(rows));
-            for (size_t i = 0; i < w.size(); ++i)
-                w[i] = 0x9e3779b97f4a7c15ull * (i + t + 1);
-            for (int p = 0; p < passes; ++p) {
-                x[size_t(p % words)] ^= uint64_t(p) * 0xff51afd7ed558ccdull;
-                k.rows(w.data(), rows, words, x.data(), out.data());
-            }
-            volatile int64_t sink = out[0];
-            (void)sink;
-        });
-    for (auto& th : pool)
-        th.join();
-    best = std::min(best, seconds(t0));
+    for (int rep = 0; rep < reps; ++rep) {
+        const auto t0 = Clock::now();
+        std::vector<int> p = engine.classifyCodes(codes.data(), n, threads, &kernel);
+        best = std::min(best, seconds(t0));
+        if (predictions)
+            *predictions = std::move(p);
     }
-    return double(rows * words * passes) * threads / best;
+    return double(n) / best;
+}
+
+// LibTorch float inference of the same network (the imported graph and weights), images/s.
+double torchRate(const qnn::pack::PackedNet& net, const qnn::ImageSet& images, size_t count, int threads,
+                 qnn::Project& project, qnn::WeightFile& weights)
+{
+    std::string error;
+    if (!qnn::pack::importBnnPynq(net, project, weights, error))
+        return 0;
+    qnn::setTorchThreads(threads);
+    qnn::FloatModel model;
+    if (!model.load(project.graph, weights, error))
+        return 0;
+    const size_t per = size_t(model.inputSize());
+    count = std::min(count, images.size());
+    std::vector<float> in(count * per), out;
+    for (size_t i = 0; i < in.size(); ++i)
+        in[i] = float(images.pixels[i % images.pixels.size()]) / 127.5f - 1.f;
+    const size_t batch = 100;
+    model.forward(in.data(), int64_t(std::min(batch, count)), out); // warm-up
+    double best = 1e9;
+    for (int rep = 0; rep < 2; ++rep) {
+        const auto t0 = Clock::now();
+        for (size_t s = 0; s < count; s += batch)
+            model.forward(in.data() + s * per, int64_t(std::min(batch, count - s)), out);
+        best = std::min(best, seconds(t0));
+    }
+    return double(count) / best;
 }
 
 } // namespace
 
 int main()
 {
-    const unsigned threads = std::max(1u, std::thread::hardware_concurrency());
-    bool xilinx = false;
-    const qnn::pack::PackedNet net = lfcNet(xilinx);
-    qnn::pack::IntegerEngine engine;
+    const int threads = int(std::max(1u, std::thread::hardware_concurrency()));
+    const qnn::pack::EngineKernel& chosen = qnn::pack::engineKernel();
     std::string error;
-    if (!engine.load(net, error)) {
-        std::fprintf(stderr, "%s\n", error.c_str());
-        return 1;
-    }
-    qnn::ImageSet images;
-    const std::string mnist = QNN_SOURCE_DIR "/../shared/datasets/mnist/";
-    const bool realImages = qnn::readIdxPair(mnist + "t10k-images-idx3-ubyte.gz", mnist + "t10k-labels-idx1-ubyte.gz",
-                                             10, images, error);
-    if (!realImages) {
-        images.channels = 1, images.height = 28, images.width = 28;
-        std::mt19937 rng(2);
-        images.pixels.resize(10000 * 784);
-        for (auto& p : images.pixels)
+
+    qnn::ImageSet mnist;
+    const std::string dir = QNN_SOURCE_DIR "/../shared/datasets/mnist/";
+    const bool realMnist =
+        qnn::readIdxPair(dir + "t10k-images-idx3-ubyte.gz", dir + "t10k-labels-idx1-ubyte.gz", 10, mnist, error);
+    std::mt19937 rng(2);
+    if (!realMnist) {
+        mnist.channels = 1, mnist.height = 28, mnist.width = 28;
+        mnist.pixels.resize(10000 * 784);
+        for (auto& p : mnist.pixels)
             p = uint8_t(rng());
-        images.labels.assign(10000, 0);
+        mnist.labels.assign(10000, 0);
     }
-    const size_t n = images.size();
-    std::vector<int8_t> codes(n * size_t(engine.inputSize()));
-    for (size_t i = 0; i < n; ++i)
-        engine.encode(images.image(i), codes.data() + i * size_t(engine.inputSize()));
+    qnn::ImageSet cifar;
+    cifar.channels = 3, cifar.height = 32, cifar.width = 32;
+    cifar.pixels.resize(1000 * 3072);
+    for (auto& p : cifar.pixels)
+        p = uint8_t(rng());
+    cifar.labels.assign(1000, 0);
 
-    // Integer engine: best of 5 passes over the batch.
-    double engineSeconds = 1e9;
-    std::vector<int> predictions;
-    for (int rep = 0; rep < 5; ++rep) {
-        const auto t0 = Clock::now();
-        predictions = engine.classifyCodes(codes.data(), n, int(threads));
-        engineSeconds = std::min(engineSeconds, seconds(t0));
-    }
-    size_t right = 0;
-    for (size_t i = 0; i < n; ++i)
-        right += predictions[i] == images.labels[i];
-
-    // LibTorch float inference of the same model.
-    qnn::Project project;
-    qnn::WeightFile weights;
-    double torchPerSecond = 0;
-    size_t torchImages = 0;
-    if (qnn::pack::importBnnPynq(net, project, weights, error)) {
-        qnn::setTorchThreads(int(threads));
-        qnn::FloatModel model;
-        if (model.load(project.graph, weights, error)) {
-            torchImages = std::min<size_t>(n, 2000);
-            std::vector<float> in(torchImages * 784), out;
-            for (size_t i = 0; i < in.size(); ++i)
-                in[i] = images.pixels[i] >= 128 ? 1.f : -1.f;
-            model.forward(in.data(), 100, out); // warm-up
-            double best = 1e9;
-            for (int rep = 0; rep < 2; ++rep) {
-                const auto t0 = Clock::now();
-                for (size_t s = 0; s < torchImages; s += 500)
-                    model.forward(in.data() + s * 784, int64_t(std::min<size_t>(500, torchImages - s)), out);
-                best = std::min(best, seconds(t0));
-            }
-            torchPerSecond = double(torchImages) / best;
+    nlohmann::json j{{"bench", "integer_engine"}, {"threads", threads}, {"kernel", chosen.name}};
+    {
+        char model[256] = "";
+        if (FILE* f = std::fopen("/proc/cpuinfo", "r")) {
+            char line[512];
+            while (std::fgets(line, sizeof line, f))
+                if (std::strncmp(line, "model name", 10) == 0) {
+                    const char* colon = std::strchr(line, ':');
+                    std::snprintf(model, sizeof model, "%s", colon ? colon + 2 : line);
+                    model[std::strcspn(model, "\n")] = 0;
+                    break;
+                }
+            std::fclose(f);
         }
+        j["cpu"] = model;
     }
+    qnn::Project lfcProject;
+    qnn::WeightFile lfcWeights;
+    for (const char* network : {"lfcW1A1", "lfcW1A2", "cnvW1A1"}) {
+        bool xilinx = false;
+        const qnn::pack::PackedNet net = bnnPynqNet(network, xilinx);
+        qnn::pack::IntegerEngine engine;
+        if (!engine.load(net, error)) {
+            std::fprintf(stderr, "%s: %s\n", network, error.c_str());
+            return 1;
+        }
+        const bool lfc = net.layers.front().conv == false;
+        const qnn::ImageSet& images = lfc ? mnist : cifar;
+        const size_t n = images.size();
+        std::vector<int8_t> codes(n * size_t(engine.inputSize()));
+        for (size_t i = 0; i < n; ++i)
+            engine.encode(images.image(i), codes.data() + i * size_t(engine.inputSize()));
+        nlohmann::json r{{"weights", xilinx ? "xilinx bnn-pynq" : "random"},
+                         {"images", n},
+                         {"batched", engine.batched()}};
+        std::vector<int> predictions;
+        const int reps = lfc ? 7 : 3;
+        const double rate = engineRate(engine, codes, n, threads, chosen, reps, &predictions);
+        r["images_per_second"] = rate;
+        if (lfc && realMnist) {
+            size_t right = 0;
+            for (size_t i = 0; i < n; ++i)
+                right += predictions[i] == images.labels[i];
+            r["accuracy"] = 100.0 * double(right) / double(n);
+        }
+        for (const char* other : {"avx2", "portable"})
+            if (const qnn::pack::EngineKernel* k = kernelNamed(other); k && k != &chosen)
+                r[std::string(other) + "_images_per_second"] = engineRate(engine, codes, n, threads, *k, lfc ? 3 : 1);
+        if (std::strcmp(network, "lfcW1A2") != 0) {
+            qnn::Project project;
+            qnn::WeightFile weights;
+            const double torch = torchRate(net, images, lfc ? 2000 : 200, threads, project, weights);
+            r["torch_float_images_per_second"] = torch;
+            r["speedup_vs_torch"] = torch > 0 ? rate / torch : 0.0;
+            if (lfc)
+                lfcProject = project, lfcWeights = weights;
+        }
+        j[network] = r;
+    }
+    j["torch_threads"] = qnn::torchInfo().threads;
 
     // Packing LFC: the imported graph and weights through the packer, files written.
     double packSeconds = -1, packInMemorySeconds = -1;
     {
         qnn::pack::PackRequest request;
-        request.folding = project.deploy.folding;
+        request.folding = lfcProject.deploy.folding;
         request.network = "lfcW1A1";
         request.dataset = "mnist";
-        const std::string dir = (fs::temp_directory_path() / "qnnw-bench-pack").string();
+        const std::string out = (fs::temp_directory_path() / "qnnw-bench-pack").string();
         const auto t0 = Clock::now();
         qnn::pack::PackedNet packed;
-        if (qnn::pack::packGraph(project.graph, weights, request, packed, error)) {
+        if (qnn::pack::packGraph(lfcProject.graph, lfcWeights, request, packed, error)) {
             packInMemorySeconds = seconds(t0);
-            if (qnn::pack::writePackedFolder(dir, packed, {}, error))
+            if (qnn::pack::writePackedFolder(out, packed, {}, error))
                 packSeconds = seconds(t0);
         }
         std::error_code ec;
-        fs::remove_all(dir, ec);
+        fs::remove_all(out, ec);
     }
-
-    const qnn::pack::XnorPopcountKernel& kernel = qnn::pack::xnorPopcountKernel();
-    int64_t wordsPerImage = 0;
-    for (size_t i = 0; i < net.layers.size(); ++i)
-        wordsPerImage += (i + 1 == net.layers.size() ? net.layers[i].rows : net.layers[i].mh) * ((net.layers[i].mw + 63) / 64);
-    const double wordsPerSecond = popcountWordsPerSecond(kernel, threads);
-    const double roofline = wordsPerSecond / double(wordsPerImage);
-    const double enginePerSecond = double(n) / engineSeconds;
-    nlohmann::json j{{"bench", "integer_engine"},
-                     {"network", "lfcW1A1"},
-                     {"weights", xilinx ? "xilinx bnn-pynq" : "random"},
-                     {"images", n},
-                     {"accuracy", realImages ? 100.0 * double(right) / double(n) : -1.0},
-                     {"threads", threads},
-                     {"kernel", kernel.name},
-                     {"engine_images_per_second", enginePerSecond},
-                     {"engine_usec_per_image_per_thread", 1e6 * engineSeconds * threads / double(n)},
-                     {"torch_images_per_second", torchPerSecond},
-                     {"torch_images", torchImages},
-                     {"torch_threads", qnn::torchInfo().threads},
-                     {"speedup_vs_torch", torchPerSecond > 0 ? enginePerSecond / torchPerSecond : 0.0},
-                     {"popcount_words_per_image", wordsPerImage},
-                     {"popcount_words_per_second", wordsPerSecond},
-                     {"roofline_images_per_second", roofline},
-                     {"fraction_of_roofline", enginePerSecond / roofline},
-                     {"target_images_per_second", 195000},
-                     {"pack_seconds", packSeconds},
-                     {"pack_in_memory_seconds", packInMemorySeconds}};
+    j["pack_seconds"] = packSeconds;
+    j["pack_in_memory_seconds"] = packInMemorySeconds;
+    j["targets"] = {{"lfcW1A1", 300000}, {"lfcW1A2", 100000}, {"cnvW1A1", 5000}, {"lfcW1A1_vs_torch", 10}};
     std::cout << j.dump() << std::endl;
     return 0;
 }

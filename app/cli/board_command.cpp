@@ -23,6 +23,7 @@ struct BoardOptions {
     bool json = false;
     std::string knownHosts;
     bool acceptNewHostKey = false;
+    std::string acceptHostKey;
     bool passwordStdin = false;
 };
 
@@ -161,6 +162,7 @@ int runTest(const BoardOptions& o)
     SshOptions ssh;
     ssh.knownHosts = o.knownHosts;
     ssh.acceptNewHostKey = o.acceptNewHostKey;
+    ssh.acceptHostKey = o.acceptHostKey;
     if (o.passwordStdin && !readPasswordFromStdin(ssh.password))
         return 2;
     auto board = makeBoard(b, ssh);
@@ -284,6 +286,8 @@ void addBoardCommand(CLI::App& app, int& exitCode)
     test->add_option("name", o->board.name, "the board")->required();
     test->add_option("--known-hosts", o->knownHosts, "known_hosts file to check the host key against");
     test->add_flag("--accept-new-host-key", o->acceptNewHostKey, "trust a host key seen for the first time");
+    test->add_option("--accept-host-key", o->acceptHostKey,
+                     "trust a host key seen for the first time only if its fingerprint is this SHA256:...");
     test->add_flag("--password-stdin", o->passwordStdin, "read the SSH password from the first line of stdin");
     test->add_flag("--json", o->json, "one JSON line");
     test->callback([o, &exitCode] { exitCode = runTest(*o); });

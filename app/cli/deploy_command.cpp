@@ -46,6 +46,7 @@ struct DeployOptions {
     size_t limit = 0;
     std::string data;
     bool acceptNewHostKey = false;
+    std::string acceptHostKey;
     std::string knownHosts;
     bool passwordStdin = false;
     bool json = false;
@@ -137,6 +138,15 @@ int runDeploy(const DeployOptions& o)
         return 1;
     }
     const BoardConfig boardConfig = *found;
+    SshOptions ssh;
+    ssh.knownHosts = o.knownHosts;
+    ssh.acceptNewHostKey = o.acceptNewHostKey;
+    ssh.acceptHostKey = o.acceptHostKey;
+    auto board = makeBoard(boardConfig, ssh);
+    if (!board->canDeploy(error)) {
+        report.error(error);
+        return 1;
+    }
     std::string runDir;
     if (!findRunFolder(o.run, projectDir, runDir, error)) {
         report.error(error);
@@ -192,7 +202,10 @@ int runDeploy(const DeployOptions& o)
         localCorrect += local[i] == images.labels[i];
 
     StagingFolder staging;
-    staging.path = (fs::temp_directory_path() / ("qnnw-deploy-" + std::to_string(::getpid()))).string();
+    if (!makeStagingFolder(staging.path, error)) {
+        report.error(error);
+        return 1;
+    }
     PackageRequest packageRequest;
     packageRequest.run = runName;
     packageRequest.packedDir = packedDir;
@@ -205,12 +218,11 @@ int runDeploy(const DeployOptions& o)
     }
 
     // 3. Connect, upload, verify, switch, run.
-    SshOptions ssh;
-    ssh.knownHosts = o.knownHosts;
-    ssh.acceptNewHostKey = o.acceptNewHostKey;
-    if (o.passwordStdin && !readPasswordFromStdin(ssh.password))
-        return 2;
-    auto board = makeBoard(boardConfig, ssh);
+    if (o.passwordStdin) {
+        if (!readPasswordFromStdin(ssh.password))
+            return 2;
+        board = makeBoard(boardConfig, ssh);
+    }
     board->setCancelFlag(&g_cancel);
     Deployer deployer(*board);
     deployer.setObserver([&](const std::string& step, const std::string& message) { report.step(step, message); });
@@ -226,19 +238,16 @@ int runDeploy(const DeployOptions& o)
         return 1;
     }
 
-    // 4. Compare.
+    // 4. Compare (the Deployer checked every member's type: see parseRunnerResult).
     const nlohmann::json& b = result.board;
-    std::vector<int> remote;
-    if (b.contains("predictions") && b["predictions"].is_array())
-        for (const auto& p : b["predictions"])
-            remote.push_back(p.get<int>());
+    std::vector<int64_t> remote;
+    for (const auto& p : b["predictions"])
+        remote.push_back(p.get<int64_t>());
     size_t differ = 0;
     for (size_t i = 0; i < images.size(); ++i)
         differ += i >= remote.size() || remote[i] != local[i];
-    const double boardAccuracy = b.value("accuracy", 0.0);
-    const double usec = b.contains("usec_per_image") && b["usec_per_image"].is_number()
-                            ? b["usec_per_image"].get<double>()
-                            : 0.0;
+    const double boardAccuracy = b["accuracy"].get<double>();
+    const double usec = b["usec_per_image"].get<double>();
     const double total = secondsSince(start);
     nlohmann::json seconds = result.seconds;
     seconds["pack"] = packSeconds;
@@ -285,7 +294,10 @@ void addDeployCommand(CLI::App& app, int& exitCode)
     c->add_option("--limit", o->limit, "only the first N test images (0 = all)");
     c->add_option("--data", o->data, "dataset folder (as in qnnw eval)");
     c->add_flag("--accept-new-host-key", o->acceptNewHostKey,
-                "trust the board's host key on first contact (never a changed one)");
+                "trust the board's host key on first contact, whatever it is (never a changed one)");
+    c->add_option("--accept-host-key", o->acceptHostKey,
+                  "trust the board's host key on first contact only if its fingerprint is this SHA256:... "
+                  "(what the window passes after you approve a key); any other key is refused");
     c->add_option("--known-hosts", o->knownHosts, "known_hosts file to check the host key against");
     c->add_flag("--password-stdin", o->passwordStdin, "read the SSH password from the first line of stdin");
     c->add_flag("--json", o->json, "JSON lines: step, progress, host_key, error and result events");

@@ -114,7 +114,7 @@ int runEstimate(const Options& o)
         if (e.ok)
             std::cout << "overlay:    " << overlay.verdict << "\n";
     }
-    return e.ok && e.fits ? 0 : 1;
+    return e.ok && e.verdict != FitVerdict::DoesNotFit ? 0 : 1;
 }
 
 } // namespace

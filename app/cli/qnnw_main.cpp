@@ -1,76 +1,26 @@
 // qnnw: QNN Workbench from a terminal. Each sub-command lives in its own file
-// and declares its options once, with CLI11.
-#include "app/cli/cli_command.h"
-
-#include <cstdio>
-#include <exception>
+// and declares its options once, with CLI11. This executable links neither
+// LibTorch nor Qt; what needs torch runs in qnnw-train (see train_exec.h).
+#include "app/cli/cli_app.h"
+#include "app/cli/train_exec.h"
 
 namespace {
 
-// Usage errors exit with 2 (as `qnnw` always has), help with 0.
-int reportParseError(const CLI::App& app, const CLI::ParseError& e)
+// train and eval are listed in `qnnw --help`; any command line that reaches
+// them was handed to qnnw-train before parsing, so these only describe them.
+void addTrainPlaceholders(CLI::App& app, int&)
 {
-    if (e.get_exit_code() == static_cast<int>(CLI::ExitCodes::Success)) {
-        app.exit(e);
-        return 0;
-    }
-    std::fprintf(stderr, "qnnw: %s\n", e.what());
-    const CLI::App* failed = &app;
-    for (const CLI::App* sub : app.get_subcommands())
-        failed = sub;
-    std::fprintf(stderr, "run 'qnnw %s--help' for the options\n",
-                 failed == &app ? "" : (failed->get_name() + " ").c_str());
-    return 2;
-}
-
-bool isCommand(CLI::App& app, const char* name)
-{
-    try {
-        return app.get_subcommand(name) != nullptr;
-    } catch (const CLI::OptionNotFound&) {
-        return false;
-    }
+    for (const auto& [name, what] :
+         {std::pair{"train", "train the graph as drawn; progress bar, --json lines, Ctrl-C stops resumably"},
+          std::pair{"eval", "test accuracy and confusion matrix of a run"}})
+        app.add_subcommand(name, what)->allow_extras()->prefix_command();
 }
 
 } // namespace
 
 int main(int argc, char** argv)
 {
-    CLI::App app{"qnnw: QNN Workbench from a terminal — design, train, estimate, pack and deploy quantized networks",
-                 "qnnw"};
-    app.require_subcommand(1);
-    int exitCode = 0;
-    qnn::cli::addSummaryCommand(app, exitCode);
-    qnn::cli::addCheckCommand(app, exitCode);
-    qnn::cli::addTrainCommand(app, exitCode);
-    qnn::cli::addEvalCommand(app, exitCode);
-    qnn::cli::addRunsCommand(app, exitCode);
-    qnn::cli::addCompareCommand(app, exitCode);
-    qnn::cli::addEstimateCommand(app, exitCode);
-    qnn::cli::addBoardCommand(app, exitCode);
-    qnn::cli::addDeployCommand(app, exitCode);
-    qnn::cli::addPackCommand(app, exitCode);
-    qnn::cli::addRunPackedCommand(app, exitCode);
-    qnn::cli::addImportPackedCommand(app, exitCode);
-    qnn::cli::addExportCommand(app, exitCode);
-    qnn::cli::addImportCommand(app, exitCode);
-    qnn::cli::addEvalOnnxCommand(app, exitCode);
-    if (argc < 2) {
-        std::fprintf(stderr, "%s", app.help().c_str());
-        return 2;
-    }
-    if (argv[1][0] != '-' && !isCommand(app, argv[1])) {
-        std::fprintf(stderr, "qnnw: unknown command '%s'\n\n%s", argv[1], app.help().c_str());
-        return 2;
-    }
-    try {
-        app.parse(argc, argv);
-    } catch (const CLI::ParseError& e) {
-        return reportParseError(app, e);
-    } catch (const std::exception& e) {
-        // A command's own errors are sentences it prints; this is the last net.
-        std::fprintf(stderr, "qnnw: internal error: %s\n", e.what());
-        return 1;
-    }
-    return exitCode;
+    if (qnn::cli::needsTrainExecutable(argc, argv))
+        return qnn::cli::execTrainExecutable(argc, argv);
+    return qnn::cli::runCli(argc, argv, addTrainPlaceholders);
 }

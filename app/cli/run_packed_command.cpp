@@ -4,13 +4,11 @@
 #include "app/cli/cli_command.h"
 #include "app/cli/packed_compare.h"
 
-#include "core/data/cifar10_reader.h"
 #include "core/data/dataset.h"
-#include "core/data/idx_reader.h"
 #include "core/pack/integer_engine.h"
 #include "core/pack/packed_folder.h"
+#include "core/pack/packed_run.h"
 
-#include <chrono>
 #include <cstdio>
 #include <iostream>
 #include <memory>
@@ -42,30 +40,6 @@ int fail(const std::string& message, bool json)
     return 1;
 }
 
-// --images FILE: an IDX image file (raw or gzip; labels from --labels) or a
-// CIFAR-10 binary batch (labels inline). `labelled` is false without labels.
-bool loadImageFile(const Options& o, ImageSet& images, bool& labelled, std::string& error)
-{
-    std::string why;
-    if (readIdxImages(o.imagesFile, images, why)) {
-        labelled = !o.labelsFile.empty();
-        if (labelled)
-            return readIdxPair(o.imagesFile, o.labelsFile, 10, images, error);
-        if (images.labels.empty() && images.imageBytes() > 0)
-            images.labels.assign(images.pixels.size() / images.imageBytes(), 0); // ImageSet counts labels
-        return true;
-    }
-    ImageSet cifar;
-    std::string cifarWhy;
-    if (readCifarBatch(o.imagesFile, cifar, cifarWhy)) {
-        images = std::move(cifar);
-        labelled = true;
-        return true;
-    }
-    error = o.imagesFile + " is neither an IDX image file (" + why + ") nor a CIFAR-10 batch (" + cifarWhy + ")";
-    return false;
-}
-
 int runPacked(const Options& o)
 {
     pack::PackedNet net;
@@ -78,7 +52,7 @@ int runPacked(const Options& o)
     ImageSet images;
     bool labelled = true;
     if (!o.imagesFile.empty()) {
-        if (!loadImageFile(o, images, labelled, error))
+        if (!pack::readImageFile(o.imagesFile, o.labelsFile, images, labelled, error))
             return fail(error, o.json);
     } else {
         DatasetRequest request;
@@ -95,39 +69,13 @@ int runPacked(const Options& o)
 
     if (!o.compareRun.empty())
         return comparePacked(o.dir, engine, images, o.compareRun, o.project, o.epoch, o.json);
-    const auto start = std::chrono::steady_clock::now();
-    const std::vector<int> predictions = engine.classifyAll(images, o.threads);
-    const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-    size_t correct = 0;
-    for (size_t i = 0; i < images.size(); ++i)
-        correct += predictions[i] == images.labels[i];
-    const double accuracy = images.size() ? 100.0 * double(correct) / double(images.size()) : 0.0;
-    const double perSecond = seconds > 0 ? double(images.size()) / seconds : 0.0;
-    if (o.json) {
-        nlohmann::json j{{"event", "result"},
-                         {"network", net.network},
-                         {"folder", o.dir},
-                         {"images", images.size()},
-                         {"images_per_second", perSecond},
-                         {"usec_per_image", perSecond > 0 ? 1e6 / perSecond : 0.0},
-                         {"popcount", pack::popcountKernelName()}};
-        if (labelled) {
-            j["correct"] = correct;
-            j["accuracy"] = accuracy;
-        }
-        if (o.predictions)
-            j["predictions"] = predictions;
-        std::cout << j.dump() << std::endl;
-    } else {
-        if (labelled)
-            std::printf("%s: %zu of %zu test images right, accuracy %.2f %%\n", net.network.c_str(), correct,
-                        images.size(), accuracy);
-        if (o.predictions)
-            for (size_t i = 0; i < predictions.size(); ++i)
-                std::printf("%d\n", predictions[i]);
-        std::printf("integer engine: %.0f images/s, %.1f µs per image (%s popcount)\n", perSecond,
-                    perSecond > 0 ? 1e6 / perSecond : 0.0, pack::popcountKernelName().c_str());
-    }
+    pack::PackedRunReport report = pack::runPackedImages(engine, images, labelled, o.threads);
+    report.folder = o.dir;
+    report.listPredictions = o.predictions;
+    if (o.json)
+        std::cout << pack::packedRunJson(report).dump() << std::endl;
+    else
+        std::cout << pack::packedRunText(report);
     return 0;
 }
 

@@ -48,7 +48,8 @@ int runRuns(const RunsOptions& o)
             j["seed_groups"].push_back(
                 {{"name", name}, {"runs", m.count}, {"test_accuracy_mean", m.mean}, {"test_accuracy_std", m.std}});
         }
-        std::cout << j.dump(2) << std::endl;
+        // A run's text from disk may hold invalid UTF-8: it must not break the list of every run.
+        std::cout << j.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << std::endl;
         return 0;
     }
     if (runs.empty()) {

@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <functional>
 #include <map>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -72,9 +73,20 @@ public:
 
     virtual bool connect(std::string& error) = 0;
     virtual bool describe(BoardInfo& info, std::string& error) = 0;
-    /** Creates deployments/<deployment>/ (it must not exist) and copies the files into it. */
-    virtual bool upload(const std::string& deployment, const std::vector<UploadItem>& files,
-                        const ProgressFn& progress, std::string& error) = 0;
+    /** False with a sentence when this kind of board cannot run a deployment
+     *  at all; checked before anything is packed or uploaded. */
+    virtual bool canDeploy(std::string& why) const
+    {
+        (void)why;
+        return true;
+    }
+    /** Creates deployments/<deployment>/ (it must not exist: an existing
+     *  folder is never touched) and copies the files into it. Refuses a
+     *  deployment name or a file path that could leave the folder (see
+     *  isSafeDeploymentName, isSafeDeploymentPath) before it touches the board.
+     *  A folder this call created and could not fill is removed again. */
+    bool upload(const std::string& deployment, const std::vector<UploadItem>& files, const ProgressFn& progress,
+                std::string& error);
     /** SHA-256 of each file of the deployment, computed on the board. */
     virtual bool checksums(const std::string& deployment, const std::vector<std::string>& files,
                            std::map<std::string, std::string>& sha256, std::string& error) = 0;
@@ -83,8 +95,10 @@ public:
     /** Runs the deployment's runner; `resultLine` is the JSON line it printed. */
     virtual bool run(const std::string& deployment, std::string& resultLine, std::string& error) = 0;
     virtual bool current(CurrentDeployment& out, std::string& error) = 0;
-    /** Best effort: removes a deployment that failed before it became current. */
-    virtual void removeDeployment(const std::string& deployment) = 0;
+    /** Best effort: removes a deployment that failed before it became current,
+     *  but only one that upload() on this object created; any other name
+     *  (an older deployment, the live one) is left alone and false returned. */
+    bool removeDeployment(const std::string& deployment);
     virtual void disconnect() = 0;
     /** user@host:port, or the board's folder: for messages. */
     virtual std::string address() const = 0;
@@ -102,10 +116,27 @@ public:
 
 protected:
     bool cancelled() const { return m_cancel && m_cancel->load(); }
+    /** Copies the files into deployments/<deployment>/, which the
+     *  implementation creates atomically (mkdir, never mkdir -p on it); it
+     *  calls noteCreated() as soon as the folder is its own. */
+    virtual bool uploadFiles(const std::string& deployment, const std::vector<UploadItem>& files,
+                             const ProgressFn& progress, std::string& error) = 0;
+    /** Removes deployments/<deployment>/ and everything in it. */
+    virtual void removeDeploymentFolder(const std::string& deployment) = 0;
+    void noteCreated(const std::string& deployment) { m_created.insert(deployment); }
 
 private:
     const std::atomic<bool>* m_cancel = nullptr;
+    std::set<std::string> m_created;
     int m_stepTimeoutMs = 300000;
 };
+
+/** A name that can be a folder under deployments/: not empty, no '/', no
+ *  '\\', not "." or "..", no control characters, not starting with '-' or '.'. */
+bool isSafeDeploymentName(const std::string& name);
+
+/** A relative path inside a deployment: one or more safe names joined by
+ *  '/' (no absolute path, no "..", no empty component). */
+bool isSafeDeploymentPath(const std::string& path);
 
 } // namespace qnn::deploy

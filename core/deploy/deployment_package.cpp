@@ -5,7 +5,13 @@
 #include "core/util/atomic_file.h"
 #include "core/util/json_file.h"
 
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
 #include <ctime>
+#include <random>
 #include <filesystem>
 
 namespace fs = std::filesystem;
@@ -37,7 +43,85 @@ std::string utcNow()
     return buffer;
 }
 
+std::string randomHex(int digits)
+{
+    std::random_device random;
+    std::string hex;
+    for (int i = 0; i < digits; ++i)
+        hex += "0123456789abcdef"[random() & 15];
+    return hex;
+}
+
+bool isDigits(const std::string& s, size_t from, size_t to)
+{
+    if (from >= to || to - from > 6)
+        return false;
+    for (size_t i = from; i < to; ++i)
+        if (s[i] < '0' || s[i] > '9')
+            return false;
+    return true;
+}
+
+// A staging folder must be ours alone: a folder or link planted by another
+// user would receive (or redirect) deploy.json, runner.py and the images.
+bool prepareStagingFolder(const std::string& dir, std::string& error)
+{
+    if (dir.empty()) {
+        error = "no staging folder given for the deployment package";
+        return false;
+    }
+    if (::mkdir(dir.c_str(), 0700) == 0)
+        return true;
+    if (errno != EEXIST) {
+        error = "cannot create the staging folder " + dir + ": " + std::strerror(errno);
+        return false;
+    }
+    struct stat st {};
+    if (::lstat(dir.c_str(), &st) != 0 || !S_ISDIR(st.st_mode)) {
+        error = "refused the staging folder " + dir + ": it is a link or not a folder";
+        return false;
+    }
+    if (st.st_uid != ::geteuid() || (st.st_mode & 077) != 0) {
+        error = "refused the staging folder " + dir +
+                ": it belongs to another user or others may open it (it must be mode 0700 and yours)";
+        return false;
+    }
+    return true;
+}
+
 } // namespace
+
+bool isPackedFileName(const std::string& name)
+{
+    if (name == "classes.txt" || name == "config.h")
+        return true;
+    // <layer>-<pe>-weights.bin | <layer>-<pe>-thres.bin, as layer_files.cpp names them.
+    const auto first = name.find('-');
+    if (first == std::string::npos || !isDigits(name, 0, first))
+        return false;
+    const auto second = name.find('-', first + 1);
+    if (second == std::string::npos || !isDigits(name, first + 1, second))
+        return false;
+    const std::string rest = name.substr(second + 1);
+    return rest == "weights.bin" || rest == "thres.bin";
+}
+
+bool makeStagingFolder(std::string& path, std::string& error)
+{
+    std::error_code ec;
+    fs::path tmp = fs::temp_directory_path(ec);
+    if (ec)
+        tmp = "/tmp";
+    std::string pattern = (tmp / "qnnw-deploy-XXXXXX").string();
+    std::vector<char> buffer(pattern.begin(), pattern.end());
+    buffer.push_back('\0');
+    if (!::mkdtemp(buffer.data())) {
+        error = "cannot create a staging folder in " + tmp.string() + ": " + std::strerror(errno);
+        return false;
+    }
+    path = buffer.data();
+    return true;
+}
 
 bool writeImagesFile(const std::string& path, const ImageSet& images, std::string& error)
 {
@@ -88,12 +172,15 @@ bool readManifestChecksums(const std::string& packedDir, std::map<std::string, s
     if (!readJsonFile(path, m, error))
         return false;
     const nlohmann::json* files = m.is_object() && m.contains("files") ? &m["files"] : nullptr;
+    std::vector<std::pair<std::string, std::string>> listed;
     if (files && files->is_object()) {
         for (const auto& [name, value] : files->items()) {
             if (value.is_string())
-                sha256[name] = value.get<std::string>();
+                listed.emplace_back(name, value.get<std::string>());
             else if (value.is_object() && value.contains("sha256") && value["sha256"].is_string())
-                sha256[name] = value["sha256"].get<std::string>();
+                listed.emplace_back(name, value["sha256"].get<std::string>());
+            else
+                listed.emplace_back(name, "");
         }
     } else if (files && files->is_array()) {
         for (const auto& e : *files) {
@@ -101,10 +188,26 @@ bool readManifestChecksums(const std::string& packedDir, std::map<std::string, s
                 continue;
             for (const char* key : {"path", "name", "file"})
                 if (e.contains(key) && e[key].is_string()) {
-                    sha256[e[key].get<std::string>()] = e["sha256"].get<std::string>();
+                    listed.emplace_back(e[key].get<std::string>(), e["sha256"].get<std::string>());
                     break;
                 }
         }
+    }
+    for (const auto& [name, hex] : listed) {
+        // The names are used as local paths and as paths on the board: only the format's own names may pass.
+        if (!isPackedFileName(name)) {
+            error = path + " lists \"" + name.substr(0, 120) +
+                    "\" under \"files\", which is not a file of a packed folder (classes.txt, config.h, "
+                    "<layer>-<pe>-weights.bin, <layer>-<pe>-thres.bin); nothing was deployed";
+            sha256.clear();
+            return false;
+        }
+        if (hex.size() != 64 || hex.find_first_not_of("0123456789abcdef") != std::string::npos) {
+            error = path + " gives \"" + name + "\" no SHA-256 (64 lowercase hex digits)";
+            sha256.clear();
+            return false;
+        }
+        sha256[name] = hex;
     }
     if (sha256.empty()) {
         error = path + " lists no files with their SHA-256 (\"files\")";
@@ -117,13 +220,22 @@ bool buildDeploymentPackage(const PackageRequest& request, const ImageSet& image
                             std::string& error)
 {
     out = {};
-    out.name = (request.time.empty() ? utcNow() : request.time) + "-" + request.run;
+    out.name = (request.time.empty() ? utcNow() : request.time) + "-" + request.run + "-" + randomHex(6);
+    if (!isSafeDeploymentName(out.name)) {
+        error = "the run name \"" + request.run + "\" cannot be part of a folder name on the board";
+        return false;
+    }
     std::map<std::string, std::string> manifest;
     if (!readManifestChecksums(request.packedDir, manifest, error))
         return false;
     // The local packed folder must be what its manifest says, or the board would verify a broken model.
     for (const auto& [name, expected] : manifest) {
         const std::string local = (fs::path(request.packedDir) / name).string();
+        struct stat st {};
+        if (::lstat(local.c_str(), &st) != 0 || !S_ISREG(st.st_mode)) {
+            error = local + " is missing, a link or not a regular file; a packed folder holds plain files only";
+            return false;
+        }
         std::string actual;
         if (!sha256File(local, actual, error))
             return false;
@@ -147,7 +259,8 @@ bool buildDeploymentPackage(const PackageRequest& request, const ImageSet& image
         out.sha256[remote] = hex;
     }
     std::error_code ec;
-    fs::create_directories(request.stagingDir, ec);
+    if (!prepareStagingFolder(request.stagingDir, error))
+        return false;
     const bool cifar = isCifarShaped(images);
     out.imagesFile = cifar ? "test_batch.bin" : "t10k-images-idx3-ubyte";
     out.labelsFile = "t10k-labels-idx1-ubyte";

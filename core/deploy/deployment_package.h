@@ -18,7 +18,8 @@ constexpr const char* kDeployResult = "result.json";
 /** Everything one deployment uploads: the packed model (checked against its
  *  manifest), the test images and labels, the runner and deploy.json. */
 struct DeploymentPackage {
-    /** <UTC time>-<run>, the folder name under deployments/. */
+    /** <UTC time>-<run>-<6 random hex digits>, the folder name under
+     *  deployments/: two deploys of one run in one second get two folders. */
     std::string name;
     std::vector<UploadItem> files;
     /** Path inside the deployment → SHA-256 the board must report. */
@@ -39,7 +40,10 @@ struct PackageRequest {
     std::string network;
     /** runner.py to ship; empty = the one compiled into this build. */
     std::string runnerScript;
-    /** Folder to write the images, labels and deploy.json into. */
+    /** Folder to write the images, labels and deploy.json into: created
+     *  with mode 0700 when it does not exist; an existing one must be a real
+     *  folder (not a link) of this user that nobody else may open (see
+     *  makeStagingFolder). */
     std::string stagingDir;
     /** UTC time, "20261125-123456"; empty = now. */
     std::string time;
@@ -47,9 +51,18 @@ struct PackageRequest {
 
 /** Checksums of a packed folder as its manifest.json lists them (file → hex).
  *  Accepts "files" as an object (name → hex or {"sha256": hex}) or a list of
- *  {"path"|"name"|"file", "sha256"}. */
+ *  {"path"|"name"|"file", "sha256"}. Only the file names the packed format
+ *  defines pass (isPackedFileName); any other name, a path or "..", is an
+ *  error that names it. */
 bool readManifestChecksums(const std::string& packedDir, std::map<std::string, std::string>& sha256,
                            std::string& error);
+
+/** classes.txt, config.h, <layer>-<pe>-weights.bin, <layer>-<pe>-thres.bin. */
+bool isPackedFileName(const std::string& name);
+
+/** A new, empty folder under the temporary folder (mkdtemp: a name nobody
+ *  could plant beforehand, owned by this user, mode 0700). */
+bool makeStagingFolder(std::string& path, std::string& error);
 
 /** Checks every file of the packed folder against its manifest, writes the
  *  images (IDX for one channel, CIFAR-10 binary for 3×32×32) and labels,

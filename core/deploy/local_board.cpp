@@ -6,6 +6,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include <fcntl.h>
+#include <sys/stat.h>
 #include <sys/statvfs.h>
 #include <unistd.h>
 
@@ -46,15 +48,19 @@ bool LocalBoard::describe(BoardInfo& info, std::string& /*error*/)
     return true;
 }
 
-bool LocalBoard::upload(const std::string& deployment, const std::vector<UploadItem>& files,
-                        const ProgressFn& progress, std::string& error)
+bool LocalBoard::uploadFiles(const std::string& deployment, const std::vector<UploadItem>& files,
+                             const ProgressFn& progress, std::string& error)
 {
     const fs::path base = fs::path(m_folder) / "deployments" / deployment;
-    std::error_code ec;
-    if (fs::exists(base, ec)) {
-        error = "the board already has a deployment " + base.string();
+    // mkdir, not create_directories: it fails on an existing folder, so two
+    // deploys can never share (or later remove) one folder.
+    if (::mkdir(base.c_str(), 0755) != 0) {
+        error = errno == EEXIST ? "the board already has a deployment " + base.string() + " (it was left untouched)"
+                                : "cannot create " + base.string() + ": " + std::strerror(errno);
         return false;
     }
+    noteCreated(deployment);
+    std::error_code ec;
     uint64_t total = 0, done = 0;
     for (const auto& f : files)
         total += fs::file_size(f.localPath, ec);
@@ -63,30 +69,46 @@ bool LocalBoard::upload(const std::string& deployment, const std::vector<UploadI
         const fs::path target = base / f.remotePath;
         fs::create_directories(target.parent_path(), ec);
         std::ifstream in(f.localPath, std::ios::binary);
-        std::ofstream out(target, std::ios::binary | std::ios::trunc);
-        if (!in || !out) {
-            error = "cannot copy " + f.localPath + " to " + target.string();
+        // O_EXCL | O_NOFOLLOW: a file or link that appeared in our new folder is never written through.
+        const int fd = ::open(target.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
+        if (!in || fd < 0) {
+            error = "cannot copy " + f.localPath + " to " + target.string() +
+                    (fd < 0 ? std::string(": ") + std::strerror(errno) : std::string());
+            if (fd >= 0)
+                ::close(fd);
             return false;
         }
-        while (in) {
+        bool ok = true;
+        while (in && ok) {
             in.read(buffer.data(), buffer.size());
             const std::streamsize n = in.gcount();
             if (n <= 0)
                 break;
-            out.write(buffer.data(), n);
-            done += n;
-            if (progress)
+            for (std::streamsize off = 0; off < n;) {
+                const ssize_t w = ::write(fd, buffer.data() + off, static_cast<size_t>(n - off));
+                if (w < 0 && errno == EINTR)
+                    continue;
+                if (w <= 0) {
+                    error = "writing " + target.string() + " failed: " + std::strerror(errno);
+                    ok = false;
+                    break;
+                }
+                off += w;
+            }
+            done += static_cast<uint64_t>(n);
+            if (ok && progress)
                 progress(done, total);
-            if (cancelled()) {
+            if (ok && cancelled()) {
                 error = "cancelled during the upload of " + f.remotePath;
-                return false;
+                ok = false;
             }
         }
-        out.close();
-        if (!out) {
+        if (::close(fd) != 0 && ok) {
             error = "writing " + target.string() + " failed (disk full?)";
-            return false;
+            ok = false;
         }
+        if (!ok)
+            return false;
     }
     return true;
 }
@@ -162,7 +184,7 @@ bool LocalBoard::current(CurrentDeployment& out, std::string& error)
     return readCurrentDeployment(m_folder, out, error);
 }
 
-void LocalBoard::removeDeployment(const std::string& deployment)
+void LocalBoard::removeDeploymentFolder(const std::string& deployment)
 {
     std::error_code ec;
     fs::remove_all(fs::path(m_folder) / "deployments" / deployment, ec);

@@ -14,16 +14,18 @@ public:
 
     bool connect(std::string& error) override;
     bool describe(BoardInfo& info, std::string& error) override;
-    bool upload(const std::string& deployment, const std::vector<UploadItem>& files, const ProgressFn& progress,
-                std::string& error) override;
     bool checksums(const std::string& deployment, const std::vector<std::string>& files,
                    std::map<std::string, std::string>& sha256, std::string& error) override;
     bool switchCurrent(const std::string& deployment, std::string& error) override;
     bool run(const std::string& deployment, std::string& resultLine, std::string& error) override;
     bool current(CurrentDeployment& out, std::string& error) override;
-    void removeDeployment(const std::string& deployment) override;
     void disconnect() override {}
     std::string address() const override { return m_folder; }
+
+protected:
+    bool uploadFiles(const std::string& deployment, const std::vector<UploadItem>& files, const ProgressFn& progress,
+                     std::string& error) override;
+    void removeDeploymentFolder(const std::string& deployment) override;
 
 private:
     std::string m_folder;

@@ -248,6 +248,16 @@ bool SshBoard::checkHostKey(std::string& error)
     const std::string known = knownHostsFile();
     const std::string hostName =
         m_config.port == 22 ? m_config.host : "[" + m_config.host + "]:" + std::to_string(m_config.port);
+    if (!m_options.acceptHostKey.empty() && m_fingerprint != m_options.acceptHostKey) {
+        // The key approved a moment ago is the only one this connection may trust.
+        m_hostKeyProblem = {"mismatch", hostName, m_keyType, m_fingerprint, known};
+        error = "the board at " + hostName + " presented the " + m_keyType + " host key " + m_fingerprint +
+                ", not the key you approved (" + m_options.acceptHostKey +
+                "): nothing was sent and " + known +
+                " was not changed. Someone may be between you and the board; check the key on the board "
+                "(ssh-keygen -lf /etc/ssh/ssh_host_*_key.pub) before you approve another one.";
+        return false;
+    }
     switch (ssh_session_is_known_server(s)) {
     case SSH_KNOWN_HOSTS_OK:
         return true;
@@ -266,7 +276,7 @@ bool SshBoard::checkHostKey(std::string& error)
         return false;
     case SSH_KNOWN_HOSTS_UNKNOWN:
     case SSH_KNOWN_HOSTS_NOT_FOUND:
-        if (m_options.acceptNewHostKey) {
+        if (m_options.acceptNewHostKey || !m_options.acceptHostKey.empty()) {
             std::error_code ec;
             if (!parentDir(known).empty())
                 fs::create_directories(parentDir(known), ec);
@@ -279,7 +289,7 @@ bool SshBoard::checkHostKey(std::string& error)
         m_hostKeyProblem = {"unknown", hostName, m_keyType, m_fingerprint, known};
         error = "The authenticity of host '" + hostName + "' can't be established. " + m_keyType +
                 " key fingerprint is " + m_fingerprint +
-                ". If this is your board, accept the key (--accept-new-host-key) and it is added to " + known +
+                ". If this is your board, accept this key (--accept-host-key " + m_fingerprint + ") and it is added to " + known +
                 "; nothing was sent.";
         return false;
     case SSH_KNOWN_HOSTS_ERROR:
@@ -338,6 +348,15 @@ void SshBoard::disconnect()
     m_impl.reset();
 }
 
+namespace {
+
+// The first line every command prints: the process group its shell leads
+// (sshd starts each command in a session of its own), so that a cancel or a
+// timeout can stop everything the command started, not just close the channel.
+constexpr const char* kGroupMarker = "qnnw-pgid=";
+
+} // namespace
+
 bool SshBoard::exec(const std::string& command, std::string& out, std::string& err, int& exitStatus,
                     std::string& error, bool ignoreCancel)
 {
@@ -348,8 +367,9 @@ bool SshBoard::exec(const std::string& command, std::string& out, std::string& e
         error = "not connected to " + where();
         return false;
     }
+    const std::string wrapped = std::string("echo ") + kGroupMarker + "$$; " + command;
     ssh_channel ch = ssh_channel_new(m_impl->session);
-    if (!ch || ssh_channel_open_session(ch) != SSH_OK || ssh_channel_request_exec(ch, command.c_str()) != SSH_OK) {
+    if (!ch || ssh_channel_open_session(ch) != SSH_OK || ssh_channel_request_exec(ch, wrapped.c_str()) != SSH_OK) {
         error = "cannot run a command on " + where() + ": " + ssh_get_error(m_impl->session);
         if (ch)
             ssh_channel_free(ch);
@@ -358,13 +378,32 @@ bool SshBoard::exec(const std::string& command, std::string& out, std::string& e
     const auto start = Clock::now();
     char buffer[16384];
     bool ok = true;
+    long group = 0;
+    bool markerRead = false;
+    const auto readMarker = [&] {
+        // Until the marker line is whole, nothing of the command's own output is in `out`.
+        const auto newline = out.find('\n');
+        if (newline == std::string::npos)
+            return;
+        if (out.compare(0, std::strlen(kGroupMarker), kGroupMarker) == 0)
+            group = std::atol(out.c_str() + std::strlen(kGroupMarker));
+        out.erase(0, newline + 1);
+        markerRead = true;
+    };
     while (true) {
         int n = ssh_channel_read_timeout(ch, buffer, sizeof buffer, 0, 100);
-        if (n > 0)
+        if (n > 0) {
             out.append(buffer, n);
+            if (!markerRead)
+                readMarker();
+        }
         int e = 0;
-        while ((e = ssh_channel_read_nonblocking(ch, buffer, sizeof buffer, 1)) > 0)
+        while ((e = ssh_channel_read_nonblocking(ch, buffer, sizeof buffer, 1)) > 0) {
             err.append(buffer, e);
+            // Only the end of stderr is ever shown; keep that much.
+            if (err.size() > 65536)
+                err.erase(0, err.size() - 65536);
+        }
         if (n == SSH_ERROR || e == SSH_ERROR) {
             error = "the connection to " + where() + " broke: " + ssh_get_error(m_impl->session);
             ok = false;
@@ -372,6 +411,12 @@ bool SshBoard::exec(const std::string& command, std::string& out, std::string& e
         }
         if (ssh_channel_is_eof(ch) && n == 0)
             break;
+        if (out.size() > kMaxOutputBytes) {
+            error = "the board printed more than " + std::to_string(kMaxOutputBytes >> 20) + " MB in answer to '" +
+                    command.substr(0, 60) + "'; it was stopped";
+            ok = false;
+            break;
+        }
         if (!ignoreCancel && cancelled()) {
             error = "cancelled";
             ok = false;
@@ -379,7 +424,7 @@ bool SshBoard::exec(const std::string& command, std::string& out, std::string& e
         }
         if (millisSince(start) > stepTimeoutMs()) {
             error = "the board did not finish '" + command.substr(0, 60) + "' within " +
-                    std::to_string(stepTimeoutMs() / 1000) + " s";
+                    std::to_string(stepTimeoutMs() / 1000) + " s; it was stopped";
             ok = false;
             break;
         }
@@ -390,7 +435,32 @@ bool SshBoard::exec(const std::string& command, std::string& out, std::string& e
     }
     ssh_channel_close(ch);
     ssh_channel_free(ch);
+    if (!ok && group > 1)
+        killRemoteGroup(group);
     return ok;
+}
+
+void SshBoard::killRemoteGroup(long processGroup)
+{
+    // Closing a channel without a terminal sends no signal: the runner would
+    // go on. TERM first so that it can clean up, KILL for whatever is left.
+    if (!m_impl || !m_impl->session || !ssh_is_connected(m_impl->session))
+        return;
+    const std::string g = std::to_string(processGroup);
+    const std::string cmd = "kill -TERM -- -" + g + " 2>/dev/null; for i in 1 2 3 4 5 6 7 8 9 10; do kill -0 -- -" +
+                            g + " 2>/dev/null || exit 0; sleep 0.2; done; kill -KILL -- -" + g + " 2>/dev/null; true";
+    ssh_channel ch = ssh_channel_new(m_impl->session);
+    if (!ch)
+        return;
+    if (ssh_channel_open_session(ch) == SSH_OK && ssh_channel_request_exec(ch, cmd.c_str()) == SSH_OK) {
+        char buffer[256];
+        const auto start = Clock::now();
+        while (!ssh_channel_is_eof(ch) && millisSince(start) < 10000)
+            if (ssh_channel_read_timeout(ch, buffer, sizeof buffer, 0, 100) == SSH_ERROR)
+                break;
+    }
+    ssh_channel_close(ch);
+    ssh_channel_free(ch);
 }
 
 bool SshBoard::describe(BoardInfo& info, std::string& error)
@@ -429,29 +499,43 @@ bool SshBoard::describe(BoardInfo& info, std::string& error)
     return true;
 }
 
-bool SshBoard::upload(const std::string& deployment, const std::vector<UploadItem>& files,
-                      const ProgressFn& progress, std::string& error)
+bool SshBoard::uploadFiles(const std::string& deployment, const std::vector<UploadItem>& files,
+                           const ProgressFn& progress, std::string& error)
 {
     if (!m_impl || !m_impl->sftp) {
         error = "not connected to " + where();
         return false;
     }
     const std::string base = remoteDir() + "/deployments/" + deployment;
-    std::set<std::string> dirs{base};
+    std::set<std::string> dirs;
     for (const auto& f : files)
         if (const std::string d = parentDir(f.remotePath); !d.empty())
             dirs.insert(base + "/" + d);
-    std::string mk = "test ! -e " + shellQuote(base) + " || { echo exists; exit 3; }; mkdir -p";
-    for (const auto& d : dirs)
-        mk += " " + shellQuote(d);
+    // A plain mkdir of the deployment itself fails on an existing folder: two
+    // deploys can never share one, and a failed one never removes another's.
+    std::string mk = "mkdir -p " + shellQuote(remoteDir() + "/deployments") + " && { mkdir " + shellQuote(base) +
+                     " 2>/dev/null || { test -e " + shellQuote(base) + " && { echo exists; exit 3; }; mkdir " +
+                     shellQuote(base) + "; }; }";
     std::string out, err;
     int status = 0;
     if (!exec(mk, out, err, status, error))
         return false;
     if (status != 0) {
-        error = status == 3 ? "the board already has a deployment " + base
+        error = status == 3 ? "the board already has a deployment " + base + " (it was left untouched)"
                             : "cannot create " + base + " on the board: " + err;
         return false;
+    }
+    noteCreated(deployment);
+    if (!dirs.empty()) {
+        std::string sub = "mkdir -p";
+        for (const auto& d : dirs)
+            sub += " " + shellQuote(d);
+        if (!exec(sub, out, err, status, error))
+            return false;
+        if (status != 0) {
+            error = "cannot create folders in " + base + " on the board: " + err;
+            return false;
+        }
     }
     uint64_t total = 0, done = 0;
     for (const auto& f : files) {
@@ -467,7 +551,7 @@ bool SshBoard::upload(const std::string& deployment, const std::vector<UploadIte
             return false;
         }
         const std::string target = base + "/" + f.remotePath;
-        sftp_file remote = sftp_open(m_impl->sftp, target.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+        sftp_file remote = sftp_open(m_impl->sftp, target.c_str(), O_WRONLY | O_CREAT | O_EXCL, 0644);
         if (!remote) {
             error = "cannot create " + target + " on the board: " + ssh_get_error(m_impl->session);
             return false;
@@ -602,11 +686,17 @@ bool SshBoard::current(CurrentDeployment& out, std::string& error)
     return true;
 }
 
-void SshBoard::removeDeployment(const std::string& deployment)
+void SshBoard::removeDeploymentFolder(const std::string& deployment)
 {
     std::string out, err, error;
     int status = 0;
-    exec("rm -rf " + shellQuote(remoteDir() + "/deployments/" + deployment), out, err, status, error, true);
+    const std::string cmd = "rm -rf " + shellQuote(remoteDir() + "/deployments/" + deployment);
+    if (exec(cmd, out, err, status, error, true))
+        return;
+    // The connection dropped mid-upload: one new connection to clean up what this deploy created.
+    std::string why;
+    if (connect(why))
+        exec(cmd, out, err, status, error, true);
 }
 
 } // namespace qnn::deploy

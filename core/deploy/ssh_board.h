@@ -13,6 +13,10 @@ struct SshOptions {
     std::string knownHosts;
     /** Trust a host key seen for the first time (never a changed one) and add it to known_hosts. */
     bool acceptNewHostKey = false;
+    /** "SHA256:..." the user approved: a host key seen for the first time is
+     *  trusted (and added to known_hosts) only when it has this fingerprint;
+     *  any other key is refused with nothing sent. */
+    std::string acceptHostKey;
     /** Used when the board has no key file; held in memory only. */
     std::string password;
     /** Limit for the TCP connection and the SSH handshake. */
@@ -30,14 +34,11 @@ public:
 
     bool connect(std::string& error) override;
     bool describe(BoardInfo& info, std::string& error) override;
-    bool upload(const std::string& deployment, const std::vector<UploadItem>& files, const ProgressFn& progress,
-                std::string& error) override;
     bool checksums(const std::string& deployment, const std::vector<std::string>& files,
                    std::map<std::string, std::string>& sha256, std::string& error) override;
     bool switchCurrent(const std::string& deployment, std::string& error) override;
     bool run(const std::string& deployment, std::string& resultLine, std::string& error) override;
     bool current(CurrentDeployment& out, std::string& error) override;
-    void removeDeployment(const std::string& deployment) override;
     void disconnect() override;
     std::string address() const override { return where(); }
 
@@ -52,7 +53,17 @@ public:
     bool exec(const std::string& command, std::string& out, std::string& err, int& exitStatus, std::string& error,
               bool ignoreCancel = false);
 
+    /** Most bytes one command may print before it is stopped (a board that
+     *  streams without end must not fill this machine's memory). */
+    static constexpr size_t kMaxOutputBytes = 16u << 20;
+
+protected:
+    bool uploadFiles(const std::string& deployment, const std::vector<UploadItem>& files, const ProgressFn& progress,
+                     std::string& error) override;
+    void removeDeploymentFolder(const std::string& deployment) override;
+
 private:
+    void killRemoteGroup(long processGroup);
     struct Impl;
     bool openSocket(int& fd, std::string& error);
     bool checkHostKey(std::string& error);

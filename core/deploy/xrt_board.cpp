@@ -49,27 +49,15 @@ public:
         return true;
     }
 
-    bool run(const std::string& deployment, std::string& resultLine, std::string& error) override
+    bool canDeploy(std::string& why) const override
     {
-        (void)deployment;
-        (void)resultLine;
-        if (!m_device) {
-            error = "not connected to an XRT device";
-            return false;
-        }
-        if (m_config.xclbin.empty()) {
-            error = "board '" + m_config.name + "' names no .xclbin to load (--xclbin)";
-            return false;
-        }
-        try {
-            const xrt::uuid id = m_device->load_xclbin(m_config.xclbin);
-            xrt::kernel kernel(*m_device, id, "BlackBoxJam");
-            error = "loaded " + m_config.xclbin +
-                    " and found its BlackBoxJam kernel, but streaming weights and images into it is not "
-                    "implemented in this version";
-        } catch (const std::exception& e) {
-            error = "XRT could not load " + m_config.xclbin + ": " + e.what();
-        }
+        why = xrtDeployRefusal();
+        return false;
+    }
+
+    bool run(const std::string& /*deployment*/, std::string& /*resultLine*/, std::string& error) override
+    {
+        error = xrtDeployRefusal();
         return false;
     }
 

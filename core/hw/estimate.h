@@ -45,9 +45,27 @@ struct UnitEstimate {
     /** Where weights and thresholds sit: "BRAM", "URAM", "LUTRAM", or "-". */
     std::string weightsIn = "-";
     std::string thresholdsIn = "-";
+    /** Matrix units: the BRAM36 the weights and the thresholds take (0 when
+     *  they sit elsewhere), and the LUTs each would take in LUTRAM instead
+     *  (what moving them there when the BRAM runs out would cost). */
+    double weightBram36 = 0, weightLutramLut = 0;
+    double thresholdBram36 = 0, thresholdLutramLut = 0;
     /** A few words on what the unit is ("3×3 window, 32 bits in", "64 → 8 bits"). */
     std::string detail;
 };
+
+/** How far the model's LUT and BRAM36 figures may be from Vivado's: the
+ *  largest residual on the calibration designs (lfcW1A1, cnvW1A1, cnvW2A2 on
+ *  the xc7z020), rounded up to a whole percent. 0 = not calibrated. */
+struct ExpectedError {
+    double lutPercent = 0;
+    double bramPercent = 0;
+};
+ExpectedError expectedError(CostModel model);
+
+/** Whether the design fits the device: over capacity, but by less than the
+ *  estimate's expected error, it *may* not fit. */
+enum class FitVerdict { Fits, MayNotFit, DoesNotFit };
 
 struct EstimateOptions {
     double clockMhz = 100;
@@ -73,6 +91,10 @@ struct Estimate {
     double lutPercent = 0, bramPercent = 0, uramPercent = 0, dspPercent = 0;
     /** Everything within the device (true when no device was given). */
     bool fits = true;
+    /** Fits; over capacity by no more than the expected error (LUT, BRAM36);
+     *  or over by more (or over in URAM or DSP, which have no stated error). */
+    FitVerdict verdict = FitVerdict::Fits;
+    ExpectedError error;
     /** The slowest unit: its cycles per frame bound the throughput. */
     int64_t bottleneckCycles = 0;
     std::string bottleneck;
@@ -89,11 +111,16 @@ struct Estimate {
 Estimate estimateDesign(const Dataflow& dataflow, const Folding& folding, const EstimateOptions& options);
 
 /** Resource-fit problems of an estimate (does not fit: LUT 130 % of xc7z020,
- *  the largest unit named), category hardware-fit. Empty when it fits. */
+ *  the largest unit named), category hardware-fit: errors when it does not
+ *  fit, warnings when it may not fit. Empty when it fits. */
 std::vector<Diagnostic> fitProblems(const Estimate& estimate);
 
 /** Table for a terminal: one row per unit, totals vs capacity, FPS, latency, bottleneck. */
 std::string formatEstimate(const Estimate& estimate);
+/** "fits", "may not fit (within the estimate's error of ±5 %)" or "does not fit". */
+std::string verdictText(const Estimate& estimate);
+/** "LUT ±2 %, BRAM36 ±5 % (largest residual on lfcW1A1, cnvW1A1, cnvW2A2)", or that the model is not calibrated. */
+std::string expectedErrorText(const ExpectedError& error);
 nlohmann::json estimateToJson(const Estimate& estimate);
 
 /** `--fps N`: the cheapest folding (least share of the device: LUT, BRAM,

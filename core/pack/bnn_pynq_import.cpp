@@ -2,6 +2,7 @@
 
 #include "core/hw/dataflow.h"
 #include "core/hw/overlay.h"
+#include "core/pack/packed_folder.h"
 
 #include <algorithm>
 #include <cmath>
@@ -74,6 +75,20 @@ bool importBnnPynq(const PackedNet& net, Project& project, WeightFile& weights, 
         const OverlayLayer& ol = overlay->layers[i];
         const bool last = i + 1 == net.layers.size();
         const std::string suffix = std::to_string(i + 1);
+        // Validation only: the loops below divide by ifm_ch and index by k, rows and cols.
+        if (!validatePackedLayer(l, error))
+            return false;
+        if (l.conv != (ol.kind == LayerKind::Conv2D) || l.rows != ol.mh || l.cols != ol.mw || l.k != ol.k ||
+            (l.conv && l.ifmCh != ol.ifmCh) || l.weights.size() != size_t(l.mh * l.mw) ||
+            l.thresholds.size() != size_t(l.mh * l.thresholdsPerRow)) {
+            error = "layer " + std::to_string(i) + " (" + l.name + ") is not the " + net.network +
+                    " layer it should be (" + std::to_string(ol.mh) + "×" + std::to_string(ol.mw) +
+                    (ol.kind == LayerKind::Conv2D ? ", a " + std::to_string(ol.k) + "×" + std::to_string(ol.k) +
+                                                        " convolution over " + std::to_string(ol.ifmCh) + " channels"
+                                                  : std::string()) +
+                    ")";
+            return false;
+        }
         if (!l.conv && i > 0 && net.layers[i - 1].conv)
             b.add(LayerKind::Flatten, "flatten");
         const NodeId m = b.add(l.conv ? LayerKind::Conv2D : LayerKind::Dense, (l.conv ? "conv" : "dense") + suffix);

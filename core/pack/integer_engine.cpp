@@ -1,8 +1,10 @@
 #include "core/pack/integer_engine.h"
 
+#include "core/pack/packed_folder.h"
 #include "core/pack/popcount.h"
 
 #include <algorithm>
+#include <atomic>
 #include <cmath>
 #include <limits>
 #include <thread>
@@ -10,6 +12,7 @@
 namespace qnn::pack {
 
 std::string popcountKernelName() { return xnorPopcountKernel().name; }
+std::string engineKernelName() { return engineKernel().name; }
 
 namespace {
 
@@ -39,6 +42,9 @@ bool IntegerEngine::load(const PackedNet& net, std::string& error)
     for (size_t i = 0; i < net.layers.size(); ++i) {
         const PackedLayer& l = net.layers[i];
         const bool last = i + 1 == net.layers.size();
+        // Validation only: a net built in memory (an import, a test) passes the same checks as a manifest.
+        if (!validatePackedLayer(l, error))
+            return false;
         if (l.weights.size() != size_t(l.mh * l.mw) || l.thresholds.size() != size_t(l.mh * l.thresholdsPerRow)) {
             error = l.name + " has " + std::to_string(l.weights.size()) + " weights and " +
                     std::to_string(l.thresholds.size()) + " thresholds for a " + std::to_string(l.mh) + "×" +
@@ -74,7 +80,15 @@ bool IntegerEngine::load(const PackedNet& net, std::string& error)
         m_binaryChain = m_binaryChain && !l.conv && !l.poolAfter && !m_prepared[i].bits.empty() &&
                         (last || (l.bipolarOutput && l.thresholdsPerRow == 1));
     }
+    m_whyNotBatched.clear();
+    m_batched = m_forward.prepare(m_net, m_whyNotBatched);
     return true;
+}
+
+void IntegerEngine::classifyBatched(const int8_t* codes, size_t n, const EngineKernel& kernel, int* predictions,
+                                    std::vector<double>* scores) const
+{
+    m_forward.run(codes, n, kernel, predictions, scores);
 }
 
 int IntegerEngine::classifyBinaryChain(const int8_t* codes) const
@@ -271,17 +285,32 @@ int IntegerEngine::classify(const int8_t* codes, EngineTrace* trace, bool keepAc
     return best;
 }
 
-std::vector<int> IntegerEngine::classifyCodes(const int8_t* codes, size_t n, int threads) const
+std::vector<int> IntegerEngine::classifyCodes(const int8_t* codes, size_t n, int threads,
+                                             const EngineKernel* chosen) const
 {
     std::vector<int> predictions(n, -1);
+    const size_t block = m_batched ? m_forward.batchImages() : 16;
+    const size_t blocks = (n + block - 1) / block;
     unsigned t = threads > 0 ? unsigned(threads) : std::max(1u, std::thread::hardware_concurrency());
-    t = std::max<unsigned>(1, std::min<unsigned>(t, unsigned(n)));
+    t = unsigned(std::max<size_t>(1, std::min<size_t>(t, blocks)));
+    const EngineKernel& kernel = chosen ? *chosen : engineKernel();
+    // Blocks handed out in order from one counter: threads stay busy to the end.
+    std::atomic<size_t> nextBlock{0};
+    auto work = [&] {
+        for (size_t b = nextBlock++; b < blocks; b = nextBlock++) {
+            const size_t start = b * block, count = std::min(block, n - start);
+            const int8_t* in = codes + start * size_t(m_inputSize);
+            if (m_batched)
+                m_forward.run(in, count, kernel, predictions.data() + start);
+            else
+                for (size_t i = 0; i < count; ++i)
+                    predictions[start + i] = classify(in + i * size_t(m_inputSize));
+        }
+    };
     std::vector<std::thread> pool;
-    for (unsigned w = 0; w < t; ++w)
-        pool.emplace_back([&, w] {
-            for (size_t i = w; i < n; i += t)
-                predictions[i] = classify(codes + i * size_t(m_inputSize));
-        });
+    for (unsigned w = 1; w < t; ++w)
+        pool.emplace_back(work);
+    work();
     for (auto& th : pool)
         th.join();
     return predictions;

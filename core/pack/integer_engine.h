@@ -1,6 +1,8 @@
 #pragma once
 
 #include "core/data/image_set.h"
+#include "core/pack/batched_forward.h"
+#include "core/pack/engine_kernel.h"
 #include "core/pack/packed_net.h"
 
 #include <cstdint>
@@ -22,6 +24,8 @@ struct EngineTrace {
 
 /** Which popcount the engine uses, chosen at run time from the CPU. */
 std::string popcountKernelName();
+/** The kernel family the engine runs on this CPU ("avx512", "avx2", "neon", "portable"). */
+std::string engineKernelName();
 
 /** Runs a packed network bit-exactly on the CPU, as the FPGA's units do:
  *  XNOR-popcount for binary layers, integer multiply-accumulate otherwise,
@@ -45,8 +49,21 @@ public:
     int classify(const int8_t* codes, EngineTrace* trace = nullptr, bool keepAccumulators = false) const;
     /** Predictions for every image, on `threads` threads (0 = all cores). */
     std::vector<int> classifyAll(const ImageSet& images, int threads = 0) const;
-    /** Predictions for pre-encoded inputs (n * inputSize() codes). */
-    std::vector<int> classifyCodes(const int8_t* codes, size_t n, int threads = 0) const;
+    /** Predictions for pre-encoded inputs (n * inputSize() codes): the
+     *  batched kernels (BatchedForward) where they cover the net, on
+     *  `threads` threads (0 = all cores), blocks of images per weight pass;
+     *  `kernel` (default: engineKernel()) for the benchmark's AVX2 figure. */
+    std::vector<int> classifyCodes(const int8_t* codes, size_t n, int threads = 0,
+                                   const EngineKernel* kernel = nullptr) const;
+
+    /** True when classifyCodes() runs the batched kernels; else the reference loop below. */
+    bool batched() const { return m_batched; }
+    /** Why the batched kernels do not cover this net (empty when they do). */
+    const std::string& whyNotBatched() const { return m_whyNotBatched; }
+    /** The batched path on this thread with a given kernel, for tests and the
+     *  benchmark: predictions of n inputs and, optionally, their class scores. */
+    void classifyBatched(const int8_t* codes, size_t n, const EngineKernel& kernel, int* predictions,
+                         std::vector<double>* scores = nullptr) const;
 
 private:
     struct Prepared {
@@ -60,6 +77,9 @@ private:
                   bool keepAcc, std::vector<int64_t>* lastAcc) const;
 
     PackedNet m_net;
+    BatchedForward m_forward;
+    bool m_batched = false;
+    std::string m_whyNotBatched;
     std::vector<Prepared> m_prepared;
     int64_t m_inputSize = 0;
     bool m_channelsLast = false;

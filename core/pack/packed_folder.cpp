@@ -5,6 +5,7 @@
 #include "core/pack/sha256.h"
 #include "core/util/atomic_file.h"
 #include "core/util/json_file.h"
+#include "core/util/json_fields.h"
 
 #include <algorithm>
 #include <atomic>
@@ -217,44 +218,95 @@ nlohmann::json layerToJson(const PackedLayer& l)
 
 bool layerFromJson(const nlohmann::json& j, PackedLayer& l, std::string& error)
 {
-    try {
-        l.name = j.at("name").get<std::string>();
-        l.conv = j.at("kind").get<std::string>() == "Conv2D";
-        l.mh = j.at("mh");
-        l.mw = j.at("mw");
-        l.rows = j.at("rows");
-        l.cols = j.at("cols");
-        l.pe = j.at("pe");
-        l.simd = j.at("simd");
-        l.weightBits = j.at("weight_bits");
-        l.inputBits = j.at("input_bits");
-        l.k = j.at("k");
-        l.stride = j.at("stride");
-        l.ifmCh = j.at("ifm_ch");
-        l.ifmDim = j.at("ifm_dim");
-        l.ofmDim = j.at("ofm_dim");
-        l.thresholdsPerRow = j.at("thresholds_per_row");
-        l.outputBase = j.at("output_base");
-        l.bipolarOutput = j.at("bipolar_output");
-        l.popcount = j.at("accumulator").get<std::string>() == "popcount";
-        l.poolAfter = j.at("pool_after");
-        l.poolK = j.at("pool_k");
-        l.poolStride = j.at("pool_stride");
-        if (j.contains("score_scale")) {
-            l.scoreScale = j.at("score_scale").get<std::vector<double>>();
-            l.scoreBias = j.at("score_bias").get<std::vector<double>>();
-        }
-    } catch (const std::exception& e) {
-        error = "layer \"" + j.value("name", std::string("?")) + "\" of the manifest is incomplete: " + e.what();
+    std::string name = "?";
+    if (j.is_object() && j.contains("name") && j["name"].is_string())
+        name = j["name"].get<std::string>();
+    JsonFields f(j, "layer \"" + name + "\" of the manifest");
+    std::string kind, accumulator;
+    const int64_t D = kMaxPackedDim;
+    f.text("name", l.name);
+    f.text("kind", kind);
+    f.integer("mh", l.mh, 1, D);
+    f.integer("mw", l.mw, 1, D);
+    f.integer("rows", l.rows, 1, D);
+    f.integer("cols", l.cols, 1, D);
+    f.integer("pe", l.pe, 1, int(D));
+    f.integer("simd", l.simd, 1, 64);
+    f.integer("weight_bits", l.weightBits, 1, 8);
+    f.integer("input_bits", l.inputBits, 1, 8);
+    f.integer("k", l.k, 1, 64);
+    f.integer("stride", l.stride, 1, 64);
+    f.integer("ifm_ch", l.ifmCh, 0, D);
+    f.integer("ifm_dim", l.ifmDim, 1, 1 << 14);
+    f.integer("ofm_dim", l.ofmDim, 1, 1 << 14);
+    f.integer("thresholds_per_row", l.thresholdsPerRow, 0, 255);
+    f.integer("output_base", l.outputBase, -255, 255);
+    f.flag("bipolar_output", l.bipolarOutput);
+    f.text("accumulator", accumulator);
+    f.flag("pool_after", l.poolAfter);
+    f.integer("pool_k", l.poolK, 1, 64);
+    f.integer("pool_stride", l.poolStride, 1, 64);
+    if (f.has("score_scale") || f.has("score_bias")) {
+        f.numbers("score_scale", l.scoreScale, size_t(D));
+        f.numbers("score_bias", l.scoreBias, size_t(D));
+    }
+    if (f.ok() && kind != "Conv2D" && kind != "Dense")
+        f.fail("\"kind\" is \"" + kind + "\", expected \"Dense\" or \"Conv2D\"");
+    if (f.ok() && accumulator != "popcount" && accumulator != "signed-dot")
+        f.fail("\"accumulator\" is \"" + accumulator + "\", expected \"popcount\" or \"signed-dot\"");
+    if (!f.ok()) {
+        error = f.error();
         return false;
     }
-    if (l.pe < 1 || l.simd < 1 || l.mh % l.pe || l.mw % l.simd || l.weightBits < 1 || l.weightBits > 8 ||
-        l.simd * l.weightBits > 64 || l.rows > l.mh || l.cols > l.mw) {
-        error = "layer \"" + l.name + "\" of the manifest has an impossible shape (MH " + std::to_string(l.mh) +
-                ", MW " + std::to_string(l.mw) + ", PE " + std::to_string(l.pe) + ", SIMD " + std::to_string(l.simd) +
-                ")";
+    l.conv = kind == "Conv2D";
+    l.popcount = accumulator == "popcount";
+    return validatePackedLayer(l, error);
+}
+
+bool validatePackedLayer(const PackedLayer& l, std::string& error)
+{
+    const auto bad = [&](const std::string& why) {
+        error = "layer \"" + l.name + "\" of the manifest has an impossible shape: " + why;
         return false;
+    };
+    const auto n = [](int64_t v) { return std::to_string(v); };
+    if (l.mh < 1 || l.mw < 1 || l.mh > kMaxPackedDim || l.mw > kMaxPackedDim || l.mh * l.mw > kMaxPackedElements)
+        return bad("MH " + n(l.mh) + " × MW " + n(l.mw) + " (each from 1 to " + n(kMaxPackedDim) + ", at most " +
+                   n(kMaxPackedElements) + " weights)");
+    if (l.pe < 1 || l.simd < 1 || l.mh % l.pe || l.mw % l.simd)
+        return bad("PE " + n(l.pe) + " must divide MH " + n(l.mh) + " and SIMD " + n(l.simd) + " must divide MW " +
+                   n(l.mw));
+    if (l.weightBits < 1 || l.weightBits > 8 || l.inputBits < 1 || l.inputBits > 8 || l.simd * l.weightBits > 64)
+        return bad(n(l.weightBits) + "-bit weights, " + n(l.inputBits) + "-bit inputs at SIMD " + n(l.simd) +
+                   " (1 to 8 bits, SIMD × weight bits at most 64)");
+    if (l.rows < 1 || l.cols < 1 || l.rows > l.mh || l.cols > l.mw)
+        return bad(n(l.rows) + " rows × " + n(l.cols) + " columns in a padded " + n(l.mh) + " × " + n(l.mw) +
+                   " matrix");
+    if (l.thresholdsPerRow < 0 || l.thresholdsPerRow > 255)
+        return bad(n(l.thresholdsPerRow) + " thresholds per row (0 to 255)");
+    if (l.conv) {
+        if (l.k < 1 || l.stride < 1 || l.ifmCh < 1 || l.ifmDim < l.k || l.ifmDim > (1 << 14) ||
+            l.ifmDim * l.ifmDim > kMaxPackedElements / std::max<int64_t>(l.ifmCh, 1))
+            return bad("a " + n(l.k) + "×" + n(l.k) + " kernel at stride " + n(l.stride) + " over " + n(l.ifmDim) +
+                       "×" + n(l.ifmDim) + "×" + n(l.ifmCh));
+        if (l.ofmDim != (l.ifmDim - l.k) / l.stride + 1)
+            return bad("ofm_dim " + n(l.ofmDim) + ", but a " + n(l.k) + "×" + n(l.k) + " kernel at stride " +
+                       n(l.stride) + " over " + n(l.ifmDim) + "×" + n(l.ifmDim) + " gives " +
+                       n((l.ifmDim - l.k) / l.stride + 1));
+        if (l.cols != int64_t(l.k) * l.k * l.ifmCh)
+            return bad(n(l.cols) + " columns, but a " + n(l.k) + "×" + n(l.k) + " kernel over " + n(l.ifmCh) +
+                       " channels has " + n(int64_t(l.k) * l.k * l.ifmCh));
+    } else if (l.ofmDim != 1 || l.poolAfter) {
+        return bad("a Dense layer has ofm_dim 1 and no pool");
     }
+    if (l.poolAfter && (l.poolK < 1 || l.poolStride < 1 || l.poolK > l.ofmDim))
+        return bad("a " + n(l.poolK) + "×" + n(l.poolK) + " pool at stride " + n(l.poolStride) + " over " +
+                   n(l.ofmDim) + "×" + n(l.ofmDim));
+    if (l.ofmDim * l.ofmDim > kMaxPackedElements / l.mh)
+        return bad(n(l.ofmDim) + "×" + n(l.ofmDim) + " outputs of " + n(l.mh) + " channels");
+    if (l.scoreScale.size() != l.scoreBias.size() || (!l.scoreScale.empty() && int64_t(l.scoreScale.size()) < l.rows))
+        return bad(n(int64_t(l.scoreScale.size())) + " score_scale and " + n(int64_t(l.scoreBias.size())) +
+                   " score_bias values for " + n(l.rows) + " classes (one each per class)");
     return true;
 }
 
@@ -271,30 +323,57 @@ bool readPackedFolder(const std::string& dir, const std::string& network, Packed
     if (ours) {
         if (!readJsonFile(manifestPath, m, error))
             return false;
-        if (m.value("format", std::string()) != kManifestFormat) {
-            error = manifestPath + " is not a packed-model manifest (format \"" + m.value("format", std::string()) +
-                    "\", expected \"" + kManifestFormat + "\")";
-            return false;
-        }
-        if (m.value("version", 0) > kManifestVersion) {
-            error = manifestPath + " has version " + std::to_string(m.value("version", 0)) +
-                    "; this build reads up to version " + std::to_string(kManifestVersion);
-            return false;
+        JsonFields f(m, manifestPath);
+        std::string format;
+        int version = 0;
+        f.text("format", format);
+        if (f.ok() && format != kManifestFormat)
+            f.fail("\"format\" is \"" + format + "\", expected \"" + kManifestFormat +
+                   "\" (it is not a packed-model manifest)");
+        f.integer("version", version, 1, 1000000);
+        if (f.ok() && version > kManifestVersion)
+            f.fail("version " + std::to_string(version) + "; this build reads up to version " +
+                   std::to_string(kManifestVersion));
+        if (f.ok() && (version >= 2 || m.contains("manifest_sha256"))) {
+            // The manifest is checked like the files it lists: an edited weight_bits must not run quietly.
+            nlohmann::json unsealed = m;
+            unsealed.erase("manifest_sha256");
+            std::string sealed;
+            f.text("manifest_sha256", sealed);
+            if (f.ok() && sealed != sha256Hex(unsealed.dump()))
+                f.fail("the manifest does not match its own SHA-256 (\"manifest_sha256\"): it was changed after "
+                       "packing; pack the run again");
         }
         net = PackedNet();
-        net.network = m.value("network", std::string());
-        net.dataset = m.value("dataset", std::string());
+        f.optionalText("network", net.network);
+        f.optionalText("dataset", net.dataset);
+        if (!f.ok()) {
+            error = f.error();
+            return false;
+        }
         if (!network.empty() && network != net.network) {
             error = dir + " holds " + net.network + ", not " + network;
             return false;
         }
-        const nlohmann::json in = m.value("input", nlohmann::json::object());
-        net.channels = in.value("channels", 1);
-        net.height = in.value("height", 1);
-        net.width = in.value("width", 1);
-        net.input.bits = in.value("bits", 1);
-        net.input.scale = in.value("scale", 1.0);
-        net.input.rounding = in.value("rounding", std::string("half-even"));
+        const nlohmann::json in = m.contains("input") ? m["input"] : nlohmann::json::object();
+        JsonFields fi(in, manifestPath + ", \"input\"");
+        fi.optionalInteger("channels", net.channels, 1, 4096);
+        fi.optionalInteger("height", net.height, 1, 1 << 14);
+        fi.optionalInteger("width", net.width, 1, 1 << 14);
+        fi.optionalInteger("bits", net.input.bits, 1, 8);
+        fi.optionalNumber("scale", net.input.scale, 1e-30, 1e30);
+        fi.optionalText("rounding", net.input.rounding);
+        if (fi.ok() && int64_t(net.channels) * net.height * net.width > kMaxPackedElements)
+            fi.fail("an input of " + std::to_string(net.channels) + "×" + std::to_string(net.height) + "×" +
+                    std::to_string(net.width) + " is larger than a packed model may take");
+        if (fi.ok() && m.contains("layers") && !m["layers"].is_array())
+            fi.fail("\"layers\" must be a list");
+        if (fi.ok() && m.contains("files") && !m["files"].is_object())
+            fi.fail("\"files\" must be an object of file name → SHA-256");
+        if (!fi.ok()) {
+            error = fi.error();
+            return false;
+        }
         for (const auto& lj : m.value("layers", nlohmann::json::array())) {
             PackedLayer l;
             if (!layerFromJson(lj, l, error)) {
@@ -321,7 +400,7 @@ bool readPackedFolder(const std::string& dir, const std::string& network, Packed
             }
             if (!readFile(joinPath(dir, name), bytes, error))
                 return false;
-            if (sha256Hex(bytes) != files[name].get<std::string>()) {
+            if (!files[name].is_string() || sha256Hex(bytes) != files[name].get<std::string>()) {
                 error = name + " in " + dir + " does not match its SHA-256 in manifest.json (the file changed after packing)";
                 return false;
             }
@@ -490,6 +569,7 @@ bool writePackedFolder(const std::string& dir, const PackedNet& net, const Manif
     if (!extras.overlay.is_null())
         m["overlay"] = extras.overlay;
     m["files"] = files;
+    m["manifest_sha256"] = sha256Hex(m.dump());
     return writeFileAtomic(joinPath(dir, kManifestFile), m.dump(2) + "\n", error);
 }
 

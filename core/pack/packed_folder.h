@@ -13,7 +13,10 @@ struct Overlay;
 namespace qnn::pack {
 
 constexpr const char* kManifestFormat = "qnn-workbench-packed";
-constexpr int kManifestVersion = 1;
+/** Version 2 adds "manifest_sha256": the SHA-256 of the manifest itself
+ *  (its compact dump without that member), so that an edit of the manifest
+ *  (a layer's weight_bits, say) is caught like an edit of any packed file. */
+constexpr int kManifestVersion = 2;
 constexpr const char* kManifestFile = "manifest.json";
 
 /** The shapes (no weights) of a prebuilt overlay's parameter folder. */
@@ -49,5 +52,17 @@ std::string configHeader(const PackedNet& net);
 
 nlohmann::json layerToJson(const PackedLayer& layer);
 bool layerFromJson(const nlohmann::json& j, PackedLayer& layer, std::string& error);
+
+/** Limits of what a packed layer may be: generous for any real network, and
+ *  small enough that no size computed from them overflows. */
+constexpr int64_t kMaxPackedDim = int64_t(1) << 20;
+constexpr int64_t kMaxPackedElements = int64_t(1) << 28;
+
+/** Checks a layer's geometry before anything is allocated or indexed by
+ *  it: sizes in range and their products bounded, PE and SIMD dividing the
+ *  matrix, a conv's output size equal to (ifm_dim - k) / stride + 1, pool
+ *  sizes and strides at least 1 and within the feature map, score_scale and
+ *  score_bias one per class. The error names the layer and the value. */
+bool validatePackedLayer(const PackedLayer& layer, std::string& error);
 
 } // namespace qnn::pack

@@ -15,6 +15,8 @@ namespace {
 /** What follows a matrix node up to the next one: the folded affine map and the output levels. */
 struct Tail {
     const NodeWeights* batchNorm = nullptr;
+    /** The graph's BatchNorm node after the matrix, whether or not the weight file has it. */
+    std::string batchNormName;
     double eps = 1e-5;
     bool activated = false;
     QuantLevels levels;
@@ -36,7 +38,8 @@ Tail readTail(const Graph& g, const WeightFile& wf, NodeId matrix)
         const Node& n = *g.node(id);
         if (n.kind == LayerKind::Dense || n.kind == LayerKind::Conv2D || n.kind == LayerKind::Output)
             break;
-        if (n.kind == LayerKind::BatchNorm && !t.batchNorm && !t.activated) {
+        if (n.kind == LayerKind::BatchNorm && t.batchNormName.empty() && !t.activated) {
+            t.batchNormName = n.name;
             t.batchNorm = wf.find(id);
             t.eps = n.attrFloat("eps");
             if (t.batchNorm) {
@@ -195,7 +198,19 @@ bool packGraph(const Graph& graph, const WeightFile& weights, const PackRequest&
         l.thresholds.assign(size_t(l.mh * l.thresholdsPerRow), never);
 
         const std::vector<float>* bias = node.attrBool("bias") ? tensorValues(nw, "bias", size_t(ml.mh)) : nullptr;
+        if (node.attrBool("bias") && !bias) {
+            error = "the weight file has no bias of " + std::to_string(ml.mh) + " values for " + ml.name +
+                    ": it does not belong to this graph";
+            return false;
+        }
         const NodeWeights* bn = tail.batchNorm;
+        // A batch norm the graph has but the weight file lacks would be left out silently, and the packed
+        // model would score far below the trained one.
+        if (!tail.batchNormName.empty() && !bn) {
+            error = "the weight file has no tensors for the batch norm " + tail.batchNormName + " after " + ml.name +
+                    ": it does not belong to this graph (train the run again, or pick the right run)";
+            return false;
+        }
         const std::vector<float>* gamma = tensorValues(bn, "weight", size_t(ml.mh));
         const std::vector<float>* beta = tensorValues(bn, "bias", size_t(ml.mh));
         const std::vector<float>* mean = tensorValues(bn, "running_mean", size_t(ml.mh));

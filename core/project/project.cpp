@@ -18,7 +18,7 @@ bool TrainingConfig::operator==(const TrainingConfig& o) const
            learningRate == o.learningRate && learningRateEnd == o.learningRateEnd && schedule == o.schedule &&
            stepEpochs == o.stepEpochs && stepGamma == o.stepGamma && momentum == o.momentum &&
            weightDecay == o.weightDecay && loss == o.loss && seed == o.seed && threads == o.threads &&
-           logEveryBatches == o.logEveryBatches && randomShift == o.randomShift;
+           logEveryBatches == o.logEveryBatches && randomShift == o.randomShift && recipe == o.recipe;
 }
 
 namespace {
@@ -108,6 +108,8 @@ std::string serializeProject(const Project& p)
                      {"threads", t.threads},
                      {"log_every_batches", t.logEveryBatches},
                      {"random_shift", t.randomShift}};
+    if (!t.recipe.empty())
+        j["training"]["recipe"] = t.recipe;
     j["deploy"] = {{"board", p.deploy.board},
                    {"part", p.deploy.part},
                    {"clock_mhz", p.deploy.clockMhz},
@@ -200,6 +202,7 @@ bool parseProject(const std::string& text, Project& out, std::string& error)
         r.integer("threads", t.threads);
         r.integer("log_every_batches", t.logEveryBatches);
         r.integer("random_shift", t.randomShift);
+        r.str("recipe", t.recipe);
         if (!r.ok())
             return false;
     }

@@ -38,6 +38,9 @@ struct TrainingConfig {
      *  (a random crop of the image padded by N). -1 = the dataset's default:
      *  4 for CIFAR-10 (with random horizontal flips), 0 otherwise. */
     int randomShift = -1;
+    /** The recipe preset these settings came from, as "name@version"
+     *  (see core/project/recipe.h); empty = none. Written only when set. */
+    std::string recipe;
 
     bool operator==(const TrainingConfig& o) const;
 };

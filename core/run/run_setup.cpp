@@ -2,6 +2,8 @@
 // project, which settings, which folder, and the project's runs list.
 #include "core/run/run_setup.h"
 
+#include "core/project/recipe.h"
+
 #include "core/run/fp32_twin.h"
 #include "core/run/memory_check.h"
 #include "core/run/run_info.h"
@@ -87,7 +89,21 @@ bool prepareRun(const RunRequest& request, PreparedRun& run, std::string& error)
             run.dataDir = config.value("data_dir", std::string());
         run.fp32Twin = config.value("fp32_twin", false);
         run.seedGroup = config.value("seed_group", std::string());
-    } else if (request.fp32Twin) {
+    } else if (!request.recipe.empty()) {
+        // The recipe comes first, so that --epochs and the other options still override it.
+        const Recipe* recipe = findRecipe(request.recipe);
+        if (!recipe) {
+            error = "unknown recipe '" + request.recipe + "'; the recipes are " + recipeNames();
+            return false;
+        }
+        if (!applyRecipe(*recipe, project, nullptr, error))
+            return false;
+    }
+    if (run.resumed && !request.recipe.empty()) {
+        error = "--recipe cannot change a resumed run: it continues with the settings it started with";
+        return false;
+    }
+    if (!run.resumed && request.fp32Twin) {
         std::vector<std::string> notes;
         project.graph = fp32Twin(project.graph, &notes);
         for (const std::string& n : notes)
@@ -121,6 +137,29 @@ bool prepareRun(const RunRequest& request, PreparedRun& run, std::string& error)
     return loadDataset(data, run.data, error);
 }
 
+namespace {
+
+// A member of an earlier config.json, or `fallback` when it is absent or not text (a hand edit must not
+// stop a resume with a type error).
+std::string textOr(const nlohmann::json& j, const char* key, const std::string& fallback)
+{
+    return j.contains(key) && j[key].is_string() ? j[key].get<std::string>() : fallback;
+}
+
+// AtomicFile's temporary files ("checkpoint.pt.tmp-XXXXXX", ...) that a killed run left behind: a resume is
+// the one process writing the folder now, so none of them can be in use.
+void removeStaleTemporaryFiles(const std::string& dir)
+{
+    std::error_code ec;
+    for (const auto& e : fs::directory_iterator(dir, ec)) {
+        const std::string name = e.path().filename().string();
+        if (name.find(".tmp-") != std::string::npos && e.is_regular_file(ec))
+            fs::remove(e.path(), ec);
+    }
+}
+
+} // namespace
+
 bool startRun(const RunRequest& request, PreparedRun& run, const nlohmann::json& extra, std::string& error,
               std::string& warning)
 {
@@ -130,6 +169,7 @@ bool startRun(const RunRequest& request, PreparedRun& run, const nlohmann::json&
         std::string ignored;
         if (!run.store.readConfig(previous, ignored) || !previous.is_object())
             previous = nlohmann::json::object();
+        removeStaleTemporaryFiles(run.store.dir());
     } else {
         colour = nextRunColour(run.runsDir);
         if (!RunStore::create(run.runsDir, run.project.name, run.store, error))
@@ -144,11 +184,13 @@ bool startRun(const RunRequest& request, PreparedRun& run, const nlohmann::json&
                           {"data_source", run.data.source},
                           {"train_limit", run.trainLimit},
                           {"device", run.device},
-                          {"started", previous.value("started", nowText())},
-                          {"colour", previous.value("colour", colour)},
+                          {"started", textOr(previous, "started", nowText())},
+                          {"colour", textOr(previous, "colour", colour)},
                           {"fp32_twin", run.fp32Twin}};
     if (!run.seedGroup.empty())
         config["seed_group"] = run.seedGroup;
+    if (!run.project.training.recipe.empty())
+        config["recipe"] = run.project.training.recipe;
     if (!run.twinNotes.empty())
         config["twin_notes"] = run.twinNotes;
     for (const auto& [k, v] : extra.items())

@@ -26,6 +26,8 @@ struct RunRequest {
     long long seed = -1;
     long long trainLimit = -1;
     std::string device = "auto";
+    /** A recipe preset (core/project/recipe.h) applied to this run only; empty = none. */
+    std::string recipe;
     /** Train the graph with every bit-width at 32 (see fp32Twin). */
     bool fp32Twin = false;
     /** The seed group this run belongs to (--seeds N), recorded in config.json. */

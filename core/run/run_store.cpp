@@ -7,6 +7,7 @@
 #include <cstring>
 #include <ctime>
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include <filesystem>
 #include <fstream>
@@ -183,9 +184,63 @@ bool RunStore::truncateMetricsAfter(int epoch, std::string& error) const
     return writeFileAtomic(metricsPath(), kept, error);
 }
 
+namespace {
+
+// summary.json is padded with spaces to this size (JSON allows trailing
+// white space), so that its final status fits into blocks the file already
+// owns when the disk is full.
+constexpr size_t kSummaryReserve = 4096;
+
+// Overwrites the start of an existing file in place: no new block is needed
+// as long as the text is not longer than the file.
+bool overwriteInPlace(const std::string& path, const std::string& text, std::string& error)
+{
+    const int fd = ::open(path.c_str(), O_WRONLY | O_CLOEXEC | O_NOFOLLOW);
+    if (fd < 0)
+        return false;
+    struct stat st {};
+    bool ok = ::fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && uint64_t(st.st_size) >= text.size();
+    size_t at = 0;
+    while (ok && at < text.size()) {
+        const ssize_t n = ::pwrite(fd, text.data() + at, text.size() - at, off_t(at));
+        if (n < 0 && errno == EINTR)
+            continue;
+        ok = n > 0;
+        at += ok ? size_t(n) : 0;
+    }
+    ok = ok && ::fsync(fd) == 0;
+    ::close(fd);
+    if (!ok)
+        error += " (writing it in place failed too)";
+    return ok;
+}
+
+} // namespace
+
 bool RunStore::writeSummary(const nlohmann::json& summary, std::string& error) const
 {
-    return writeJsonFile(summaryPath(), summary, error);
+    std::string text = summary.dump(2) + "\n";
+    const size_t content = text.size();
+    if (text.size() < kSummaryReserve)
+        text.append(kSummaryReserve - text.size() - 1, ' ').push_back('\n');
+    if (writeFileAtomic(summaryPath(), text, error))
+        return true;
+    // A full disk: the run's end (failed, with its reason) must still reach summary.json, or the run would
+    // read as "running" and later as killed. Only the part up to the longest earlier content is rewritten.
+    std::string old;
+    std::string ignored;
+    size_t oldContent = 0;
+    if (readFile(summaryPath(), old, ignored, 1 << 20)) {
+        const size_t last = old.find_last_not_of(" \n");
+        oldContent = last == std::string::npos ? 0 : last + 1;
+    }
+    std::string inPlace = text.substr(0, content);
+    if (inPlace.size() < oldContent)
+        inPlace.append(oldContent - inPlace.size(), ' ');
+    if (!overwriteInPlace(summaryPath(), inPlace, error))
+        return false;
+    error.clear();
+    return true;
 }
 
 bool RunStore::readSummary(nlohmann::json& summary, std::string& error) const

@@ -549,6 +549,9 @@ TrainResult Trainer::Impl::train()
         } else if (!d.saveCheckpoint(d.store->checkpointPath(), error)) {
             // The epoch-0 checkpoint makes a run stopped in its first epoch resumable.
             result.error = error;
+            // The reason goes into summary.json too, or the run would stay "running" for ever.
+            std::string ignored;
+            d.store->writeSummary(summaryJson(result), ignored);
             return result;
         }
     }

@@ -1,14 +1,21 @@
 #pragma once
 
+#include <cstdint>
 #include <string>
 
 namespace qnn {
 
 /** Writes a file so that readers see either the old bytes or the new ones,
  *  never a mix: data goes to a temporary file beside the target, is flushed
- *  to disk, and replaces the target by rename() only in commit(). Destroyed
- *  without commit() (an error, an exception, a crash), it removes the
- *  temporary file and the old file stays as it was. */
+ *  to disk, and replaces the target by rename() only in commit(), after
+ *  which the folder is flushed too (so the rename survives a power cut).
+ *  Destroyed without commit() (an error, an exception, a crash), it removes
+ *  the temporary file and the old file stays as it was.
+ *
+ *  An existing target keeps its permission bits (a 0600 file stays 0600); a
+ *  new one gets 0666 & ~umask. A target that is a symbolic link is written
+ *  through: the file the link points to is replaced and the link stays (a
+ *  link that points nowhere, or a loop of links, is an error). */
 class AtomicFile
 {
 public:
@@ -42,7 +49,18 @@ private:
 /** One-shot form of AtomicFile. */
 bool writeFileAtomic(const std::string& path, const std::string& bytes, std::string& error);
 
-/** Whole file into `out`; false with a sentence naming the file otherwise. */
-bool readFile(const std::string& path, std::string& out, std::string& error);
+/** Most bytes readFile reads unless told otherwise. */
+constexpr uint64_t kDefaultReadLimit = uint64_t(1) << 30;
+
+/** Whole file into `out`; false with a sentence naming the file otherwise.
+ *  Only regular files are read (a FIFO, /dev/zero or a folder is refused
+ *  before anything is read, so nothing hangs), and a file larger than
+ *  `maxBytes` is refused before it is read. */
+bool readFile(const std::string& path, std::string& out, std::string& error,
+              uint64_t maxBytes = kDefaultReadLimit);
+
+/** Opens a regular file for reading (O_NONBLOCK, so a FIFO cannot block
+ *  the open) and gives its size; false with a sentence otherwise. */
+bool openRegularFile(const std::string& path, int& fd, uint64_t& size, std::string& error);
 
 } // namespace qnn

@@ -1,6 +1,7 @@
 #include "core/util/json_file.h"
 
 #include "core/util/atomic_file.h"
+#include "core/util/json_fields.h"
 
 namespace qnn {
 
@@ -34,7 +35,16 @@ bool parseJson(const std::string& text, nlohmann::json& out, std::string& error)
         // Keep nlohmann's reason, drop its "[json.exception.parse_error.101] parse error at ...:" prefix.
         const auto colon = what.find(": ", what.find("parse error"));
         const std::string reason = colon == std::string::npos ? what : what.substr(colon + 2);
-        error = "not valid JSON at " + lineColumn(text, e.byte) + ": " + reason;
+        // The reason quotes the bytes it stopped at: they may be invalid UTF-8, which no JSON output can carry.
+        error = "not valid JSON at " + lineColumn(text, e.byte) + ": " + validUtf8(reason);
+        return false;
+    } catch (const nlohmann::json::exception& e) {
+        // out_of_range.406: a number such as 1e400 that no double holds.
+        const std::string what = e.what();
+        const auto bracket = what.find("] ");
+        error = "not valid JSON: " +
+                validUtf8(bracket == std::string::npos ? what : what.substr(bracket + 2)) +
+                (what.find("number overflow") != std::string::npos ? " (a number too large for a double)" : "");
         return false;
     }
 }

@@ -3,6 +3,11 @@
 #include "core/util/atomic_file.h"
 #include "core/util/json_file.h"
 
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
 #include <cstring>
 #include <limits>
 
@@ -117,10 +122,53 @@ bool writeWeightFile(const std::string& path, const WeightFile& file, std::strin
     return writeFileAtomic(path, bytes, error);
 }
 
+namespace {
+
+// Reads from fd until `bytes` holds `want` bytes or the file ends.
+bool readUpTo(int fd, std::string& bytes, size_t want, const std::string& path, std::string& error)
+{
+    size_t at = bytes.size();
+    bytes.resize(want);
+    while (at < want) {
+        const ssize_t n = ::read(fd, &bytes[at], want - at);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0) {
+            error = "cannot read " + path + ": " + std::strerror(errno);
+            return false;
+        }
+        if (n == 0)
+            break;
+        at += size_t(n);
+    }
+    bytes.resize(at);
+    return true;
+}
+
+struct FdCloser {
+    int fd;
+    ~FdCloser()
+    {
+        if (fd >= 0)
+            ::close(fd);
+    }
+};
+
+// The two text lines come first; the data's size must then match what the header announces.
+constexpr size_t kMaxHeaderBytes = size_t(64) << 20;
+
+} // namespace
+
 bool readWeightFile(const std::string& path, WeightFile& out, std::string& error)
 {
+    int fd = -1;
+    uint64_t fileSize = 0;
+    if (!openRegularFile(path, fd, fileSize, error))
+        return false;
+    FdCloser closer{fd};
     std::string bytes;
-    if (!readFile(path, bytes, error))
+    // Only the header is read before it is checked: a huge file without a newline is refused, not loaded.
+    if (!readUpTo(fd, bytes, size_t(std::min<uint64_t>(fileSize, kMaxHeaderBytes)), path, error))
         return false;
     const std::string bad = path + ": not a weight file of QNN Workbench";
     const size_t firstEnd = bytes.find('\n');
@@ -147,7 +195,9 @@ bool readWeightFile(const std::string& path, WeightFile& out, std::string& error
     }
     const size_t headerEnd = bytes.find('\n', firstEnd + 1);
     if (headerEnd == std::string::npos) {
-        error = path + ": truncated weight file (the header line has no end)";
+        error = fileSize > kMaxHeaderBytes
+                    ? bad + " (no header line ends within its first " + std::to_string(kMaxHeaderBytes >> 20) + " MB)"
+                    : path + ": truncated weight file (the header line has no end)";
         return false;
     }
     nlohmann::json header;
@@ -156,19 +206,26 @@ bool readWeightFile(const std::string& path, WeightFile& out, std::string& error
         error = path + ": the header of the weight file is " + jsonError;
         return false;
     }
-    const char* data = bytes.data() + headerEnd + 1;
-    const size_t dataBytes = bytes.size() - headerEnd - 1;
+    const uint64_t dataBytes = fileSize - (headerEnd + 1);
     WeightFile file;
     try {
         file.epoch = header.at("epoch").get<int>();
         file.tag = header.at("tag").get<std::string>();
         const int64_t valueCount = header.at("value_count").get<int64_t>();
-        if (valueCount < 0 || static_cast<uint64_t>(valueCount) * 4 != dataBytes) {
+        if (valueCount < 0 || static_cast<uint64_t>(valueCount) > dataBytes / 4 ||
+            static_cast<uint64_t>(valueCount) * 4 != dataBytes) {
             error = path + ": truncated or padded weight file: the header announces " + std::to_string(valueCount) +
-                    " values (" + std::to_string(valueCount * 4) + " bytes) but " + std::to_string(dataBytes) +
-                    " bytes follow it";
+                    " values but " + std::to_string(dataBytes) + " bytes follow it";
             return false;
         }
+        // The size matches the header: now the data may be read.
+        if (!readUpTo(fd, bytes, size_t(fileSize), path, error))
+            return false;
+        if (bytes.size() != fileSize) {
+            error = path + ": the file changed while it was read";
+            return false;
+        }
+        const char* data = bytes.data() + headerEnd + 1;
         for (const auto& jn : header.at("nodes")) {
             NodeWeights n;
             n.node = jn.at("id").get<NodeId>();
@@ -181,8 +238,17 @@ bool readWeightFile(const std::string& path, WeightFile& out, std::string& error
                 t.name = jt.at("name").get<std::string>();
                 t.shape = jt.at("shape").get<std::vector<int64_t>>();
                 const int64_t offset = jt.at("offset").get<int64_t>();
-                const int64_t count = t.elementCount();
-                if (count < 0 || offset < 0 || offset + count > valueCount) {
+                // Checked product: a shape of -1 or one whose product overflows never reaches the reader.
+                int64_t count = 1;
+                for (int64_t d : t.shape) {
+                    if (d < 0 || (d > 0 && count > valueCount / d)) {
+                        error = path + ": tensor " + n.nodeName + "." + t.name +
+                                " has an impossible shape (a negative size, or more values than the file holds)";
+                        return false;
+                    }
+                    count *= d;
+                }
+                if (count > valueCount || offset < 0 || offset > valueCount - count) {
                     error = path + ": tensor " + n.nodeName + "." + t.name + " lies outside the data of the file";
                     return false;
                 }

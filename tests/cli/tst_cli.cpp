@@ -147,7 +147,7 @@ void TestCli::checkPassesOnEveryExample()
 {
     const QDir dir(QNN_SOURCE_DIR "/projects");
     const QStringList files = dir.entryList({"*.qnnproj"}, QDir::Files);
-    QCOMPARE(files.size(), 8);
+    QCOMPARE(files.size(), 10);
     for (const QString& f : files) {
         const Result r = qnnw({"check", dir.filePath(f)});
         QVERIFY2(r.exitCode == 0, r.out.constData());

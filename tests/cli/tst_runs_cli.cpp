@@ -234,6 +234,46 @@ private Q_SLOTS:
         QVERIFY2(resumed.err.contains("metrics could not be rewritten"), resumed.err.constData());
     }
 
+    void sigtermStopsTheRunResumablyAndTheResumeCleansUp()
+    {
+        QTemporaryDir dir;
+        const QString project = copyExample(dir);
+        QProcess train;
+        train.start(QNNW_PATH, {"train", project, "--epochs", "50", "--train-limit", "500", "--threads", "1", "--json"});
+        QByteArray out;
+        // A scheduler's time limit: SIGTERM once the first epoch is recorded.
+        while (!out.contains("\"type\":\"epoch\"") && train.waitForReadyRead(120000))
+            out += train.readAllStandardOutput();
+        QVERIFY2(out.contains("\"type\":\"epoch\""), out.constData());
+        train.terminate();
+        QVERIFY(train.waitForFinished(120000));
+        out += train.readAllStandardOutput();
+        QCOMPARE(train.exitStatus(), QProcess::NormalExit);
+        const QStringList runs = QDir(dir.filePath("runs")).entryList(QDir::Dirs | QDir::NoDotAndDotDot);
+        QCOMPARE(runs.size(), 1);
+        const QString name = runs.first();
+        const QString runDir = dir.filePath("runs/" + name);
+        QCOMPARE(readJson(runDir + "/summary.json")["status"].toString(), QString("cancelled"));
+        const QJsonObject listed = runsJson(project)["runs"].toArray().at(0).toObject();
+        QCOMPARE(listed["status"].toString(), QString("stopped"));
+        QVERIFY(listed["resumable"].toBool());
+
+        // What a kill inside a checkpoint write leaves, and a hand-edited colour of the wrong type.
+        QFile tmp(runDir + "/checkpoint.pt.tmp-AbC123");
+        QVERIFY(tmp.open(QIODevice::WriteOnly));
+        tmp.close();
+        QJsonObject config = readJson(runDir + "/config.json");
+        config["colour"] = 5;
+        QFile configFile(runDir + "/config.json");
+        QVERIFY(configFile.open(QIODevice::WriteOnly | QIODevice::Truncate));
+        configFile.write(QJsonDocument(config).toJson());
+        configFile.close();
+        const Result resumed = qnnw({"train", project, "--resume", name, "--epochs", "2", "--json"});
+        QVERIFY2(resumed.exitCode == 0, resumed.err.constData());
+        QVERIFY(!QFileInfo::exists(runDir + "/checkpoint.pt.tmp-AbC123"));
+        QCOMPARE(readJson(runDir + "/summary.json")["status"].toString(), QString("completed"));
+    }
+
     void unsafeRunNamesAreRefused()
     {
         QTemporaryDir dir;

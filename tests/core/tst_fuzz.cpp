@@ -5,7 +5,14 @@
 // limits, deep nesting, missing keys), and the result must load or be refused
 // with a sentence, never crash. QNN_FUZZ_CASES sets the number of cases (the
 // asan test preset runs many more); the seed is fixed, so a failure repeats.
+#include "tiny_packed_net.h"
+
 #include "core/graph/graph_analysis.h"
+#include "core/pack/integer_engine.h"
+#include "core/pack/packed_folder.h"
+#include "core/util/atomic_file.h"
+#include "core/util/json_fields.h"
+#include "core/weights/weight_file.h"
 #include "core/graph/graph_summary.h"
 #include "core/project/project.h"
 #include "core/quant/quantization.h"
@@ -14,6 +21,7 @@
 
 #include <QDir>
 #include <QFile>
+#include <QTemporaryDir>
 
 #include <climits>
 #include <cmath>
@@ -150,12 +158,14 @@ private Q_SLOTS:
     void versionIsReadAtFullWidth_data();
     void versionIsReadAtFullWidth();
     void nanQuantizesToZero();
+    void mutatedPackedManifestsLoadOrSaySentence();
+    void mutatedWeightFilesLoadOrSaySentence();
 };
 
 void TestFuzz::mutatedProjectsLoadOrSaySentence()
 {
     const std::vector<json> originals = examples();
-    QCOMPARE(int(originals.size()), 8);
+    QCOMPARE(int(originals.size()), 10);
     std::mt19937 rng(20261202);
     const int cases = caseCount();
     int loaded = 0, refused = 0;
@@ -246,6 +256,111 @@ void TestFuzz::nanQuantizesToZero()
     QCOMPARE(quantizeToLevel(std::numeric_limits<double>::infinity(), levels), levels.maxLevel);
     QCOMPARE(quantizeToLevel(-std::numeric_limits<double>::infinity(), levels), levels.minLevel);
     QCOMPARE(quantizeValue(std::nan(""), levels), 0.0);
+}
+
+// A packed folder's manifest with hostile values, resealed (its own
+// SHA-256 recomputed) so that the mutation reaches the layer checks; what
+// loads must also load into the integer engine and classify an image.
+void TestFuzz::mutatedPackedManifestsLoadOrSaySentence()
+{
+    QTemporaryDir tmp;
+    const std::string dir = tmp.path().toStdString() + "/packed";
+    std::string error;
+    QVERIFY2(pack::writePackedFolder(dir, tinyNet(), {}, error), error.c_str());
+    std::string text;
+    QVERIFY(readFile(dir + "/manifest.json", text, error));
+    const json original = json::parse(text);
+    std::mt19937 rng(20261206);
+    // Each case writes and hashes a folder: a tenth of the project cases keeps CI fast.
+    const int cases = std::max(50, caseCount() / 10);
+    int loaded = 0, refused = 0;
+    for (int i = 0; i < cases; ++i) {
+        json m = original;
+        // Mostly the layer, where the geometry lives.
+        json& target = rng() % 4 ? m["layers"][0] : m;
+        const int edits = 1 + int(rng() % 2);
+        for (int e = 0; e < edits; ++e)
+            mutate(target.is_object() ? target : m, rng);
+        if (!m.is_object()) {
+            m = original;
+            continue;
+        }
+        reseal(m);
+        QVERIFY(writeFileAtomic(dir + "/manifest.json", m.dump(), error));
+        pack::PackedNet net;
+        if (pack::readPackedFolder(dir, "", net, error)) {
+            pack::IntegerEngine engine;
+            if (engine.load(net, error)) {
+                ++loaded;
+                std::vector<int8_t> codes(size_t(net.channels) * net.height * net.width, 1);
+                const int cls = engine.classify(codes.data());
+                QVERIFY2(cls >= 0 && cls < net.layers.back().rows, qPrintable(QString::fromStdString(m.dump())));
+                continue;
+            }
+        }
+        ++refused;
+        QVERIFY2(!error.empty() && error.size() < 2000, error.c_str());
+        QCOMPARE(validUtf8(error), error);
+    }
+    QVERIFY2(loaded > 0, qPrintable(QString::number(loaded)));
+    QVERIFY2(refused > cases / 4, qPrintable(QString::number(refused)));
+}
+
+// A weight file's header with hostile values (shapes, offsets, counts) and
+// its data cut or padded: it loads with every tensor whole, or is refused.
+void TestFuzz::mutatedWeightFilesLoadOrSaySentence()
+{
+    QTemporaryDir tmp;
+    const std::string path = tmp.path().toStdString() + "/w.qnnw";
+    WeightFile w;
+    w.epoch = 2;
+    w.tag = "last";
+    for (NodeId id : {2, 5}) {
+        NodeWeights n;
+        n.node = id;
+        n.nodeName = "n" + std::to_string(id);
+        n.kind = id == 2 ? "Dense" : "BatchNorm";
+        n.scalars["eps"] = 1e-5;
+        for (const char* name : {"weight", "bias"}) {
+            WeightTensor t;
+            t.name = name;
+            t.shape = id == 2 && name == std::string("weight") ? std::vector<int64_t>{4, 3} : std::vector<int64_t>{4};
+            t.values.assign(size_t(t.elementCount()), 0.25f);
+            n.tensors.push_back(t);
+        }
+        w.nodes[id] = n;
+    }
+    std::string error;
+    QVERIFY(writeWeightFile(path, w, error));
+    std::string bytes;
+    QVERIFY(readFile(path, bytes, error));
+    const size_t a = bytes.find('\n'), b = bytes.find('\n', a + 1);
+    const std::string magic = bytes.substr(0, a + 1), data = bytes.substr(b + 1);
+    const json header = json::parse(bytes.substr(a + 1, b - a - 1));
+    std::mt19937 rng(7);
+    const int cases = std::max(100, caseCount() / 3);
+    int loaded = 0, refused = 0;
+    for (int i = 0; i < cases; ++i) {
+        json h = header;
+        for (int e = 1 + int(rng() % 2); e > 0; --e)
+            mutate(h, rng);
+        std::string d = data;
+        if (rng() % 8 == 0)
+            d.resize(size_t(rng() % (data.size() + 16)), '\0');
+        QVERIFY(writeFileAtomic(path, magic + h.dump() + "\n" + d, error));
+        WeightFile back;
+        if (readWeightFile(path, back, error)) {
+            ++loaded;
+            for (const auto& [id, n] : back.nodes)
+                for (const WeightTensor& t : n.tensors)
+                    QCOMPARE(int64_t(t.values.size()), t.elementCount());
+        } else {
+            ++refused;
+            QVERIFY2(!error.empty() && error.size() < 2000, error.c_str());
+        }
+    }
+    QVERIFY2(loaded > cases / 20, qPrintable(QString::number(loaded)));
+    QVERIFY2(refused > cases / 4, qPrintable(QString::number(refused)));
 }
 
 QTEST_APPLESS_MAIN(TestFuzz)

@@ -107,7 +107,7 @@ void TestProject::atomicFileReadsUmaskWithoutChangingIt()
 void TestProject::examplesRoundTripByteIdentical()
 {
     const QStringList files = exampleProjects();
-    QCOMPARE(files.size(), 8);
+    QCOMPARE(files.size(), 10);
     for (const QString& path : files) {
         Project p;
         std::string error;

@@ -17,7 +17,10 @@
 
 #include <QTemporaryDir>
 
+#include <sys/resource.h>
 #include <sys/wait.h>
+
+#include <csignal>
 #include <unistd.h>
 
 using namespace qnn;
@@ -291,6 +294,51 @@ private Q_SLOTS:
         QCOMPARE(QString::fromStdString(runs[4].name), QString("torn"));
         QVERIFY2(runs[4].readable, runs[4].problem.c_str());
         QCOMPARE(int(runs[4].history.size()), 2);
+    }
+
+    void summaryWithInvalidUtf8DoesNotBreakTheJsonList()
+    {
+        QTemporaryDir root;
+        makeRun(root, "good", {{"status", "completed"}, {"test_accuracy", 0.9}}, kTwoEpochs);
+        const std::string dir = makeRun(root, "garbled", nlohmann::json(), kTwoEpochs);
+        std::string error;
+        QVERIFY(writeFileAtomic(dir + "/summary.json", "{\"status\": \"\xff\xfe\"}", error));
+        Project p;
+        p.runs = {"good", "garbled"};
+        const std::vector<RunInfo> runs = listRuns(root.path().toStdString() + "/p.qnnproj", p);
+        QCOMPARE(int(runs.size()), 2);
+        QVERIFY(!runs[1].readable);
+        nlohmann::json list = nlohmann::json::array();
+        for (const RunInfo& r : runs)
+            list.push_back(runInfoJson(r));
+        const std::string text = list.dump(); // threw type_error 316 (invalid UTF-8) before, for every run
+        QVERIFY(text.find("0.9") != std::string::npos);
+        QVERIFY(text.find("summary.json") != std::string::npos);
+    }
+
+    void finalStatusReachesTheSummaryOnAFullDisk()
+    {
+        QTemporaryDir root;
+        RunStore store;
+        std::string error;
+        QVERIFY2(RunStore::create(root.path().toStdString(), "full", store, error), error.c_str());
+        QVERIFY(store.writeSummary({{"status", "running"}, {"pid", 1}}, error));
+        // No file may grow past 1000 bytes now: the atomic rewrite (a new file) fails as on a full disk.
+        ::signal(SIGXFSZ, SIG_IGN);
+        rlimit old{};
+        ::getrlimit(RLIMIT_FSIZE, &old);
+        rlimit small{1000, old.rlim_max};
+        QCOMPARE(::setrlimit(RLIMIT_FSIZE, &small), 0);
+        const nlohmann::json failed{{"status", "failed"},
+                                    {"error", "cannot write checkpoint.pt: No space left on device"}};
+        const bool written = store.writeSummary(failed, error);
+        ::setrlimit(RLIMIT_FSIZE, &old);
+        ::signal(SIGXFSZ, SIG_DFL);
+        QVERIFY2(written, error.c_str());
+        nlohmann::json back;
+        QVERIFY2(store.readSummary(back, error), error.c_str());
+        QCOMPARE(QString::fromStdString(back["status"].get<std::string>()), QString("failed"));
+        QVERIFY(back["error"].get<std::string>().find("No space left") != std::string::npos);
     }
 
     void aKilledRunReadsAsFailedAndResumable()

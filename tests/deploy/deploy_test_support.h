@@ -57,15 +57,6 @@ class CnvClassifier(_Classifier):
         return self._classify(path)
 )PY";
 
-/** The model tests need `qnnw pack` and the integer engine (issue 9); until
- *  they are in the build those tests skip, saying so. */
-inline bool qnnwCanPack()
-{
-    QProcess p;
-    p.start(QNNW_PATH, {"pack", "--help"});
-    return p.waitForFinished(30000) && p.exitStatus() == QProcess::NormalExit && p.exitCode() == 0;
-}
-
 /** Writes the stand-in bnn package where the fixture's ssh sessions import it from. */
 inline bool installStandInBnn(SshdFixture& sshd, QString& error)
 {

@@ -20,7 +20,13 @@
 
 #include <nlohmann/json.hpp>
 
+#include <QThread>
+
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <atomic>
+#include <thread>
 #include <random>
 
 using namespace qnn;
@@ -98,15 +104,17 @@ private:
         o.acceptNewHostKey = true;
         return o;
     }
-    DeploymentPackage package(const QString& run, size_t bytes = 300000)
+    DeploymentPackage package(const QString& run, size_t bytes = 300000, const QString& runner = QString(),
+                              const std::string& time = std::string())
     {
         const QString packed = m_work.path() + "/packed-" + run;
         writePackedFolder(packed, bytes);
         PackageRequest request;
         request.run = run.toStdString();
         request.packedDir = packed.toStdString();
-        request.runnerScript = QNN_SOURCE_DIR "/resources/board/runner.py";
-        request.stagingDir = (m_work.path() + "/staging-" + run).toStdString();
+        request.runnerScript = runner.isEmpty() ? QNN_SOURCE_DIR "/resources/board/runner.py" : runner.toStdString();
+        request.time = time;
+        request.stagingDir = (m_work.path() + "/staging-" + run).toStdString(); // made 0700 by the package
         DeploymentPackage p;
         std::string error;
         if (!buildDeploymentPackage(request, someImages(50), p, error))
@@ -150,6 +158,25 @@ private:
         return found;
     }
     QString currentTarget() const { return QFileInfo(m_sshd.path("board/current")).symLinkTarget(); }
+    // A runner.py of the test's own: what a board's runner might do.
+    QString runnerScript(const QString& name, const QString& python)
+    {
+        const QString path = m_work.path() + "/" + name + ".py";
+        std::string error;
+        if (!writeFileAtomic(path.toStdString(), python.toStdString(), error))
+            qWarning("%s", error.c_str());
+        return path;
+    }
+    static bool processGone(qint64 pid)
+    {
+        // A zombie waiting for its parent counts as gone: it runs nothing.
+        QFile stat(QString("/proc/%1/stat").arg(pid));
+        if (!stat.open(QIODevice::ReadOnly))
+            return true;
+        const QByteArray text = stat.readAll();
+        const int paren = text.lastIndexOf(')');
+        return paren > 0 && text.mid(paren + 2, 1) == "Z";
+    }
 
 private Q_SLOTS:
     void initTestCase()
@@ -380,10 +407,290 @@ private Q_SLOTS:
         QVERIFY(!QFileInfo::exists(m_sshd.path("board/deployments/") + QString::fromStdString(next.name)));
     }
 
+    void manifestNamesCannotLeaveThePackedFolder()
+    {
+        // A manifest entry pointing outside the run, with the right SHA-256 of its target.
+        const QString packed = m_work.path() + "/packed-evil";
+        writePackedFolder(packed, 1000);
+        const std::string secret = "not for the board\n";
+        std::string error;
+        QVERIFY(writeFileAtomic((m_work.path() + "/secret.txt").toStdString(), secret, error));
+        nlohmann::json m = nlohmann::json::parse(fileBytes(packed + "/manifest.json"));
+        for (const std::string name : {"../secret.txt", "/etc/passwd", "sub/0-0-weights.bin", "..", "notes.md"}) {
+            nlohmann::json evil = m;
+            evil["files"][name] = sha256Hex(secret);
+            QVERIFY(writeFileAtomic((packed + "/manifest.json").toStdString(), evil.dump(), error));
+            std::map<std::string, std::string> sums;
+            QVERIFY2(!readManifestChecksums(packed.toStdString(), sums, error), name.c_str());
+            QVERIFY2(error.find("\"" + name + "\" under \"files\", which is not a file of a packed folder") !=
+                         std::string::npos,
+                     error.c_str());
+            QVERIFY(sums.empty());
+        }
+        // A listed name that is a symbolic link is not followed.
+        QVERIFY(writeFileAtomic((packed + "/manifest.json").toStdString(), m.dump(), error));
+        QFile::remove(packed + "/classes.txt");
+        QVERIFY(QFile::link(m_work.path() + "/secret.txt", packed + "/classes.txt"));
+        m["files"]["classes.txt"] = sha256Hex(secret);
+        QVERIFY(writeFileAtomic((packed + "/manifest.json").toStdString(), m.dump(), error));
+        PackageRequest request;
+        request.run = "evil";
+        request.packedDir = packed.toStdString();
+        QVERIFY(makeStagingFolder(request.stagingDir, error));
+        DeploymentPackage p;
+        QVERIFY(!buildDeploymentPackage(request, someImages(5), p, error));
+        QVERIFY2(error.find("classes.txt is missing, a link or not a regular file") != std::string::npos,
+                 error.c_str());
+
+        // Board::upload refuses such paths too, before anything reaches the board.
+        LocalBoard board((m_work.path() + "/traversal-board").toStdString());
+        QVERIFY(board.connect(error));
+        const std::vector<UploadItem> files{{(m_work.path() + "/secret.txt").toStdString(), "model/../../../x.txt"}};
+        QVERIFY(!board.upload("ok-name", files, {}, error));
+        QVERIFY2(error.find("is not a path inside the deployment folder") != std::string::npos, error.c_str());
+        QVERIFY(!board.upload("../escape", {}, {}, error));
+        QVERIFY2(error.find("is not a deployment name") != std::string::npos, error.c_str());
+        QVERIFY(QDir(m_work.path() + "/traversal-board/deployments").isEmpty());
+        QVERIFY(!QFileInfo::exists(m_work.path() + "/x.txt"));
+    }
+
+    void stagingFolderIsPrivateAndNeverPlanted()
+    {
+        std::string a, b, error;
+        QVERIFY(makeStagingFolder(a, error));
+        QVERIFY(makeStagingFolder(b, error));
+        QVERIFY(a != b);
+        struct stat st {};
+        QCOMPARE(::lstat(a.c_str(), &st), 0);
+        QVERIFY(S_ISDIR(st.st_mode));
+        QCOMPARE(int(st.st_mode & 0777), 0700);
+        QCOMPARE(st.st_uid, ::geteuid());
+        QDir().rmdir(QString::fromStdString(a));
+        QDir().rmdir(QString::fromStdString(b));
+
+        // A link planted where the staging folder goes: nothing is written into its target.
+        const QString target = m_work.path() + "/planted-target";
+        QDir().mkpath(target);
+        const QString planted = m_work.path() + "/planted-staging";
+        QVERIFY(QFile::link(target, planted));
+        writePackedFolder(m_work.path() + "/packed-planted", 1000);
+        PackageRequest request;
+        request.run = "planted";
+        request.packedDir = (m_work.path() + "/packed-planted").toStdString();
+        request.stagingDir = planted.toStdString();
+        DeploymentPackage p;
+        QVERIFY(!buildDeploymentPackage(request, someImages(5), p, error));
+        QVERIFY2(error.find("refused the staging folder") != std::string::npos, error.c_str());
+        QVERIFY(QDir(target).isEmpty());
+        // A folder others may open is refused too.
+        const QString open = m_work.path() + "/open-staging";
+        QVERIFY(QDir().mkpath(open));
+        QFile::setPermissions(open, QFile::ReadOwner | QFile::WriteOwner | QFile::ExeOwner | QFile::ReadOther |
+                                        QFile::ExeOther);
+        request.stagingDir = open.toStdString();
+        QVERIFY(!buildDeploymentPackage(request, someImages(5), p, error));
+        QVERIFY2(error.find("mode 0700") != std::string::npos, error.c_str());
+        QVERIFY(QDir(open).isEmpty());
+    }
+
+    void twoDeploysInOneSecondGetTwoFolders()
+    {
+        SshBoard board(sshBoard(m_sshd.path("client_key")), trusting());
+        std::string error;
+        QVERIFY2(board.connect(error), error.c_str());
+        const DeploymentPackage first = package("same", 2000, QString(), "20261206-120000");
+        const DeploymentPackage second = package("same", 2000, QString(), "20261206-120000");
+        QVERIFY(first.name != second.name);
+        QVERIFY(QString::fromStdString(first.name).startsWith("20261206-120000-same-"));
+        makeCurrent(board, first);
+        makeCurrent(board, second);
+        QVERIFY(QFileInfo::exists(deployed(first, "deploy.json")));
+        QCOMPARE(currentTarget(), m_sshd.path("board/deployments/") + QString::fromStdString(second.name));
+    }
+
+    void failedUploadBesideTheLiveDeploymentKeepsIt()
+    {
+        // The same name twice (the old one-second names did this): the second
+        // upload fails and must not remove the live folder `current` points to.
+        SshBoard board(sshBoard(m_sshd.path("client_key")), trusting());
+        std::string error;
+        QVERIFY2(board.connect(error), error.c_str());
+        const DeploymentPackage live = package("live");
+        makeCurrent(board, live);
+        SshBoard other(sshBoard(m_sshd.path("client_key")), trusting());
+        Deployer deployer(other);
+        DeployResult result;
+        QVERIFY(!deployer.deploy(live, result, error));
+        QVERIFY2(error.find("already has a deployment") != std::string::npos, error.c_str());
+        QVERIFY2(error.find("current still points to deployments/" + live.name) != std::string::npos, error.c_str());
+        QCOMPARE(currentTarget(), m_sshd.path("board/deployments/") + QString::fromStdString(live.name));
+        for (const auto& f : live.files)
+            QVERIFY2(fileBytes(QString::fromStdString(f.localPath)) == fileBytes(deployed(live, f.remotePath)),
+                     f.remotePath.c_str());
+        QVERIFY(!other.removeDeployment(live.name)); // not this object's to remove
+        QVERIFY(QFileInfo::exists(deployed(live, "deploy.json")));
+    }
+
+    void halfUploadedFolderIsRemoved()
+    {
+        SshBoard board(sshBoard(m_sshd.path("client_key")), trusting());
+        std::string error;
+        QVERIFY2(board.connect(error), error.c_str());
+        const DeploymentPackage p = package("slow", 1000000);
+        board.setStepTimeoutMs(1000);
+        bool slept = false;
+        QVERIFY(!board.upload(p.name, p.files,
+                              [&](uint64_t, uint64_t) {
+                                  if (!slept) {
+                                      slept = true;
+                                      QThread::msleep(1200); // a link that stalls mid-upload
+                                  }
+                              },
+                              error));
+        QVERIFY2(error.find("the upload did not finish within 1 s") != std::string::npos, error.c_str());
+        QVERIFY(!QFileInfo::exists(m_sshd.path("board/deployments/") + QString::fromStdString(p.name)));
+    }
+
+    void runThatFailsAfterTheSwitchSwitchesBack()
+    {
+        SshBoard board(sshBoard(m_sshd.path("client_key")), trusting());
+        std::string error;
+        QVERIFY2(board.connect(error), error.c_str());
+        const DeploymentPackage good = package("good");
+        makeCurrent(board, good);
+        const QString failing =
+            runnerScript("failing", "import json\nprint(json.dumps({'error': 'the overlay did not load'}))\n");
+        const DeploymentPackage bad = package("bad", 2000, failing);
+        Deployer deployer(board);
+        DeployResult result;
+        QVERIFY(!deployer.deploy(bad, result, error));
+        QVERIFY2(error.find("the board could not run the model: the overlay did not load") != std::string::npos,
+                 error.c_str());
+        QVERIFY2(error.find("current was switched back to deployments/" + good.name) != std::string::npos,
+                 error.c_str());
+        QCOMPARE(currentTarget(), m_sshd.path("board/deployments/") + QString::fromStdString(good.name));
+    }
+
+    void malformedOrEndlessRunnerOutputIsASentence()
+    {
+        nlohmann::json out;
+        std::string error;
+        QVERIFY(!parseRunnerResult(R"({"predictions": ["7"], "accuracy": 0.5})", out, error));
+        QVERIFY2(error.find("\"predictions\"") != std::string::npos && error.find("class numbers") != std::string::npos,
+                 error.c_str());
+        QVERIFY(!parseRunnerResult(R"({"accuracy": "high"})", out, error));
+        QVERIFY2(error.find("printed \"accuracy\": \"high\", expected a number") != std::string::npos, error.c_str());
+        QVERIFY(!parseRunnerResult(R"({"error": 42})", out, error));
+        QVERIFY2(error.find("\"error\": 42, expected a string") != std::string::npos, error.c_str());
+        QVERIFY(!parseRunnerResult("[1,2]", out, error));
+        QVERIFY(parseRunnerResult(R"({"predictions": [1, 2], "accuracy": 1, "usec_per_image": null})", out, error));
+        QVERIFY(out["predictions"] == nlohmann::json({1, 2}));
+        QCOMPARE(out["usec_per_image"].get<double>(), 0.0);
+        QCOMPARE(out["engine"].get<std::string>(), std::string());
+        QCOMPARE(out["images"].get<int>(), 2);
+
+        SshBoard board(sshBoard(m_sshd.path("client_key")), trusting());
+        QVERIFY2(board.connect(error), error.c_str());
+        Deployer deployer(board);
+        DeployResult result;
+        const DeploymentPackage typed =
+            package("typed", 2000, runnerScript("typed", "print('{\"predictions\": \"all\", \"accuracy\": 1}')\n"));
+        QVERIFY(!deployer.deploy(typed, result, error));
+        QVERIFY2(error.find("printed \"predictions\": \"all\", expected a list of class numbers") != std::string::npos,
+                 error.c_str());
+        const DeploymentPackage endless = package(
+            "endless", 2000, runnerScript("endless", "import sys\nwhile True:\n    sys.stdout.write('x' * 65536)\n"));
+        QVERIFY(!deployer.deploy(endless, result, error));
+        QVERIFY2(error.find("the board printed more than 16 MB") != std::string::npos, error.c_str());
+    }
+
+    void cancelDuringTheRunStopsTheRemoteProcesses()
+    {
+        SshBoard board(sshBoard(m_sshd.path("client_key")), trusting());
+        std::string error;
+        QVERIFY2(board.connect(error), error.c_str());
+        const QString pids = m_work.path() + "/runner-pids";
+        QFile::remove(pids);
+        // The runner and a child of its own (as qnnw run-packed is) both sleep.
+        const QString sleeper = runnerScript(
+            "sleeper", QString("import os, subprocess, time\n"
+                               "child = subprocess.Popen(['sleep', '300'])\n"
+                               "open('%1.tmp', 'w').write('%d %d' % (os.getpid(), child.pid))\n"
+                               "os.rename('%1.tmp', '%1')\n"
+                               "time.sleep(300)\n")
+                           .arg(pids));
+        const DeploymentPackage p = package("sleeper", 2000, sleeper);
+        std::atomic<bool> cancel{false};
+        board.setCancelFlag(&cancel);
+        std::thread canceller([&] {
+            for (int i = 0; i < 300 && !QFileInfo::exists(pids); ++i)
+                QThread::msleep(50);
+            cancel = true;
+        });
+        Deployer deployer(board);
+        DeployResult result;
+        QElapsedTimer timer;
+        timer.start();
+        const bool ok = deployer.deploy(p, result, error);
+        canceller.join();
+        QVERIFY(!ok);
+        QVERIFY2(error.rfind("cancelled", 0) == 0, error.c_str());
+        QVERIFY(timer.elapsed() < 60000);
+        const QStringList ids = QString::fromStdString(fileBytes(pids)).split(' ');
+        QCOMPARE(ids.size(), 2);
+        for (const QString& id : ids) {
+            for (int i = 0; i < 50 && !processGone(id.toLongLong()); ++i)
+                QThread::msleep(100);
+            QVERIFY2(processGone(id.toLongLong()), qPrintable("process " + id + " still runs on the board"));
+        }
+    }
+
+    void approvedHostKeyIsTheOnlyOneTrusted()
+    {
+        const QString fingerprint = SshdFixture::fingerprint(m_sshd.path("host_key.pub"));
+        SshOptions options;
+        options.knownHosts = m_sshd.path("pinned_known_hosts").toStdString();
+        QFile::remove(m_sshd.path("pinned_known_hosts"));
+        // The user approved another key than the one the board presents now
+        // (the key changed between approval and retry): refused, nothing written.
+        options.acceptHostKey = "SHA256:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA";
+        SshBoard pinnedWrong(sshBoard(m_sshd.path("client_key")), options);
+        std::string error;
+        QVERIFY(!pinnedWrong.connect(error));
+        QVERIFY2(error.find("presented the ED25519 host key " + fingerprint.toStdString() +
+                            ", not the key you approved (SHA256:AAAA") != std::string::npos,
+                 error.c_str());
+        QCOMPARE(QString::fromStdString(pinnedWrong.hostKeyProblem().kind), QString("mismatch"));
+        QVERIFY(!QFileInfo::exists(m_sshd.path("pinned_known_hosts")));
+        // The approved one is trusted and remembered.
+        options.acceptHostKey = fingerprint.toStdString();
+        SshBoard pinned(sshBoard(m_sshd.path("client_key")), options);
+        QVERIFY2(pinned.connect(error), error.c_str());
+        QVERIFY(fileBytes(m_sshd.path("pinned_known_hosts")).find("[127.0.0.1]:") != std::string::npos);
+    }
+
+    void xrtIsRefusedBeforeAnythingIsUploaded()
+    {
+        BoardConfig b;
+        b.name = "card";
+        b.kind = "xrt";
+        b.remoteDir = (m_work.path() + "/xrt-deploy").toStdString();
+        auto board = makeXrtBoard(b);
+        std::string error;
+        QVERIFY(!board->canDeploy(error));
+        QVERIFY2(error.rfind("deploying to an XRT card is not implemented", 0) == 0, error.c_str());
+        Deployer deployer(*board);
+        QStringList steps;
+        deployer.setObserver([&](const std::string& step, const std::string&) { steps << QString::fromStdString(step); });
+        DeployResult result;
+        QVERIFY(!deployer.deploy(package("xrt"), result, error));
+        QCOMPARE(QString::fromStdString(error), QString::fromStdString(xrtDeployRefusal()));
+        QVERIFY(steps.isEmpty());
+        QVERIFY(!QFileInfo::exists(m_work.path() + "/xrt-deploy"));
+    }
+
     void deployTrainedLfcThroughTheRunner()
     {
-        if (!qnnwCanPack())
-            QSKIP("qnnw has no pack command in this build (issue 9)");
         QString projectDir, run, why;
         QVERIFY2(installStandInBnn(m_sshd, why), qPrintable(why));
         QVERIFY2(trainLfc(m_work.path() + "/lfc", projectDir, run, why), qPrintable(why));
@@ -408,7 +715,18 @@ private Q_SLOTS:
         QCOMPARE(key.value("fingerprint").toString(), SshdFixture::fingerprint(m_sshd.path("host_key.pub")));
         QVERIFY(!QFileInfo::exists(m_sshd.path("board-cli/current")));
 
-        QCOMPARE(qnnw(deploy + QStringList{"--accept-new-host-key"}, out, err), 0);
+        // Another key than the one approved: refused, nothing uploaded, nothing remembered.
+        QCOMPARE(qnnw(deploy + QStringList{"--accept-host-key", "SHA256:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"},
+                      out, err),
+                 1);
+        QCOMPARE(lastEvent(out, "host_key").value("kind").toString(), QString("mismatch"));
+        QVERIFY2(lastEvent(out, "error").value("message").toString().contains("not the key you approved"),
+                 qPrintable(out));
+        QVERIFY(!QFileInfo::exists(m_sshd.path("board-cli/deployments")) ||
+                QDir(m_sshd.path("board-cli/deployments")).isEmpty());
+        QVERIFY(!QFileInfo::exists(m_work.path() + "/cli_known_hosts"));
+
+        QCOMPARE(qnnw(deploy + QStringList{"--accept-host-key", key.value("fingerprint").toString()}, out, err), 0);
         const QJsonObject result = lastEvent(out, "result");
         QVERIFY2(!result.isEmpty(), qPrintable(out + err));
         QCOMPARE(result.value("engine").toString(), QString("bnn")); // the runner's PYNQ path

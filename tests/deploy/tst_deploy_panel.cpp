@@ -30,8 +30,6 @@ private:
 private Q_SLOTS:
     void initTestCase()
     {
-        if (!qnnwCanPack())
-            QSKIP("qnnw has no pack command in this build (issue 9)");
         QString error;
         QVERIFY2(m_sshd.start(error), qPrintable(error));
         QVERIFY2(installStandInBnn(m_sshd, error), qPrintable(error));
@@ -52,6 +50,57 @@ private Q_SLOTS:
         store.put(b);
         std::string why;
         QVERIFY(store.save(why));
+    }
+
+    void boardsFileErrorIsSaid()
+    {
+        GraphDocument document;
+        QString error;
+        QVERIFY2(document.load(m_projectDir + "/lfc.qnnproj", &error), qPrintable(error));
+        DeployPanel panel(&document);
+        panel.selectBoard("loopback");
+        const QString path = m_work.path() + "/config/qnn-workbench/boards.json";
+        QFile file(path);
+        QVERIFY(file.open(QIODevice::ReadOnly));
+        const QByteArray good = file.readAll();
+        file.close();
+        QVERIFY(file.open(QIODevice::WriteOnly | QIODevice::Truncate));
+        file.write("{\"boards\": [");
+        file.close();
+        panel.deploy();
+        QVERIFY(!panel.isBusy());
+        QVERIFY2(panel.logText().contains("error: " + path + ": not valid JSON"), qPrintable(panel.logText()));
+        QVERIFY(file.open(QIODevice::WriteOnly | QIODevice::Truncate));
+        file.write(good);
+        file.close();
+    }
+
+    void approvedHostKeyIsPinnedAcrossTheRetry()
+    {
+        GraphDocument document;
+        QString error;
+        QVERIFY2(document.load(m_projectDir + "/lfc.qnnproj", &error), qPrintable(error));
+        DeployPanel panel(&document);
+        QStringList approved;
+        panel.setHostKeyPrompt([&](const QJsonObject& p) {
+            approved << p.value("fingerprint").toString();
+            // The board's key changes between the approval and the retry.
+            QString why;
+            if (!m_sshd.changeHostKey(why))
+                qWarning("%s", qPrintable(why));
+            return true;
+        });
+        panel.selectBoard("loopback");
+        panel.setImageLimit(100);
+        QSignalSpy finished(&panel, &DeployPanel::operationFinished);
+        panel.deploy();
+        QVERIFY(finished.wait(120000));
+        QVERIFY(!finished.last().at(0).toBool());
+        QCOMPARE(approved.size(), 1);
+        QVERIFY2(panel.logText().contains("not the key you approved (" + approved.first() + ")"),
+                 qPrintable(panel.logText()));
+        QVERIFY(!QFileInfo::exists(m_sshd.path("known_hosts")));
+        QVERIFY(!QFileInfo::exists(m_sshd.path("board/deployments")) || QDir(m_sshd.path("board/deployments")).isEmpty());
     }
 
     void deployAsksForTheHostKeyThenShowsResults()

@@ -187,8 +187,9 @@ DeployPanel::DeployPanel(GraphDocument* document, QWidget* parent)
             const QJsonObject problem = m_pendingHostKey;
             m_pendingHostKey = {};
             if (askHostKey(problem)) {
-                log(tr("host key %1 accepted; trying again").arg(problem.value("fingerprint").toString()));
-                m_operation == "test" ? startTest(true) : startDeploy(true);
+                const QString fingerprint = problem.value("fingerprint").toString();
+                log(tr("host key %1 accepted; trying again").arg(fingerprint));
+                m_operation == "test" ? startTest(fingerprint) : startDeploy(fingerprint);
                 return;
             }
             log(tr("host key not accepted: nothing was sent to the board"));
@@ -372,17 +373,33 @@ void DeployPanel::addBoard()
         selectBoard(QString::fromStdString(b.name));
 }
 
-void DeployPanel::editBoard()
+bool DeployPanel::selectedBoardConfig(BoardConfig& board)
 {
     BoardStore store;
     std::string error;
-    store.load(error);
-    const BoardConfig* current = store.find(selectedBoard().toStdString());
-    if (!current)
+    if (!store.load(error)) {
+        log(tr("error: %1").arg(QString::fromStdString(error)));
+        return false;
+    }
+    const BoardConfig* found = store.find(selectedBoard().toStdString());
+    if (!found) {
+        log(selectedBoard().isEmpty()
+                ? tr("error: choose a board first (add one with Add…)")
+                : tr("error: board '%1' is no longer in %2").arg(selectedBoard(), QString::fromStdString(store.path())));
+        return false;
+    }
+    board = *found;
+    return true;
+}
+
+void DeployPanel::editBoard()
+{
+    BoardConfig current;
+    if (!selectedBoardConfig(current))
         return;
-    const std::string oldName = current->name;
+    const std::string oldName = current.name;
     BoardDialog dialog(this);
-    dialog.setBoard(*current);
+    dialog.setBoard(current);
     if (dialog.exec() != QDialog::Accepted)
         return;
     const BoardConfig b = dialog.board();
@@ -435,16 +452,13 @@ void DeployPanel::deploy()
         return;
     }
     m_password.clear();
-    startDeploy(false);
+    startDeploy();
 }
 
-void DeployPanel::startDeploy(bool acceptNewHostKey)
+void DeployPanel::startDeploy(const QString& approvedHostKey)
 {
-    BoardStore store;
-    std::string error;
-    store.load(error);
-    const BoardConfig* b = store.find(selectedBoard().toStdString());
-    if (!b)
+    BoardConfig b;
+    if (!selectedBoardConfig(b))
         return;
     m_operation = "deploy";
     m_operationBoard = selectedBoard();
@@ -457,10 +471,10 @@ void DeployPanel::startDeploy(bool acceptNewHostKey)
     m_progress->setFormat(tr("starting"));
     QStringList args{"deploy", m_document->fileName(), "--run", m_run->currentText(), "--board", m_operationBoard,
                      "--limit", QString::number(m_limit->value())};
-    if (acceptNewHostKey)
-        args << "--accept-new-host-key";
+    if (!approvedHostKey.isEmpty())
+        args << "--accept-host-key" << approvedHostKey;
     log(tr("deploying run %1 to %2").arg(m_run->currentText(), m_operationBoard));
-    m_process->start(args, passwordFor(*b));
+    m_process->start(args, passwordFor(b));
 }
 
 void DeployPanel::testBoard()
@@ -468,26 +482,23 @@ void DeployPanel::testBoard()
     if (isBusy() || selectedBoard().isEmpty())
         return;
     m_password.clear();
-    startTest(false);
+    startTest();
 }
 
-void DeployPanel::startTest(bool acceptNewHostKey)
+void DeployPanel::startTest(const QString& approvedHostKey)
 {
-    BoardStore store;
-    std::string error;
-    store.load(error);
-    const BoardConfig* b = store.find(selectedBoard().toStdString());
-    if (!b)
+    BoardConfig b;
+    if (!selectedBoardConfig(b))
         return;
     m_operation = "test";
     m_operationBoard = selectedBoard();
     m_failed = false;
     setBusy(true);
     QStringList args{"board", "test", m_operationBoard};
-    if (acceptNewHostKey)
-        args << "--accept-new-host-key";
+    if (!approvedHostKey.isEmpty())
+        args << "--accept-host-key" << approvedHostKey;
     log(tr("testing board %1").arg(m_operationBoard));
-    m_process->start(args, passwordFor(*b));
+    m_process->start(args, passwordFor(b));
 }
 
 void DeployPanel::cancel()

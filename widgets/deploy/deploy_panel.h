@@ -64,8 +64,12 @@ private:
     void addBoard();
     void editBoard();
     void removeBoard();
-    void startDeploy(bool acceptNewHostKey);
-    void startTest(bool acceptNewHostKey);
+    /** `approvedHostKey`: the "SHA256:..." the user approved; qnnw trusts
+     *  that key only (--accept-host-key), never whatever key it is shown. */
+    void startDeploy(const QString& approvedHostKey = QString());
+    void startTest(const QString& approvedHostKey = QString());
+    /** The selected board from the boards file; logs why when there is none. */
+    bool selectedBoardConfig(qnn::deploy::BoardConfig& board);
     void log(const QString& line);
     void setBusy(bool busy);
     /** Empties the result figures (a new deploy, a failure, another run). */

@@ -1,8 +1,10 @@
 #include "widgets/training/training_settings_form.h"
 
 #include "core/data/dataset.h"
+#include "core/project/recipe.h"
 #include "core/run/run_paths.h"
 #include "widgets/editor/graph_document.h"
+#include "widgets/training/apply_recipe_command.h"
 #include "widgets/training/set_training_command.h"
 
 #include <QComboBox>
@@ -47,6 +49,9 @@ TrainingSettingsForm::TrainingSettingsForm(GraphDocument* document, QWidget* par
     , m_loss(comboOf(this, {"cross_entropy", "squared_hinge"}))
     , m_seed(new QSpinBox(this))
     , m_threads(new QSpinBox(this))
+    , m_recipe(new QComboBox(this))
+    , m_applyRecipe(new QPushButton(tr("Apply"), this))
+    , m_recipeNote(new QLabel(this))
 {
     setObjectName("TrainingSettingsForm");
     for (const std::string& name : qnn::knownDatasets())
@@ -66,6 +71,15 @@ TrainingSettingsForm::TrainingSettingsForm(GraphDocument* document, QWidget* par
     m_datasetNote->setStyleSheet("color: #b00020");
     m_datasetNote->setTextInteractionFlags(Qt::TextSelectableByMouse);
 
+    for (const qnn::Recipe& r : qnn::recipes())
+        m_recipe->addItem(QString::fromStdString(r.title), QString::fromStdString(r.name));
+    m_recipeNote->setWordWrap(true);
+    m_recipeNote->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_applyRecipe->setToolTip(tr("Write the preset's settings (and the dropout it uses) into the project: one undo step"));
+
+    auto* recipeRow = new QHBoxLayout;
+    recipeRow->addWidget(m_recipe, 1);
+    recipeRow->addWidget(m_applyRecipe);
     auto* folderRow = new QHBoxLayout;
     folderRow->addWidget(m_folder, 1);
     folderRow->addWidget(m_browse);
@@ -74,6 +88,8 @@ TrainingSettingsForm::TrainingSettingsForm(GraphDocument* document, QWidget* par
     form->addRow(tr("Folder"), folderRow);
     form->addRow(m_datasetNote);
     form->addRow(m_useSynthetic);
+    form->addRow(tr("Recipe"), recipeRow);
+    form->addRow(m_recipeNote);
     form->addRow(tr("Epochs"), m_epochs);
     form->addRow(tr("Batch size"), m_batch);
     form->addRow(tr("Optimizer"), m_optimizer);
@@ -112,6 +128,8 @@ TrainingSettingsForm::TrainingSettingsForm(GraphDocument* document, QWidget* par
     connect(m_loss, &QComboBox::currentTextChanged, this, [this] { commit(tr("loss")); });
     connect(m_seed, &QSpinBox::valueChanged, this, [this] { commit(tr("seed"), true); });
     connect(m_threads, &QSpinBox::valueChanged, this, [this] { commit(tr("threads"), true); });
+    connect(m_recipe, &QComboBox::currentIndexChanged, this, &TrainingSettingsForm::showRecipe);
+    connect(m_applyRecipe, &QPushButton::clicked, this, &TrainingSettingsForm::applyChosenRecipe);
     connect(m_document, &GraphDocument::trainingChanged, this, &TrainingSettingsForm::load);
     connect(m_document, &GraphDocument::graphReset, this, &TrainingSettingsForm::load);
     connect(m_document, &GraphDocument::fileNameChanged, this, &TrainingSettingsForm::checkDataset);
@@ -134,8 +152,40 @@ void TrainingSettingsForm::load()
     m_loss->setCurrentText(QString::fromStdString(c.loss));
     m_seed->setValue(static_cast<int>(std::min<uint64_t>(c.seed, 2147483647)));
     m_threads->setValue(c.threads);
+    if (const qnn::Recipe* r = qnn::findRecipe(c.recipe))
+        m_recipe->setCurrentIndex(m_recipe->findData(QString::fromStdString(r->name)));
     m_loading = false;
+    showRecipe();
     checkDataset();
+}
+
+QString TrainingSettingsForm::recipeNote() const { return m_recipeNote->text(); }
+
+void TrainingSettingsForm::showRecipe()
+{
+    const qnn::Recipe* r = qnn::findRecipe(m_recipe->currentData().toString().toStdString());
+    if (!r)
+        return;
+    const bool applied = m_document->project().training.recipe == r->id();
+    m_recipeNote->setStyleSheet(QString());
+    m_recipeNote->setText((applied ? tr("In use (%1). ").arg(QString::fromStdString(r->id())) : QString()) +
+                          QString::fromStdString(r->doc) + "\n" + tr("From: %1").arg(QString::fromStdString(r->citation)));
+}
+
+void TrainingSettingsForm::applyChosenRecipe()
+{
+    const qnn::Recipe* r = qnn::findRecipe(m_recipe->currentData().toString().toStdString());
+    if (!r)
+        return;
+    QString error;
+    if (QUndoCommand* command = makeApplyRecipeCommand(m_document, *r, &error)) {
+        m_document->undoStack()->push(command);
+        return;
+    }
+    if (!error.isEmpty()) {
+        m_recipeNote->setStyleSheet("color: #b00020");
+        m_recipeNote->setText(tr("%1 was not applied: %2").arg(QString::fromStdString(r->title), error));
+    }
 }
 
 void TrainingSettingsForm::commit(const QString& field, bool merges)
@@ -155,6 +205,10 @@ void TrainingSettingsForm::commit(const QString& field, bool merges)
     c.loss = m_loss->currentText().toStdString();
     c.seed = static_cast<uint64_t>(m_seed->value());
     c.threads = m_threads->value();
+    // A setting changed by hand is no longer the recipe's: the run must not claim it.
+    if (!(c == m_document->project().training) && c.seed == m_document->project().training.seed &&
+        c.threads == m_document->project().training.threads)
+        c.recipe.clear();
     if (c == m_document->project().training && d == m_document->project().dataset)
         return;
     m_document->undoStack()->push(new SetTrainingCommand(m_document, c, d, field, merges));

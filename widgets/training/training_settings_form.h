@@ -33,12 +33,18 @@ public:
     /** Empty when the dataset is found; otherwise the sentence shown. */
     QString datasetProblem() const;
     QPushButton* useSyntheticButton() const { return m_useSynthetic; }
+    QComboBox* recipeBox() const { return m_recipe; }
+    QPushButton* applyRecipeButton() const { return m_applyRecipe; }
+    /** The recipe line under the list: what the chosen preset does, or why it could not be applied. */
+    QString recipeNote() const;
 
 private:
     void load();
     /** One undo step; `merges` for numbers typed digit by digit. */
     void commit(const QString& field, bool merges = false);
     void checkDataset();
+    void applyChosenRecipe();
+    void showRecipe();
 
     GraphDocument* m_document;
     QComboBox* m_dataset;
@@ -55,5 +61,8 @@ private:
     QComboBox* m_loss;
     QSpinBox* m_seed;
     QSpinBox* m_threads;
+    QComboBox* m_recipe;
+    QPushButton* m_applyRecipe;
+    QLabel* m_recipeNote;
     bool m_loading = false;
 };

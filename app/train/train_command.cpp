@@ -246,6 +246,9 @@ int runTrain(const Options& o)
     }
     g_interrupted.store(false);
     auto previous = std::signal(SIGINT, onInterrupt);
+    // A scheduler's time limit (Slurm, a queue) sends SIGTERM: the run stops after the batch as cancelled and
+    // resumable, with its summary written, instead of staying "running".
+    auto previousTerm = std::signal(SIGTERM, onInterrupt);
     int code = 0;
     if (o.seeds <= 1) {
         code = trainOne(o, request);
@@ -256,6 +259,7 @@ int runTrain(const Options& o)
         if (!loadProject(o.project, p, error)) {
             sayError(o, error);
             std::signal(SIGINT, previous);
+            std::signal(SIGTERM, previousTerm);
             return 1;
         }
         const long long first = request.seed >= 0 ? request.seed : static_cast<long long>(p.training.seed);
@@ -273,6 +277,7 @@ int runTrain(const Options& o)
         }
     }
     std::signal(SIGINT, previous);
+    std::signal(SIGTERM, previousTerm);
     return code;
 }
 
@@ -325,6 +330,9 @@ void addTrainCommand(CLI::App& app, int& exitCode)
         "train", "train the graph as drawn; progress bar, --json lines, Ctrl-C stops resumably");
     addProjectArgument(*c, o->project);
     c->add_option("--data", o->data, "dataset folder (default: the project's, then shared/datasets/<name>)");
+    c->add_option("--recipe", r.recipe,
+                  "a recipe preset for this run: binarynet, brevitas or quick (its settings and dropout; "
+                  "the other options still override it)");
     c->add_option("--epochs", r.epochs, "epochs (overrides the project's setting)")->check(CLI::PositiveNumber);
     c->add_option("--batch-size", r.batchSize, "images per batch")->check(CLI::PositiveNumber);
     c->add_option("--lr", r.lr, "learning rate")->check(CLI::PositiveNumber);

@@ -5,7 +5,6 @@
 #include "core/onnx/qonnx_eval.h"
 #include "core/train/float_model.h"
 
-#include <cstdio>
 
 namespace qnn::cli {
 
@@ -73,17 +72,6 @@ bool checkAgainstFile(const Graph& graph, const WeightFile& weights, const std::
     out.modelAccuracy = out.images ? static_cast<double>(correct) / static_cast<double>(out.images) : 0.0;
     out.fileAccuracy = fileResult.accuracy();
     return true;
-}
-
-std::string formatCheck(const OnnxCheck& c, const std::string& modelName)
-{
-    char buf[512];
-    std::snprintf(buf, sizeof buf, "checked %lld test images of %s: %s %.2f%%, the file (eval-onnx) %.2f%%, %s",
-                  static_cast<long long>(c.images), c.dataset.c_str(), modelName.c_str(), 100 * c.modelAccuracy,
-                  100 * c.fileAccuracy,
-                  c.differ == 0 ? "the same prediction on every image"
-                                : (std::to_string(c.differ) + " image(s) predicted differently").c_str());
-    return buf;
 }
 
 } // namespace qnn::cli

@@ -1,0 +1,384 @@
+#include "core/pack/batched_forward.h"
+
+#include <algorithm>
+#include <cstring>
+#include <limits>
+
+namespace qnn::pack {
+
+namespace {
+
+int64_t ceilDiv(int64_t a, int64_t b) { return (a + b - 1) / b; }
+int64_t floorDiv(int64_t a, int64_t b) { return a / b - ((a % b != 0) && ((a < 0) != (b < 0))); }
+
+// Fewest bits that hold 0..range.
+int bitsFor(int64_t range)
+{
+    int c = 1;
+    while ((int64_t(1) << c) <= range)
+        ++c;
+    return c;
+}
+
+/** Activations between layers: per plane, per vector (image × pixel), the
+ *  channels as bits (channel c = bit c % 64 of word c / 64). */
+struct Act {
+    int planes = 1;
+    int64_t offset = -1, step = 2;
+    int64_t channels = 0, pixels = 1, wordsPerVec = 0;
+    size_t images = 0;
+    std::vector<uint64_t> bits;
+
+    size_t planeStride() const { return images * size_t(pixels * wordsPerVec); }
+    uint64_t* vec(int plane, size_t image, int64_t px)
+    {
+        return bits.data() + size_t(plane) * planeStride() + (image * size_t(pixels) + size_t(px)) * size_t(wordsPerVec);
+    }
+    void reset(int p, int64_t off, int64_t st, int64_t ch, int64_t px, size_t n)
+    {
+        planes = p, offset = off, step = st, channels = ch, pixels = px, images = n;
+        wordsPerVec = ceilDiv(ch, 64);
+        bits.assign(size_t(p) * planeStride(), 0);
+    }
+};
+
+// ORs n bits of src (bits past n are zero) into dst at bit position `at`; dst has `dstWords` words.
+inline __attribute__((always_inline)) void orBits(uint64_t* dst, int64_t dstWords, int64_t at, const uint64_t* src, int64_t n)
+{
+    const int64_t w0 = at / 64, s = at % 64, srcWords = ceilDiv(n, 64);
+    if (s == 0) {
+        for (int64_t j = 0; j < srcWords; ++j)
+            dst[w0 + j] |= src[j];
+        return;
+    }
+    if (n <= 64 - s) { // a few channels (a first layer's RGB): one shift
+        dst[w0] |= src[0] << s;
+        return;
+    }
+    for (int64_t j = 0; j < srcWords; ++j) {
+        dst[w0 + j] |= src[j] << s;
+        if (s && w0 + j + 1 < dstWords)
+            dst[w0 + j + 1] |= src[j] >> (64 - s);
+    }
+}
+
+// Codes (vector-major, `channels` per vector) into the planes of `act`,
+// 64 channels to a word, every plane of a word built in registers.
+void packCodes(const int8_t* codes, Act& act)
+{
+    uint8_t uOf[256];
+    for (int c = -128; c < 128; ++c)
+        uOf[uint8_t(c)] = uint8_t((c - act.offset) / act.step);
+    const size_t vecs = act.images * size_t(act.pixels);
+    const int64_t C = act.channels;
+    for (size_t v = 0; v < vecs; ++v) {
+        const int8_t* in = codes + v * size_t(C);
+        for (int64_t w = 0; w < act.wordsPerVec; ++w) {
+            uint64_t planes[8] = {0, 0, 0, 0, 0, 0, 0, 0};
+            const int64_t end = std::min<int64_t>(64, C - w * 64);
+            for (int64_t c = 0; c < end; ++c) {
+                const uint64_t u = uOf[uint8_t(in[w * 64 + c])];
+                for (int b = 0; b < act.planes; ++b)
+                    planes[b] |= ((u >> b) & 1) << c;
+            }
+            for (int b = 0; b < act.planes; ++b)
+                act.bits[size_t(b) * act.planeStride() + v * size_t(act.wordsPerVec) + size_t(w)] = planes[b];
+        }
+    }
+}
+
+struct Scratch {
+    Act a, b;
+    std::vector<uint64_t> x;
+    std::vector<int32_t> counts;
+    std::vector<int8_t> codes, pooled;
+};
+
+} // namespace
+
+bool BatchedForward::prepare(const PackedNet& net, std::string& why)
+{
+    m_layers.clear();
+    m_channels = net.channels, m_height = net.height, m_width = net.width;
+    m_channelsLast = !net.layers.empty() && net.layers.front().conv;
+    m_inputSize = int64_t(net.channels) * net.height * net.width;
+    m_classes = net.classCount();
+    const InputEncoding& e = net.input;
+    if (e.bits <= 1) {
+        m_input = Planes{};
+    } else {
+        const int64_t hi = (int64_t(1) << (e.bits - 1)) - 1, lo = e.rounding == "floor" ? -hi - 1 : -hi;
+        m_input = Planes{bitsFor(hi - lo), lo, 1};
+    }
+    Planes in = m_input;
+    int64_t maxPixels = 1;
+    for (size_t i = 0; i < net.layers.size(); ++i) {
+        const PackedLayer& l = net.layers[i];
+        const bool last = i + 1 == net.layers.size();
+        Layer L;
+        L.geometry = l;
+        L.geometry.weights.clear();
+        L.rowsOut = last ? l.rows : l.mh;
+        L.groups = ceilDiv(L.rowsOut, 8);
+        L.words = ceilDiv(l.mw, 64);
+        L.in = in;
+        maxPixels = std::max(maxPixels, l.ofmPixels());
+
+        int8_t lo = 127, hi = -128;
+        bool bipolarWeights = true;
+        for (int64_t r = 0; r < L.rowsOut; ++r)
+            for (int64_t c = 0; c < l.mw; ++c) {
+                const int8_t w = l.weights[size_t(r * l.mw + c)];
+                lo = std::min(lo, w), hi = std::max(hi, w);
+                bipolarWeights = bipolarWeights && (w == 1 || w == -1);
+            }
+        L.weight = bipolarWeights ? Planes{} : Planes{bitsFor(int64_t(hi) - lo), lo, 1};
+        if (L.weight.count * L.in.count > 64) {
+            why = l.name + " has " + std::to_string(L.weight.count) + "×" + std::to_string(L.in.count) + " bit-planes";
+            return false;
+        }
+        // The padded columns hold the input code padInput: it must be a u of the input planes.
+        const int64_t pad = l.inputBits == 1 ? -1 : 0, padOffset = pad - in.offset;
+        if (padOffset < 0 || padOffset % in.step != 0 || padOffset / in.step >= (int64_t(1) << in.count)) {
+            why = l.name + " pads with " + std::to_string(pad) + ", which its input codes cannot hold";
+            return false;
+        }
+        const uint64_t padU = uint64_t(padOffset / in.step);
+        L.xnor = in.bipolar() && L.weight.bipolar();
+        if (l.popcount && !L.xnor) {
+            why = l.name + " counts XNOR matches on multi-bit values";
+            return false;
+        }
+        L.bitsOut = L.xnor && !last && l.thresholdsPerRow == 1 && l.bipolarOutput;
+        // The AND path needs Σu of each input vector: one more row of ones
+        // (weight plane 0 only) has the kernel count it with the rest.
+        if (!L.xnor)
+            L.groups = ceilDiv(L.rowsOut + 1, 8);
+
+        // Weight planes, interleaved; XNOR keeps the bits past mw at 1 (the
+        // input's are 0, so they never match), AND at 0.
+        L.w.assign(size_t(L.weight.count), std::vector<uint64_t>(size_t(L.groups * L.words * 8), L.xnor ? ~uint64_t(0) : 0));
+        L.rowU.assign(size_t(L.groups * 8), 0);
+        for (int64_t r = 0; r < L.rowsOut; ++r)
+            for (int64_t c = 0; c < l.mw; ++c) {
+                const uint64_t u = uint64_t((l.weights[size_t(r * l.mw + c)] - L.weight.offset) / L.weight.step);
+                L.rowU[size_t(r)] += int64_t(u);
+                const size_t at = size_t(((r / 8) * L.words + c / 64) * 8 + r % 8);
+                for (int a = 0; a < L.weight.count; ++a) {
+                    const uint64_t bit = uint64_t(1) << (c % 64);
+                    if ((u >> a) & 1)
+                        L.w[size_t(a)][at] |= bit;
+                    else
+                        L.w[size_t(a)][at] &= ~bit;
+                }
+            }
+        if (!L.xnor)
+            for (int64_t c = 0; c < l.mw; ++c)
+                L.w[0][size_t(((L.rowsOut / 8) * L.words + c / 64) * 8 + L.rowsOut % 8)] |= uint64_t(1) << (c % 64);
+        L.padBits.assign(size_t(in.count), std::vector<uint64_t>(size_t(L.words), 0));
+        for (int b = 0; b < in.count; ++b)
+            if ((padU >> b) & 1)
+                for (int64_t c = l.cols; c < l.mw; ++c)
+                    L.padBits[size_t(b)][size_t(c / 64)] |= uint64_t(1) << (c % 64);
+        if (L.bitsOut) {
+            L.popThreshold.assign(size_t(L.groups * 8), std::numeric_limits<int64_t>::max());
+            for (int64_t r = 0; r < L.rowsOut; ++r) {
+                const int64_t t = l.thresholds[size_t(r)];
+                L.popThreshold[size_t(r)] = l.popcount ? t : floorDiv(t + l.mw, 2);
+            }
+        }
+        if (!last) {
+            if (l.thresholdsPerRow == 0) {
+                why = l.name + " passes its accumulator on, which only the last layer may do";
+                return false;
+            }
+            L.out = l.bipolarOutput ? Planes{} : Planes{bitsFor(l.thresholdsPerRow), l.outputBase, 1};
+        }
+        in = L.out;
+        m_layers.push_back(std::move(L));
+    }
+    m_batchImages = size_t(std::clamp<int64_t>(2048 / maxPixels, 1, 64));
+    return true;
+}
+
+void BatchedForward::run(const int8_t* codes, size_t n, const EngineKernel& kernel, int* predictions,
+                         std::vector<double>* scores) const
+{
+    thread_local Scratch s;
+    Act* cur = &s.a;
+    Act* next = &s.b;
+    const int64_t inChannels = m_channelsLast ? m_channels : m_inputSize;
+    const int64_t inPixels = m_channelsLast ? int64_t(m_height) * m_width : 1;
+    cur->reset(m_input.count, m_input.offset, m_input.step, inChannels, inPixels, n);
+    packCodes(codes, *cur);
+    if (scores)
+        scores->assign(n * size_t(m_classes), 0.0);
+
+    for (size_t li = 0; li < m_layers.size(); ++li) {
+        const Layer& L = m_layers[li];
+        const PackedLayer& l = L.geometry;
+        const bool last = li + 1 == m_layers.size();
+        const int64_t opix = l.ofmPixels();
+        const size_t vecs = n * size_t(opix), vecsPad = size_t(ceilDiv(int64_t(vecs), 8) * 8);
+        const size_t planeWords = vecsPad * size_t(L.words);
+
+        // Gather each output pixel's window (or a dense layer's whole input) as bits.
+        s.x.assign(size_t(L.in.count) * planeWords, 0);
+        for (int b = 0; b < L.in.count; ++b)
+            for (size_t img = 0; img < n; ++img)
+                for (int64_t px = 0; px < opix; ++px) {
+                    uint64_t* dst = s.x.data() + size_t(b) * planeWords + (img * size_t(opix) + size_t(px)) * size_t(L.words);
+                    if (l.conv) {
+                        const int64_t oy = px / l.ofmDim, ox = px % l.ofmDim;
+                        for (int ky = 0; ky < l.k; ++ky)
+                            for (int kx = 0; kx < l.k; ++kx)
+                                orBits(dst, L.words, (ky * l.k + kx) * l.ifmCh, cur->vec(b, img, (oy * l.stride + ky) * l.ifmDim + ox * l.stride + kx),
+                                       l.ifmCh);
+                    } else {
+                        for (int64_t p = 0; p < cur->pixels; ++p)
+                            orBits(dst, L.words, p * cur->channels, cur->vec(b, img, p), cur->channels);
+                    }
+                    const std::vector<uint64_t>& pad = L.padBits[size_t(b)];
+                    for (int64_t k = 0; k < L.words; ++k)
+                        dst[k] |= pad[size_t(k)];
+                }
+
+        if (L.bitsOut) {
+            // Thresholds to bits inside the kernel: the next layer's input directly.
+            const int64_t outWords = ceilDiv(L.rowsOut, 64);
+            Act& o = *next;
+            o.reset(1, -1, 2, L.rowsOut, opix, n);
+            o.bits.resize(std::max(o.bits.size(), vecsPad * size_t(outWords)), 0);
+            kernel.xnorThreshold(L.w[0].data(), L.groups, L.words, s.x.data(), int64_t(vecsPad), L.popThreshold.data(),
+                                 o.bits.data(), outWords);
+            o.bits.resize(o.planeStride());
+            if (l.poolAfter) {
+                // Max of bipolar codes is an OR of their bits.
+                const int64_t od = l.outputDim();
+                Act& p = *cur;
+                p.reset(1, -1, 2, L.rowsOut, od * od, n);
+                for (size_t img = 0; img < n; ++img)
+                    for (int64_t y = 0; y < od; ++y)
+                        for (int64_t x = 0; x < od; ++x) {
+                            uint64_t* dst = p.vec(0, img, y * od + x);
+                            for (int ky = 0; ky < l.poolK; ++ky)
+                                for (int kx = 0; kx < l.poolK; ++kx) {
+                                    const uint64_t* src = o.vec(0, img, (y * l.poolStride + ky) * l.ofmDim + x * l.poolStride + kx);
+                                    for (int64_t k = 0; k < outWords; ++k)
+                                        dst[k] |= src[k];
+                                }
+                        }
+            } else {
+                std::swap(cur, next);
+            }
+            continue;
+        }
+
+        // Counts: XNOR matches, or the AND-popcounts of every pair of planes
+        // weighted 2^(a+b) by the kernel (plus Σu of each vector in row rowsOut).
+        const int64_t rowsPad = L.groups * 8;
+        s.counts.resize(vecsPad * size_t(rowsPad));
+        if (L.xnor) {
+            kernel.counts(L.w[0].data(), L.groups, L.words, s.x.data(), int64_t(vecsPad), true, 0, false,
+                          s.counts.data());
+        } else {
+            for (int a = 0; a < L.weight.count; ++a)
+                for (int b = 0; b < L.in.count; ++b)
+                    kernel.counts(L.w[size_t(a)].data(), L.groups, L.words, s.x.data() + size_t(b) * planeWords,
+                                  int64_t(vecsPad), false, a + b, a + b > 0, s.counts.data());
+            // Row rowsOut is ones in weight plane 0 and zeros in the others, so
+            // it sums to Σ_b 2^b popcount(x_b) = Σu of the vector.
+        }
+        // Σ w·x = N·wo·xo + wo·xs·Σu_x + xo·ws·Σu_w + ws·xs·Σ u_w·u_x over all mw columns.
+        const int64_t wo = L.weight.offset, ws = L.weight.step, xo = L.in.offset, xs = L.in.step;
+        auto accumulator = [&](size_t v, int64_t r) -> int64_t {
+            const int32_t* c = s.counts.data() + v * size_t(rowsPad);
+            if (L.xnor)
+                return l.popcount ? c[r] : 2 * int64_t(c[r]) - l.mw;
+            return l.mw * wo * xo + wo * xs * c[L.rowsOut] + xo * ws * L.rowU[size_t(r)] + ws * xs * int64_t(c[r]);
+        };
+
+        if (last) {
+            for (size_t img = 0; img < n; ++img) {
+                int best = 0;
+                double bestScore = 0;
+                for (int64_t r = 0; r < L.rowsOut; ++r) {
+                    const double v = double(accumulator(img, r));
+                    const double score = !l.scoreScale.empty()     ? l.scoreScale[size_t(r)] * v + l.scoreBias[size_t(r)]
+                                         : l.thresholdsPerRow > 0 ? v - double(l.thresholds[size_t(r * l.thresholdsPerRow)])
+                                                                  : v;
+                    if (r == 0 || score > bestScore)
+                        bestScore = score, best = int(r);
+                    if (scores)
+                        (*scores)[img * size_t(m_classes) + size_t(r)] = score;
+                }
+                predictions[img] = best;
+            }
+            return;
+        }
+
+        // Thresholds as finn-hlslib applies them: code = base + (thresholds below the accumulator).
+        auto thresholdCount = [&](int64_t acc, int64_t r) {
+            const int64_t* t = l.thresholds.data() + r * l.thresholdsPerRow;
+            int count = 0;
+            for (int i = 0; i < l.thresholdsPerRow; ++i)
+                count += t[i] < acc;
+            return count;
+        };
+        if (!l.poolAfter) {
+            // Straight to the next layer's planes: u = count (bipolar: fired or not).
+            Act& o = *next;
+            o.reset(L.out.count, L.out.offset, L.out.step, L.rowsOut, opix, n);
+            if (l.bipolarOutput && l.thresholdsPerRow == 1) {
+                for (size_t v = 0; v < vecs; ++v) {
+                    uint64_t* dst = o.bits.data() + v * size_t(o.wordsPerVec);
+                    for (int64_t r = 0; r < L.rowsOut; ++r)
+                        dst[r / 64] |= uint64_t(l.thresholds[size_t(r)] < accumulator(v, r)) << (r % 64);
+                }
+                std::swap(cur, next);
+                continue;
+            }
+            for (size_t v = 0; v < vecs; ++v)
+                for (int64_t w = 0; w < o.wordsPerVec; ++w) {
+                    uint64_t planes[8] = {0, 0, 0, 0, 0, 0, 0, 0};
+                    const int64_t end = std::min<int64_t>(64, L.rowsOut - w * 64);
+                    for (int64_t j = 0; j < end; ++j) {
+                        const int count = thresholdCount(accumulator(v, w * 64 + j), w * 64 + j);
+                        const uint64_t u = l.bipolarOutput ? uint64_t(count > 0) : uint64_t(count);
+                        for (int b = 0; b < o.planes; ++b)
+                            planes[b] |= ((u >> b) & 1) << j;
+                    }
+                    for (int b = 0; b < o.planes; ++b)
+                        o.bits[size_t(b) * o.planeStride() + v * size_t(o.wordsPerVec) + size_t(w)] = planes[b];
+                }
+            std::swap(cur, next);
+            continue;
+        }
+        // Max pool on the codes, then the planes.
+        s.codes.resize(vecs * size_t(L.rowsOut));
+        for (size_t v = 0; v < vecs; ++v)
+            for (int64_t r = 0; r < L.rowsOut; ++r) {
+                const int count = thresholdCount(accumulator(v, r), r);
+                s.codes[v * size_t(L.rowsOut) + size_t(r)] =
+                    l.bipolarOutput ? int8_t(count ? 1 : -1) : int8_t(l.outputBase + count);
+            }
+        const int64_t od = l.outputDim(), ch = L.rowsOut;
+        s.pooled.assign(n * size_t(od * od * ch), std::numeric_limits<int8_t>::min());
+        for (size_t img = 0; img < n; ++img)
+            for (int64_t y = 0; y < od; ++y)
+                for (int64_t x = 0; x < od; ++x)
+                    for (int ky = 0; ky < l.poolK; ++ky)
+                        for (int kx = 0; kx < l.poolK; ++kx) {
+                            const int8_t* src = s.codes.data() +
+                                                (img * size_t(opix) + size_t((y * l.poolStride + ky) * l.ofmDim + x * l.poolStride + kx)) * size_t(ch);
+                            int8_t* dst = s.pooled.data() + (img * size_t(od * od) + size_t(y * od + x)) * size_t(ch);
+                            for (int64_t c = 0; c < ch; ++c)
+                                dst[c] = std::max(dst[c], src[c]);
+                        }
+        next->reset(L.out.count, L.out.offset, L.out.step, L.rowsOut, od * od, n);
+        packCodes(s.pooled.data(), *next);
+        std::swap(cur, next);
+    }
+}
+
+} // namespace qnn::pack

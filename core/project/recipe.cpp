@@ -1,0 +1,236 @@
+#include "core/project/recipe.h"
+
+#include <cstdio>
+
+namespace qnn {
+
+namespace {
+
+std::vector<Recipe> makeRecipes()
+{
+    std::vector<Recipe> all;
+    {
+        Recipe r;
+        r.name = "binarynet";
+        r.title = "BinaryNet (Courbariaux et al. 2016)";
+        r.citation = "M. Courbariaux, I. Hubara et al., Binarized Neural Networks, 2016 (the MNIST MLP recipe)";
+        r.doc = "Squared hinge loss, Adam, the learning rate decayed exponentially from 0.003 to 3e-7 over the "
+                "run, batch 100, dropout 0.2 on the input and 0.5 after every hidden activation, BatchNorm with "
+                "eps 1e-4 and momentum 0.1, no augmentation. It needs its long schedule: the paper trains "
+                "1,000 epochs; this preset trains 250.";
+        r.training.epochs = 250;
+        r.training.optimizer = "adam";
+        r.training.learningRate = 0.003;
+        r.training.learningRateEnd = 3e-7;
+        r.training.schedule = "exponential";
+        r.training.loss = "squared_hinge";
+        r.training.randomShift = 0;
+        r.inputDropout = 0.2;
+        r.hiddenDropout = 0.5;
+        r.batchNormEps = 1e-4;
+        r.batchNormMomentum = 0.1;
+        all.push_back(r);
+    }
+    {
+        Recipe r;
+        r.name = "brevitas";
+        r.title = "Brevitas bnn_pynq";
+        r.citation = "Xilinx Brevitas, src/brevitas_examples/bnn_pynq (trainer.py and the FC models)";
+        r.doc = "The recipe of Brevitas' bnn_pynq example trainer: squared hinge loss, Adam at 0.02, the rate "
+                "halved every 40 epochs, batch 100, dropout 0.2 on the input and after every hidden "
+                "activation, BatchNorm eps 1e-4, no weight decay, no augmentation. Brevitas trains 1,000 "
+                "epochs; this preset trains 200.";
+        r.training.epochs = 200;
+        r.training.optimizer = "adam";
+        r.training.learningRate = 0.02;
+        r.training.schedule = "step";
+        r.training.stepEpochs = 40;
+        r.training.stepGamma = 0.5;
+        r.training.loss = "squared_hinge";
+        r.training.randomShift = 0;
+        r.inputDropout = 0.2;
+        r.hiddenDropout = 0.2;
+        r.batchNormEps = 1e-4;
+        r.batchNormMomentum = 0.1;
+        all.push_back(r);
+    }
+    {
+        Recipe r;
+        r.name = "quick";
+        r.title = "Quick look";
+        r.citation = "QNN Workbench";
+        r.doc = "Three epochs with the project's own optimizer, loss and schedule: enough to see that the "
+                "network learns, the curves and the hardware figures, in a minute or two.";
+        r.setsTraining = false;
+        r.training.epochs = 3;
+        all.push_back(r);
+    }
+    return all;
+}
+
+NodeId onlySuccessor(const Graph& g, NodeId id)
+{
+    const std::vector<Edge> out = g.outEdges(id);
+    return out.size() == 1 ? out[0].toNode : kInvalidNode;
+}
+
+std::string rate(double p)
+{
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%g", p);
+    return buf;
+}
+
+/** Gives the Dropout right after `after` the rate `p`, or puts one there.
+ *  Returns 1 when a layer was added. */
+int dropoutAfter(Graph& g, NodeId after, double p, RecipeChanges& changes)
+{
+    const NodeId next = onlySuccessor(g, after);
+    const std::string afterName = g.node(after)->name;
+    if (next != kInvalidNode && g.node(next)->kind == LayerKind::Dropout) {
+        Node& d = *g.node(next);
+        if (d.attrFloat("p") != p) {
+            d.attrs["p"] = p;
+            changes.lines.push_back(d.name + ": dropout rate set to " + rate(p));
+        }
+        return 0;
+    }
+    const Edge out = g.outEdges(after).at(0);
+    // drop_input, drop_act1, …: the name says where the recipe put it.
+    const std::string stem = "drop_" + afterName;
+    const NodeId id = g.addNode(LayerKind::Dropout, g.findByName(stem) == kInvalidNode ? stem : g.uniqueName(stem));
+    Node& d = *g.node(id);
+    d.attrs["p"] = p;
+    const Node& from = *g.node(after);
+    const Node& to = *g.node(out.toNode);
+    d.pos = {(from.pos.x + to.pos.x) / 2, (from.pos.y + to.pos.y) / 2};
+    g.disconnect(out);
+    g.connect({after, out.fromPort, id, 0});
+    g.connect({id, 0, out.toNode, out.toPort});
+    changes.lines.push_back(d.name + " (p " + rate(p) + ") added after " + afterName);
+    return 1;
+}
+
+void setTraining(const Recipe& r, TrainingConfig& t, RecipeChanges& changes)
+{
+    auto note = [&](const char* what, const std::string& value) {
+        changes.lines.push_back(std::string(what) + " " + value);
+    };
+    t.epochs = r.training.epochs;
+    note("epochs", std::to_string(t.epochs));
+    if (!r.setsTraining)
+        return;
+    const TrainingConfig mine = t;
+    t = r.training;
+    t.seed = mine.seed;
+    t.threads = mine.threads;
+    t.logEveryBatches = mine.logEveryBatches;
+    char buf[64];
+    std::snprintf(buf, sizeof buf, "%g", t.learningRate);
+    note(("optimizer " + t.optimizer + ", learning rate").c_str(), buf);
+    note("schedule", t.schedule);
+    note("loss", t.loss);
+}
+
+} // namespace
+
+const std::vector<Recipe>& recipes()
+{
+    static const std::vector<Recipe> all = makeRecipes();
+    return all;
+}
+
+const Recipe* findRecipe(const std::string& nameOrId)
+{
+    for (const Recipe& r : recipes())
+        if (r.name == nameOrId || r.id() == nameOrId)
+            return &r;
+    return nullptr;
+}
+
+std::string recipeNames()
+{
+    std::string s;
+    for (const Recipe& r : recipes())
+        s += (s.empty() ? "" : ", ") + r.name;
+    return s;
+}
+
+bool applyRecipe(const Recipe& recipe, Project& project, RecipeChanges* changesOut, std::string& error)
+{
+    Project p = project;
+    RecipeChanges changes;
+    setTraining(recipe, p.training, changes);
+    p.training.recipe = recipe.id();
+
+    Graph& g = p.graph;
+    if (recipe.batchNormEps >= 0 || recipe.batchNormMomentum >= 0)
+        for (NodeId id : g.nodeIds()) {
+            Node& n = *g.node(id);
+            if (n.kind != LayerKind::BatchNorm)
+                continue;
+            if (recipe.batchNormEps >= 0)
+                n.attrs["eps"] = recipe.batchNormEps;
+            if (recipe.batchNormMomentum >= 0)
+                n.attrs["momentum"] = recipe.batchNormMomentum;
+        }
+
+    // Dropout goes where the recipe's multi-layer perceptron has it: on the
+    // input of a first Dense layer and after each activation that feeds
+    // another Dense layer. Convolutions get none, as in BinaryNet's CNNs.
+    if (recipe.inputDropout >= 0 || recipe.hiddenDropout >= 0) {
+        std::vector<NodeId> inputs, activations;
+        for (const auto& [id, n] : g.nodes()) {
+            if (n.kind == LayerKind::Input)
+                inputs.push_back(id);
+            else if (n.kind == LayerKind::Activation || n.kind == LayerKind::QuantAct)
+                activations.push_back(id);
+        }
+        // A node whose every path meets a Dense layer before a convolution.
+        auto leadsToDense = [&](NodeId id) {
+            for (NodeId n = id; n != kInvalidNode; n = onlySuccessor(g, n)) {
+                const LayerKind k = g.node(n)->kind;
+                if (k == LayerKind::Dense)
+                    return true;
+                if (k == LayerKind::Conv2D || k == LayerKind::Output)
+                    return false;
+            }
+            return false;
+        };
+        // Returns -1 after an error, else the number of layers added.
+        auto place = [&](NodeId id, double p) {
+            const std::vector<Edge> out = g.outEdges(id);
+            bool dense = false;
+            for (const Edge& e : out)
+                dense = dense || leadsToDense(e.toNode);
+            if (!dense)
+                return 0;
+            if (out.size() != 1) {
+                error = "the recipe puts dropout after '" + g.node(id)->name +
+                        "', which feeds more than one layer; add the Dropout layers by hand";
+                return -1;
+            }
+            return dropoutAfter(g, id, p, changes);
+        };
+        for (NodeId id : inputs)
+            if (recipe.inputDropout >= 0) {
+                const int added = place(id, recipe.inputDropout);
+                if (added < 0)
+                    return false;
+                changes.dropoutAdded += added;
+            }
+        for (NodeId id : activations)
+            if (recipe.hiddenDropout >= 0) {
+                const int added = place(id, recipe.hiddenDropout);
+                if (added < 0)
+                    return false;
+                changes.dropoutAdded += added;
+            }
+    }
+    project = std::move(p);
+    if (changesOut)
+        *changesOut = std::move(changes);
+    return true;
+}
+
+} // namespace qnn

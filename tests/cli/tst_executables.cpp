@@ -1,0 +1,109 @@
+// What each command-line executable links, and how qnnw hands the commands
+// that need LibTorch to qnnw-train (ARCHITECTURE.md, "Executables").
+#include <QtTest>
+
+#include <QFile>
+#include <QFileInfo>
+#include <QProcess>
+#include <QTemporaryDir>
+
+namespace {
+
+struct Result {
+    int exitCode = -1;
+    QByteArray out;
+    QByteArray err;
+};
+
+Result run(const QString& program, const QStringList& args)
+{
+    QProcess p;
+    p.start(program, args);
+    if (!p.waitForFinished(60000))
+        qFatal("%s did not finish", qPrintable(program));
+    return {p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1, p.readAllStandardOutput(),
+            p.readAllStandardError()};
+}
+
+QString beside(const char* name) { return QFileInfo(QNNW_PATH).absolutePath() + "/" + name; }
+
+// The shared libraries an executable loads, one "name => path" line each.
+QByteArray sharedLibraries(const QString& executable)
+{
+    const Result r = run("ldd", {executable});
+    if (r.exitCode != 0 && !r.out.contains("not a dynamic executable"))
+        qFatal("ldd %s failed: %s", qPrintable(executable), r.err.constData());
+    return r.out;
+}
+
+} // namespace
+
+class TestExecutables : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void qnnwLinksNeitherTorchNorQt();
+    void qnnwTrainLinksTorchButNoQt();
+    void qnnRunLinksNoTorchQtOrSsh();
+    void trainHelpComesFromQnnwTrain();
+    void missingQnnwTrainIsASentence();
+};
+
+void TestExecutables::qnnwLinksNeitherTorchNorQt()
+{
+    const QByteArray libs = sharedLibraries(QNNW_PATH);
+    QVERIFY2(libs.contains("libc.so"), libs.constData()); // ldd did list something
+    for (const char* banned : {"libtorch", "libc10", "libQt", "libopencv"})
+        QVERIFY2(!libs.contains(banned), (QByteArray(banned) + " in\n" + libs).constData());
+}
+
+void TestExecutables::qnnwTrainLinksTorchButNoQt()
+{
+    const QByteArray libs = sharedLibraries(beside("qnnw-train"));
+    QVERIFY2(libs.contains("libtorch") || libs.contains("libc10"), libs.constData());
+    QVERIFY2(!libs.contains("libQt6"), libs.constData());
+}
+
+void TestExecutables::qnnRunLinksNoTorchQtOrSsh()
+{
+    const QByteArray libs = sharedLibraries(beside("qnn-run"));
+    for (const char* banned : {"libtorch", "libc10", "libQt", "libssh", "libonnx", "libprotobuf", "libcurl"})
+        QVERIFY2(!libs.contains(banned), (QByteArray(banned) + " in\n" + libs).constData());
+    const Result help = run(beside("qnn-run"), {"--help"});
+    QCOMPARE(help.exitCode, 0);
+    QVERIFY2(help.out.contains("--threads") && help.out.contains("--data"), help.out.constData());
+}
+
+void TestExecutables::trainHelpComesFromQnnwTrain()
+{
+    // qnnw lists train; its options are declared only in qnnw-train, so
+    // seeing them proves the hand-over (same arguments, output passed through).
+    const Result list = run(QNNW_PATH, {"--help"});
+    QCOMPARE(list.exitCode, 0);
+    QVERIFY(list.out.contains("train") && list.out.contains("estimate"));
+    const Result help = run(QNNW_PATH, {"train", "--help"});
+    QCOMPARE(help.exitCode, 0);
+    QVERIFY2(help.out.contains("--batch-size") && help.out.contains("--fp32-twin"), help.out.constData());
+    const Result eval = run(QNNW_PATH, {"eval", "--help"});
+    QCOMPARE(eval.exitCode, 0);
+    QVERIFY2(eval.out.contains("--run"), eval.out.constData());
+}
+
+void TestExecutables::missingQnnwTrainIsASentence()
+{
+    QTemporaryDir dir;
+    const QString lonely = dir.filePath("qnnw");
+    QVERIFY(QFile::copy(QNNW_PATH, lonely));
+    QVERIFY(QFile::setPermissions(lonely, QFile::permissions(lonely) | QFileDevice::ExeOwner));
+    const Result r = run(lonely, {"train", "whatever.qnnproj"});
+    QCOMPARE(r.exitCode, 1);
+    QVERIFY2(r.err.contains("no qnnw-train in " + QFileInfo(dir.path()).canonicalFilePath().toUtf8()),
+             r.err.constData());
+    // Commands that need no torch still run from a lone qnnw.
+    const Result estimate =
+        run(lonely, {"estimate", QStringLiteral(QNN_SOURCE_DIR "/projects/lfc-w1a1-mnist.qnnproj"), "--json"});
+    QVERIFY2(estimate.exitCode == 0 && estimate.out.contains("fps"), (estimate.out + estimate.err).constData());
+}
+
+QTEST_GUILESS_MAIN(TestExecutables)
+#include "tst_executables.moc"

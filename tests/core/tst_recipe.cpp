@@ -1,0 +1,195 @@
+// Recipe presets: what each one writes into a project, that applying one
+// twice changes nothing more, where the dropout goes, and that a run records
+// the recipe it used.
+#include "core/graph/graph_analysis.h"
+#include "core/project/project.h"
+#include "core/project/recipe.h"
+#include "core/run/run_setup.h"
+
+#include <QtTest>
+
+#include <QTemporaryDir>
+
+using namespace qnn;
+
+namespace {
+
+Project load(const char* name)
+{
+    Project p;
+    std::string error;
+    if (!loadProject(std::string(QNN_SOURCE_DIR "/projects/") + name, p, error))
+        qFatal("%s", error.c_str());
+    return p;
+}
+
+/** The name of the node right after `name` in the chain. */
+std::string after(const Graph& g, const std::string& name)
+{
+    const std::vector<Edge> out = g.outEdges(g.findByName(name));
+    return out.size() == 1 ? g.node(out[0].toNode)->name : std::string("(" + std::to_string(out.size()) + ")");
+}
+
+std::vector<double> dropoutRates(const Graph& g)
+{
+    std::vector<double> rates;
+    for (const auto& [id, n] : g.nodes())
+        if (n.kind == LayerKind::Dropout)
+            rates.push_back(n.attrFloat("p"));
+    return rates;
+}
+
+} // namespace
+
+class TestRecipe : public QObject
+{
+    Q_OBJECT
+
+private slots:
+    void lookup()
+    {
+        QCOMPARE(QString::fromStdString(recipeNames()), QString("binarynet, brevitas, quick"));
+        QVERIFY(findRecipe("binarynet"));
+        QCOMPARE(findRecipe("binarynet@1"), findRecipe("binarynet"));
+        QVERIFY(!findRecipe("binarynet@2"));
+        QVERIFY(!findRecipe("BinaryNet"));
+    }
+
+    void binaryNetOnLfc()
+    {
+        Project p = load("lfc-w1a1-mnist.qnnproj");
+        const size_t before = p.graph.size();
+        RecipeChanges changes;
+        std::string error;
+        QVERIFY2(applyRecipe(*findRecipe("binarynet"), p, &changes, error), error.c_str());
+        const TrainingConfig& t = p.training;
+        QCOMPARE(QString::fromStdString(t.recipe), QString("binarynet@1"));
+        QCOMPARE(QString::fromStdString(t.loss), QString("squared_hinge"));
+        QCOMPARE(QString::fromStdString(t.optimizer), QString("adam"));
+        QCOMPARE(QString::fromStdString(t.schedule), QString("exponential"));
+        QCOMPARE(t.learningRate, 0.003);
+        QCOMPARE(t.learningRateEnd, 3e-7);
+        QCOMPARE(t.batchSize, 100);
+        QCOMPARE(t.epochs, 250);
+        QCOMPARE(t.randomShift, 0);
+        // The user's own settings stay.
+        QCOMPARE(t.seed, uint64_t(1));
+        // 0.2 on the input, 0.5 after each of the three hidden activations.
+        QCOMPARE(changes.dropoutAdded, 4);
+        QCOMPARE(p.graph.size(), before + 4);
+        QCOMPARE(QString::fromStdString(after(p.graph, "input")), QString("drop_input"));
+        QCOMPARE(QString::fromStdString(after(p.graph, "drop_input")), QString("dense1"));
+        for (const char* act : {"act1", "act2", "act3"}) {
+            const std::string d = after(p.graph, act);
+            QCOMPARE(QString::fromStdString(d), QString("drop_") + act);
+            QCOMPARE(p.graph.node(p.graph.findByName(d))->attrFloat("p"), 0.5);
+        }
+        QCOMPARE(QString::fromStdString(after(p.graph, "drop_act3")), QString("dense4"));
+        QCOMPARE(p.graph.node(p.graph.findByName("drop_input"))->attrFloat("p"), 0.2);
+        for (const auto& [id, n] : p.graph.nodes())
+            if (n.kind == LayerKind::BatchNorm) {
+                QCOMPARE(n.attrFloat("eps"), 1e-4);
+                QCOMPARE(n.attrFloat("momentum"), 0.1);
+            }
+        const GraphAnalysis a = analyzeGraph(p.graph);
+        QVERIFY(!a.hasErrors());
+        QCOMPARE(a.order.size(), p.graph.size());
+
+        // The project file keeps the recipe's name and version.
+        Project reread;
+        QVERIFY2(parseProject(serializeProject(p), reread, error), error.c_str());
+        QCOMPARE(QString::fromStdString(reread.training.recipe), QString("binarynet@1"));
+        QVERIFY(reread == p);
+
+        // A second time changes nothing.
+        Project again = p;
+        QVERIFY(applyRecipe(*findRecipe("binarynet"), again, &changes, error));
+        QCOMPARE(changes.dropoutAdded, 0);
+        QVERIFY(again == p);
+    }
+
+    void brevitasAfterBinaryNetReusesTheDropout()
+    {
+        Project p = load("lfc-w1a1-mnist.qnnproj");
+        std::string error;
+        QVERIFY(applyRecipe(*findRecipe("binarynet"), p, nullptr, error));
+        RecipeChanges changes;
+        QVERIFY(applyRecipe(*findRecipe("brevitas"), p, &changes, error));
+        QCOMPARE(changes.dropoutAdded, 0);
+        QCOMPARE(dropoutRates(p.graph), (std::vector<double>{0.2, 0.2, 0.2, 0.2}));
+        QCOMPARE(QString::fromStdString(p.training.schedule), QString("step"));
+        QCOMPARE(p.training.stepEpochs, 40);
+        QCOMPARE(p.training.stepGamma, 0.5);
+        QCOMPARE(p.training.learningRate, 0.02);
+        QCOMPARE(QString::fromStdString(p.training.recipe), QString("brevitas@1"));
+    }
+
+    void convolutionsGetNoDropout()
+    {
+        Project p = load("cnv-w1a1-cifar10.qnnproj");
+        std::string error;
+        QVERIFY(applyRecipe(*findRecipe("binarynet"), p, nullptr, error));
+        // Only the activations that feed a Dense layer: act6 (through the
+        // flatten), act7 and act8; the input feeds a convolution.
+        QCOMPARE(dropoutRates(p.graph), (std::vector<double>{0.5, 0.5, 0.5}));
+        QCOMPARE(QString::fromStdString(after(p.graph, "input")), QString("conv1"));
+        QCOMPARE(QString::fromStdString(after(p.graph, "act5")), QString("conv6"));
+        QCOMPARE(QString::fromStdString(after(p.graph, "act6")), QString("drop_act6"));
+        QVERIFY(!analyzeGraph(p.graph).hasErrors());
+    }
+
+    void quickChangesOnlyTheEpochs()
+    {
+        const Project original = load("lfc-w1a1-mnist.qnnproj");
+        Project p = original;
+        std::string error;
+        QVERIFY(applyRecipe(*findRecipe("quick"), p, nullptr, error));
+        QVERIFY(p.graph == original.graph);
+        QCOMPARE(p.training.epochs, 3);
+        TrainingConfig expected = original.training;
+        expected.epochs = 3;
+        expected.recipe = "quick@1";
+        QVERIFY(p.training == expected);
+    }
+
+    void aBranchIsRefusedAndNothingChanges()
+    {
+        Project p = load("lfc-w1a1-mnist.qnnproj");
+        // act1 now also feeds dense3 (a skip the graph check would refuse
+        // later): dropout "after act1" has no one place.
+        p.graph.connect({p.graph.findByName("act1"), 0, p.graph.findByName("dense3"), 0});
+        const Project before = p;
+        std::string error;
+        QVERIFY(!applyRecipe(*findRecipe("binarynet"), p, nullptr, error));
+        QVERIFY2(QString::fromStdString(error).contains("'act1', which feeds more than one layer"), error.c_str());
+        QVERIFY(p == before);
+    }
+
+    void aRunRecordsTheRecipe()
+    {
+        QTemporaryDir tmp;
+        RunRequest request;
+        request.projectPath = QNN_SOURCE_DIR "/projects/synthetic-digits-w1a1.qnnproj";
+        request.outDir = tmp.path().toStdString();
+        request.recipe = "quick";
+        request.epochs = 2; // an option still overrides the recipe
+        PreparedRun run;
+        std::string error, warning;
+        QVERIFY2(prepareRun(request, run, error), error.c_str());
+        QCOMPARE(run.project.training.epochs, 2);
+        QVERIFY2(startRun(request, run, nlohmann::json::object(), error, warning), error.c_str());
+        nlohmann::json config;
+        QVERIFY2(run.store.readConfig(config, error), error.c_str());
+        QCOMPARE(QString::fromStdString(config.value("recipe", "")), QString("quick@1"));
+        QCOMPARE(QString::fromStdString(config["project"]["training"].value("recipe", "")), QString("quick@1"));
+
+        request.recipe = "fast";
+        PreparedRun refused;
+        QVERIFY(!prepareRun(request, refused, error));
+        QCOMPARE(QString::fromStdString(error),
+                 QString("unknown recipe 'fast'; the recipes are binarynet, brevitas, quick"));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestRecipe)
+#include "tst_recipe.moc"
