@@ -658,7 +658,7 @@ private Q_SLOTS:
     {
         QFETCH(double, decay);
         TrainingDashboard d;
-        d.resize(900, 420);
+        d.resize(900, 560);
         d.show();
         QVERIFY(QTest::qWaitForWindowExposed(&d));
         RunStartEvent e;
