@@ -3,6 +3,9 @@
 #include "widgets/editor/graph_document.h"
 #include "widgets/training/training_controller.h"
 
+#include "core/run/run_paths.h"
+
+#include <QDir>
 #include <QFile>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -27,7 +30,17 @@ void RunFollower::poll()
     if (m_document->fileName().isEmpty())
         return;
     const QString mine = m_controller->currentRun() ? m_controller->currentRun()->name : QString();
-    const std::vector<qnn::RunInfo> runs = qnn::listRuns(m_document->fileName().toStdString(), m_document->project());
+    // Every second in every window: only summary.json files are read, and a
+    // run folder in full only when one says "running" (or was followed).
+    const QDir runsDir(QString::fromStdString(qnn::runsDirOf(m_document->fileName().toStdString())));
+    std::vector<qnn::RunInfo> runs;
+    for (const QString& d : runsDir.entryList(QDir::Dirs | QDir::NoDotAndDotDot)) {
+        QFile f(runsDir.filePath(d + "/summary.json"));
+        const bool running = f.open(QIODevice::ReadOnly) &&
+                             QJsonDocument::fromJson(f.readAll()).object().value("status").toString() == "running";
+        if (running || d == m_name)
+            runs.push_back(qnn::readRunInfo(runsDir.filePath(d).toStdString()));
+    }
     const qnn::RunInfo* found = nullptr;
     for (const qnn::RunInfo& r : runs)
         // A run this window trains is on the dashboard already; one it started
