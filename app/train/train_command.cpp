@@ -214,7 +214,7 @@ int trainOne(const Options& o, const RunRequest& request)
             std::printf("test accuracy %.2f%%  (best validation %.2f%% at epoch %d)\n", 100 * r.testAccuracy,
                         100 * r.bestValAccuracy, r.bestEpoch);
             std::printf("%.0f training images/s, %.1f s in all\n", r.imagesPerSecond, r.wallSeconds);
-        } else if (r.status == "cancelled") {
+        } else if (r.status == "stopped") {
             std::printf("stopped after epoch %d; continue with: qnnw train %s --resume %s\n", r.epochsDone,
                         o.project.c_str(), store.dir().c_str());
         } else if (r.status == "diverged") {
@@ -228,7 +228,7 @@ int trainOne(const Options& o, const RunRequest& request)
         std::fprintf(stderr, "qnnw: %s\n", r.error.c_str());
     if (r.status == "completed")
         return 0;
-    if (r.status == "cancelled")
+    if (r.status == "stopped")
         return 130;
     return 1;
 }

@@ -81,6 +81,9 @@ int main(int argc, char** argv)
     if (parser.isSet(shot))
         return screenshot(window, parser.value(shot), args.value(0), parser.isSet(arrangeOption));
 
+    // Dock places and sizes carry over from the last session (not into
+    // screenshots, nor over a --size asked for).
+    MainWindow::setLayoutMemory(!parser.isSet(sizeOption));
     window.show();
     if (!args.isEmpty())
         QTimer::singleShot(0, &window, [&window, path = args.first()] { window.openFile(path); });

@@ -126,6 +126,13 @@ struct Trainer::Impl {
     int bestEpoch = 0;
     double bestValAccuracy = 0;
     bool resumed = false;
+    /** A stop inside an epoch: how far it got, so that a resume continues from
+     *  that batch with the epoch's running sums (0: at an epoch boundary). */
+    struct Partial {
+        int64_t batch = 0;
+        double lossSum = 0, intervalLoss = 0, trainSeconds = 0;
+        int64_t correct = 0, seen = 0, intervalCorrect = 0, intervalSeen = 0;
+    } partial;
 
     std::function<void(const BatchProgress&)> onBatch;
     std::function<void(const EpochMetrics&)> onEpoch;
@@ -393,6 +400,13 @@ bool Trainer::Impl::saveCheckpoint(const std::string& path, std::string& error)
         archive.write("epoch", torch::tensor(static_cast<int64_t>(epochsDone)));
         archive.write("best_epoch", torch::tensor(static_cast<int64_t>(bestEpoch)));
         archive.write("best_val_accuracy", torch::tensor(bestValAccuracy, torch::kDouble));
+        if (partial.batch > 0) {
+            archive.write("partial_batch", torch::tensor(partial.batch));
+            archive.write("partial_sums", torch::tensor({partial.lossSum, partial.intervalLoss, partial.trainSeconds},
+                                                        torch::kDouble));
+            archive.write("partial_counts", torch::tensor({partial.correct, partial.seen, partial.intervalCorrect,
+                                                           partial.intervalSeen}));
+        }
         {
             auto gen = at::detail::getDefaultCPUGenerator();
             std::lock_guard<std::mutex> lock(gen.mutex());
@@ -459,6 +473,21 @@ bool Trainer::Impl::loadCheckpoint(const std::string& path, bool weightsOnly, st
         epochsDone = static_cast<int>(readScalar(archive, "epoch").item<int64_t>());
         bestEpoch = static_cast<int>(readScalar(archive, "best_epoch").item<int64_t>());
         bestValAccuracy = readScalar(archive, "best_val_accuracy").item<double>();
+        // Checkpoints written at an epoch's end (and by older versions) have no partial epoch.
+        partial = {};
+        Tensor partialBatch;
+        if (archive.try_read("partial_batch", partialBatch)) {
+            partial.batch = partialBatch.item<int64_t>();
+            const Tensor sums = readScalar(archive, "partial_sums");
+            const Tensor counts = readScalar(archive, "partial_counts");
+            partial.lossSum = sums[0].item<double>();
+            partial.intervalLoss = sums[1].item<double>();
+            partial.trainSeconds = sums[2].item<double>();
+            partial.correct = counts[0].item<int64_t>();
+            partial.seen = counts[1].item<int64_t>();
+            partial.intervalCorrect = counts[2].item<int64_t>();
+            partial.intervalSeen = counts[3].item<int64_t>();
+        }
         const Tensor rng = readScalar(archive, "rng_state");
         auto gen = at::detail::getDefaultCPUGenerator();
         std::lock_guard<std::mutex> lock(gen.mutex());
@@ -558,7 +587,7 @@ TrainResult Trainer::Impl::train()
                 return result;
             }
         } else if (!d.saveCheckpoint(d.store->checkpointPath(), error)) {
-            // The epoch-0 checkpoint makes a run cancelled in its first epoch resumable.
+            // The epoch-0 checkpoint makes a run stopped in its first epoch resumable.
             result.error = error;
             // The reason goes into summary.json too, or the run would stay "running" for ever.
             std::string ignored;
@@ -583,11 +612,34 @@ TrainResult Trainer::Impl::train()
         const std::vector<int64_t> order = epochOrder(n, c.seed, epoch);
         double lossSum = 0, intervalLoss = 0;
         int64_t correct = 0, seen = 0, intervalCorrect = 0, intervalSeen = 0;
+        int64_t first = 0;
+        if (d.partial.batch > 0 && d.partial.batch < batches) {
+            // Resumed inside this epoch: on from the batch the stop left it at.
+            first = d.partial.batch;
+            lossSum = d.partial.lossSum;
+            intervalLoss = d.partial.intervalLoss;
+            epochTrainSeconds = d.partial.trainSeconds;
+            correct = d.partial.correct;
+            seen = d.partial.seen;
+            intervalCorrect = d.partial.intervalCorrect;
+            intervalSeen = d.partial.intervalSeen;
+        }
+        d.partial = {};
         bool stop = false;
-        for (int64_t b = 0; b < batches; ++b) {
+        for (int64_t b = first; b < batches; ++b) {
             if (d.cancel && d.cancel->load()) {
-                result.status = "cancelled";
+                result.status = "stopped";
                 stop = true;
+                // A checkpoint of the epoch so far, so that Resume continues
+                // from this batch instead of the epoch's start.
+                if (b > 0 && d.store) {
+                    d.partial = {b, lossSum, intervalLoss, epochTrainSeconds, correct, seen, intervalCorrect, intervalSeen};
+                    if (!d.saveCheckpoint(d.store->checkpointPath(), error)) {
+                        result.status = "failed";
+                        result.error = error;
+                    }
+                    d.partial = {};
+                }
                 break;
             }
             const auto batchStart = Clock::now();

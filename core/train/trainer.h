@@ -64,7 +64,7 @@ struct EvalResult {
     int64_t images = 0;
 };
 
-/** How a run ended. status: "completed", "cancelled", "diverged" or "failed". */
+/** How a run ended. status: "completed", "stopped" (Stop or Ctrl+C; resumable), "diverged" or "failed". */
 struct TrainResult {
     std::string status = "failed";
     std::string error;
@@ -74,7 +74,7 @@ struct TrainResult {
     int divergedEpoch = 0;
     int bestEpoch = 0;
     double bestValAccuracy = 0;
-    /** Of the final model; negative when not evaluated (cancelled, diverged). */
+    /** Of the final model; negative when not evaluated (stopped, diverged). */
     double testAccuracy = -1;
     std::vector<std::vector<int64_t>> confusion;
     double wallSeconds = 0;
@@ -104,7 +104,7 @@ public:
 
     void setBatchCallback(std::function<void(const BatchProgress&)> callback);
     void setEpochCallback(std::function<void(const EpochMetrics&)> callback);
-    /** Checked before every batch; once true, train() stops and returns "cancelled". */
+    /** Checked before every batch; once true, train() stops and returns "stopped". */
     void setCancelFlag(const std::atomic<bool>* flag);
     /** Where metrics, checkpoints and the summary go; optional, not owned. */
     void setRunStore(const RunStore* store);

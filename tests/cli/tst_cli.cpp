@@ -289,9 +289,9 @@ void TestCli::interruptThenResumeEqualsUnbrokenRun()
     QCOMPARE(p.exitCode(), 130);
     const QString run = qnn::test::onlySubfolder(brokenDir.path());
     QVERIFY(!run.isEmpty());
-    const QJsonObject cancelled = readJsonObject(run + "/summary.json");
-    QCOMPARE(cancelled["status"].toString(), QString("cancelled"));
-    QVERIFY(cancelled["epochs_done"].toInt() < 5);
+    const QJsonObject stopped = readJsonObject(run + "/summary.json");
+    QCOMPARE(stopped["status"].toString(), QString("stopped"));
+    QVERIFY(stopped["epochs_done"].toInt() < 5);
     QVERIFY(p.readAllStandardError().contains("stopping after this batch"));
 
     const Result resumed = qnnw({"train", example("synthetic-digits-w1a1"), "--resume", run, "--json"});

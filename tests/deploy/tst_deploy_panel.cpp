@@ -128,6 +128,7 @@ private Q_SLOTS:
         QCOMPARE(r.value("images").toInt(), 1000);
         QCOMPARE(r.value("board_accuracy").toDouble(), r.value("workbench_accuracy").toDouble());
         QCOMPARE(r.value("differing_predictions").toInt(), 0);
+        QVERIFY2(panel.boardAccuracyText().contains("on 1000 images"), qPrintable(panel.boardAccuracyText()));
         for (const char* step : {"pack:", "connect:", "upload:", "verify:", "switch:", "run:"})
             QVERIFY2(panel.logText().contains(step), step);
         auto* boards = panel.findChild<QTreeWidget*>();
@@ -145,6 +146,8 @@ private Q_SLOTS:
         QVERIFY(!finished.last().at(0).toBool());
         QCOMPARE(currentTarget(), before);
         QVERIFY(!panel.isBusy());
+        // A failed deploy shows no board result: not the previous deploy's under "failed".
+        QCOMPARE(panel.boardAccuracyText(), QString("–"));
     }
 
     void cleanupTestCase() { m_sshd.stop(); }

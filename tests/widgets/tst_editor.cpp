@@ -54,6 +54,20 @@ qnn::Project loadExample(const char* name)
     return p;
 }
 
+// An example as it was stored before the examples were arranged: one zigzag
+// row, a column every 200 px. The editing tests below were written against
+// that layout, and keep it whatever the files hold.
+qnn::Project loadRowExample(const char* name)
+{
+    qnn::Project p = loadExample(name);
+    int i = 0;
+    for (const NodeId id : p.graph.nodeIds()) {
+        p.graph.node(id)->pos = {40.0 + 200 * i, i % 2 ? 160.0 : 80.0};
+        ++i;
+    }
+    return p;
+}
+
 std::string bytes(const qnn::Graph& g) { return qnn::graphToJson(g).dump(2); }
 
 void mouse(QWidget* w, QEvent::Type type, QPoint pos, Qt::MouseButton button, Qt::MouseButtons buttons)
@@ -186,7 +200,7 @@ std::map<QString, EditCase>& editCases()
                          g.node(2)->pos = {300, 400};
                      }};
     cases["preset W1A2"] = {none, [](GraphDocument& d) { d.applyPreset(precisionPresets()[4]); },
-                            [](qnn::Graph& g) { g = loadExample("lfc-w1a2-mnist.qnnproj").graph; }};
+                            [](qnn::Graph& g) { g = loadRowExample("lfc-w1a2-mnist.qnnproj").graph; }};
     cases["auto-arrange"] = {none, [](GraphDocument& d) { d.autoArrange(); },
                              [](qnn::Graph& g) {
                                  for (auto& [id, n] : g.nodes())
@@ -238,7 +252,7 @@ private Q_SLOTS:
 
     void buildLfcThroughDocument()
     {
-        const qnn::Project ref = loadExample("lfc-w1a1-mnist.qnnproj");
+        const qnn::Project ref = loadRowExample("lfc-w1a1-mnist.qnnproj");
         GraphDocument doc;
         addNodesLike(doc, ref.graph);
         for (const Edge& e : ref.graph.edges()) {
@@ -255,7 +269,7 @@ private Q_SLOTS:
 
     void buildLfcWithMouse()
     {
-        const qnn::Project ref = loadExample("lfc-w1a1-mnist.qnnproj");
+        const qnn::Project ref = loadRowExample("lfc-w1a1-mnist.qnnproj");
         GraphDocument doc;
         GraphScene scene(&doc);
         GraphView view(&scene);
@@ -299,7 +313,7 @@ private Q_SLOTS:
     {
         QFETCH(QString, name);
         const EditCase& c = editCases().at(name);
-        qnn::Project p = loadExample("lfc-w1a1-mnist.qnnproj");
+        qnn::Project p = loadRowExample("lfc-w1a1-mnist.qnnproj");
         c.setup(p);
         GraphDocument doc;
         GraphScene scene(&doc); // observes every step; must never disagree with the model
@@ -392,7 +406,7 @@ private Q_SLOTS:
     void dragEdgeEndAwayDisconnects()
     {
         GraphDocument doc;
-        doc.setProject(loadExample("lfc-w1a1-mnist.qnnproj"));
+        doc.setProject(loadRowExample("lfc-w1a1-mnist.qnnproj"));
         GraphScene scene(&doc);
         GraphView view(&scene);
         view.resize(1200, 700);
@@ -401,7 +415,7 @@ private Q_SLOTS:
         const QPointF in = portPos(scene, 3, true, 0);
         view.centerOn(in);
         drag(view, in, in + QPointF(0, 200));
-        qnn::Graph expected = loadExample("lfc-w1a1-mnist.qnnproj").graph;
+        qnn::Graph expected = loadRowExample("lfc-w1a1-mnist.qnnproj").graph;
         expected.disconnect({2, 0, 3, 0});
         QCOMPARE(doc.graphJson(), bytes(expected));
         QVERIFY(!scene.edgeItem({2, 0, 3, 0}));
@@ -447,7 +461,7 @@ private Q_SLOTS:
     void dragOfManyNodesIsOneStep()
     {
         GraphDocument doc;
-        doc.setProject(loadExample("lfc-w1a1-mnist.qnnproj"));
+        doc.setProject(loadRowExample("lfc-w1a1-mnist.qnnproj"));
         GraphScene scene(&doc);
         GraphView view(&scene);
         view.resize(1200, 700);
@@ -458,19 +472,19 @@ private Q_SLOTS:
         view.centerOn(grip);
         drag(view, grip, grip + QPointF(60, 40));
         QCOMPARE(doc.undoStack()->count(), 1);
-        qnn::Graph expected = loadExample("lfc-w1a1-mnist.qnnproj").graph;
+        qnn::Graph expected = loadRowExample("lfc-w1a1-mnist.qnnproj").graph;
         for (NodeId id : {1, 2, 3})
             expected.node(id)->pos = {expected.node(id)->pos.x + 60, expected.node(id)->pos.y + 40};
         QCOMPARE(doc.graphJson(), bytes(expected));
         doc.undoStack()->undo();
-        QCOMPARE(doc.graphJson(), bytes(loadExample("lfc-w1a1-mnist.qnnproj").graph));
+        QCOMPARE(doc.graphJson(), bytes(loadRowExample("lfc-w1a1-mnist.qnnproj").graph));
         QCOMPARE(scene.nodeItem(2)->pos(), QPointF(240, 160));
     }
 
     void arrowNudgesMergeIntoOneStep()
     {
         GraphDocument doc;
-        doc.setProject(loadExample("lfc-w1a1-mnist.qnnproj"));
+        doc.setProject(loadRowExample("lfc-w1a1-mnist.qnnproj"));
         GraphScene scene(&doc);
         GraphView view(&scene);
         view.show();
@@ -484,7 +498,7 @@ private Q_SLOTS:
         QCOMPARE(doc.graph().node(3)->pos.x, 460.0);
         QCOMPARE(scene.nodeItem(3)->pos(), QPointF(460, 130));
         doc.undoStack()->undo();
-        QCOMPARE(doc.graphJson(), bytes(loadExample("lfc-w1a1-mnist.qnnproj").graph));
+        QCOMPARE(doc.graphJson(), bytes(loadRowExample("lfc-w1a1-mnist.qnnproj").graph));
         // A different set of nodes starts a new step.
         scene.selectNodes({2});
         QTest::keyClick(&view, Qt::Key_Left);
@@ -526,7 +540,7 @@ private Q_SLOTS:
     void viewZoomPanFit()
     {
         GraphDocument doc;
-        doc.setProject(loadExample("lfc-w1a1-mnist.qnnproj"));
+        doc.setProject(loadRowExample("lfc-w1a1-mnist.qnnproj"));
         GraphScene scene(&doc);
         GraphView view(&scene);
         view.resize(800, 600);
@@ -570,7 +584,7 @@ private Q_SLOTS:
     void contextMenus()
     {
         GraphDocument doc;
-        doc.setProject(loadExample("lfc-w1a1-mnist.qnnproj"));
+        doc.setProject(loadRowExample("lfc-w1a1-mnist.qnnproj"));
         GraphScene scene(&doc);
         GraphView view(&scene);
         auto find = [](QMenu* menu, const QString& path) -> QAction* {
@@ -624,7 +638,7 @@ private Q_SLOTS:
     void dropOnEdgeInserts()
     {
         GraphDocument doc;
-        doc.setProject(loadExample("lfc-w1a1-mnist.qnnproj"));
+        doc.setProject(loadRowExample("lfc-w1a1-mnist.qnnproj"));
         GraphScene scene(&doc);
         GraphView view(&scene);
         view.resize(1200, 700);
@@ -649,7 +663,7 @@ private Q_SLOTS:
         QCOMPARE(doc.undoStack()->count(), 1);
         QVERIFY(!doc.analysis().hasErrors());
         doc.undoStack()->undo();
-        QCOMPARE(doc.graphJson(), bytes(loadExample("lfc-w1a1-mnist.qnnproj").graph));
+        QCOMPARE(doc.graphJson(), bytes(loadRowExample("lfc-w1a1-mnist.qnnproj").graph));
 
         // Something that cannot sit on an edge is refused with a reason.
         QString error;
@@ -725,7 +739,10 @@ private Q_SLOTS:
     void copyPasteBetweenWindows()
     {
         MainWindow a, b;
-        QVERIFY(a.openFile(examplePath("lfc-w1a1-mnist.qnnproj"), nullptr, true));
+        QTemporaryDir dir;
+        std::string error;
+        QVERIFY(qnn::saveProject(dir.filePath("lfc.qnnproj").toStdString(), loadRowExample("lfc-w1a1-mnist.qnnproj"), error));
+        QVERIFY(a.openFile(dir.filePath("lfc.qnnproj"), nullptr, true));
         a.scene()->selectNodes({2, 3, 4});
         a.copySelection();
         b.paste();
@@ -763,7 +780,7 @@ private Q_SLOTS:
     void presetsChangeEveryBadge()
     {
         GraphDocument doc;
-        doc.setProject(loadExample("lfc-w1a1-mnist.qnnproj"));
+        doc.setProject(loadRowExample("lfc-w1a1-mnist.qnnproj"));
         GraphScene scene(&doc);
         QStringList previous;
         for (const PrecisionPreset& preset : precisionPresets()) {
@@ -792,18 +809,18 @@ private Q_SLOTS:
     void presetsReproduceExamples()
     {
         GraphDocument doc;
-        doc.setProject(loadExample("lfc-w1a1-mnist.qnnproj"));
+        doc.setProject(loadRowExample("lfc-w1a1-mnist.qnnproj"));
         doc.applyPreset(precisionPresets()[0]);
-        QCOMPARE(doc.graphJson(), bytes(loadExample("lfc-fp32-mnist.qnnproj").graph));
+        QCOMPARE(doc.graphJson(), bytes(loadRowExample("lfc-fp32-mnist.qnnproj").graph));
         doc.applyPreset(precisionPresets()[5]);
-        QCOMPARE(doc.graphJson(), bytes(loadExample("lfc-w1a1-mnist.qnnproj").graph));
+        QCOMPARE(doc.graphJson(), bytes(loadRowExample("lfc-w1a1-mnist.qnnproj").graph));
         QCOMPARE(doc.undoStack()->count(), 2);
     }
 
     void inspectorEditsSelection()
     {
         GraphDocument doc;
-        doc.setProject(loadExample("lfc-w1a1-mnist.qnnproj"));
+        doc.setProject(loadRowExample("lfc-w1a1-mnist.qnnproj"));
         PropertyInspector inspector(&doc);
         inspector.setNodes({2});
         QCOMPARE(inspector.title(), QStringLiteral("dense1 · Dense"));
@@ -857,7 +874,7 @@ private Q_SLOTS:
     void inspectorEditsWhatSelectionShares()
     {
         GraphDocument doc;
-        doc.setProject(loadExample("lfc-w1a1-mnist.qnnproj"));
+        doc.setProject(loadRowExample("lfc-w1a1-mnist.qnnproj"));
         PropertyInspector inspector(&doc);
         inspector.setNodes({2, 5, 11});
         QCOMPARE(inspector.fields(), QStringList({"bias", "units", "weight_bits"}));
@@ -880,7 +897,7 @@ private Q_SLOTS:
     void issuesListSelectsNode()
     {
         MainWindow window;
-        qnn::Project p = loadExample("lfc-w1a1-mnist.qnnproj");
+        qnn::Project p = loadRowExample("lfc-w1a1-mnist.qnnproj");
         p.graph.node(11)->attrs["units"] = int64_t(20); // the Output now gets 20 values instead of 10
         window.document()->setProject(p);
         window.show();
@@ -913,7 +930,7 @@ private Q_SLOTS:
         GraphDocument doc;
         SummaryBar bar(&doc);
         QCOMPARE(bar.figure("params"), QStringLiteral("0"));
-        const qnn::Project p = loadExample("lfc-w1a1-mnist.qnnproj");
+        const qnn::Project p = loadRowExample("lfc-w1a1-mnist.qnnproj");
         doc.setProject(p);
         const qnn::GraphSummary s = qnn::summarizeGraph(p.graph);
         QCOMPARE(bar.figure("params"), QString::fromStdString(qnn::humanCount(double(s.params))));

@@ -8,9 +8,11 @@
 
 #include <nlohmann/json.hpp>
 #include "widgets/editor/graph_document.h"
+#include "widgets/editor/graph_scene.h"
 #include "widgets/training/confusion_view.h"
 #include "widgets/training/pareto_view.h"
 #include "widgets/training/run_comparison_view.h"
+#include "widgets/training/run_follower.h"
 #include "widgets/training/runs_panel.h"
 #include "widgets/training/training_controller.h"
 #include "widgets/training/training_dashboard.h"
@@ -20,8 +22,14 @@
 
 #include <qcustomplot.h>
 
+#include <QAbstractButton>
 #include <QAction>
 #include <QApplication>
+#include <QDockWidget>
+#include <QJsonDocument>
+#include <QLabel>
+#include <QMessageBox>
+#include <QTimer>
 #include <QListWidget>
 #include <QProgressBar>
 #include <QPushButton>
@@ -29,6 +37,7 @@
 #include <QTableWidget>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QPointer>
 #include <QUndoStack>
 
 #include <cmath>
@@ -87,6 +96,107 @@ void screenshot(QWidget* widget, const char* name, QSize size = QSize(900, 520))
 }
 
 const QStringList kShort{"--epochs", "3", "--train-limit", "1500", "--threads", "1"};
+
+/** Clicks the button labelled `text` in the next message box that opens
+ *  (polled: the box is modal), keeping its question in `question`. */
+void answerNextBox(const QString& text, QString* question = nullptr)
+{
+    auto* timer = new QTimer;
+    timer->setInterval(20);
+    QObject::connect(timer, &QTimer::timeout, [timer, text, question] {
+        for (QWidget* w : QApplication::topLevelWidgets()) {
+            auto* box = qobject_cast<QMessageBox*>(w);
+            if (!box || !box->isVisible())
+                continue;
+            for (QAbstractButton* b : box->buttons())
+                if (b->text().remove('&') == text) {
+                    if (question)
+                        *question = box->text();
+                    timer->stop();
+                    timer->deleteLater();
+                    b->click();
+                    return;
+                }
+        }
+    });
+    timer->start();
+}
+
+/** A launcher that runs nothing: it records what it was asked and reports
+ *  what the test makes it report. */
+class FakeLauncher : public RunLauncher
+{
+public:
+    using RunLauncher::RunLauncher;
+    void start(const QStringList& arguments) override
+    {
+        m_arguments = arguments;
+        m_running = true;
+    }
+    // Asynchronous, as a process' end is.
+    void stop() override
+    {
+        ++m_stops;
+        QTimer::singleShot(0, this, [this] { finish(130); });
+    }
+    void kill() override
+    {
+        QTimer::singleShot(0, this, [this] { finish(-1); });
+    }
+    bool isRunning() const override { return m_running; }
+    void finish(int code)
+    {
+        if (!m_running)
+            return;
+        m_running = false;
+        Q_EMIT finished(code, code < 0);
+    }
+    void report(const RunStartEvent& e) { Q_EMIT runStarted(e); }
+    void reportSummary(const QJsonObject& s) { Q_EMIT summary(s); }
+    void refuse(const QString& message) { Q_EMIT failed(message); }
+    QStringList m_arguments;
+    bool m_running = false;
+    int m_stops = 0;
+};
+
+/** Makes the controller start FakeLaunchers, collected in `out` in start order. */
+void useFakes(TrainingController* c, std::vector<QPointer<FakeLauncher>>* out)
+{
+    c->setLauncherFactory([out](QObject* parent) {
+        auto* f = new FakeLauncher(parent);
+        out->push_back(f);
+        return f;
+    });
+}
+
+// With QNN_SCREENSHOTS set: the whole window at a laptop's and a desktop's
+// size, the README's pictures (docs/window-*.png): the two runs overlaid on
+// the Training dock, then compared in the Analysis dock.
+void windowScreenshots(MainWindow& w, TrainingWorkbench* t, const std::vector<qnn::RunInfo>& runs)
+{
+    const QString dir = qEnvironmentVariable("QNN_SCREENSHOTS");
+    if (dir.isEmpty())
+        return;
+    w.show();
+    for (const QSize size : {QSize(1280, 800), QSize(1920, 1080)}) {
+        w.resize(size);
+        w.resetLayout();
+        QTest::qWait(300);
+        const bool laptop = size.width() == 1280;
+        w.scene()->selectNodes({w.document()->graph().findByName("dense1")});
+        t->runsPanel()->table()->selectAll();
+        if (laptop) {
+            w.findChild<QDockWidget*>("training")->raise();
+        } else {
+            t->comparison()->compare(QString::fromStdString(runs[0].name), QString::fromStdString(runs[1].name));
+            t->analysisTabs()->setCurrentWidget(t->comparison());
+            w.findChild<QDockWidget*>("analysis")->raise();
+        }
+        t->dashboard()->flush();
+        QTest::qWait(500); // queued replots
+        w.grab().save(QStringLiteral("%1/window-%2x%3.png").arg(dir).arg(size.width()).arg(size.height()));
+    }
+}
 
 } // namespace
 
@@ -189,7 +299,7 @@ private Q_SLOTS:
                 t->controller()->stop();
         });
         QVERIFY(t->controller()->train());
-        QCOMPARE(waitFinished(t->controller()), QString("cancelled"));
+        QCOMPARE(waitFinished(t->controller()), QString("stopped"));
         QCOMPARE(int(t->runsPanel()->runs().size()), 1);
         qnn::RunInfo run = t->runsPanel()->runs()[0];
         QCOMPARE(QString::fromStdString(run.status), QString("stopped"));
@@ -199,9 +309,18 @@ private Q_SLOTS:
 
         QObject::disconnect(stopper);
         t->runsPanel()->selectRun(QString::fromStdString(run.name));
+        // An unsaved edit: Resume asks to save it first, and after Save the title has no "*".
+        w.document()->addNode(qnn::LayerKind::Dropout, {900, 900});
+        QVERIFY(w.isWindowModified());
+        QString asked;
+        answerNextBox("Save", &asked);
         QString error;
         QVERIFY2(t->runsPanel()->resumeSelected(&error), qPrintable(error));
+        QVERIFY2(asked.contains("unsaved changes"), qPrintable(asked));
+        QVERIFY(!w.document()->isModified());
+        QVERIFY(!w.isWindowModified());
         QCOMPARE(waitFinished(t->controller()), QString("completed"));
+        QVERIFY(!w.isWindowModified());
         run = t->runsPanel()->runs()[0];
         QCOMPARE(QString::fromStdString(run.status), QString("completed"));
         QCOMPARE(run.epochsDone, 4);
@@ -244,7 +363,10 @@ private Q_SLOTS:
         MainWindow w;
         QVERIFY(w.openFile(path, nullptr, true));
         TrainingWorkbench* t = workbenchOf(w);
-        t->controller()->setExtraArguments({"--epochs", "2", "--train-limit", "1000", "--threads", "1"});
+        // Screenshots get curves worth looking at; the test itself needs two epochs.
+        const bool pictures = !qEnvironmentVariable("QNN_SCREENSHOTS").isEmpty();
+        t->controller()->setExtraArguments({"--epochs", pictures ? "8" : "2", "--train-limit", pictures ? "4000" : "1000",
+                                            "--threads", "1"});
         QVERIFY(t->controller()->train());
         QCOMPARE(waitFinished(t->controller()), QString("completed"));
         t->twinAction()->trigger();
@@ -253,6 +375,7 @@ private Q_SLOTS:
         QCOMPARE(int(runs.size()), 2);
         QVERIFY(runs[1].fp32Twin);
         QCOMPARE(QString::fromStdString(runs[1].precision), QString("FP32"));
+        windowScreenshots(w, t, runs);
 
         t->runsPanel()->selectRun(QString::fromStdString(runs[0].name));
         RunComparisonView* c = t->comparison();
@@ -285,6 +408,24 @@ private Q_SLOTS:
         QCOMPARE(pareto->plot()->graph(0)->data()->at(0)->value, 100 * runs[0].testAccuracy);
         screenshot(pareto, "pareto.png", QSize(760, 480));
 
+        // A click on a point selects its run in Runs; Confusion and Compare follow.
+        if (pareto->parentWidget()) {
+            w.resize(1280, 800);
+            w.show();
+            QVERIFY(QTest::qWaitForWindowExposed(&w));
+            w.findChild<QDockWidget*>("analysis")->raise();
+            t->analysisTabs()->setCurrentWidget(pareto);
+            QApplication::processEvents();
+        }
+        pareto->plot()->replot();
+        const QString twin = QString::fromStdString(runs[1].name);
+        QTest::mouseClick(pareto->plot(), Qt::LeftButton, {}, pareto->pixelOf(twin));
+        QCOMPARE(int(t->runsPanel()->selectedRuns().size()), 1);
+        QCOMPARE(QString::fromStdString(t->runsPanel()->selectedRuns()[0].name), twin);
+        QCOMPARE(t->comparison()->runA(), twin);
+        for (int i = 0; i < 10; ++i)
+            QCOMPARE(t->confusion()->cellCount(i, i), qint64(runs[1].confusion[size_t(i)][size_t(i)]));
+
         // The confusion matrix of the selected run: the counts of its summary.
         t->runsPanel()->selectRun(QString::fromStdString(runs[1].name));
         ConfusionView* confusion = t->confusion();
@@ -292,6 +433,260 @@ private Q_SLOTS:
         for (int i = 0; i < 10; ++i)
             QCOMPARE(confusion->cellCount(i, i), qint64(runs[1].confusion[size_t(i)][size_t(i)]));
         QCOMPARE(confusion->cellCount(3, 5), qint64(runs[1].confusion[3][5]));
+    }
+
+    void theQueueIsVisibleAndSteerable()
+    {
+        QTemporaryDir dir;
+        const QString path = copyExample(dir);
+        MainWindow w;
+        QVERIFY(w.openFile(path, nullptr, true));
+        TrainingWorkbench* t = workbenchOf(w);
+        std::vector<QPointer<FakeLauncher>> fakes;
+        useFakes(t->controller(), &fakes);
+        RunsPanel* panel = t->runsPanel();
+        QTableWidget* queue = panel->queueTable();
+
+        t->trainAction()->trigger(); // nothing runs: no question
+        QCOMPARE(int(fakes.size()), 1);
+        QVERIFY(t->controller()->isTraining());
+        QCOMPARE(queue->rowCount(), 0);
+
+        // Train during a run asks; "Queue after it" queues.
+        QString question;
+        answerNextBox("Queue after it", &question);
+        t->trainAction()->trigger();
+        QVERIFY2(question.contains("Queue the new run after it, or stop it"), qPrintable(question));
+        answerNextBox("Queue after it");
+        t->twinAction()->trigger();
+        QCOMPARE(int(fakes.size()), 1);
+        QCOMPARE(t->controller()->queuedJobs(), QStringList({"run", "FP32 twin"}));
+        QCOMPARE(queue->rowCount(), 2);
+        QCOMPARE(queue->item(0, 0)->text(), QString("1. run"));
+        QCOMPARE(queue->item(1, 0)->text(), QString("2. FP32 twin"));
+        // The settings each will train with, from the file as saved.
+        qnn::Project saved;
+        std::string error;
+        QVERIFY(qnn::loadProject(path.toStdString(), saved, error));
+        QVERIFY2(queue->item(0, 1)->text().startsWith(QString("%1 epochs · batch %2").arg(saved.training.epochs)
+                                                          .arg(saved.training.batchSize)),
+                 qPrintable(queue->item(0, 1)->text()));
+        QVERIFY(queue->item(0, 1)->text().contains("W1A1"));
+        QVERIFY(queue->item(1, 1)->text().contains("every layer FP32"));
+
+        // Move the twin up, then take the plain run out.
+        queue->selectRow(1);
+        QVERIFY(panel->moveSelectedJob(-1));
+        QCOMPARE(t->controller()->queuedJobs(), QStringList({"FP32 twin", "run"}));
+        QCOMPARE(queue->item(0, 0)->text(), QString("1. FP32 twin"));
+        QVERIFY(!panel->moveSelectedJob(-1)); // first already
+        queue->selectRow(1);
+        QVERIFY(panel->cancelSelectedJob());
+        QCOMPARE(t->controller()->queuedJobs(), QStringList({"FP32 twin"}));
+        QCOMPARE(queue->rowCount(), 1);
+
+        // "Stop it and start": the running one stops, the new one starts before the waiting twin.
+        answerNextBox("Stop it and start");
+        t->trainAction()->trigger();
+        QCOMPARE(fakes[0]->m_stops, 1);
+        QTRY_COMPARE(int(fakes.size()), 2);
+        QVERIFY(!fakes[1]->m_arguments.contains("--fp32-twin"));
+        QCOMPARE(t->controller()->queuedJobs(), QStringList({"FP32 twin"}));
+
+        // Cancel in the question changes nothing.
+        answerNextBox("Cancel");
+        t->trainAction()->trigger();
+        QCOMPARE(t->controller()->queuedJobs(), QStringList({"FP32 twin"}));
+        fakes[1]->finish(0);
+        QTRY_COMPARE(int(fakes.size()), 3);
+        QVERIFY(fakes[2]->m_arguments.contains("--fp32-twin"));
+        QCOMPARE(queue->rowCount(), 0);
+        QVERIFY(!queue->parentWidget()->isVisibleTo(panel));
+        fakes[2]->finish(0);
+    }
+
+    void aRefusedRunIsNotBlamedOnTheLastOne()
+    {
+        QTemporaryDir dir;
+        const QString path = copyExample(dir);
+        MainWindow w;
+        QVERIFY(w.openFile(path, nullptr, true));
+        TrainingWorkbench* t = workbenchOf(w);
+        std::vector<QPointer<FakeLauncher>> fakes;
+        useFakes(t->controller(), &fakes);
+        QVERIFY(t->controller()->train());
+        RunStartEvent e;
+        e.name = "run-that-completed";
+        e.epochs = 3;
+        fakes[0]->report(e);
+        fakes[0]->reportSummary({{"name", e.name}, {"status", "completed"}});
+        fakes[0]->finish(0);
+        QTRY_VERIFY(!t->controller()->isBusy());
+        QCOMPARE(t->dashboard()->statusText(), QString("run-that-completed completed"));
+
+        // The next job is refused before it has a run folder (qnnw's memory check).
+        QVERIFY(t->controller()->train());
+        fakes[1]->refuse("training this graph needs about 96 GB of memory");
+        fakes[1]->finish(1);
+        QTRY_VERIFY(!t->controller()->isBusy());
+        const QString text = t->dashboard()->statusText();
+        QVERIFY2(text.startsWith("The new run did not start: training this graph needs"), qPrintable(text));
+        QVERIFY2(!text.contains("run-that-completed"), qPrintable(text));
+    }
+
+    void closingDuringARunAsks()
+    {
+        QTemporaryDir dir;
+        const QString path = copyExample(dir);
+        auto* w = new MainWindow;
+        QVERIFY(w->openFile(path, nullptr, true));
+        w->show();
+        TrainingWorkbench* t = workbenchOf(*w);
+        std::vector<QPointer<FakeLauncher>> fakes;
+        useFakes(t->controller(), &fakes);
+        QVERIFY(t->controller()->train());
+        RunStartEvent e;
+        e.name = "the-run";
+        fakes[0]->report(e);
+
+        QString question;
+        answerNextBox("Cancel", &question);
+        QVERIFY(!w->close());
+        QVERIFY2(question.contains("the-run is training. Let it finish in the background, or stop it?"),
+                 qPrintable(question));
+        QVERIFY(w->isVisible());
+        QCOMPARE(fakes[0]->m_stops, 0);
+
+        answerNextBox("Stop it");
+        QVERIFY(w->close());
+        QCOMPARE(fakes[0]->m_stops, 1);
+        delete w;
+    }
+
+    void finishInTheBackgroundThenTheNextWindowFollows()
+    {
+        QTemporaryDir dir;
+        const QString path = copyExample(dir);
+        QString name, runDir;
+        qint64 firstPid = 0;
+        {
+            MainWindow w;
+            QVERIFY(w.openFile(path, nullptr, true));
+            w.show();
+            TrainingWorkbench* t = workbenchOf(w);
+            t->controller()->setExtraArguments({"--epochs", "3", "--train-limit", "1500", "--threads", "1"});
+            QSignalSpy started(t->controller(), &TrainingController::runStarted);
+            QSignalSpy batches(t->controller(), &TrainingController::batch);
+            QVERIFY(t->controller()->train());
+            QVERIFY(started.wait(60000));
+            name = started.first().first().value<RunStartEvent>().name;
+            runDir = started.first().first().value<RunStartEvent>().runDir;
+            QVERIFY(batches.wait(60000));
+            firstPid = QJsonDocument::fromJson([&] {
+                QFile f(runDir + "/summary.json");
+                return f.open(QIODevice::ReadOnly) ? f.readAll() : QByteArray();
+            }()).object().value("pid").toInteger();
+            answerNextBox("Finish in the background");
+            QVERIFY(w.close());
+        }
+        // The run goes on in a process of its own: summary.json says running, with another pid.
+        qnn::RunInfo r = qnn::readRunInfo(runDir.toStdString());
+        QTRY_VERIFY_WITH_TIMEOUT((r = qnn::readRunInfo(runDir.toStdString())).status == "running" ||
+                                     r.status == "completed",
+                                 30000);
+
+        // The next window finds it in the run folder and follows it to its end.
+        MainWindow next;
+        QVERIFY(next.openFile(path, nullptr, true));
+        TrainingWorkbench* t = workbenchOf(next);
+        t->follower()->poll();
+        if (t->follower()->runName().isEmpty()) {
+            // It may have finished already on a fast machine: then the folder says so.
+            QCOMPARE(QString::fromStdString(qnn::readRunInfo(runDir.toStdString()).status), QString("completed"));
+        } else {
+            QCOMPARE(t->follower()->runName(), name);
+            QVERIFY(t->follower()->processId() != firstPid);
+            QVERIFY2(t->dashboard()->progressLabel()->text().contains(name + " is training in another process"),
+                     qPrintable(t->dashboard()->progressLabel()->text()));
+            QVERIFY(t->stopAction()->isEnabled());
+            QSignalSpy ended(t->follower(), &RunFollower::ended);
+            QVERIFY(ended.wait(180000));
+            QCOMPARE(ended.first().at(1).toString(), QString("completed"));
+            QCOMPARE(t->dashboard()->statusText(), name + " completed");
+        }
+        r = qnn::readRunInfo(runDir.toStdString());
+        QCOMPARE(r.epochsDone, 3);
+        QCOMPARE(int(r.history.size()), 3);
+    }
+
+    void confusionCountsAreReadableOnEveryCell()
+    {
+        qnn::RunInfo run;
+        run.name = "r";
+        run.testAccuracy = 0.9;
+        // Counts across the whole colour scale: zero, small, middling and the largest.
+        run.confusion = {{980, 0, 3, 1}, {0, 500, 60, 2}, {10, 200, 120, 30}, {1, 5, 40, 700}};
+        ConfusionView view;
+        view.setRun(run);
+        auto luminance = [](const QColor& c) {
+            auto lin = [](double v) { return v <= 0.04045 ? v / 12.92 : std::pow((v + 0.055) / 1.055, 2.4); };
+            return 0.2126 * lin(c.redF()) + 0.7152 * lin(c.greenF()) + 0.0722 * lin(c.blueF());
+        };
+        for (int t = 0; t < 4; ++t)
+            for (int p = 0; p < 4; ++p) {
+                const double a = luminance(view.cellColour(t, p)), b = luminance(view.textColour(t, p));
+                const double contrast = (std::max(a, b) + 0.05) / (std::min(a, b) + 0.05);
+                // WCAG AA for normal text.
+                QVERIFY2(contrast >= 4.5, qPrintable(QString("cell %1,%2: %3 on %4, contrast %5")
+                                                         .arg(t).arg(p)
+                                                         .arg(view.textColour(t, p).name(), view.cellColour(t, p).name())
+                                                         .arg(contrast)));
+            }
+        // The largest count sits on the brightest cell: black text, not white on white.
+        QCOMPARE(view.textColour(0, 0), QColor(Qt::black));
+        QCOMPARE(view.textColour(0, 1), QColor(Qt::white)); // zero: the darkest cell
+    }
+
+    void learningRateLabelsDoNotOverlap_data()
+    {
+        QTest::addColumn<double>("decay");
+        QTest::newRow("exponential over three decades") << 1e-3;
+        QTest::newRow("constant") << 1.0;
+    }
+
+    void learningRateLabelsDoNotOverlap()
+    {
+        QFETCH(double, decay);
+        TrainingDashboard d;
+        d.resize(900, 560);
+        d.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&d));
+        RunStartEvent e;
+        e.name = "r";
+        e.epochs = 10;
+        d.startRun(e);
+        // BinaryNet's exponential decay over three decades, or a constant rate.
+        for (int epoch = 1; epoch <= 10; ++epoch) {
+            RunBatchEvent b;
+            b.epoch = epoch;
+            b.epochs = 10;
+            b.batch = 1;
+            b.batches = 1;
+            b.loss = 1;
+            b.learningRate = 3e-3 * std::pow(decay, (epoch - 1) / 9.0);
+            d.addBatch(b);
+        }
+        d.flush();
+        QCustomPlot* lr = d.lrPlot();
+        lr->replot();
+        const QVector<double> ticks = lr->yAxis->tickVector();
+        QVERIFY(ticks.size() >= (decay < 1 ? 2 : 1));
+        const int labelHeight = QFontMetrics(lr->yAxis->tickLabelFont()).height();
+        for (int i = 1; i < ticks.size(); ++i) {
+            const double gap = std::abs(lr->yAxis->coordToPixel(ticks[i]) - lr->yAxis->coordToPixel(ticks[i - 1]));
+            QVERIFY2(gap >= labelHeight, qPrintable(QString("ticks %1 and %2 are %3 px apart; labels are %4 px")
+                                                        .arg(ticks[i - 1]).arg(ticks[i]).arg(gap).arg(labelHeight)));
+        }
     }
 
     void seedGroupIsDrawnAsMeanWithAStdBand()

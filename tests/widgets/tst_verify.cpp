@@ -67,20 +67,33 @@ private slots:
     {
         // A run started from the workbench enters the document's runs list while
         // the window is open; Verify must offer it without a reopen, and take the
-        // run selected in the Runs dock.
+        // run selected in the Runs dock. Only runs with trained weights are
+        // offered: the newest of those is the default, not a newer stopped one.
         QTemporaryDir tmp;
+        QFile::copy(QNN_SOURCE_DIR "/projects/lfc-w1a1-mnist.qnnproj", tmp.filePath("lfc.qnnproj"));
         GraphDocument document;
         QString error;
-        QVERIFY2(document.load(QNN_SOURCE_DIR "/projects/lfc-w1a1-mnist.qnnproj", &error), qPrintable(error));
+        QVERIFY2(document.load(tmp.filePath("lfc.qnnproj"), &error), qPrintable(error));
         VerifyPanel panel(&document);
         panel.show();
         QCOMPARE(panel.runChooser()->count(), 0);
-        document.setRunsRaw({"first", "second"});
+        for (const char* run : {"2026-01-01-first", "2026-01-02-second", "2026-01-03-stopped"})
+            QVERIFY(QDir().mkpath(tmp.filePath(QString("runs/") + run)));
+        for (const char* run : {"2026-01-01-first", "2026-01-02-second"}) {
+            QFile weights(tmp.filePath(QString("runs/") + run + "/weights-best.qnnw"));
+            QVERIFY(weights.open(QIODevice::WriteOnly));
+        }
+        document.setRunsRaw({"2026-01-01-first", "2026-01-02-second", "2026-01-03-stopped"});
         QCOMPARE(panel.runChooser()->count(), 2);
-        panel.setSelectedRun("first");
-        QCOMPARE(panel.runChooser()->currentText(), QString("first"));
-        panel.setSelectedRun("not-a-run");
-        QCOMPARE(panel.runChooser()->currentText(), QString("first"));
+        QCOMPARE(panel.runChooser()->currentText(), QString("2026-01-02-second"));
+        panel.setSelectedRun("2026-01-01-first");
+        QCOMPARE(panel.runChooser()->currentText(), QString("2026-01-01-first"));
+        QVERIFY2(panel.statusText().contains("2026-01-01-first is not verified yet"), qPrintable(panel.statusText()));
+        // A run without weights: said so, and no other run's table under its name.
+        panel.setSelectedRun("2026-01-03-stopped");
+        QVERIFY2(panel.statusText().startsWith("2026-01-03-stopped has no trained weights"), qPrintable(panel.statusText()));
+        QCOMPARE(panel.layerTable()->rowCount(), 0);
+        QCOMPARE(panel.shownRun(), QString());
     }
 
     void showsTheTableAndHighlightsTheFirstDifferingLayer()
@@ -144,6 +157,28 @@ private slots:
         QCOMPARE(panel.layerTable()->rowCount(), 4);
         QCOMPARE(panel.layerTable()->item(0, 2)->text(), QLocale().toString(300 * 1024));
         QVERIFY(QFileInfo::exists(tmp.path() + "/runs/imported-lfcW1A1/packed/manifest.json"));
+        QCOMPARE(panel.shownRun(), QString("imported-lfcW1A1"));
+
+        // Another run selected: its own (no) results, not the table above under its name.
+        QVERIFY(QDir().mkpath(tmp.path() + "/runs/other"));
+        QFile weights(tmp.path() + "/runs/other/weights-best.qnnw");
+        QVERIFY(weights.open(QIODevice::WriteOnly));
+        weights.close();
+        panel.setSelectedRun("other");
+        QCOMPARE(panel.shownRun(), QString("other"));
+        QCOMPARE(panel.layerTable()->rowCount(), 0);
+        QVERIFY2(panel.statusText().startsWith("other is not verified yet"), qPrintable(panel.statusText()));
+        // Its refusal stays with it: back on the imported run, its table comes back.
+        panel.verify();
+        QVERIFY(failed.wait(60000));
+        QCOMPARE(panel.layerTable()->rowCount(), 0);
+        const QString refusal = panel.statusText();
+        panel.setSelectedRun("imported-lfcW1A1");
+        QCOMPARE(panel.layerTable()->rowCount(), 4);
+        QVERIFY(panel.statusText().startsWith("300 of 300 images"));
+        panel.setSelectedRun("other");
+        QCOMPARE(panel.statusText(), refusal);
+        QCOMPARE(panel.layerTable()->rowCount(), 0);
     }
 
     void screenshotOfARealMismatch()

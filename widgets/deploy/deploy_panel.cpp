@@ -22,6 +22,7 @@
 #include <QProgressBar>
 #include <QPushButton>
 #include <QSpinBox>
+#include <QTextCursor>
 #include <QTreeWidget>
 #include <QVBoxLayout>
 
@@ -187,6 +188,12 @@ DeployPanel::DeployPanel(GraphDocument* document, QWidget* parent)
         if (m_operation == "deploy") {
             m_progress->setValue(ok ? 100 : m_progress->value());
             m_progress->setFormat(ok ? tr("deployed") : tr("failed – see the log"));
+            if (!ok) {
+                clearResult();
+                // The error is the log's last line: show it, wherever the log was scrolled.
+                m_log->moveCursor(QTextCursor::End);
+                m_log->ensureCursorVisible();
+            }
             if (ok)
                 showCurrent(m_operationBoard, QJsonObject{{"folder", "deployments/" + m_lastResult.value("deployment").toString()},
                                                           {"run", m_run->currentText()},
@@ -319,6 +326,8 @@ void DeployPanel::reloadRuns()
                          : runs.contains(keep)                                   ? keep
                                                                                  : runs.value(runs.size() - 1);
     m_run->setCurrentText(want);
+    if (!isBusy() && m_run->currentText() != keep)
+        clearResult();
 }
 
 void DeployPanel::setSelectedRun(const QString& run)
@@ -439,6 +448,8 @@ void DeployPanel::deploy()
 void DeployPanel::startDeploy(const QString& approvedHostKey)
 {
     m_lastResult = {};
+    // The figures below are of this deploy, or none: never an older one's under a new status.
+    clearResult();
     if (!startOperation("deploy",
                         {"deploy", m_document->fileName(), "--run", m_run->currentText(), "--board", selectedBoard(),
                          "--limit", QString::number(m_limit->value())},
@@ -519,6 +530,15 @@ void DeployPanel::showResult(const QJsonObject& r)
             .arg(s.value("total").toDouble(), 0, 'f', 2)
             .arg(percent(r.value("board_accuracy").toDouble()), percent(r.value("workbench_accuracy").toDouble()))
             .arg(differ));
+}
+
+QString DeployPanel::boardAccuracyText() const { return m_boardAccuracy->text(); }
+
+void DeployPanel::clearResult()
+{
+    for (QLabel* l : {m_boardAccuracy, m_workbenchAccuracy, m_differing, m_speed, m_engine})
+        l->setText(QStringLiteral("–"));
+    m_differing->setStyleSheet(QString());
 }
 
 void DeployPanel::showCurrent(const QString& board, const QJsonObject& current)

@@ -53,6 +53,8 @@ public:
     QString logText() const;
     /** The last deploy's result event; empty before one finished. */
     QJsonObject lastResult() const { return m_lastResult; }
+    /** What the "Board accuracy" line shows ("–" when no result belongs to the chosen run). */
+    QString boardAccuracyText() const;
 
 Q_SIGNALS:
     /** A deploy or a test ended; `ok` when it did what it was asked. */
@@ -75,6 +77,8 @@ private:
     void noteHostKey(const QJsonObject& problem);
     void log(const QString& line);
     void setBusy(bool busy);
+    /** Empties the result figures (a new deploy, a failure, another run). */
+    void clearResult();
     void showResult(const QJsonObject& r);
     void showCurrent(const QString& board, const QJsonObject& current);
     bool askHostKey(const QJsonObject& problem);

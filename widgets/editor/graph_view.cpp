@@ -14,6 +14,7 @@
 #include <QMenu>
 #include <QMimeData>
 #include <QScrollBar>
+#include <QUndoStack>
 #include <QVBoxLayout>
 
 #include <algorithm>
@@ -91,6 +92,31 @@ void GraphView::arrange()
     doc->autoArrange(qnn::bestColumnsPerBand(doc->graph(), doc->analysis(), size.width(), size.height(),
                                              doc->layoutGrid()));
     fitToContents();
+}
+
+double GraphView::namePixelSize() const { return zoom() * NodeItem::kNamePixelSize; }
+
+bool GraphView::arrangeIfUnreadable()
+{
+    GraphDocument* doc = m_scene->document();
+    const qnn::Graph& g = doc->graph();
+    if (g.size() < 2 || namePixelSize() >= 8)
+        return false;
+    // One row, or the zigzag of two that older examples used; anything taller
+    // was laid out by hand and is not ours to move.
+    double top = g.nodes().begin()->second.pos.y, bottom = top;
+    for (const auto& [id, node] : g.nodes()) {
+        top = std::min(top, node.pos.y);
+        bottom = std::max(bottom, node.pos.y);
+    }
+    if (bottom - top > 2 * NodeItem::kHeight)
+        return false;
+    const bool wasClean = !doc->isModified();
+    arrange();
+    if (wasClean)
+        doc->undoStack()->setClean();
+    m_keepFitted = true;
+    return true;
 }
 
 void GraphView::showNodes(const std::vector<qnn::NodeId>& ids)

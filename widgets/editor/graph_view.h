@@ -28,6 +28,13 @@ public:
     void showContents();
     /** Arranges the layers in bands shaped for this view and fits them (Ctrl+L). */
     void arrange();
+    /** Arranges a graph laid out in one row (or a two-line zigzag) whose layer names, fitted into
+     *  the canvas, would be drawn below 8 px; true when it did. The arrange is
+     *  an undo step, and the document stays unmodified: the file changes only
+     *  when it is saved. */
+    bool arrangeIfUnreadable();
+    /** The pixel height layer names are drawn at now. */
+    double namePixelSize() const;
     /** Scrolls to these nodes; zooms out when they do not fit at the current zoom. */
     void showNodes(const std::vector<qnn::NodeId>& ids);
     /** Opens the quick-add box at the cursor (or the centre), pre-filled with `text`. */

@@ -9,6 +9,8 @@
 #include <QPushButton>
 #include <QVBoxLayout>
 
+#include <cmath>
+
 ConfusionView::ConfusionView(QWidget* parent)
     : QWidget(parent)
     , m_plot(new QCustomPlot(this))
@@ -36,11 +38,36 @@ qint64 ConfusionView::cellCount(int t, int p) const
     return m_matrix[size_t(t)][size_t(p)];
 }
 
+QColor ConfusionView::readableOn(const QColor& background)
+{
+    // WCAG relative luminance; 0.179 is where black and white text have equal contrast.
+    auto linear = [](double c) { return c <= 0.04045 ? c / 12.92 : std::pow((c + 0.055) / 1.055, 2.4); };
+    const double l = 0.2126 * linear(background.redF()) + 0.7152 * linear(background.greenF()) +
+                     0.0722 * linear(background.blueF());
+    return l > 0.179 ? QColor(Qt::black) : QColor(Qt::white);
+}
+
+QColor ConfusionView::cellColour(int t, int p) const
+{
+    if (cellCount(t, p) < 0)
+        return {};
+    return m_cellColours[size_t(t)][size_t(p)];
+}
+
+QColor ConfusionView::textColour(int t, int p) const
+{
+    if (cellCount(t, p) < 0)
+        return {};
+    return m_textColours[size_t(t)][size_t(p)];
+}
+
 void ConfusionView::setRun(const qnn::RunInfo& run)
 {
     m_plot->clearPlottables();
     m_plot->clearItems();
     m_matrix = run.confusion;
+    m_cellColours.assign(m_matrix.size(), {});
+    m_textColours.assign(m_matrix.size(), {});
     const int n = static_cast<int>(m_matrix.size());
     if (n == 0) {
         m_title->setText(tr("%1 has no confusion matrix: only a completed run is tested.")
@@ -57,17 +84,23 @@ void ConfusionView::setRun(const qnn::RunInfo& run)
     for (const auto& row : m_matrix)
         for (int64_t v : row)
             most = std::max(most, v);
+    QCPColorGradient gradient(QCPColorGradient::gpThermal);
     for (int t = 0; t < n; ++t)
         for (int p = 0; p < n && p < int(m_matrix[size_t(t)].size()); ++p) {
             const int64_t v = m_matrix[size_t(t)][size_t(p)];
             // A square root spreads the small off-diagonal counts, the ones worth seeing.
-            map->data()->setCell(p, t, std::sqrt(double(v) / double(most)));
+            const double level = std::sqrt(double(v) / double(most));
+            map->data()->setCell(p, t, level);
+            const QColor background = QColor::fromRgb(gradient.color(level, QCPRange(0, 1)));
             auto* text = new QCPItemText(m_plot);
             text->position->setCoords(p, t);
             text->setText(QString::number(v));
-            text->setColor(v * 4 > most ? Qt::white : Qt::black);
+            // The thermal map runs dark, bright, dark again: the count's colour follows the cell's own.
+            text->setColor(readableOn(background));
+            m_cellColours[size_t(t)].push_back(background);
+            m_textColours[size_t(t)].push_back(text->color());
         }
-    map->setGradient(QCPColorGradient::gpThermal);
+    map->setGradient(gradient);
     map->setDataRange(QCPRange(0, 1));
     map->setInterpolate(false);
     m_plot->xAxis->setRange(-0.5, n - 0.5);

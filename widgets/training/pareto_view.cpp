@@ -9,6 +9,7 @@
 #include <QComboBox>
 #include <QHBoxLayout>
 #include <QLabel>
+#include <QMouseEvent>
 #include <QPushButton>
 #include <QVBoxLayout>
 
@@ -37,11 +38,38 @@ ParetoView::ParetoView(QWidget* parent)
     m_plot->setInteractions(QCP::iSelectPlottables);
     connect(m_axis, &QComboBox::currentIndexChanged, this, &ParetoView::update);
     connect(exportPlot, &QPushButton::clicked, this, [this] { exportPlotInteractively(m_plot, this); });
-    connect(m_plot, &QCustomPlot::plottableClick, this, [this](QCPAbstractPlottable* p, int, QMouseEvent*) {
-        const QString name = p->property("run").toString();
+    // Hit-tested here rather than through plottableClick: the front's line is
+    // drawn over the points it joins and took their clicks.
+    connect(m_plot, &QCustomPlot::mouseRelease, this, [this](QMouseEvent* e) {
+        if (e->button() != Qt::LeftButton)
+            return;
+        const QString name = runAt(e->position().toPoint());
         if (!name.isEmpty())
             Q_EMIT runClicked(name);
     });
+}
+
+QString ParetoView::runAt(const QPoint& pixel) const
+{
+    QString best;
+    double bestDistance = 12 * 12; // the disc is 10 px across; a little slack around it
+    for (const Point& p : m_points) {
+        const QPoint at = pixelOf(p.run);
+        const double dx = at.x() - pixel.x(), dy = at.y() - pixel.y();
+        if (dx * dx + dy * dy <= bestDistance) {
+            bestDistance = dx * dx + dy * dy;
+            best = p.run;
+        }
+    }
+    return best;
+}
+
+QPoint ParetoView::pixelOf(const QString& run) const
+{
+    for (const Point& p : m_points)
+        if (p.run == run)
+            return QPointF(m_plot->xAxis->coordToPixel(p.cost), m_plot->yAxis->coordToPixel(p.accuracy)).toPoint();
+    return {-1, -1};
 }
 
 void ParetoView::setAxis(int index) { m_axis->setCurrentIndex(index); }
@@ -73,6 +101,7 @@ void ParetoView::update()
     m_plot->clearGraphs();
     m_front.clear();
     m_plot->clearItems();
+    m_points.clear();
     const int axis = m_axis->currentIndex();
     const bool bops = axis == 1;
     m_plot->xAxis->setLabel(m_axis->currentText());
@@ -102,6 +131,7 @@ void ParetoView::update()
         const QColor c(QString::fromStdString(r.colour.empty() ? "#1f77b4" : r.colour));
         g->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssDisc, c, 10));
         g->addData(std::max(plotted, 1e-9), 100 * r.testAccuracy);
+        m_points.push_back({QString::fromStdString(r.name), std::max(plotted, 1e-9), 100 * r.testAccuracy});
     }
     const std::vector<size_t> front = qnn::paretoFront(points);
     if (front.size() > 0) {

@@ -34,6 +34,11 @@ public:
     QCustomPlot* plot() const { return m_plot; }
     /** Names of the runs on the front, cheapest first. */
     QStringList frontRuns() const { return m_front; }
+    /** The run whose point lies within a few pixels of `pixel` (plot
+     *  coordinates), the nearest if several; empty when none does. */
+    QString runAt(const QPoint& pixel) const;
+    /** Where a run's point is drawn, in plot coordinates (tests click there). */
+    QPoint pixelOf(const QString& run) const;
 
 Q_SIGNALS:
     void runClicked(const QString& name);
@@ -48,4 +53,9 @@ private:
     QComboBox* m_axis;
     QCustomPlot* m_plot;
     QStringList m_front;
+    struct Point {
+        QString run;
+        double cost = 0, accuracy = 0;
+    };
+    std::vector<Point> m_points;
 };

@@ -81,9 +81,15 @@ RunComparisonView::RunComparisonView(QWidget* parent)
     diffBox->addWidget(m_diff, 1);
     diffBox->addWidget(m_notes);
     lowerLayout->addLayout(diffBox, 2);
-    auto* split = new QSplitter(Qt::Vertical, this);
+    auto* split = m_split = new QSplitter(Qt::Vertical, this);
     split->addWidget(m_plot);
     split->addWidget(lower);
+    // The plot takes the larger share of whatever height the dock has (it
+    // stayed at its minimum while the table took the rest).
+    split->setStretchFactor(0, 3);
+    split->setStretchFactor(1, 2);
+    split->setSizes({3000, 2000});
+    m_table->setMinimumHeight(80);
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(4, 4, 4, 4);
     layout->addLayout(top);
@@ -109,6 +115,18 @@ const qnn::RunInfo* RunComparisonView::find(const QString& name) const
         if (QString::fromStdString(r.name) == name)
             return &r;
     return nullptr;
+}
+
+void RunComparisonView::resizeEvent(QResizeEvent* event)
+{
+    QWidget::resizeEvent(event);
+    // A wide, low dock (a bottom dock on a wide screen) puts the table beside
+    // the plot, so that the plot has the dock's whole height; a tall one stacks them.
+    const Qt::Orientation wanted = width() > 3 * height() ? Qt::Horizontal : Qt::Vertical;
+    if (m_split->orientation() != wanted) {
+        m_split->setOrientation(wanted);
+        m_split->setSizes({3000, 2000});
+    }
 }
 
 void RunComparisonView::setRuns(const std::vector<qnn::RunInfo>& runs)

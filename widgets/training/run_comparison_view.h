@@ -35,6 +35,9 @@ public:
     QString runA() const;
     QString runB() const;
 
+protected:
+    void resizeEvent(QResizeEvent* event) override;
+
 private:
     void update();
     const qnn::RunInfo* find(const QString& name) const;
@@ -46,4 +49,5 @@ private:
     QTableWidget* m_table;
     QListWidget* m_diff;
     QLabel* m_notes;
+    class QSplitter* m_split = nullptr;
 };

@@ -60,6 +60,11 @@ RunsPanel::RunsPanel(GraphDocument* document, TrainingController* controller, QW
     , m_document(document)
     , m_controller(controller)
     , m_table(new QTableWidget(0, ColumnCount, this))
+    , m_queueBox(new QWidget(this))
+    , m_queueTable(new QTableWidget(0, 2, m_queueBox))
+    , m_jobUp(new QPushButton(tr("Move up"), m_queueBox))
+    , m_jobDown(new QPushButton(tr("Move down"), m_queueBox))
+    , m_jobCancel(new QPushButton(tr("Remove from queue"), m_queueBox))
     , m_note(new QLabel(this))
     , m_resume(new QPushButton(tr("Resume"), this))
     , m_compare(new QPushButton(tr("Compare"), this))
@@ -80,12 +85,40 @@ RunsPanel::RunsPanel(GraphDocument* document, TrainingController* controller, QW
     m_note->setWordWrap(true);
     m_add->setToolTip(tr("Run folders under runs/ that the project does not list (copied from another machine)"));
 
+    m_queueTable->setObjectName("queue");
+    m_queueTable->setHorizontalHeaderLabels({tr("Waiting"), tr("Will train with")});
+    m_queueTable->setSelectionBehavior(QAbstractItemView::SelectRows);
+    m_queueTable->setSelectionMode(QAbstractItemView::SingleSelection);
+    m_queueTable->setEditTriggers(QAbstractItemView::NoEditTriggers);
+    m_queueTable->verticalHeader()->hide();
+    m_queueTable->horizontalHeader()->setSectionResizeMode(0, QHeaderView::ResizeToContents);
+    m_queueTable->horizontalHeader()->setStretchLastSection(true);
+    m_queueTable->setWordWrap(false);
+    auto* queueLayout = new QVBoxLayout(m_queueBox);
+    queueLayout->setContentsMargins(0, 0, 0, 0);
+    auto* queueTitle = new QLabel(tr("<b>Queue</b> — each job starts when the one before it ends, and trains the "
+                                     "project file as saved then"), m_queueBox);
+    queueTitle->setWordWrap(true);
+    queueLayout->addWidget(queueTitle);
+    queueLayout->addWidget(m_queueTable);
+    auto* jobButtons = new QHBoxLayout;
+    for (QPushButton* b : {m_jobUp, m_jobDown, m_jobCancel})
+        jobButtons->addWidget(b);
+    jobButtons->addStretch(1);
+    queueLayout->addLayout(jobButtons);
+    m_queueBox->hide();
+    connect(m_jobUp, &QPushButton::clicked, this, [this] { moveSelectedJob(-1); });
+    connect(m_jobDown, &QPushButton::clicked, this, [this] { moveSelectedJob(+1); });
+    connect(m_jobCancel, &QPushButton::clicked, this, &RunsPanel::cancelSelectedJob);
+    connect(m_queueTable, &QTableWidget::itemSelectionChanged, this, &RunsPanel::updateButtons);
+
     auto* buttons = new QHBoxLayout;
     for (QPushButton* b : {m_resume, m_compare, m_rename, m_delete, m_add})
         buttons->addWidget(b);
     buttons->addStretch(1);
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(4, 4, 4, 4);
+    layout->addWidget(m_queueBox);
     layout->addWidget(m_table, 1);
     layout->addLayout(buttons);
     layout->addWidget(m_note);
@@ -142,7 +175,7 @@ void RunsPanel::refresh()
     for (const auto& r : selectedRuns())
         selected << QString::fromStdString(r.name);
     m_runs = path.isEmpty() ? std::vector<qnn::RunInfo>{} : qnn::listRuns(path.toStdString(), m_document->project());
-    m_queued = m_controller->queuedJobs();
+    fillQueue();
     fillTable();
     m_table->blockSignals(true);
     for (int row = 0; row < m_table->rowCount(); ++row) {
@@ -159,14 +192,7 @@ void RunsPanel::fillTable()
 {
     m_table->setRowCount(0);
     int row = 0;
-    m_table->setRowCount(static_cast<int>(m_queued.size() + m_runs.size()));
-    for (const QString& q : m_queued) {
-        auto* name = new QTableWidgetItem(q);
-        name->setFlags(Qt::ItemIsEnabled);
-        m_table->setItem(row, Name, name);
-        m_table->setItem(row, Status, new QTableWidgetItem(tr("queued")));
-        ++row;
-    }
+    m_table->setRowCount(static_cast<int>(m_runs.size()));
     int unlisted = 0;
     for (const qnn::RunInfo& r : m_runs) {
         const QString name = QString::fromStdString(r.name);
@@ -242,8 +268,62 @@ void RunsPanel::selectRun(const QString& name)
     }
 }
 
+void RunsPanel::fillQueue()
+{
+    const int keep = selectedJob();
+    const std::vector<QueuedJob> jobs = m_controller->queue();
+    m_queueTable->blockSignals(true);
+    m_queueTable->setRowCount(int(jobs.size()));
+    for (int row = 0; row < int(jobs.size()); ++row) {
+        auto* label = new QTableWidgetItem(QStringLiteral("%1. %2").arg(row + 1).arg(jobs[size_t(row)].label));
+        label->setData(Qt::UserRole, jobs[size_t(row)].id);
+        m_queueTable->setItem(row, 0, label);
+        auto* settings = new QTableWidgetItem(jobs[size_t(row)].settings);
+        settings->setToolTip(settings->text());
+        m_queueTable->setItem(row, 1, settings);
+        if (jobs[size_t(row)].id == keep)
+            m_queueTable->selectRow(row);
+    }
+    if (m_queueTable->selectionModel()->selectedRows().isEmpty() && !jobs.empty())
+        m_queueTable->selectRow(0);
+    m_queueTable->blockSignals(false);
+    // As tall as its rows (up to five), so that the runs below keep the space.
+    const int rows = std::min<int>(5, std::max<int>(1, int(jobs.size())));
+    m_queueTable->setFixedHeight(m_queueTable->horizontalHeader()->sizeHint().height() +
+                                 rows * m_queueTable->verticalHeader()->defaultSectionSize() + 4);
+    m_queueBox->setVisible(!jobs.empty());
+}
+
+int RunsPanel::selectedJob() const
+{
+    const QModelIndexList rows = m_queueTable->selectionModel()->selectedRows();
+    if (rows.isEmpty())
+        return 0;
+    const QTableWidgetItem* it = m_queueTable->item(rows.first().row(), 0);
+    return it ? it->data(Qt::UserRole).toInt() : 0;
+}
+
+bool RunsPanel::cancelSelectedJob()
+{
+    const int id = selectedJob();
+    return id != 0 && m_controller->cancelQueued(id);
+}
+
+bool RunsPanel::moveSelectedJob(int delta)
+{
+    const int id = selectedJob();
+    return id != 0 && m_controller->moveQueued(id, delta);
+}
+
 void RunsPanel::updateButtons()
 {
+    const int job = selectedJob();
+    const int jobRow = m_queueTable->selectionModel()->selectedRows().isEmpty()
+                           ? -1
+                           : m_queueTable->selectionModel()->selectedRows().first().row();
+    m_jobCancel->setEnabled(job != 0);
+    m_jobUp->setEnabled(job != 0 && jobRow > 0);
+    m_jobDown->setEnabled(job != 0 && jobRow + 1 < m_queueTable->rowCount());
     const auto sel = selectedRuns();
     m_resume->setEnabled(sel.size() == 1 && sel[0].resumable);
     m_compare->setEnabled(sel.size() == 1 || sel.size() == 2);

@@ -14,7 +14,8 @@ class TrainingController;
 
 /** The Runs dock: every run of the project (name, start time, precision,
  *  status with its reason, best validation and test accuracy, images/s), each
- *  in its own colour; queued jobs on top. Several selected runs are overlaid
+ *  in its own colour. Above it, while jobs wait, the queue: each job with the
+ *  settings it will train with, to cancel or move up and down. Several selected runs are overlaid
  *  on the Training dock. Resume, Compare, Rename, Delete (the folder too,
  *  after asking) and Add for run folders found beside the project that its
  *  list lacks. Reads the run folders, never writes what qnnw could not read. */
@@ -25,6 +26,11 @@ public:
     RunsPanel(GraphDocument* document, TrainingController* controller, QWidget* parent = nullptr);
 
     QTableWidget* table() const { return m_table; }
+    /** The waiting jobs, one row each, in the order they start (hidden when none wait). */
+    QTableWidget* queueTable() const { return m_queueTable; }
+    /** Acts on the job selected in the queue table. */
+    bool cancelSelectedJob();
+    bool moveSelectedJob(int delta);
     /** Found-but-unlisted runs and seed groups' mean ± std, one sentence a line. */
     QString note() const;
     const std::vector<qnn::RunInfo>& runs() const { return m_runs; }
@@ -56,7 +62,15 @@ private:
 
     GraphDocument* m_document;
     TrainingController* m_controller;
+    void fillQueue();
+    int selectedJob() const;
+
     QTableWidget* m_table;
+    QWidget* m_queueBox;
+    QTableWidget* m_queueTable;
+    QPushButton* m_jobUp;
+    QPushButton* m_jobDown;
+    QPushButton* m_jobCancel;
     QLabel* m_note;
     QPushButton* m_resume;
     QPushButton* m_compare;
@@ -64,5 +78,4 @@ private:
     QPushButton* m_delete;
     QPushButton* m_add;
     std::vector<qnn::RunInfo> m_runs;
-    QStringList m_queued;
 };

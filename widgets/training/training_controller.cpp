@@ -2,7 +2,15 @@
 
 #include "widgets/editor/graph_document.h"
 
+#include "core/project/project.h"
+#include "core/run/run_info.h"
+#include "core/run/run_paths.h"
+
+#include <QCoreApplication>
+#include <QElapsedTimer>
 #include <QFileInfo>
+#include <QPointer>
+#include <QProcess>
 
 #include <algorithm>
 
@@ -24,7 +32,7 @@ void TrainingController::setLimit(int limit)
     startNext();
 }
 
-bool TrainingController::enqueue(const QStringList& arguments, const QString& label, QString* error)
+bool TrainingController::enqueue(const QStringList& arguments, const QString& label, QString* error, Place place)
 {
     if (m_ensureSaved && !m_ensureSaved())
         return false;
@@ -34,24 +42,31 @@ bool TrainingController::enqueue(const QStringList& arguments, const QString& la
             *error = tr("Save the project first: a run trains the project file as saved.");
         return false;
     }
-    m_queue.push_back({QStringList{path} + arguments + m_extra, label});
+    Job job{m_nextId++, arguments, label};
+    if (place == Place::First)
+        m_queue.insert(m_queue.begin(), job);
+    else
+        m_queue.push_back(job);
     Q_EMIT stateChanged();
     startNext();
     return true;
 }
 
-bool TrainingController::train(QString* error) { return enqueue({}, tr("run"), error); }
+bool TrainingController::train(QString* error, Place place) { return enqueue({}, tr("run"), error, place); }
 
-bool TrainingController::trainFp32Twin(QString* error) { return enqueue({"--fp32-twin"}, tr("FP32 twin"), error); }
+bool TrainingController::trainFp32Twin(QString* error, Place place)
+{
+    return enqueue({"--fp32-twin"}, tr("FP32 twin"), error, place);
+}
 
-bool TrainingController::repeatWithSeeds(int n, QString* error)
+bool TrainingController::repeatWithSeeds(int n, QString* error, Place place)
 {
     if (n < 2) {
         if (error)
             *error = tr("Repeat with seeds needs 2 runs or more.");
         return false;
     }
-    return enqueue({"--seeds", QString::number(n)}, tr("%1 seeds").arg(n), error);
+    return enqueue({"--seeds", QString::number(n)}, tr("%1 seeds").arg(n), error, place);
 }
 
 bool TrainingController::resume(const QString& runName, QString* error)
@@ -65,9 +80,9 @@ void TrainingController::startNext()
         const Job job = m_queue.front();
         m_queue.erase(m_queue.begin());
         RunLauncher* launcher = m_factory(this);
-        m_active.push_back({launcher, {}, false, false});
+        m_active.push_back({launcher, job.label, {}, false, false});
         attach(launcher);
-        launcher->start(job.arguments);
+        launcher->start(QStringList{m_document->fileName()} + job.arguments + m_extra);
     }
     Q_EMIT stateChanged();
 }
@@ -103,7 +118,11 @@ void TrainingController::attach(RunLauncher* launcher)
         Q_EMIT runFinished(s.value("name").toString(), s.value("status").toString(), s);
         Q_EMIT runsChanged();
     });
-    connect(launcher, &RunLauncher::failed, this, &TrainingController::failed);
+    connect(launcher, &RunLauncher::failed, this, [this, find](const QString& message) {
+        const Active* a = find();
+        Q_EMIT runFailed(a && a->started ? a->start.name : QString(), a ? a->label : QString(), message);
+        Q_EMIT failed(message);
+    });
     connect(launcher, &RunLauncher::finished, this, [this, find, launcher](int, bool) {
         Active* a = find();
         if (a && a->started && !a->summarized)
@@ -121,6 +140,11 @@ void TrainingController::attach(RunLauncher* launcher)
 void TrainingController::stop()
 {
     m_queue.clear();
+    stopRunning();
+}
+
+void TrainingController::stopRunning()
+{
     for (Active& a : m_active)
         a.launcher->stop();
     Q_EMIT stateChanged();
@@ -140,6 +164,120 @@ QStringList TrainingController::queuedJobs() const
     for (const Job& j : m_queue)
         out << j.label;
     return out;
+}
+
+std::vector<QueuedJob> TrainingController::queue() const
+{
+    std::vector<QueuedJob> out;
+    for (const Job& j : m_queue)
+        out.push_back({j.id, j.label, settingsOf(j)});
+    return out;
+}
+
+bool TrainingController::cancelQueued(int id)
+{
+    const auto it = std::find_if(m_queue.begin(), m_queue.end(), [id](const Job& j) { return j.id == id; });
+    if (it == m_queue.end())
+        return false;
+    m_queue.erase(it);
+    Q_EMIT stateChanged();
+    return true;
+}
+
+bool TrainingController::moveQueued(int id, int delta)
+{
+    const auto it = std::find_if(m_queue.begin(), m_queue.end(), [id](const Job& j) { return j.id == id; });
+    if (it == m_queue.end() || delta == 0)
+        return false;
+    const long from = it - m_queue.begin();
+    const long to = std::clamp<long>(from + delta, 0, long(m_queue.size()) - 1);
+    if (to == from)
+        return false;
+    Job job = *it;
+    m_queue.erase(it);
+    m_queue.insert(m_queue.begin() + to, job);
+    Q_EMIT stateChanged();
+    return true;
+}
+
+QString TrainingController::settingsOf(const Job& job) const
+{
+    // The file as saved is what qnnw will read when the job starts; the
+    // document may hold newer, unsaved edits that the job will not see.
+    qnn::Project p;
+    std::string error;
+    if (!qnn::loadProject(m_document->fileName().toStdString(), p, error))
+        return QString::fromStdString(error);
+    const int resumeAt = job.arguments.indexOf("--resume");
+    if (resumeAt >= 0) {
+        const QString name = job.arguments.value(resumeAt + 1);
+        const qnn::RunInfo r =
+            qnn::readRunInfo(qnn::runsDirOf(m_document->fileName().toStdString()) + "/" + name.toStdString());
+        return tr("%1 as it started (%2), from epoch %3 of %4")
+            .arg(name, QString::fromStdString(r.precision))
+            .arg(r.epochsDone)
+            .arg(r.epochs);
+    }
+    const qnn::TrainingConfig& c = p.training;
+    QStringList parts;
+    parts << (c.epochs == 1 ? tr("1 epoch") : tr("%1 epochs").arg(c.epochs)) << tr("batch %1").arg(c.batchSize)
+          << QStringLiteral("%1 lr %2 (%3)")
+                 .arg(QString::fromStdString(c.optimizer))
+                 .arg(c.learningRate)
+                 .arg(QString::fromStdString(c.schedule))
+          << tr("seed %1").arg(c.seed) << QString::fromStdString(p.dataset.name);
+    if (job.arguments.contains("--fp32-twin"))
+        parts << tr("every layer FP32");
+    else
+        parts << QString::fromStdString(qnn::graphPrecisionLabel(p.graph));
+    if (const int at = job.arguments.indexOf("--seeds"); at >= 0)
+        parts << tr("seeds %1 to %2").arg(c.seed).arg(c.seed + job.arguments.value(at + 1).toULongLong() - 1);
+    if (!m_extra.isEmpty())
+        parts << m_extra.join(' ');
+    return parts.join(QStringLiteral(" · "));
+}
+
+QStringList TrainingController::continueInBackground(QString* error, int waitMs)
+{
+    m_queue.clear();
+    QStringList names;
+    std::vector<QPointer<RunLauncher>> launchers;
+    for (const Active& a : m_active)
+        if (a.started) {
+            names << a.start.name;
+            launchers.push_back(a.launcher);
+        }
+    for (const QPointer<RunLauncher>& l : launchers)
+        l->stop();
+    // Each stops after its batch with a checkpoint; wait for them, then resume detached.
+    QElapsedTimer clock;
+    clock.start();
+    while (clock.elapsed() < waitMs &&
+           std::any_of(launchers.begin(), launchers.end(), [](const QPointer<RunLauncher>& l) { return l && l->isRunning(); }))
+        QCoreApplication::processEvents(QEventLoop::AllEvents, 50);
+    QStringList handed, problems;
+    const QString project = m_document->fileName();
+    for (int i = 0; i < names.size(); ++i) {
+        const qnn::RunInfo r = qnn::readRunInfo(qnn::runsDirOf(project.toStdString()) + "/" + names[i].toStdString());
+        if (!r.resumable) {
+            problems << tr("%1 did not stop in time or has no checkpoint (%2)").arg(names[i], QString::fromStdString(r.status));
+            continue;
+        }
+        QProcess child;
+        child.setProgram(ProcessRunLauncher::qnnwPath());
+        child.setArguments(QStringList{"train", project, "--resume", names[i]} + m_extra);
+        // No one reads its output: the run folder is where the next window follows it.
+        child.setStandardOutputFile(QProcess::nullDevice());
+        child.setStandardErrorFile(QProcess::nullDevice());
+        if (child.startDetached())
+            handed << names[i];
+        else
+            problems << tr("%1 could not be continued: %2").arg(names[i], child.errorString());
+    }
+    if (error)
+        *error = problems.join('\n');
+    Q_EMIT stateChanged();
+    return handed;
 }
 
 const RunStartEvent* TrainingController::currentRun() const

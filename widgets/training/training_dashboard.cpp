@@ -6,6 +6,7 @@
 
 #include <qcustomplot.h>
 
+#include <QFontMetrics>
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QProgressBar>
@@ -13,6 +14,7 @@
 #include <QTimer>
 #include <QVBoxLayout>
 
+#include <cmath>
 #include <map>
 
 namespace {
@@ -44,40 +46,45 @@ TrainingDashboard::TrainingDashboard(QWidget* parent)
     , m_plot(new QCustomPlot(this))
     , m_lrPlot(new QCustomPlot(this))
     , m_progress(new QProgressBar(this))
-    , m_progressLabel(new QLabel(tr("No run yet: Training ▸ Train (F5) starts one."), this))
+    , m_progressLabel(new QLabel(this))
     , m_status(new QLabel(this))
     , m_stop(new QPushButton(tr("Stop"), this))
     , m_export(new QPushButton(tr("Export…"), this))
     , m_redrawTimer(new QTimer(this))
 {
     setObjectName("TrainingDashboard");
-    m_plot->setMinimumHeight(220);
-    m_lrPlot->setFixedHeight(90);
+    // Both plots grow with the dock, the curves most: a tall dock is for them.
+    m_plot->setMinimumHeight(80);
+    m_lrPlot->setMinimumHeight(52);
     m_progress->setRange(0, 1000);
     m_progress->setValue(0);
     m_progress->setTextVisible(false);
     m_stop->setEnabled(false);
     m_stop->setToolTip(tr("Stop after the current batch; the run can be resumed"));
-    m_status->setWordWrap(true);
-    m_progressLabel->setWordWrap(true);
+    m_status->hide(); // its sentence is shown on the progress line: see showLine()
+    // One line beside the bar, cut at the dock's edge rather than wrapped: the
+    // plots keep the height (a wrapped label made a low dock scroll).
+    m_progressLabel->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);
+    m_progress->setMaximumWidth(240);
 
     auto* bar = new QHBoxLayout;
+    bar->addWidget(m_progressLabel, 1);
     bar->addWidget(m_progress, 1);
     bar->addWidget(m_stop);
     bar->addWidget(m_export);
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(4, 4, 4, 4);
-    layout->addWidget(m_plot, 1);
-    layout->addWidget(m_lrPlot);
+    layout->setSpacing(4);
+    layout->addWidget(m_plot, 4);
+    layout->addWidget(m_lrPlot, 1);
     layout->addLayout(bar);
-    layout->addWidget(m_progressLabel);
-    layout->addWidget(m_status);
 
     m_redrawTimer->setSingleShot(true);
     m_redrawTimer->setInterval(250);
     connect(m_redrawTimer, &QTimer::timeout, this, &TrainingDashboard::flush);
     connect(m_stop, &QPushButton::clicked, this, &TrainingDashboard::stopRequested);
     connect(m_export, &QPushButton::clicked, this, [this] { exportPlotInteractively(m_plot, this); });
+    setProgressText(tr("No run yet: Training ▸ Train (F5) starts one."));
     setupAxes();
     clearPlots();
     m_plot->replot();
@@ -98,12 +105,29 @@ void TrainingDashboard::setupAxes()
         p->axisRect()->setAutoMargins(QCP::msTop | QCP::msBottom);
         p->axisRect()->setMargins(QMargins(62, 0, 52, 0));
     }
-    m_lrPlot->xAxis->setLabel(tr("epoch"));
+    // The epoch axis is labelled once, on the plot above.
     m_lrPlot->yAxis->setLabel(tr("lr"));
     m_lrPlot->yAxis->setScaleType(QCPAxis::stLogarithmic);
-    m_lrPlot->yAxis->setTicker(QSharedPointer<QCPAxisTickerLog>(new QCPAxisTickerLog));
-    m_lrPlot->yAxis->setNumberFormat("eb");
-    m_lrPlot->yAxis->setNumberPrecision(0);
+    // Few ticks, one line each ("1e-05"): the superscript powers of "eb" were
+    // two lines tall and ran into each other on this short axis.
+    QSharedPointer<QCPAxisTickerLog> lrTicker(new QCPAxisTickerLog);
+    lrTicker->setSubTickCount(0);
+    m_lrPlot->yAxis->setTicker(lrTicker);
+    // As many ticks as fit the axis' height with a label's height between them,
+    // whatever the dock's size; recounted before every redraw.
+    connect(m_lrPlot, &QCustomPlot::beforeReplot, this, [this, lrTicker] {
+        const QCPRange r = m_lrPlot->yAxis->range();
+        if (!(r.lower > 0) || !(r.upper > r.lower))
+            return;
+        const double decades = std::log10(r.upper / r.lower);
+        const double perDecade = m_lrPlot->axisRect()->height() / std::max(decades, 1e-9);
+        // Labels a decade (or two, three…) apart, never closer than a label is tall.
+        const int label = QFontMetrics(m_lrPlot->yAxis->tickLabelFont()).height();
+        const int step = std::max(1, int(std::ceil(label / perDecade)));
+        lrTicker->setTickCount(std::max(1, int(std::round(decades / step))));
+    });
+    m_lrPlot->yAxis->setNumberFormat("g");
+    m_lrPlot->yAxis->setNumberPrecision(1);
 }
 
 void TrainingDashboard::clearPlots()
@@ -139,8 +163,8 @@ void TrainingDashboard::startRun(const RunStartEvent& event, const std::vector<q
     m_plot->yAxis->setRange(0, 1);
     m_stop->setEnabled(true);
     m_progress->setValue(event.epochs > 0 ? 1000 * event.epochsDone / event.epochs : 0);
-    m_progressLabel->setText(tr("%1: starting, %2 parameters").arg(event.name).arg(event.params));
-    m_status->clear();
+    setProgressText(tr("%1: starting, %2 parameters").arg(event.name).arg(event.params));
+    setStatus({});
     for (const qnn::RunEpoch& e : earlier)
         addEpoch(e);
     scheduleRedraw();
@@ -157,7 +181,7 @@ void TrainingDashboard::addBatch(const RunBatchEvent& e)
     m_lr->addData(x, e.learningRate);
     const double done = e.epochs > 0 ? x / e.epochs : 0;
     m_progress->setValue(qRound(1000 * done));
-    m_progressLabel->setText(tr("%1 · epoch %2/%3 · batch %4/%5 · %6 images/s · ETA %7")
+    setProgressText(tr("%1 · epoch %2/%3 · batch %4/%5 · %6 images/s · ETA %7")
                                  .arg(m_live.name)
                                  .arg(e.epoch)
                                  .arg(e.epochs)
@@ -202,24 +226,75 @@ void TrainingDashboard::markBest(int epoch, double valAccuracy)
     m_bestText->setText(tr(" best %1 %").arg(100 * valAccuracy, 0, 'f', 2));
 }
 
-void TrainingDashboard::finishRun(const QString& status, const QString& message)
+void TrainingDashboard::finishRun(const QString& name, const QString& status, const QString& message)
 {
     m_stop->setEnabled(false);
+    m_followed.clear();
+    const QString who = name.isEmpty() ? tr("The run") : name;
     QString text;
+    // "cancelled" is how older run folders say "stopped": one word for one state.
     if (status == "completed")
-        text = tr("%1 completed").arg(m_live.name);
-    else if (status == "cancelled" || status == "stopped")
-        text = tr("%1 stopped; Resume in the Runs dock continues it").arg(m_live.name);
+        text = tr("%1 completed").arg(who);
+    else if (status == "stopped" || status == "cancelled")
+        text = tr("%1 stopped; Resume in the Runs dock continues it").arg(who);
     else if (status == "diverged")
-        text = tr("%1 diverged: the loss became NaN or infinite; try a lower learning rate").arg(m_live.name);
+        text = tr("%1 diverged: the loss became NaN or infinite; try a lower learning rate").arg(who);
     else
-        text = tr("%1 failed").arg(m_live.name.isEmpty() ? tr("The run") : m_live.name);
+        text = tr("%1 failed").arg(who);
     if (!message.isEmpty())
         text += ": " + message;
-    m_status->setText(text);
+    setStatus(text);
     if (status == "completed")
         m_progress->setValue(1000);
     flush();
+}
+
+void TrainingDashboard::showFollowed(const qnn::RunInfo& run)
+{
+    if (run.name != m_followed || run.history.size() != m_followedEpochs) {
+        showRuns({run});
+        m_followed = run.name;
+        m_followedEpochs = run.history.size();
+    }
+    m_stop->setEnabled(true);
+    m_progress->setValue(run.epochs > 0 ? 1000 * run.epochsDone / run.epochs : 0);
+    setProgressText(tr("%1 is training in another process, followed from its run folder: "
+                                "%2 of %3 epochs done")
+                                 .arg(QString::fromStdString(run.name))
+                                 .arg(run.epochsDone)
+                                 .arg(run.epochs));
+    setStatus({});
+}
+
+void TrainingDashboard::showRefused(const QString& job, const QString& message)
+{
+    m_stop->setEnabled(false);
+    m_progress->setValue(0);
+    setProgressText(tr("No run is training."));
+    setStatus(tr("The new %1 did not start: %2").arg(job.isEmpty() ? tr("run") : job, message));
+}
+
+QString TrainingDashboard::statusText() const { return m_status->text(); }
+
+void TrainingDashboard::setStatus(const QString& text)
+{
+    m_status->setText(text);
+    showLine();
+}
+
+void TrainingDashboard::setProgressText(const QString& text)
+{
+    m_progressText = text;
+    showLine();
+}
+
+void TrainingDashboard::showLine()
+{
+    // One line beside the bar: how the last run ended once it has, else where
+    // the run is. A wrapped second line made a low dock scroll its plots away.
+    const QString text = m_status->text().isEmpty() ? m_progressText : m_status->text();
+    m_progressLabel->setText(text);
+    m_progressLabel->setToolTip(text);
 }
 
 void TrainingDashboard::showRuns(const std::vector<qnn::RunInfo>& runs)
@@ -316,7 +391,7 @@ void TrainingDashboard::flush()
         bool foundLr = false;
         const QCPRange lr = m_lr->getValueRange(foundLr, QCP::sdPositive);
         if (foundLr)
-            m_lrPlot->yAxis->setRange(lr.lower / 2, lr.upper * 2);
+            m_lrPlot->yAxis->setRange(lr.lower / 1.5, lr.upper * 1.5);
     }
     m_plot->replot(QCustomPlot::rpQueuedReplot);
     m_lrPlot->replot(QCustomPlot::rpQueuedReplot);

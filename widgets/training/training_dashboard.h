@@ -50,7 +50,16 @@ public:
     void startRun(const RunStartEvent& event, const std::vector<qnn::RunEpoch>& earlier = {});
     void addBatch(const RunBatchEvent& event);
     void addEpoch(const qnn::RunEpoch& epoch);
-    void finishRun(const QString& status, const QString& message = {});
+    /** The run `name` ended with `status` (completed, stopped, diverged, failed). */
+    void finishRun(const QString& name, const QString& status, const QString& message = {});
+    /** A queued job (`job`: "run", "FP32 twin") was refused before it had a
+     *  run folder: says so without naming any earlier run. */
+    void showRefused(const QString& job, const QString& message);
+    /** A run training in a process this window did not start, as its folder
+     *  says now: its epochs so far, where it is, and Stop. */
+    void showFollowed(const qnn::RunInfo& run);
+    /** The sentence under the progress bar (how the last run ended). */
+    QString statusText() const;
 
     /** Overlays finished runs: validation accuracy and loss in each run's colour;
      *  runs of one seed group as a mean with a ±1 std band. */
@@ -64,6 +73,9 @@ Q_SIGNALS:
 
 private:
     void clearPlots();
+    void setStatus(const QString& text);
+    void setProgressText(const QString& text);
+    void showLine();
     void markBest(int epoch, double valAccuracy);
     void scheduleRedraw();
     void setupAxes();
@@ -90,4 +102,7 @@ private:
     double m_bestValAccuracy = -1;
     double m_smoothedLoss = -1;
     RunStartEvent m_live;
+    QString m_progressText;
+    std::string m_followed;
+    size_t m_followedEpochs = 0;
 };

@@ -6,6 +6,7 @@
 #include "widgets/training/confusion_view.h"
 #include "widgets/training/pareto_view.h"
 #include "widgets/training/run_comparison_view.h"
+#include "widgets/training/run_follower.h"
 #include "widgets/training/runs_panel.h"
 #include "widgets/training/training_controller.h"
 #include "widgets/training/training_dashboard.h"
@@ -24,8 +25,12 @@
 #include <QMainWindow>
 #include <QMenuBar>
 #include <QMessageBox>
+#include <QPushButton>
 #include <QStatusBar>
 #include <QTabWidget>
+
+#include <memory>
+#include <utility>
 
 TrainingWorkbench* installTrainingDocks(QMainWindow* window, GraphDocument* document,
                                         std::function<bool()> ensureSaved)
@@ -45,6 +50,7 @@ TrainingWorkbench::TrainingWorkbench(QMainWindow* window, GraphDocument* documen
     , m_confusion(new ConfusionView)
     , m_settings(new TrainingSettingsForm(document))
     , m_tabs(new QTabWidget)
+    , m_follower(new RunFollower(document, m_controller, this))
 {
     setObjectName("TrainingWorkbench");
     m_ensureSaved = ensureSaved;
@@ -90,18 +96,21 @@ TrainingWorkbench::TrainingWorkbench(QMainWindow* window, GraphDocument* documen
     }
 
     QMenu* menu = window->menuBar()->addMenu(tr("&Training"));
-    m_train = menu->addAction(tr("&Train"), this, [this] { run([this](QString* e) { return m_controller->train(e); }); });
+    m_train = menu->addAction(tr("&Train"), this, [this] {
+        run([this](QString* e, TrainingController::Place p) { return m_controller->train(e, p); });
+    });
     m_train->setShortcut(QKeySequence(Qt::Key_F5));
     m_train->setStatusTip(tr("Train the project as saved in a qnnw process; the editor stays usable"));
-    m_twin = menu->addAction(tr("Train FP32 &twin"), this,
-                             [this] { run([this](QString* e) { return m_controller->trainFp32Twin(e); }); });
+    m_twin = menu->addAction(tr("Train FP32 &twin"), this, [this] {
+        run([this](QString* e, TrainingController::Place p) { return m_controller->trainFp32Twin(e, p); });
+    });
     m_twin->setStatusTip(tr("Train the same graph and settings with every bit-width at 32, to compare against"));
     m_seeds = menu->addAction(tr("Repeat with N &seeds…"), this, [this] {
         bool ok = false;
         const int n = QInputDialog::getInt(m_window, tr("Repeat with seeds"),
                                            tr("Runs (seeds s, s+1, …):"), 3, 2, 100, 1, &ok);
         if (ok)
-            run([this, n](QString* e) { return m_controller->repeatWithSeeds(n, e); });
+            run([this, n](QString* e, TrainingController::Place p) { return m_controller->repeatWithSeeds(n, e, p); });
     });
     // Sweeps (issue 21): a grid of runs on this machine's queue or on Slurm.
     m_sweep = new SweepTable;
@@ -149,7 +158,7 @@ TrainingWorkbench::TrainingWorkbench(QMainWindow* window, GraphDocument* documen
         m_sweep->refresh();
     });
     menu->addSeparator();
-    m_stop = menu->addAction(tr("S&top"), m_controller, &TrainingController::stop);
+    m_stop = menu->addAction(tr("S&top"), this, &TrainingWorkbench::stop);
     m_stop->setShortcut(QKeySequence(Qt::SHIFT | Qt::Key_F5));
     m_stop->setEnabled(false);
     menu->addSeparator();
@@ -159,9 +168,28 @@ TrainingWorkbench::TrainingWorkbench(QMainWindow* window, GraphDocument* documen
     menu->addAction(m_analysisDock->toggleViewAction());
     menu->addAction(m_sweepDock->toggleViewAction());
 
-    connect(m_dashboard, &TrainingDashboard::stopRequested, m_controller, &TrainingController::stop);
+    connect(m_dashboard, &TrainingDashboard::stopRequested, this, &TrainingWorkbench::stop);
     connect(m_controller, &TrainingController::stateChanged, this,
-            [this] { m_stop->setEnabled(m_controller->isBusy()); });
+            [this] { m_stop->setEnabled(m_controller->isBusy() || !m_follower->runName().isEmpty()); });
+    // A run left to finish in the background by a closed window (or started
+    // from a terminal) is followed from its folder.
+    auto seen = std::make_shared<std::pair<std::string, int>>("", -1);
+    connect(m_follower, &RunFollower::progressed, this, [this, seen](const qnn::RunInfo& run) {
+        if (m_controller->currentRun())
+            return;
+        m_dashboard->showFollowed(run);
+        m_stop->setEnabled(true);
+        // The Runs dock re-reads when an epoch ends, not every second.
+        if (seen->first != run.name || seen->second != run.epochsDone) {
+            *seen = {run.name, run.epochsDone};
+            m_runs->refresh();
+        }
+    });
+    connect(m_follower, &RunFollower::ended, this, [this](const QString& name, const QString& status) {
+        m_dashboard->finishRun(name, status);
+        m_stop->setEnabled(m_controller->isBusy());
+        m_runs->refresh();
+    });
     connect(m_controller, &TrainingController::runStarted, this, [this](const RunStartEvent& e) {
         std::vector<qnn::RunEpoch> earlier;
         if (e.resumed && e.epochsDone > 0)
@@ -174,19 +202,28 @@ TrainingWorkbench::TrainingWorkbench(QMainWindow* window, GraphDocument* documen
     connect(m_controller, &TrainingController::epoch, m_dashboard, &TrainingDashboard::addEpoch);
     connect(m_controller, &TrainingController::runFinished, this,
             [this](const QString& name, const QString& status, const QJsonObject& summary) {
-                m_dashboard->finishRun(status, summary.value("error").toString());
+                m_dashboard->finishRun(name, status, summary.value("error").toString());
                 showMessage(tr("Run %1: %2").arg(name, status));
             });
-    connect(m_controller, &TrainingController::failed, this, [this](const QString& message) {
-        m_dashboard->finishRun(QStringLiteral("failed"), message);
-        showMessage(message);
-    });
+    connect(m_controller, &TrainingController::runFailed, this,
+            [this](const QString& run, const QString& job, const QString& message) {
+                if (run.isEmpty())
+                    m_dashboard->showRefused(job, message);
+                else
+                    m_dashboard->finishRun(run, QStringLiteral("failed"), message);
+                showMessage(message);
+            });
     connect(m_runs, &RunsPanel::selectionChanged, this, [this](const std::vector<qnn::RunInfo>& runs) {
         // A live run keeps the curves; otherwise the selection is overlaid.
         if (!m_controller->currentRun() && !runs.empty())
             m_dashboard->showRuns(runs);
         if (!runs.empty())
             m_confusion->setRun(runs.front());
+        // Compare follows too: the selected run (against its twin or the best), or the two selected.
+        if (runs.size() == 1)
+            m_compare->compare(QString::fromStdString(runs[0].name));
+        else if (runs.size() == 2)
+            m_compare->compare(QString::fromStdString(runs[0].name), QString::fromStdString(runs[1].name));
     });
     connect(m_runs, &RunsPanel::runsReloaded, this, [this] {
         m_compare->setRuns(m_runs->runs());
@@ -202,15 +239,57 @@ TrainingWorkbench::TrainingWorkbench(QMainWindow* window, GraphDocument* documen
     m_pareto->setRuns(m_runs->runs());
 }
 
-void TrainingWorkbench::run(const std::function<bool(QString*)>& job)
+void TrainingWorkbench::run(const std::function<bool(QString*, TrainingController::Place)>& job)
 {
     // A run that needs a dataset this machine lacks offers the download first, and starts when it ends.
     if (!DatasetDownloadDialog::offerIfMissing(m_window, m_document->project().dataset, m_document->fileName()))
         return;
     m_settings->checkDataset();
+    TrainingController::Place place = TrainingController::Place::Last;
+    bool stopFirst = false;
+    if (m_controller->isTraining()) {
+        const RunStartEvent* current = m_controller->currentRun();
+        QMessageBox box(QMessageBox::Question, tr("Train"),
+                        tr("%1 is training. Queue the new run after it, or stop it and start the new run?")
+                            .arg(current ? current->name : tr("A run")),
+                        QMessageBox::NoButton, m_window);
+        box.setInformativeText(tr("A stopped run keeps its checkpoint: Resume in the Runs dock continues it."));
+        QPushButton* queue = box.addButton(tr("Queue after it"), QMessageBox::AcceptRole);
+        QPushButton* stop = box.addButton(tr("Stop it and start"), QMessageBox::DestructiveRole);
+        box.addButton(QMessageBox::Cancel);
+        box.setDefaultButton(queue);
+        box.setObjectName("trainWhileBusy");
+        box.exec();
+        if (box.clickedButton() == stop) {
+            place = TrainingController::Place::First;
+            stopFirst = true;
+        } else if (box.clickedButton() != queue) {
+            return;
+        }
+    }
     QString error;
-    if (!job(&error) && !error.isEmpty())
-        QMessageBox::warning(m_window, tr("Train"), error);
+    if (!job(&error, place)) {
+        if (!error.isEmpty())
+            QMessageBox::warning(m_window, tr("Train"), error);
+        return;
+    }
+    if (stopFirst)
+        m_controller->stopRunning();
+    else if (m_controller->isTraining())
+        showMessage(tr("Queued: it starts when the running run ends (Runs dock)"));
+}
+
+void TrainingWorkbench::stop()
+{
+    if (m_controller->isBusy()) {
+        m_controller->stop();
+        return;
+    }
+    QString error;
+    if (!m_follower->stop(&error))
+        QMessageBox::warning(m_window, tr("Stop"), error);
+    else
+        showMessage(tr("Stopping %1 after its current batch").arg(m_follower->runName()));
 }
 
 void TrainingWorkbench::showMessage(const QString& text)

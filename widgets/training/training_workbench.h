@@ -1,5 +1,7 @@
 #pragma once
 
+#include "widgets/training/training_controller.h"
+
 #include <QObject>
 
 #include <functional>
@@ -12,6 +14,7 @@ class QTabWidget;
 class ConfusionView;
 class ParetoView;
 class RunComparisonView;
+class RunFollower;
 class RunsPanel;
 class SweepTable;
 class QProcess;
@@ -36,6 +39,7 @@ public:
     ConfusionView* confusion() const { return m_confusion; }
     TrainingSettingsForm* settings() const { return m_settings; }
     QTabWidget* analysisTabs() const { return m_tabs; }
+    RunFollower* follower() const { return m_follower; }
     QAction* trainAction() const { return m_train; }
     QAction* twinAction() const { return m_twin; }
     QAction* seedsAction() const { return m_seeds; }
@@ -46,8 +50,12 @@ public:
     void startSweep(const QStringList& arguments);
 
 private:
-    void run(const std::function<bool(QString*)>& job);
+    /** Queues a job; while a run trains, first asks whether to queue it
+     *  after that run or to stop that run and start this one. */
+    void run(const std::function<bool(QString*, TrainingController::Place)>& job);
     void showMessage(const QString& text);
+    /** Stops this window's runs, or else the run it follows. */
+    void stop();
 
     QMainWindow* m_window;
     GraphDocument* m_document;
@@ -59,6 +67,7 @@ private:
     ConfusionView* m_confusion;
     TrainingSettingsForm* m_settings;
     QTabWidget* m_tabs;
+    RunFollower* m_follower;
     QDockWidget* m_trainingDock;
     QDockWidget* m_analysisDock;
     QAction* m_train;

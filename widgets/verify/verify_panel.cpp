@@ -15,6 +15,7 @@
 #include <QJsonDocument>
 #include <QLabel>
 #include <QPushButton>
+#include <QSignalBlocker>
 #include <QSpinBox>
 #include <QTableWidget>
 #include <QVBoxLayout>
@@ -76,6 +77,10 @@ VerifyPanel::VerifyPanel(GraphDocument* document, QWidget* parent)
     layout->addWidget(m_images, 1);
 
     connect(m_verify, &QPushButton::clicked, this, &VerifyPanel::verify);
+    connect(m_runs, &QComboBox::currentTextChanged, this, [this](const QString& run) {
+        if (!isRunning())
+            showRun(run);
+    });
     connect(m_cancel, &QPushButton::clicked, this, [this] {
         m_error = tr("Cancelled.");
         m_process->kill();
@@ -114,6 +119,11 @@ QString VerifyPanel::runDir() const
     return QFileInfo(projectFile()).absolutePath() + "/runs/" + m_runs->currentText();
 }
 
+QString VerifyPanel::busyRunDir() const
+{
+    return QFileInfo(projectFile()).absolutePath() + "/runs/" + (m_busyRun.isEmpty() ? m_runs->currentText() : m_busyRun);
+}
+
 void VerifyPanel::showEvent(QShowEvent* event)
 {
     refreshRuns();
@@ -123,11 +133,11 @@ void VerifyPanel::showEvent(QShowEvent* event)
 void VerifyPanel::refreshRuns()
 {
     const QString current = m_runs->currentText();
-    m_runs->clear();
     qnn::Project onDisk;
     std::string ignored;
     const bool fromDisk = !projectFile().isEmpty() && qnn::loadProject(projectFile().toStdString(), onDisk, ignored);
-    // The document's list (runs started from this window) and the file's (runs of qnnw train).
+    // The document's list (runs started from this window), the file's (runs of
+    // qnnw train) and run folders older trainers did not list.
     QStringList names;
     for (const std::string& r : m_document->project().runs)
         names << QString::fromStdString(r);
@@ -135,28 +145,78 @@ void VerifyPanel::refreshRuns()
         for (const std::string& r : onDisk.runs)
             if (!names.contains(QString::fromStdString(r)))
                 names << QString::fromStdString(r);
-    // Run folders with a weight file count too (older trainers did not list them in the project).
+    QStringList withWeights;
     if (!projectFile().isEmpty()) {
         const QDir runsDir(QFileInfo(projectFile()).absolutePath() + "/runs");
         for (const QString& d : runsDir.entryList(QDir::Dirs | QDir::NoDotAndDotDot, QDir::Name))
-            if (!names.contains(d) && QFileInfo::exists(runsDir.filePath(d + "/weights-best.qnnw")))
+            if (!names.contains(d))
                 names << d;
+        // Only a run with trained weights can be packed and compared: one
+        // stopped before its first epoch ended has none, and is no default.
+        for (const QString& n : names)
+            if (QFileInfo::exists(runsDir.filePath(n + "/weights-best.qnnw")))
+                withWeights << n;
     }
-    names.sort();
-    for (auto it = names.rbegin(); it != names.rend(); ++it)
-        m_runs->addItem(*it);
-    const int again = m_runs->findText(current);
-    if (again >= 0)
-        m_runs->setCurrentIndex(again);
+    withWeights.sort();
+    QStringList items;
+    for (auto it = withWeights.rbegin(); it != withWeights.rend(); ++it)
+        items << *it;
+    QStringList before;
+    for (int i = 0; i < m_runs->count(); ++i)
+        before << m_runs->itemText(i);
+    if (items != before) {
+        const QSignalBlocker block(m_runs);
+        m_runs->clear();
+        m_runs->addItems(items);
+        const int again = m_runs->findText(current);
+        m_runs->setCurrentIndex(again >= 0 ? again : (items.isEmpty() ? -1 : 0));
+    }
     m_verify->setEnabled(m_runs->count() > 0 && !isRunning());
+    if (!isRunning() && m_runs->currentText() != m_shownRun)
+        showRun(m_runs->currentText());
 }
 
 void VerifyPanel::setSelectedRun(const QString& run)
 {
     refreshRuns();
     const int i = m_runs->findText(run);
-    if (i >= 0)
+    if (i >= 0) {
         m_runs->setCurrentIndex(i);
+        if (!isRunning())
+            showRun(run);
+        return;
+    }
+    if (isRunning())
+        return;
+    // A run without weights: nothing to show for it, and nothing of another run's either.
+    clearTables();
+    m_shownRun.clear();
+    m_status->setText(tr("%1 has no trained weights yet (it stopped or failed before its first epoch ended): "
+                         "Verify needs a run that finished an epoch. Choose one above, or resume this one.")
+                          .arg(run));
+}
+
+void VerifyPanel::clearTables()
+{
+    m_layers->setRowCount(0);
+    m_images->setRowCount(0);
+    m_document->setHighlightedNode(qnn::kInvalidNode, QString());
+}
+
+void VerifyPanel::showRun(const QString& run)
+{
+    m_shownRun = run;
+    if (m_results.contains(run)) {
+        showResult(m_results.value(run));
+        return;
+    }
+    clearTables();
+    if (m_problems.contains(run))
+        m_status->setText(m_problems.value(run));
+    else if (run.isEmpty())
+        m_status->setText(tr("No trained run yet: train the project (Training ▸ Train), then verify it here."));
+    else
+        m_status->setText(tr("%1 is not verified yet: Verify packs it and compares it with the float model.").arg(run));
 }
 
 bool VerifyPanel::isRunning() const { return m_process->isRunning(); }
@@ -171,6 +231,7 @@ void VerifyPanel::verify()
         fail(tr("Save the project and train it first: Verify compares a trained run with its packed model."));
         return;
     }
+    m_busyRun = m_runs->currentText();
     const QString packed = runDir() + "/packed";
     if (QFileInfo::exists(packed + "/manifest.json")) {
         start(compareArguments(packed, runDir(), projectFile(), m_limit->value()), false);
@@ -184,7 +245,9 @@ void VerifyPanel::start(const QStringList& arguments, bool packing)
     m_packing = packing;
     m_result = {};
     m_error.clear();
-    m_status->setText(packing ? tr("Packing %1…").arg(m_runs->currentText())
+    m_shownRun = m_busyRun;
+    clearTables();
+    m_status->setText(packing ? tr("Packing %1…").arg(m_busyRun)
                               : tr("Running the float and the integer model on the test images…"));
     m_verify->setEnabled(false);
     m_cancel->setEnabled(true);
@@ -200,15 +263,26 @@ void VerifyPanel::processFinished(int exitCode, bool crashed)
         return;
     }
     if (m_packing) {
-        start(compareArguments(runDir() + "/packed", runDir(), projectFile(), m_limit->value()), false);
+        start(compareArguments(busyRunDir() + "/packed", busyRunDir(), projectFile(), m_limit->value()), false);
         return;
     }
-    showResult(m_result);
+    m_results[m_busyRun] = m_result;
+    m_problems.remove(m_busyRun);
+    m_busyRun.clear();
+    // The user may have chosen another run meanwhile: show what is true of it.
+    showRun(m_runs->currentText());
     emit finished(m_result);
 }
 
 void VerifyPanel::fail(const QString& message)
 {
+    // The sentence belongs to the run it is about; no older table stays under it.
+    const QString run = m_busyRun.isEmpty() ? m_runs->currentText() : m_busyRun;
+    m_busyRun.clear();
+    m_results.remove(run);
+    m_problems[run] = message;
+    m_shownRun = run;
+    clearTables();
     m_status->setText(message);
     m_cancel->setEnabled(false);
     m_verify->setEnabled(m_runs->count() > 0);

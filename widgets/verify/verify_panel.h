@@ -1,6 +1,7 @@
 #pragma once
 
 #include <QJsonObject>
+#include <QMap>
 #include <QStringList>
 #include <QWidget>
 
@@ -37,8 +38,11 @@ public:
     QTableWidget* imageTable() const { return m_images; }
     QComboBox* runChooser() const { return m_runs; }
     QSpinBox* limitBox() const { return m_limit; }
-    /** The run the Runs view has selected becomes the one to verify. */
+    /** The run the Runs view has selected becomes the one to verify; the
+     *  view then shows that run's own results, or none with what to do. */
     void setSelectedRun(const QString& run);
+    /** The run whose results the tables hold ("" when they are empty). */
+    QString shownRun() const { return m_shownRun; }
 
 Q_SIGNALS:
     /** A comparison finished (its JSON), or failed (message). */
@@ -53,8 +57,12 @@ private:
     void start(const QStringList& arguments, bool packing);
     void processFinished(int exitCode, bool crashed);
     void fail(const QString& message);
+    /** Shows what is known of the chosen run: its last comparison, or an empty table and a sentence. */
+    void showRun(const QString& run);
+    void clearTables();
     QString projectFile() const;
     QString runDir() const;
+    QString busyRunDir() const;
 
     GraphDocument* m_document;
     QComboBox* m_runs;
@@ -68,4 +76,8 @@ private:
     bool m_packing = false;
     QJsonObject m_result;
     QString m_error;
+    QString m_busyRun;  ///< the run a running qnnw works on
+    QString m_shownRun; ///< the run the tables show
+    QMap<QString, QJsonObject> m_results;
+    QMap<QString, QString> m_problems;
 };

@@ -14,6 +14,7 @@
 #include "widgets/deploy/deploy_panel.h"
 #include "widgets/hardware/hardware_panel.h"
 #include "widgets/training/runs_panel.h"
+#include "widgets/training/training_controller.h"
 #include "widgets/training/training_workbench.h"
 #include "widgets/verify/verify_panel.h"
 
@@ -31,6 +32,7 @@
 #include <QMenuBar>
 #include <QMessageBox>
 #include <QMimeData>
+#include <QPushButton>
 #include <QScrollArea>
 #include <QScrollBar>
 #include <QSettings>
@@ -53,6 +55,8 @@ namespace {
 
 constexpr const char* kClipboardMime = "application/x-qnn-graph";
 constexpr int kMaxRecent = 8;
+// Bumped when the docks change, so that an older saved layout is not restored over new docks.
+constexpr int kLayoutVersion = 2;
 
 // A dock's content in a scroll area: a tall panel then scrolls in a small
 // window instead of setting the window's minimum height. Its width stays what
@@ -106,7 +110,9 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent), m_document(new Gr
     // Deploy (issue 10): a tab beside the hardware dock, added below.
     auto* deployDock = new QDockWidget(tr("Deploy"), this);
     deployDock->setObjectName("deploy");
-    deployDock->setWidget(scrollable(new DeployPanel(m_document)));
+    // Deploy may scroll sideways: it sits behind Hardware, whose folding table
+    // sets the right column's width, and must not widen it further.
+    deployDock->setWidget(scrollable(new DeployPanel(m_document), false));
     m_hardware = new HardwarePanel(m_document);
     auto* hardwareDock = new QDockWidget(tr("Hardware"), this);
     hardwareDock->setObjectName("hardware");
@@ -130,9 +136,6 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent), m_document(new Gr
     // The right-hand docks (properties, hardware) run the full height: the
     // hardware dock's folding table needs it more than the issues list needs width.
     setCorner(Qt::BottomRightCorner, Qt::RightDockWidgetArea);
-    resizeDocks({paletteDock, inspectorDock}, {180, 290}, Qt::Horizontal);
-    resizeDocks({inspectorDock, hardwareDock}, {300, 640}, Qt::Vertical);
-    resizeDocks({issuesDock}, {140}, Qt::Vertical);
 
     connect(m_scene, &QGraphicsScene::selectionChanged, this, &MainWindow::selectionChanged);
     connect(m_issues, &IssuesList::nodeActivated, this, [this](qnn::NodeId id) {
@@ -150,20 +153,16 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent), m_document(new Gr
 
     createActions();
     // Training (issue 7): Training/Runs/Analysis docks and the Training menu.
-    installTrainingDocks(this, m_document, [this] { return maybeSave(); });
+    m_training = installTrainingDocks(this, m_document, [this] { return maybeSave(); });
+    // Help is the last menu, after the Training menu added just now.
+    menuBar()->removeAction(m_helpMenu->menuAction());
+    menuBar()->addMenu(m_helpMenu);
     // Every other panel scrolls inside its dock too, so that no dock's minimum
     // size sets the window's: 900×600 stays possible with every dock open.
     // They may scroll sideways as well; the inspector sizes itself.
     for (QDockWidget* dock : findChildren<QDockWidget*>())
         if (QWidget* panel = dock->widget(); panel && panel != m_inspector && !qobject_cast<QScrollArea*>(panel))
             dock->setWidget(scrollable(panel, false));
-    resizeDocks({issuesDock}, {160}, Qt::Vertical);
-    // Now that the hardware panel scrolls, its small minimum would leave it a
-    // strip under a mostly empty Properties panel; give it two thirds of the
-    // column once the window has its size.
-    QTimer::singleShot(0, this, [this, inspectorDock, hardwareDock] {
-        resizeDocks({inspectorDock, hardwareDock}, {height() / 3, 2 * height() / 3}, Qt::Vertical);
-    });
     // The run selected in the Runs dock is the one Verify and Deploy take by default
     // (Verify's dock is made in createActions(), before this).
     if (auto* runs = findChild<RunsPanel*>())
@@ -178,6 +177,7 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent), m_document(new Gr
         });
     updateTitle();
     resize(1440, 900);
+    resetLayout();
 }
 
 MainWindow::~MainWindow() = default;
@@ -251,6 +251,17 @@ void MainWindow::createActions()
     installQonnxActions(this, file, closeWindow, [this] { return m_document->fileName(); },
                         [this](const QString& path) { if (maybeSave()) openFile(path); });
     installVerify(this, m_document, file, quit, [this](const QString& path) { if (maybeSave()) openFile(path); });
+    // Every import under File ▸ Import: the BNN-PYNQ one comes in beside the file menu's items.
+    QMenu* importMenu = nullptr;
+    for (QAction* a : file->actions())
+        if (a->menu() && a->menu()->title().remove('&') == tr("Import"))
+            importMenu = a->menu();
+    for (QAction* a : file->actions())
+        if (importMenu && !a->menu() && a->text().startsWith(tr("Import BNN-PYNQ"))) {
+            file->removeAction(a);
+            a->setText(tr("&BNN-PYNQ parameters…"));
+            importMenu->addAction(a);
+        }
     updateRecentMenu();
 
     QMenu* edit = menuBar()->addMenu(tr("&Edit"));
@@ -294,6 +305,10 @@ void MainWindow::createActions()
     view->addSeparator();
     for (QDockWidget* dock : findChildren<QDockWidget*>())
         view->addAction(dock->toggleViewAction());
+    view->addSeparator();
+    QAction* reset = view->addAction(tr("&Reset Layout"), this, &MainWindow::resetLayout);
+    reset->setObjectName("resetLayout");
+    reset->setStatusTip(tr("Every panel back in its place and at its first size"));
 
     QMenu* precision = menuBar()->addMenu(tr("&Precision"));
     QToolBar* bar = addToolBar(tr("Main"));
@@ -330,7 +345,7 @@ void MainWindow::createActions()
         if (QWidget* button = bar->widgetForAction(a))
             static_cast<QToolButton*>(button)->setToolButtonStyle(Qt::ToolButtonTextOnly);
 
-    QMenu* help = menuBar()->addMenu(tr("&Help"));
+    QMenu* help = m_helpMenu = menuBar()->addMenu(tr("&Help"));
     QAction* shortcuts = help->addAction(tr("&Keyboard Shortcuts"), this, &MainWindow::showShortcuts);
     shortcuts->setShortcut(QKeySequence::HelpContents);
     help->addAction(tr("&About QNN Workbench"), this, &MainWindow::showAbout);
@@ -456,8 +471,15 @@ bool MainWindow::openFile(const QString& path, QString* error, bool quiet)
         return false;
     }
     addRecent(QFileInfo(path).absoluteFilePath());
+    rememberFolder(path);
     m_view->showContents();
     showMessage(tr("Opened %1").arg(path));
+    // Projects of older versions put every layer in one row: fitted into the
+    // canvas, their names would be unreadable. Such a project is arranged as
+    // Ctrl+L would, once the canvas has its real size.
+    m_arrangePending = true;
+    if (isVisible())
+        arrangeIfUnreadable();
     return true;
 }
 
@@ -471,6 +493,7 @@ bool MainWindow::saveTo(const QString& path, QString* error)
         return false;
     }
     addRecent(QFileInfo(path).absoluteFilePath());
+    rememberFolder(path);
     showMessage(tr("Saved %1").arg(path));
     return true;
 }
@@ -501,10 +524,173 @@ void MainWindow::resizeEvent(QResizeEvent* event)
 
 void MainWindow::closeEvent(QCloseEvent* event)
 {
-    if (maybeSave())
-        event->accept();
-    else
+    if (!maybeSave() || !maybeLeaveRuns()) {
         event->ignore();
+        return;
+    }
+    if (s_layoutMemory) {
+        QSettings settings;
+        settings.setValue("layout/geometry", saveGeometry());
+        settings.setValue("layout/state", saveState(kLayoutVersion));
+    }
+    event->accept();
+}
+
+bool MainWindow::maybeLeaveRuns()
+{
+    TrainingController* c = m_training ? m_training->controller() : nullptr;
+    if (!c || !c->isBusy())
+        return true;
+    const RunStartEvent* run = c->currentRun();
+    const int waiting = int(c->queue().size());
+    QMessageBox box(QMessageBox::Question, tr("A run is training"),
+                    run ? tr("%1 is training. Let it finish in the background, or stop it?").arg(run->name)
+                        : tr("A run is starting. Let it finish in the background, or stop it?"),
+                    QMessageBox::NoButton, this);
+    QString more = tr("In the background it goes on in a process of its own; the next window that opens this "
+                      "project follows it in the Runs and Training docks. Stopped, it keeps its checkpoint: "
+                      "Resume continues it.");
+    if (waiting > 0)
+        more += "\n\n" + tr("The %n job(s) waiting in the queue will not start.", nullptr, waiting);
+    box.setInformativeText(more);
+    QPushButton* background = box.addButton(tr("Finish in the background"), QMessageBox::AcceptRole);
+    QPushButton* stop = box.addButton(tr("Stop it"), QMessageBox::DestructiveRole);
+    box.addButton(QMessageBox::Cancel);
+    box.setDefaultButton(background);
+    box.setObjectName("closeWhileTraining");
+    box.exec();
+    if (box.clickedButton() == background) {
+        QString error;
+        const QStringList handed = c->continueInBackground(&error);
+        if (!error.isEmpty())
+            QMessageBox::warning(this, tr("A run is training"), error);
+        return true;
+    }
+    if (box.clickedButton() == stop) {
+        c->stop();
+        return true;
+    }
+    return false;
+}
+
+QString MainWindow::openDialogFolder() const
+{
+    if (!m_document->fileName().isEmpty())
+        return QFileInfo(m_document->fileName()).absolutePath();
+    const QString last = QSettings().value("lastFolder").toString();
+    if (!last.isEmpty() && QFileInfo(last).isDir())
+        return last;
+    return QDir::homePath();
+}
+
+void MainWindow::rememberFolder(const QString& file)
+{
+    QSettings().setValue("lastFolder", QFileInfo(file).absolutePath());
+}
+
+bool MainWindow::s_layoutMemory = false;
+
+void MainWindow::setLayoutMemory(bool on) { s_layoutMemory = on; }
+
+void MainWindow::showEvent(QShowEvent* event)
+{
+    QMainWindow::showEvent(event);
+    if (m_shownOnce)
+        return;
+    m_shownOnce = true;
+    if (s_layoutMemory) {
+        QSettings settings;
+        const QByteArray geometry = settings.value("layout/geometry").toByteArray();
+        const QByteArray state = settings.value("layout/state").toByteArray();
+        if (!geometry.isEmpty())
+            restoreGeometry(geometry);
+        if (!state.isEmpty() && restoreState(state, kLayoutVersion)) {
+            QTimer::singleShot(0, this, &MainWindow::arrangeIfUnreadable);
+            return;
+        }
+    }
+    // Dock sizes follow the size the window opens at (a screen's, a saved one).
+    QTimer::singleShot(0, this, [this] {
+        applyDefaultSizes();
+        QApplication::processEvents(); // the canvas takes its size before it is measured
+        arrangeIfUnreadable();
+    });
+}
+
+void MainWindow::arrangeIfUnreadable()
+{
+    if (!m_arrangePending)
+        return;
+    m_arrangePending = false;
+    m_view->showContents();
+    if (m_view->arrangeIfUnreadable())
+        showMessage(tr("The layers were arranged to be readable (Edit ▸ Undo puts them back as the file has them)"));
+}
+
+void MainWindow::resetLayout()
+{
+    auto dock = [this](const char* name) { return findChild<QDockWidget*>(QLatin1String(name)); };
+    QDockWidget* palette = dock("palette");
+    QDockWidget* inspector = dock("inspector");
+    QDockWidget* settings = dock("trainingSettings");
+    QDockWidget* hardware = dock("hardware");
+    QDockWidget* deploy = dock("deploy");
+    for (QDockWidget* d : findChildren<QDockWidget*>()) {
+        d->setFloating(false);
+        d->show();
+    }
+    setCorner(Qt::BottomRightCorner, Qt::RightDockWidgetArea);
+    setCorner(Qt::BottomLeftCorner, Qt::LeftDockWidgetArea);
+    if (palette)
+        addDockWidget(Qt::LeftDockWidgetArea, palette);
+    for (QDockWidget* d : {inspector, hardware})
+        if (d)
+            addDockWidget(Qt::RightDockWidgetArea, d, Qt::Vertical);
+    if (inspector && settings)
+        tabifyDockWidget(inspector, settings);
+    if (hardware && deploy)
+        tabifyDockWidget(hardware, deploy);
+    // Along the bottom, one row of tabs: what a run produces is a tab away, not a sliver.
+    QDockWidget* first = nullptr;
+    for (const char* name : {"issues", "training", "runs", "analysis", "verifyDock"}) {
+        QDockWidget* d = dock(name);
+        if (!d)
+            continue;
+        if (!first) {
+            addDockWidget(Qt::BottomDockWidgetArea, d);
+            first = d;
+        } else {
+            tabifyDockWidget(first, d);
+        }
+    }
+    for (QDockWidget* d : {first, inspector, hardware})
+        if (d)
+            d->raise();
+    applyDefaultSizes();
+}
+
+void MainWindow::applyDefaultSizes()
+{
+    const int w = width(), h = height();
+    auto dock = [this](const char* name) { return findChild<QDockWidget*>(QLatin1String(name)); };
+    QDockWidget* palette = dock("palette");
+    QDockWidget* inspector = dock("inspector");
+    QDockWidget* hardware = dock("hardware");
+    QDockWidget* bottom = dock("issues");
+    // Shares of the window, within bounds: at 1280×800 the canvas keeps about
+    // 600×400 (an example's names at 8 px and more) and the bottom tabs 250 px
+    // (the plots whole, six runs); at 4K the panels stop growing where their
+    // content stops gaining. The right column is at least as wide as the
+    // Hardware dock's folding table.
+    const int left = palette ? std::clamp(w * 10 / 100, 140, 240) : 0;
+    const int right = std::clamp(w * 24 / 100, 300, 600);
+    const int below = std::clamp(h * 27 / 100, 250, 700);
+    if (palette && inspector)
+        resizeDocks({palette, inspector}, {left, right}, Qt::Horizontal);
+    if (bottom)
+        resizeDocks({bottom}, {below}, Qt::Vertical);
+    if (inspector && hardware)
+        resizeDocks({inspector, hardware}, {h * 45 / 100, h * 55 / 100}, Qt::Vertical);
 }
 
 void MainWindow::newFile()
@@ -517,8 +703,8 @@ void MainWindow::open()
 {
     if (!maybeSave())
         return;
-    const QString start = m_document->fileName().isEmpty() ? examplesDir() : QFileInfo(m_document->fileName()).path();
-    const QString path = QFileDialog::getOpenFileName(this, tr("Open project"), start, tr("QNN projects (*.qnnproj)"));
+    const QString path =
+        QFileDialog::getOpenFileName(this, tr("Open project"), openDialogFolder(), tr("QNN projects (*.qnnproj)"));
     if (!path.isEmpty())
         openFile(path);
 }

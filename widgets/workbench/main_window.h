@@ -53,6 +53,23 @@ public:
     /** Help > About: version, Qt, and the licences of the data the examples use. */
     QString aboutText() const;
 
+    /** Docks back where and as large as they first open, for the window's
+     *  present size (View ▸ Reset Layout): Layers left; Properties over
+     *  Hardware on the right; Issues, Training, Runs, Analysis and Verify as
+     *  tabs along the bottom, each a share of the window that leaves the
+     *  canvas the larger part from 1280×800 up to 4K. */
+    void resetLayout();
+    /** Remember dock places and sizes between sessions (QSettings group "layout"):
+     *  the application turns this on; tests and screenshots leave it off. */
+    static void setLayoutMemory(bool on);
+    /** Where the Open dialog starts: the project's folder, else the folder
+     *  last opened or saved in, else the home folder. */
+    QString openDialogFolder() const;
+    /** Asks what to do with a run that is training while the window closes:
+     *  let it finish in the background, stop it, or keep the window. False
+     *  when the window stays. */
+    bool maybeLeaveRuns();
+
     // Edit actions, also reachable from menus and shortcuts.
     void copySelection();
     void paste();
@@ -62,6 +79,7 @@ public:
 
 protected:
     void closeEvent(QCloseEvent* event) override;
+    void showEvent(QShowEvent* event) override;
     void resizeEvent(QResizeEvent* event) override;
 
 private:
@@ -87,7 +105,16 @@ private:
     IssuesList* m_issues;
     SummaryBar* m_summary;
     HardwarePanel* m_hardware;
+    void applyDefaultSizes();
+    void arrangeIfUnreadable();
+    void rememberFolder(const QString& file);
+
     QMenu* m_recentMenu = nullptr;
+    QMenu* m_helpMenu = nullptr;
+    class TrainingWorkbench* m_training = nullptr;
+    bool m_shownOnce = false;
+    bool m_arrangePending = false;
+    static bool s_layoutMemory;
     class QDockWidget* m_paletteDock = nullptr;
     int m_pasteCount = 0;
 };
