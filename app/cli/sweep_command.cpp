@@ -106,7 +106,7 @@ std::string progressLine(const std::vector<PointStatus>& status)
         if (s.state == "invalid")
             continue;
         ++total;
-        if (s.state == "completed" || s.state == "failed" || s.state == "cancelled" || s.state == "diverged")
+        if (s.state == "completed" || s.state == "failed" || s.state == "stopped" || s.state == "diverged")
             ++done;
     }
     const int width = 24;
@@ -155,7 +155,7 @@ int finish(const Options& o, const SweepFolder& sweep, const std::vector<PointSt
         std::cout << formatSweepTable(sweep, status);
     }
     for (const PointStatus& s : status)
-        if (s.state == "failed" || s.state == "diverged" || s.state == "cancelled")
+        if (s.state == "failed" || s.state == "diverged" || s.state == "stopped")
             return 1;
     return 0;
 }

@@ -190,7 +190,7 @@ int runSweepPoint(const SweepFolder& sweep, const SweepPoint& point, const std::
         if (RunStore::open(run, store, e) && store.readSummary(summary, e)) {
             if (summary.value("status", std::string()) == "running") {
                 // Killed before it could say so: the next attempt resumes from the checkpoint.
-                summary["status"] = g_stopped.load() ? "cancelled" : "failed";
+                summary["status"] = g_stopped.load() ? "stopped" : "failed";
                 if (!g_stopped.load())
                     summary["error"] = reason.empty() ? "the training process ended with code " +
                                                             std::to_string(code)

@@ -32,6 +32,8 @@ void readRun(const std::string& runDir, PointStatus& st)
     if (!store.readSummary(s, error))
         return;
     st.state = s.value("status", std::string("running"));
+    if (st.state == "cancelled") // how older run folders say "stopped"
+        st.state = "stopped";
     if (s.contains("test_accuracy") && s["test_accuracy"].is_number())
         st.testAccuracy = s["test_accuracy"].get<double>();
     if (s.contains("best_val_accuracy") && s["best_val_accuracy"].is_number())
@@ -111,7 +113,7 @@ std::vector<PointStatus> collectSweepStatus(const SweepFolder& sweep, const std:
         const bool runnerEnded = record.value("state", std::string()) == "ended";
         if (st.state.empty()) {
             if (runnerEnded && record.value("stopped", false)) {
-                st.state = "cancelled"; // stopped before its run folder existed
+                st.state = "stopped"; // stopped before its run folder existed
             } else if (runnerEnded) {
                 st.state = "failed";
                 st.reason = record.value("reason", std::string("the run ended before it began"));
@@ -121,7 +123,7 @@ std::vector<PointStatus> collectSweepStatus(const SweepFolder& sweep, const std:
                 st.state = listed(submitted, p.index) ? "queued" : "not submitted";
             }
         } else if (st.state == "running" && runnerEnded && record.value("stopped", false)) {
-            st.state = "cancelled";
+            st.state = "stopped";
         } else if (st.state == "running" && runnerEnded) {
             st.state = "failed";
             st.reason = record.value("reason", std::string("the training process ended without a summary"));
@@ -144,15 +146,15 @@ std::vector<PointStatus> collectSweepStatus(const SweepFolder& sweep, const std:
             }
             else if (t->second.state == "ended" && (st.state == "queued" || st.state == "running")) {
                 const bool wasCancelled = listed(cancelled, p.index);
-                st.state = wasCancelled ? "cancelled" : "failed";
-                st.reason = wasCancelled ? "cancelled" : "the task ended without a result (" +
+                st.state = wasCancelled ? "stopped" : "failed";
+                st.reason = wasCancelled ? "cancelled with qnnw sweep cancel or scancel; resubmit to resume it" : "the task ended without a result (" +
                                                              (t->second.detail.empty() ? std::string("killed")
                                                                                        : t->second.detail) +
                                                              "); resubmit to resume it from its last checkpoint";
             }
         }
-        if (st.state == "cancelled" && st.reason.empty())
-            st.reason = "cancelled; resubmit to resume it";
+        if (st.state == "stopped" && st.reason.empty())
+            st.reason = "stopped; resubmit to resume it";
         out.push_back(std::move(st));
     }
     return out;
@@ -176,7 +178,7 @@ std::map<std::string, int> countStates(const std::vector<PointStatus>& status)
 
 bool needsRun(const PointStatus& s)
 {
-    return s.state == "not submitted" || s.state == "failed" || s.state == "cancelled";
+    return s.state == "not submitted" || s.state == "failed" || s.state == "stopped";
 }
 
 std::string formatSweepTable(const SweepFolder& sweep, const std::vector<PointStatus>& status)

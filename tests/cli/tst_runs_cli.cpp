@@ -216,7 +216,7 @@ private Q_SLOTS:
         QCOMPARE(runs.size(), 1);
         const QString name = runs.first();
         const QString runDir = dir.filePath("runs/" + name);
-        QCOMPARE(readJsonObject(runDir + "/summary.json")["status"].toString(), QString("cancelled"));
+        QCOMPARE(readJsonObject(runDir + "/summary.json")["status"].toString(), QString("stopped"));
         const QJsonObject listed = runsJson(project)["runs"].toArray().at(0).toObject();
         QCOMPARE(listed["status"].toString(), QString("stopped"));
         QVERIFY(listed["resumable"].toBool());

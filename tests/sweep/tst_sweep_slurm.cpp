@@ -116,7 +116,7 @@ private Q_SLOTS:
         QVERIFY(waitFor([&] { return squeue(m_slurm->env()).isEmpty(); }, 30));
         const QMap<QString, QJsonObject> pts = pointsById(status(sweep, m_slurm->env()));
         for (const QJsonObject& p : pts)
-            QVERIFY2(p["state"] == "cancelled",
+            QVERIFY2(p["state"] == "stopped",
                      qPrintable(p["id"].toString() + ": " + p["state"].toString() + ", " + p["reason"].toString() +
                                 QJsonDocument(readJson(p["run"].toString() + "/summary.json")).toJson() +
                                 QJsonDocument(readJson(sweep + "/points/p000/point.json")).toJson()));
@@ -143,7 +143,7 @@ private Q_SLOTS:
         QVERIFY(scancel.waitForFinished(10000));
         QVERIFY(waitFor([&] { return squeue(m_slurm->env()).isEmpty(); }, 90));
         QMap<QString, QJsonObject> pts = pointsById(status(sweep, m_slurm->env()));
-        QVERIFY2(pts["p000"]["state"] == "cancelled" || pts["p000"]["state"] == "failed",
+        QVERIFY2(pts["p000"]["state"] == "stopped" || pts["p000"]["state"] == "failed",
                  qPrintable(pts["p000"]["state"].toString()));
         QCOMPARE(pts["p000"]["epoch"].toInt(), 1);
         QCOMPARE(pts["p001"]["state"].toString(), QString("completed"));

@@ -39,7 +39,7 @@ QColor stateColour(const std::string& s)
         return QColor("#1f77b4");
     if (s == "failed" || s == "diverged" || s == "invalid")
         return QColor("#d62728");
-    if (s == "cancelled")
+    if (s == "stopped")
         return QColor("#ff7f0e");
     return QColor("#7f7f7f");
 }
