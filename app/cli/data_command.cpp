@@ -190,6 +190,7 @@ int runFetch(const FetchCommandOptions& o)
     f.step = [&](const std::string& s) {
         if (o.json) {
             nlohmann::json e = event("step");
+            e["step"] = "fetch"; // the protocol's step name; the message says which part
             e["dataset"] = entry->name;
             e["message"] = s;
             emit(e);

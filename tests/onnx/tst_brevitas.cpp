@@ -611,7 +611,7 @@ private Q_SLOTS:
         const QString run = QFileInfo(project).path() + "/runs/" + QString::fromStdString(p.runs.at(0));
         const QString dir = path("finn-build");
         // A folding chosen for 100,000 FPS is stored in the project; the build folder carries it.
-        Result r = qnnw({"estimate", project, "--fps", "100000"});
+        Result r = qnnw({"estimate", project, "--fps", "100000", "--save-folding"});
         QVERIFY2(r.exitCode == 0, r.err.constData());
         r = qnnw({"export", project, "--run", run, "--finn-build", dir, "--board", "pynq-z2"});
         QVERIFY2(r.exitCode == 0, r.err.constData());

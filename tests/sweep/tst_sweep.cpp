@@ -140,7 +140,7 @@ private Q_SLOTS:
         QTest::addColumn<QString>("axis");
         QTest::addColumn<QString>("value");
         QTest::addColumn<QString>("says");
-        QTest::newRow("bits") << "precision=W5A1" << "W5A1" << "bit-width";
+        QTest::newRow("bits") << "precision=W9A1" << "W9A1" << "bit-width";
         QTest::newRow("label") << "precision=big" << "big" << "no precision";
         QTest::newRow("range") << "dense1.units=0" << "0" << "out of range";
         QTest::newRow("not int") << "dense1.units=1.5" << "1.5" << "whole number";

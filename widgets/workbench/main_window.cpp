@@ -652,7 +652,7 @@ void MainWindow::resetLayout()
         tabifyDockWidget(hardware, deploy);
     // Along the bottom, one row of tabs: what a run produces is a tab away, not a sliver.
     QDockWidget* first = nullptr;
-    for (const char* name : {"issues", "training", "runs", "analysis", "verifyDock"}) {
+    for (const char* name : {"issues", "training", "runs", "analysis", "sweep", "verifyDock"}) {
         QDockWidget* d = dock(name);
         if (!d)
             continue;
