@@ -40,34 +40,48 @@ bool parseInteger(const std::string& s, int64_t& out)
     return end && *end == '\0';
 }
 
+enum class Walk { Continue, Skip, Stop };
+
+// Walks down the graph from `starts`, once per node: `visit` says whether to
+// go on below a node, to stop there, or to end the walk (then true).
+template <typename Visit>
+bool walkDown(const Graph& g, std::vector<NodeId> starts, Visit visit)
+{
+    std::set<NodeId> seen(starts.begin(), starts.end());
+    while (!starts.empty()) {
+        const NodeId id = starts.back();
+        starts.pop_back();
+        for (const Edge& e : g.outEdges(id)) {
+            if (!seen.insert(e.toNode).second)
+                continue;
+            const Node* n = g.node(e.toNode);
+            if (!n)
+                continue;
+            const Walk w = visit(*n);
+            if (w == Walk::Stop)
+                return true;
+            if (w == Walk::Continue)
+                starts.push_back(n->id);
+        }
+    }
+    return false;
+}
+
 // Activation nodes that a weight layer feeds before the next weight layer:
 // the "A" of a group's precision belongs to them.
 std::set<NodeId> activationsFedBy(const Graph& g, const std::set<NodeId>& weightNodes)
 {
-    
     std::set<NodeId> out;
-    std::vector<NodeId> stack(weightNodes.begin(), weightNodes.end());
-    std::set<NodeId> seen(weightNodes.begin(), weightNodes.end());
-    while (!stack.empty()) {
-        const NodeId id = stack.back();
-        stack.pop_back();
-        for (const Edge& e : g.edges()) {
-            if (e.fromNode != id || seen.count(e.toNode))
-                continue;
-            seen.insert(e.toNode);
-            const Node* n = g.node(e.toNode);
-            if (!n)
-                continue;
-            const LayerSpec& spec = LayerRegistry::spec(n->kind);
-            if (spec.hasWeights)
-                continue;
-            if (spec.hasActivationBits && n->kind != LayerKind::Input) {
-                out.insert(n->id);
-                continue;
-            }
-            stack.push_back(n->id);
+    walkDown(g, std::vector<NodeId>(weightNodes.begin(), weightNodes.end()), [&](const Node& n) {
+        const LayerSpec& spec = LayerRegistry::spec(n.kind);
+        if (spec.hasWeights)
+            return Walk::Skip;
+        if (spec.hasActivationBits && n.kind != LayerKind::Input) {
+            out.insert(n.id);
+            return Walk::Skip;
         }
-    }
+        return Walk::Continue;
+    });
     return out;
 }
 
@@ -75,25 +89,11 @@ std::set<NodeId> activationsFedBy(const Graph& g, const std::set<NodeId>& weight
 // weight layer: its width is the number of classes, not a size to explore.
 bool isClassifier(const Graph& g, NodeId start)
 {
-    std::vector<NodeId> stack{start};
-    std::set<NodeId> seen{start};
-    while (!stack.empty()) {
-        const NodeId id = stack.back();
-        stack.pop_back();
-        for (const Edge& e : g.edges()) {
-            if (e.fromNode != id || seen.count(e.toNode))
-                continue;
-            seen.insert(e.toNode);
-            const Node* n = g.node(e.toNode);
-            if (!n)
-                continue;
-            if (n->kind == LayerKind::Output)
-                return true;
-            if (!LayerRegistry::spec(n->kind).hasWeights)
-                stack.push_back(n->id);
-        }
-    }
-    return false;
+    return walkDown(g, {start}, [](const Node& n) {
+        if (n.kind == LayerKind::Output)
+            return Walk::Stop;
+        return LayerRegistry::spec(n.kind).hasWeights ? Walk::Skip : Walk::Continue;
+    });
 }
 
 bool hasWildcard(const std::string& pattern)
