@@ -14,6 +14,7 @@
 #include "widgets/editor/node_item.h"
 #include "widgets/editor/property_inspector.h"
 #include "widgets/editor/summary_bar.h"
+#include "widgets/sweep/sweep_table.h"
 #include "widgets/training/training_dashboard.h"
 #include "widgets/workbench/main_window.h"
 
@@ -396,6 +397,35 @@ private Q_SLOTS:
         // The right column: Properties over Hardware, the hardware dock the taller.
         QVERIFY(dock("hardware")->height() > dock("inspector")->height());
         QVERIFY(dock("inspector")->width() >= 300);
+    }
+
+    // "Open as project" on a sweep's point opens that point's graph in a
+    // window of its own, and the sweep's window keeps its project.
+    void sweepPointOpensAsProject()
+    {
+        MainWindow w;
+        QVERIFY(w.openFile(QNN_SOURCE_DIR "/projects/lfc-w1a1-mnist.qnnproj", nullptr, true));
+        auto* table = w.findChild<SweepTable*>();
+        QVERIFY(table);
+        const auto windows = [] {
+            QList<MainWindow*> all;
+            for (QWidget* top : QApplication::topLevelWidgets())
+                if (auto* m = qobject_cast<MainWindow*>(top); m && m->isVisible())
+                    all << m;
+            return all;
+        };
+        const int before = int(windows().size());
+        Q_EMIT table->projectOpened(QNN_SOURCE_DIR "/projects/tfc-w2a2-mnist.qnnproj");
+        const QList<MainWindow*> after = windows();
+        QCOMPARE(int(after.size()), before + 1);
+        MainWindow* opened = nullptr;
+        for (MainWindow* m : after)
+            if (m != &w && m->document()->fileName().endsWith("tfc-w2a2-mnist.qnnproj"))
+                opened = m;
+        QVERIFY(opened);
+        QCOMPARE(QString::fromStdString(opened->document()->project().name), QString("tfc-w2a2-mnist"));
+        QVERIFY(w.document()->fileName().endsWith("lfc-w1a1-mnist.qnnproj"));
+        opened->close();
     }
 
     void resetLayoutPutsEveryDockBack()

@@ -10,6 +10,7 @@
 #include "widgets/editor/property_inspector.h"
 #include "widgets/editor/summary_bar.h"
 #include "widgets/onnx/qonnx_actions.h"
+#include "widgets/sweep/sweep_table.h"
 #include "widgets/verify/verify_install.h"
 #include "widgets/deploy/deploy_panel.h"
 #include "widgets/hardware/hardware_panel.h"
@@ -154,6 +155,19 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent), m_document(new Gr
     createActions();
     // Training (issue 7): Training/Runs/Analysis docks and the Training menu.
     m_training = installTrainingDocks(this, m_document, [this] { return maybeSave(); });
+    // "Open as project" on a sweep's point: its graph opens in a window of its
+    // own, editable, while this one keeps the sweep's project.
+    connect(m_training->sweepTable(), &SweepTable::projectOpened, this, [this](const QString& path) {
+        auto* window = new MainWindow;
+        window->setAttribute(Qt::WA_DeleteOnClose);
+        QString error;
+        if (!window->openFile(path, &error, true)) {
+            delete window;
+            QMessageBox::warning(this, tr("Open as project"), error);
+            return;
+        }
+        window->show();
+    });
     // Help is the last menu, after the Training menu added just now.
     menuBar()->removeAction(m_helpMenu->menuAction());
     menuBar()->addMenu(m_helpMenu);
