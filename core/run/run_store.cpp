@@ -158,7 +158,7 @@ bool RunStore::readMetrics(std::vector<nlohmann::json>& lines, std::string& erro
     return true;
 }
 
-bool RunStore::truncateMetricsAfter(int epoch, std::string& error) const
+bool RunStore::truncateMetricsAfter(int epoch, std::string& error, int64_t batchesDone) const
 {
     std::error_code ec;
     if (!fs::exists(metricsPath(), ec))
@@ -177,7 +177,9 @@ bool RunStore::truncateMetricsAfter(int epoch, std::string& error) const
         } catch (const nlohmann::json::parse_error&) {
             break; // a torn last line
         }
-        if (j.value("epoch", 0) > epoch)
+        const bool keptBatch = j.value("type", std::string()) == "batch" && j.value("epoch", 0) == epoch + 1 &&
+                               j.value("batch", int64_t(0)) <= batchesDone;
+        if (j.value("epoch", 0) > epoch && !keptBatch)
             continue;
         kept += line + "\n";
     }

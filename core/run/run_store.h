@@ -31,8 +31,10 @@ public:
     bool readConfig(nlohmann::json& config, std::string& error) const;
     /** Appends one compact JSON line to metrics.jsonl. */
     bool appendMetrics(const nlohmann::json& line, std::string& error) const;
-    /** For a resume: drops the lines of epochs after `epoch`, whose work is redone. */
-    bool truncateMetricsAfter(int epoch, std::string& error) const;
+    /** For a resume: drops the lines of epochs after `epoch`, whose work is
+     *  redone, but keeps the batch lines of epoch `epoch` + 1 up to
+     *  `batchesDone`, the batches a mid-epoch checkpoint already holds. */
+    bool truncateMetricsAfter(int epoch, std::string& error, int64_t batchesDone = 0) const;
     bool readMetrics(std::vector<nlohmann::json>& lines, std::string& error) const;
     /** Atomic, so a reader never sees half a summary. */
     bool writeSummary(const nlohmann::json& summary, std::string& error) const;

@@ -581,7 +581,8 @@ TrainResult Trainer::Impl::train()
 
     if (d.store) {
         if (d.resumed) {
-            if (!d.store->truncateMetricsAfter(d.epochsDone, error)) {
+            // A mid-epoch checkpoint holds the batches before the stop: their lines stay.
+            if (!d.store->truncateMetricsAfter(d.epochsDone, error, d.partial.batch)) {
                 result.error = "the run's metrics could not be rewritten for the resume, so it stopped: " + error;
                 d.store->writeSummary(summaryJson(result), error);
                 return result;

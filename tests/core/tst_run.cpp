@@ -295,6 +295,36 @@ private Q_SLOTS:
         QVERIFY(text.find("summary.json") != std::string::npos);
     }
 
+    // A resume from a checkpoint taken halfway through epoch 2 keeps epoch 1
+    // and epoch 2's batch lines up to the stop; what follows is redone.
+    void resumeKeepsTheBatchLinesBeforeAMidEpochStop()
+    {
+        QTemporaryDir root;
+        RunStore store;
+        std::string error;
+        QVERIFY2(RunStore::create(root.path().toStdString(), "mid", store, error), error.c_str());
+        for (const nlohmann::json& line : {
+                 nlohmann::json{{"type", "batch"}, {"epoch", 1}, {"batch", 50}},
+                 nlohmann::json{{"type", "epoch"}, {"epoch", 1}},
+                 nlohmann::json{{"type", "batch"}, {"epoch", 2}, {"batch", 50}},
+                 nlohmann::json{{"type", "batch"}, {"epoch", 2}, {"batch", 100}},
+                 nlohmann::json{{"type", "batch"}, {"epoch", 2}, {"batch", 150}},
+                 nlohmann::json{{"type", "epoch"}, {"epoch", 2}},
+                 nlohmann::json{{"type", "batch"}, {"epoch", 3}, {"batch", 50}}})
+            QVERIFY(store.appendMetrics(line, error));
+        QVERIFY2(store.truncateMetricsAfter(1, error, 100), error.c_str());
+        std::vector<nlohmann::json> kept;
+        QVERIFY(store.readMetrics(kept, error));
+        QCOMPARE(int(kept.size()), 4);
+        QCOMPARE(kept[3]["epoch"].get<int>(), 2);
+        QCOMPARE(kept[3]["batch"].get<int>(), 100);
+        // Without a mid-epoch checkpoint, epoch 2 goes whole.
+        QVERIFY(store.truncateMetricsAfter(1, error));
+        QVERIFY(store.readMetrics(kept, error));
+        QCOMPARE(int(kept.size()), 2);
+        QCOMPARE(kept[1]["type"].get<std::string>(), std::string("epoch"));
+    }
+
     void finalStatusReachesTheSummaryOnAFullDisk()
     {
         QTemporaryDir root;
