@@ -12,6 +12,7 @@
 #include "core/sweep/slurm_backend.h"
 #include "core/sweep/sweep_folder.h"
 #include "core/sweep/sweep_status.h"
+#include "core/util/child_protocol.h"
 
 #include <atomic>
 #include <chrono>
@@ -69,15 +70,24 @@ struct Options {
     std::string point;
 };
 
+// One command runs per process: its --json decides whether a failure is also
+// the protocol's error event.
+bool g_json = false;
+
 int fail(const std::string& message, int code = 1)
 {
-    std::fprintf(stderr, "qnnw: %s\n", message.c_str());
+    reportError(message, g_json);
     return code;
 }
 
-nlohmann::json event(const std::string& kind)
+// Points that have ended, whatever the outcome: the progress of a sweep.
+int64_t endedPoints(const std::vector<PointStatus>& status)
 {
-    return {{"event", kind}, {"version", 1}};
+    int64_t n = 0;
+    for (const PointStatus& s : status)
+        n += s.state == "completed" || s.state == "failed" || s.state == "diverged" || s.state == "stopped" ||
+             s.state == "invalid";
+    return n;
 }
 
 bool queryTasks(const SweepFolder& sweep, std::map<int, TaskState>& tasks)
@@ -127,14 +137,13 @@ void report(const Options& o, const SweepFolder& sweep, const std::vector<PointS
         return;
     last = line;
     if (o.json) {
-        nlohmann::json e = event("progress");
-        e["sweep"] = sweep.dir();
-        e["counts"] = sweepStatusToJson(sweep, status)["counts"];
         nlohmann::json points = nlohmann::json::array();
         for (const PointStatus& s : status)
             points.push_back({{"id", s.point->id}, {"state", s.state}, {"epoch", s.epoch}, {"epochs", s.epochs}});
-        e["points"] = points;
-        std::cout << e.dump() << std::endl;
+        protocol::writeEvent(std::cout, protocol::progressEvent(endedPoints(status), int64_t(status.size()), "points",
+                                                                {{"sweep", sweep.dir()},
+                                                                 {"counts", sweepStatusToJson(sweep, status)["counts"]},
+                                                                 {"points", points}}));
     } else if (::isatty(STDERR_FILENO)) {
         std::fprintf(stderr, "\r\033[K%s", line.c_str());
         std::fflush(stderr);
@@ -148,9 +157,7 @@ int finish(const Options& o, const SweepFolder& sweep, const std::vector<PointSt
     if (!o.json && ::isatty(STDERR_FILENO))
         std::fprintf(stderr, "\n");
     if (o.json) {
-        nlohmann::json e = event("result");
-        e.update(sweepStatusToJson(sweep, status));
-        std::cout << e.dump() << std::endl;
+        printResult(sweepStatusToJson(sweep, status));
     } else {
         std::cout << formatSweepTable(sweep, status);
     }
@@ -235,12 +242,13 @@ int submit(const Options& o, const SweepFolder& sweep)
         if (needsRun(s))
             indices.push_back(s.point->index);
     if (o.json) {
-        nlohmann::json e = event("step");
-        e["sweep"] = sweep.dir();
-        e["points"] = sweep.points().size();
-        e["to_run"] = indices;
-        e["backend"] = o.backend;
-        std::cout << e.dump() << std::endl;
+        protocol::writeEvent(std::cout, protocol::stepEvent("start",
+                                                            "sweep " + sweep.dir() + ": " +
+                                                                std::to_string(indices.size()) + " points to run",
+                                                            {{"sweep", sweep.dir()},
+                                                             {"points", sweep.points().size()},
+                                                             {"to_run", indices},
+                                                             {"backend", o.backend}}));
     } else {
         std::printf("sweep %s: %zu points, %zu to run\n", sweep.dir().c_str(), sweep.points().size(),
                     indices.size());
@@ -260,10 +268,8 @@ int submit(const Options& o, const SweepFolder& sweep)
     if (!submitSlurm(sweep, indices, slurm, jobId, error))
         return fail(error);
     if (o.json) {
-        nlohmann::json e = event("step");
-        e["sweep"] = sweep.dir();
-        e["slurm_job"] = jobId;
-        std::cout << e.dump() << std::endl;
+        protocol::writeEvent(std::cout, protocol::stepEvent("submitted", "submitted Slurm job " + jobId,
+                                                            {{"sweep", sweep.dir()}, {"slurm_job", jobId}}));
     } else {
         std::printf("submitted Slurm job %s (%zu tasks)\n", jobId.c_str(), indices.size());
         std::fflush(stdout);
@@ -396,16 +402,13 @@ int runVia(const Options& o, const std::string& sub)
         if (line != lastLine) {
             lastLine = line;
             if (o.json)
-                std::cout << nlohmann::json{{"event", "progress"}, {"version", 1}, {"counts", j["counts"]}}.dump()
-                          << std::endl;
+                protocol::writeEvent(std::cout, protocol::progressEvent(0, 0, "points", {{"counts", j["counts"]}}));
             else
                 std::fprintf(stderr, "%s\n", line.c_str());
         }
         if (j.value("ended", false)) {
             if (o.json) {
-                nlohmann::json e = event("result");
-                e.update(j);
-                std::cout << e.dump() << std::endl;
+                printResult(j);
             } else {
                 std::cout << j.dump(2) << "\n";
             }
@@ -460,12 +463,7 @@ int runSweep(const Options& o)
             valid += p.valid;
         }
         if (o.json) {
-            nlohmann::json e = event("result");
-            e["sweep"] = dir;
-            e["dry_run"] = true;
-            e["points"] = pts;
-            e["valid"] = valid;
-            std::cout << e.dump() << std::endl;
+            printResult({{"sweep", dir}, {"dry_run", true}, {"points", pts}, {"valid", valid}});
             return 0;
         }
         std::printf("dry run: sweep %s would have %zu points, %d valid, %zu invalid\n", dir.c_str(),
@@ -649,13 +647,15 @@ void addSweepCommand(CLI::App& app, int& exitCode)
         auto* j = s->add_flag("--json", status->json, "as JSON");
         s->add_flag("--csv", status->csv, "as CSV")->excludes(j);
         addViaOptions(s, *status);
-        s->callback([status, &exitCode, name] { exitCode = runStatus(*status, name); });
+        s->callback([status, &exitCode, name] { g_json = status->json;
+            exitCode = runStatus(*status, name); });
     }
     auto cancel = std::make_shared<Options>();
     CLI::App* x = c->add_subcommand("cancel", "stop every point that waits or runs (scancel on Slurm)");
     x->add_option("SWEEP", cancel->sweep, "the sweep folder")->required();
     addViaOptions(x, *cancel);
-    x->callback([cancel, &exitCode] { exitCode = runCancel(*cancel); });
+    x->callback([cancel, &exitCode] { g_json = cancel->json;
+            exitCode = runCancel(*cancel); });
 
     auto resubmit = std::make_shared<Options>();
     resubmit->backend.clear();
@@ -664,18 +664,22 @@ void addSweepCommand(CLI::App& app, int& exitCode)
     r->add_flag("--json", resubmit->json, "JSON lines");
     addBackendOptions(r, *resubmit, false);
     addViaOptions(r, *resubmit);
-    r->callback([resubmit, &exitCode] { exitCode = runResubmit(*resubmit); });
+    r->callback([resubmit, &exitCode] { g_json = resubmit->json;
+            exitCode = runResubmit(*resubmit); });
 
     auto point = std::make_shared<Options>();
     CLI::App* p = c->add_subcommand("run-point", "run one point of a sweep here (what each queue slot and Slurm "
                                                  "task runs)");
     p->add_option("SWEEP", point->sweep, "the sweep folder")->required();
     p->add_option("POINT", point->point, "its index or id (p003)")->required();
-    p->callback([point, &exitCode] { exitCode = runPoint(*point); });
+    p->callback([point, &exitCode] { g_json = point->json;
+            exitCode = runPoint(*point); });
 
     c->callback([o, c, &exitCode] {
-        if (c->get_subcommands().empty())
+        if (c->get_subcommands().empty()) {
+            g_json = o->json;
             exitCode = runSweep(*o);
+        }
     });
 }
 

@@ -346,6 +346,10 @@ void TestCli::everyJsonCommandSpeaksTheProtocol()
         {{"eval", project, "--run", "nothing", "--json"}, "error"},
         {{"pack", project, "--run", "nothing", "--out", dir.filePath("packed"), "--json"}, "error"},
         {{"run-packed", dir.filePath("nothing"), "--json"}, "error"},
+        {{"sweep", project, "--grid", "lr=0.001,0.003", "--dry-run", "--json"}, "result"},
+        {{"sweep", "status", dir.filePath("no-sweep"), "--json"}, "error"},
+        {{"data", "list", "--json"}, "result"},
+        {{"data", "fetch", "no-such-dataset", "--json"}, "error"},
     };
     for (const Case& c : cases) {
         const Result r = qnnw(c.args);

@@ -3,6 +3,7 @@
 #include "core/run/run_info.h"
 #include "widgets/data/dataset_download_dialog.h"
 #include "widgets/editor/graph_document.h"
+#include "widgets/process/child_process.h"
 #include "widgets/training/confusion_view.h"
 #include "widgets/training/pareto_view.h"
 #include "widgets/training/run_comparison_view.h"
@@ -20,7 +21,6 @@
 #include <QFileDialog>
 #include <QJsonDocument>
 #include <QJsonObject>
-#include <QProcess>
 #include <QInputDialog>
 #include <QMainWindow>
 #include <QMenuBar>
@@ -120,7 +120,7 @@ TrainingWorkbench::TrainingWorkbench(QMainWindow* window, GraphDocument* documen
     window->addDockWidget(Qt::BottomDockWidgetArea, m_sweepDock);
     window->tabifyDockWidget(m_analysisDock, m_sweepDock);
     m_analysisDock->raise();
-    m_sweepProcess = new QProcess(this);
+    m_sweepProcess = new ChildProcess(this);
     m_newSweep = menu->addAction(tr("New S&weep…"), this, [this] {
         if (m_ensureSaved && !m_ensureSaved())
             return;
@@ -140,23 +140,19 @@ TrainingWorkbench::TrainingWorkbench(QMainWindow* window, GraphDocument* documen
     connect(m_sweep, &SweepTable::runOpened, this, [this](const QString& runDir) {
         showMessage(tr("Run folder: %1").arg(runDir));
     });
-    connect(m_sweepProcess, &QProcess::readyReadStandardOutput, this, [this] {
-        while (m_sweepProcess->canReadLine()) {
-            const QJsonObject o = QJsonDocument::fromJson(m_sweepProcess->readLine()).object();
-            if (o["event"].toString() == "step" && !o["sweep"].toString().isEmpty() &&
-                m_sweep->sweepDir() != o["sweep"].toString()) {
-                m_sweep->setSweep(o["sweep"].toString());
-                m_sweepDock->show();
-                m_sweepDock->raise();
-            }
-        }
-    });
-    connect(m_sweepProcess, &QProcess::finished, this, [this](int code) {
-        const QString err = QString::fromUtf8(m_sweepProcess->readAllStandardError()).trimmed();
-        if (code != 0 && !err.isEmpty())
-            showMessage(err.section('\n', -1));
-        m_sweep->refresh();
-    });
+    // The sweep's first step names its folder: the table follows it from there.
+    auto follow = [this](const QJsonObject& o) {
+        const QString dir = o["sweep"].toString();
+        if (dir.isEmpty() || m_sweep->sweepDir() == dir)
+            return;
+        m_sweep->setSweep(dir);
+        m_sweepDock->show();
+        m_sweepDock->raise();
+    };
+    connect(m_sweepProcess, &ChildProcess::step, this, follow);
+    connect(m_sweepProcess, &ChildProcess::progress, this, follow);
+    connect(m_sweepProcess, &ChildProcess::failed, this, [this](const QString& message) { showMessage(message); });
+    connect(m_sweepProcess, &ChildProcess::finished, this, [this] { m_sweep->refresh(); });
     menu->addSeparator();
     m_stop = menu->addAction(tr("S&top"), this, &TrainingWorkbench::stop);
     m_stop->setShortcut(QKeySequence(Qt::SHIFT | Qt::Key_F5));
@@ -300,9 +296,9 @@ void TrainingWorkbench::showMessage(const QString& text)
 
 void TrainingWorkbench::startSweep(const QStringList& arguments)
 {
-    if (m_sweepProcess->state() != QProcess::NotRunning) {
+    if (m_sweepProcess->isRunning()) {
         showMessage(tr("A sweep is still being submitted or run from this window; cancel it first"));
         return;
     }
-    m_sweepProcess->start(ProcessRunLauncher::qnnwPath(), arguments);
+    m_sweepProcess->start(arguments);
 }

@@ -17,7 +17,7 @@ class RunComparisonView;
 class RunFollower;
 class RunsPanel;
 class SweepTable;
-class QProcess;
+class ChildProcess;
 class TrainingController;
 class TrainingDashboard;
 class TrainingSettingsForm;
@@ -77,7 +77,7 @@ private:
     QAction* m_newSweep;
     SweepTable* m_sweep;
     QDockWidget* m_sweepDock;
-    QProcess* m_sweepProcess;
+    ChildProcess* m_sweepProcess;
     std::function<bool()> m_ensureSaved;
 };
 
