@@ -40,6 +40,11 @@ private slots:
         QCOMPARE(form.lossBox()->currentText(), QString("squared_hinge"));
         QCOMPARE(form.lrBox()->value(), 0.003);
         QVERIFY(form.recipeNote().startsWith("In use (binarynet@1)."));
+        // QNN_SCREENSHOTS=DIR keeps a picture of the form, to look at it as a user does.
+        if (qEnvironmentVariableIsSet("QNN_SCREENSHOTS")) {
+            form.resize(420, 640);
+            form.grab().save(qEnvironmentVariable("QNN_SCREENSHOTS") + "/recipe-form.png");
+        }
         QVERIFY(!doc.analysis().hasErrors());
 
         doc.undoStack()->undo();
@@ -57,6 +62,9 @@ private slots:
         form.lrBox()->setValue(0.001);
         QVERIFY(doc.project().training.recipe.empty());
         QCOMPARE(doc.project().training.learningRate, 0.001);
+        // ...and the other settings stay as the recipe wrote them (the final rate of 3e-7 included).
+        QCOMPARE(doc.project().training.learningRateEnd, 3e-7);
+        QCOMPARE(doc.project().training.epochs, 250);
     }
 
     void aRecipeThatDoesNotFitSaysWhy()

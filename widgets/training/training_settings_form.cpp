@@ -63,9 +63,11 @@ TrainingSettingsForm::TrainingSettingsForm(GraphDocument* document, QWidget* par
     m_folder->setPlaceholderText(tr("default place"));
     m_epochs->setRange(1, 100000);
     m_batch->setRange(2, 65536);
+    // Eight decimals: BinaryNet's final rate is 3e-7, and a box that rounds it
+    // to 1e-6 would write 1e-6 back with the next edit of any other field.
     for (QDoubleSpinBox* b : {m_lr, m_lrEnd}) {
-        b->setDecimals(6);
-        b->setRange(1e-6, 10);
+        b->setDecimals(8);
+        b->setRange(1e-8, 10);
         b->setSingleStep(1e-4);
     }
     m_seed->setRange(0, 2147483647);
