@@ -58,11 +58,13 @@ def main():
     ap.add_argument("--epochs", type=int, help="override every recipe's epochs (for a quick look)")
     ap.add_argument("--only", help="rows whose project name contains this")
     ap.add_argument("--out", help="write the Markdown table here too")
+    ap.add_argument("--runs-dir", help="keep the run folders here (default: a temporary folder, removed at the end)")
     args = ap.parse_args()
 
     lines = ["| network | recipe | published | ours | epochs | wall time | images/s |",
              "| --- | --- | --- | --- | --- | --- | --- |"]
-    with tempfile.TemporaryDirectory(prefix="qnnw-accuracy-") as tmp:
+    with tempfile.TemporaryDirectory(prefix="qnnw-accuracy-") as scratch:
+        tmp = args.runs_dir or scratch
         for project, recipe, published, source in ROWS:
             if args.only and args.only not in project:
                 continue
