@@ -603,6 +603,60 @@ private Q_SLOTS:
         QVERIFY(!QFileInfo::exists(m_sshd.path("board/deployments/") + QString::fromStdString(p.name)));
     }
 
+    void droppedConnectionLeavesNothingAfterTheNextDeploy()
+    {
+        SshBoard board(sshBoard(m_sshd.path("client_key")), trusting());
+        std::string error;
+        QVERIFY2(board.connect(error), error.c_str());
+        const DeploymentPackage live = package("before-drop", 2000);
+        makeCurrent(board, live);
+        // The link drops mid-upload and the board stays unreachable: the
+        // failed upload cannot remove its folder.
+        const DeploymentPackage cut = package("cut", 2000000);
+        board.setStepTimeoutMs(1000); // its marker says: abandoned after 3 s
+        bool dropped = false;
+        QVERIFY(!board.upload(cut.name, cut.files,
+                              [&](uint64_t done, uint64_t) {
+                                  if (!dropped && done > 200000) {
+                                      dropped = true;
+                                      m_sshd.dropConnections(true);
+                                  }
+                              },
+                              error));
+        QVERIFY(dropped);
+        const QString half = m_sshd.path("board/deployments/") + QString::fromStdString(cut.name);
+        QVERIFY(QFileInfo::exists(half + "/.uploading"));
+        QString why;
+        QVERIFY2(m_sshd.restart(why), qPrintable(why));
+
+        // A folder still being uploaded by someone else (a fresh marker) stays.
+        const QString busy = m_sshd.path("board/deployments/20261206-120000-busy-aaaa");
+        QVERIFY(QDir().mkpath(busy));
+        QVERIFY(writeFileAtomic((busy + "/.uploading").toStdString(), "600", error));
+        QThread::msleep(3500);
+
+        // The next deploy, over a new connection, removes the half folder first.
+        SshBoard next(sshBoard(m_sshd.path("client_key")), trusting());
+        Deployer deployer(next);
+        QStringList said;
+        deployer.setObserver([&](const std::string& step, const std::string& message) {
+            said << QString::fromStdString(step + ": " + message);
+        });
+        const DeploymentPackage after =
+            package("after-drop", 2000, runnerScript("answers", "print('{\"predictions\": [], \"accuracy\": 1}')\n"));
+        DeployResult result;
+        QVERIFY2(deployer.deploy(after, result, error), error.c_str());
+        QVERIFY(!QFileInfo::exists(half));
+        QVERIFY2(said.join('\n').contains(
+                     QString::fromStdString("removed deployments/" + cut.name + ", which an earlier deploy left")),
+                 qPrintable(said.join('\n')));
+        QVERIFY(QFileInfo::exists(busy + "/.uploading"));
+        QVERIFY(QFileInfo::exists(deployed(live, "deploy.json")));
+        QVERIFY(!QFileInfo::exists(deployed(after, ".uploading"))); // a finished upload keeps no marker
+        QCOMPARE(currentTarget(), m_sshd.path("board/deployments/") + QString::fromStdString(after.name));
+        QDir(busy).removeRecursively();
+    }
+
     void runThatFailsAfterTheSwitchSwitchesBack()
     {
         SshBoard board(sshBoard(m_sshd.path("client_key")), trusting());
