@@ -23,8 +23,11 @@
 
 #include <QThread>
 
+#include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
+
+#include <ctime>
 
 #include <atomic>
 #include <thread>
@@ -655,6 +658,37 @@ private Q_SLOTS:
         QVERIFY(!QFileInfo::exists(deployed(after, ".uploading"))); // a finished upload keeps no marker
         QCOMPARE(currentTarget(), m_sshd.path("board/deployments/") + QString::fromStdString(after.name));
         QDir(busy).removeRecursively();
+    }
+
+    void localBoardRemovesAbandonedUploadsOnly()
+    {
+        // A qnnw killed mid-upload to a folder board leaves its marker behind.
+        const QString root = m_work.path() + "/abandon-board";
+        LocalBoard board(root.toStdString());
+        std::string error;
+        QVERIFY(board.connect(error));
+        const auto plant = [&](const QString& name, const char* limit, int ageSeconds) {
+            const QString d = root + "/deployments/" + name;
+            QDir().mkpath(d);
+            QVERIFY(writeFileAtomic((d + "/.uploading").toStdString(), limit, error));
+            QVERIFY(writeFileAtomic((d + "/0-0-weights.bin").toStdString(), "half", error));
+            const timespec when[2] = {{::time(nullptr) - ageSeconds, 0}, {::time(nullptr) - ageSeconds, 0}};
+            QCOMPARE(::utimensat(AT_FDCWD, (d + "/.uploading").toUtf8().constData(), when, 0), 0);
+        };
+        plant("old-killed", "601", 700);   // older than its limit: abandoned
+        plant("still-going", "601", 10);   // a live upload beside ours
+        plant("current-one", "1", 700);    // named by current: never touched
+        plant("no-number", "x", 700);      // unreadable limit: an hour
+        QVERIFY(QFile::link("deployments/current-one", root + "/current"));
+        QDir().mkpath(root + "/deployments/finished"); // no marker: a whole deployment
+        const DeploymentPackage p = package("local-next", 2000);
+        QVERIFY2(board.upload(p.name, p.files, {}, error), error.c_str());
+        QCOMPARE(board.removedAbandoned(), std::vector<std::string>{"old-killed"});
+        for (const char* kept : {"still-going", "current-one", "no-number", "finished"})
+            QVERIFY2(QFileInfo::exists(root + "/deployments/" + kept), kept);
+        QVERIFY(!QFileInfo::exists(root + "/deployments/old-killed"));
+        QVERIFY(QFileInfo::exists(root + "/deployments/" + QString::fromStdString(p.name) + "/deploy.json"));
+        QVERIFY(!QFileInfo::exists(root + "/deployments/" + QString::fromStdString(p.name) + "/.uploading"));
     }
 
     void runThatFailsAfterTheSwitchSwitchesBack()
