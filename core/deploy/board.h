@@ -103,6 +103,10 @@ public:
     /** user@host:port, or the board's folder: for messages. */
     virtual std::string address() const = 0;
 
+    /** Folders the last upload() found left half-uploaded by an earlier
+     *  deploy (its connection dropped, or it was killed) and removed first. */
+    const std::vector<std::string>& removedAbandoned() const { return m_removedAbandoned; }
+
     /** Compares checksums() with `expected` (file → hex); the error names
      *  every file that differs or is missing. */
     bool verify(const std::string& deployment, const std::map<std::string, std::string>& expected,
@@ -125,9 +129,22 @@ protected:
     virtual void removeDeploymentFolder(const std::string& deployment) = 0;
     void noteCreated(const std::string& deployment) { m_created.insert(deployment); }
 
+    /** An upload keeps this file in its new folder until every file is
+     *  there. It holds the seconds after which its upload has certainly
+     *  ended (abandonAfterSeconds()): a folder whose marker is older was cut
+     *  off (a dropped connection that could not be reopened to clean up, a
+     *  killed qnnw) and is removed by the next upload to the board. */
+    static constexpr const char* kUploadMarker = ".uploading";
+    /** Twice the step limit, plus a second: an upload stops at its limit. */
+    int abandonAfterSeconds() const { return 2 * ((m_stepTimeoutMs + 999) / 1000) + 1; }
+    /** Removes the deployments/ folders whose upload marker is older than the
+     *  limit written in it, never the one `current` names; their names. */
+    virtual std::vector<std::string> removeAbandonedUploads() { return {}; }
+
 private:
     const std::atomic<bool>* m_cancel = nullptr;
     std::set<std::string> m_created;
+    std::vector<std::string> m_removedAbandoned;
     int m_stepTimeoutMs = 300000;
 };
 

@@ -114,6 +114,8 @@ bool Deployer::deploy(const DeploymentPackage& package, DeployResult& result, st
         error += stays;
         return false;
     }
+    for (const std::string& left : m_board.removedAbandoned())
+        say("upload", "removed deployments/" + left + ", which an earlier deploy left half-uploaded");
     result.seconds["upload"] = secondsSince(t);
 
     t = Clock::now();

@@ -515,7 +515,8 @@ bool SshBoard::uploadFiles(const std::string& deployment, const std::vector<Uplo
     // deploys can never share one, and a failed one never removes another's.
     std::string mk = "mkdir -p " + shellQuote(remoteDir() + "/deployments") + " && { mkdir " + shellQuote(base) +
                      " 2>/dev/null || { test -e " + shellQuote(base) + " && { echo exists; exit 3; }; mkdir " +
-                     shellQuote(base) + "; }; }";
+                     shellQuote(base) + "; }; } && printf %s " + std::to_string(abandonAfterSeconds()) + " > " +
+                     shellQuote(base + "/" + kUploadMarker);
     std::string out, err;
     int status = 0;
     if (!exec(mk, out, err, status, error))
@@ -585,7 +586,39 @@ bool SshBoard::uploadFiles(const std::string& deployment, const std::vector<Uplo
             return false;
         }
     }
+    if (!exec("rm -f " + shellQuote(base + "/" + kUploadMarker), out, err, status, error) || status != 0) {
+        if (error.empty())
+            error = "cannot finish the upload into " + base + " on the board: " + err;
+        return false;
+    }
     return true;
+}
+
+std::vector<std::string> SshBoard::removeAbandonedUploads()
+{
+    // One round trip: each folder whose marker is older than the limit its
+    // upload wrote into it, and that `current` does not name, is removed and
+    // its name printed. A marker without a number counts as an hour.
+    const std::string marker = kUploadMarker;
+    const std::string cmd =
+        "cd " + shellQuote(remoteDir() + "/deployments") +
+        " 2>/dev/null || exit 0; cur=$(readlink ../current 2>/dev/null); now=$(date +%s); "
+        "for m in */" + marker + "; do [ -f \"$m\" ] || continue; d=${m%/" + marker +
+        "}; [ -L \"$d\" ] && continue; lim=$(head -c 12 \"$m\" | tr -cd 0-9); [ -n \"$lim\" ] || lim=3600; "
+        "t=$(stat -c %Y \"$m\" 2>/dev/null) || continue; "
+        "if [ $((now - t)) -gt \"$lim\" ] && [ \"deployments/$d\" != \"$cur\" ]; then rm -rf -- \"$d\" && echo \"$d\"; fi; "
+        "done";
+    std::string out, err, error;
+    int status = 0;
+    std::vector<std::string> removed;
+    if (!exec(cmd, out, err, status, error))
+        return removed;
+    std::istringstream lines(out);
+    std::string line;
+    while (std::getline(lines, line))
+        if (isSafeDeploymentName(line))
+            removed.push_back(line);
+    return removed;
 }
 
 bool SshBoard::checksums(const std::string& deployment, const std::vector<std::string>& files,

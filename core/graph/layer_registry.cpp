@@ -126,6 +126,7 @@ std::vector<LayerSpec> buildSpecs()
         shape.max = 1 << 16;
         shape.listLengths = {1, 3};
         shape.doc = "Flat size (e.g. 784) or channels, height, width (e.g. 3, 32, 32).";
+        shape.required = true;
         s.attrs = {shape};
         s.hasActivationBits = true;
         s.infer = [](const Node& n, const std::vector<TensorType>&) {
@@ -165,7 +166,7 @@ std::vector<LayerSpec> buildSpecs()
         s.category = "Layers";
         s.doc = "2-D convolution over a C×H×W input (sliding window + matrix–vector unit on the FPGA).";
         s.attrs = {requiredAttr(intAttr("filters", 64, 1, 4096, "Number of output channels.")),
-                   intAttr("kernel", 3, 1, 15, "Square kernel size."),
+                   requiredAttr(intAttr("kernel", 3, 1, 15, "Square kernel size.")),
                    intAttr("stride", 1, 1, 8, "Step of the window."),
                    intAttr("padding", 0, 0, 7, "Zero padding on each side (0 = valid)."),
                    boolAttr("bias", true, "Add a learned bias (usually off when BatchNorm follows).")};
@@ -186,8 +187,8 @@ std::vector<LayerSpec> buildSpecs()
         s.category = "Pooling";
         s.doc = kind == LayerKind::MaxPool ? "Largest value of each window, per channel."
                                            : "Mean of each window, per channel.";
-        s.attrs = {intAttr("kernel", 2, 1, 16, "Square window size."),
-                   intAttr("stride", 2, 1, 16, "Step of the window.")};
+        s.attrs = {requiredAttr(intAttr("kernel", 2, 1, 16, "Square window size.")),
+                   requiredAttr(intAttr("stride", 2, 1, 16, "Step of the window."))};
         s.infer = [kind](const Node& n, const std::vector<TensorType>& in) {
             if (!isImage(in[0]))
                 return inferWindow(n, in[0], 0, false);
@@ -216,8 +217,8 @@ std::vector<LayerSpec> buildSpecs()
         s.name = "Activation";
         s.category = "Quantization";
         s.doc = "Non-linearity, quantized to the node's activation bits (sign = binary, 1 bit).";
-        s.attrs = {enumAttr("function", "hardtanh", {"identity", "relu", "hardtanh", "sign"},
-                            "identity, relu, hardtanh (clip to [-1,1]) or sign (±1).")};
+        s.attrs = {requiredAttr(enumAttr("function", "hardtanh", {"identity", "relu", "hardtanh", "sign"},
+                                         "identity, relu, hardtanh (clip to [-1,1]) or sign (±1)."))};
         s.hasActivationBits = true;
         s.infer = [](const Node& n, const std::vector<TensorType>& in) {
             TensorType t;
@@ -326,7 +327,7 @@ std::vector<LayerSpec> buildSpecs()
         s.category = "Outputs";
         s.doc = "Class scores: one value per class; the largest one is the prediction.";
         s.outputs = 0;
-        s.attrs = {intAttr("classes", 10, 2, 100000, "Number of classes.")};
+        s.attrs = {requiredAttr(intAttr("classes", 10, 2, 100000, "Number of classes."))};
         s.infer = [](const Node& n, const std::vector<TensorType>& in) {
             const int64_t classes = n.attrInt("classes");
             if (!isFlat(in[0]) || in[0].shape[0] != classes)

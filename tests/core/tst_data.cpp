@@ -13,11 +13,14 @@
 #include <QTemporaryDir>
 #include <QtTest>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <iterator>
 #include <random>
 #include <zlib.h>
+
+#include <sys/stat.h>
 
 using namespace qnn;
 
@@ -54,6 +57,14 @@ void writeGz(const std::string& path, const std::string& bytes)
     gzFile f = gzopen(path.c_str(), "wb");
     gzwrite(f, bytes.data(), static_cast<unsigned>(bytes.size()));
     gzclose(f);
+}
+
+// The fuzzers' case counts: QNN_FUZZ_CASES scales them as it scales the
+// project fuzzer's 3000 (the asan test preset runs ten times as many).
+int fuzzCases(int ciDefault)
+{
+    const int fromEnv = qEnvironmentVariableIntValue("QNN_FUZZ_CASES");
+    return fromEnv > 0 ? std::max(1, int(int64_t(fromEnv) * ciDefault / 3000)) : ciDefault;
 }
 
 std::string cifarRecord(uint8_t label, uint8_t fill)
@@ -208,7 +219,8 @@ private Q_SLOTS:
         std::mt19937 rng(20261206);
         const uint32_t extremes[] = {0, 1, 2, 3, 28, 4096, 4097, 65535, 0x7fffffffu, 0x80000000u, 0xffffffffu};
         int accepted = 0, refused = 0;
-        for (int i = 0; i < 400; ++i) {
+        const int cases = fuzzCases(400);
+        for (int i = 0; i < cases; ++i) {
             const bool images = i % 2 == 0;
             std::string bytes = images ? idxImages(3, 4, 5) : idxLabels({1, 2, 3, 4});
             const int field = static_cast<int>(rng() % (images ? 4 : 2));
@@ -240,7 +252,96 @@ private Q_SLOTS:
             (ok ? accepted : refused)++;
         }
         // Both sides of the reader were reached.
-        QVERIFY2(accepted > 10 && refused > 100, qPrintable(QString("%1 accepted, %2 refused").arg(accepted).arg(refused)));
+        QVERIFY2(accepted > cases / 40 && refused > cases / 4,
+                 qPrintable(QString("%1 accepted, %2 refused").arg(accepted).arg(refused)));
+    }
+
+    // Structure-aware fuzzing of image-folder datasets: class folders with
+    // PNG, BMP and JPEG files of random geometry and channel counts, then a
+    // header byte changed, a file cut or grown, a size that differs, an empty
+    // class, a FIFO, a folder or a link loop where an image goes. Each case
+    // reads, with every image where it belongs, or is refused with a sentence
+    // that names the folder; none crashes or hangs.
+    void imageFolderFuzz()
+    {
+        QTemporaryDir dir;
+        std::mt19937 rng(20261207);
+        const int cases = fuzzCases(150);
+        int accepted = 0, refused = 0;
+        for (int i = 0; i < cases; ++i) {
+            const std::string root = dir.filePath(QString("case%1").arg(i)).toStdString();
+            const int classes = 2 + int(rng() % 2);
+            const int w = 1 + int(rng() % 6), h = 1 + int(rng() % 6);
+            std::vector<std::string> images;
+            for (int c = 0; c < classes; ++c) {
+                const std::string cls = root + "/class" + std::to_string(c);
+                std::filesystem::create_directories(cls);
+                const int count = rng() % 12 == 0 ? 0 : 1 + int(rng() % 3);
+                for (int k = 0; k < count; ++k) {
+                    const int comp = 1 + int(rng() % 4);
+                    const bool odd = rng() % 10 == 0; // one image of another size
+                    const int iw = odd ? w + 1 : w, ih = h;
+                    std::vector<unsigned char> px(size_t(iw * ih * comp));
+                    for (auto& v : px)
+                        v = static_cast<unsigned char>(rng());
+                    const std::string base = cls + "/" + std::to_string(k);
+                    switch (rng() % 3) {
+                    case 0: stbi_write_png((base + ".png").c_str(), iw, ih, comp, px.data(), iw * comp); images.push_back(base + ".png"); break;
+                    case 1: stbi_write_bmp((base + ".bmp").c_str(), iw, ih, comp, px.data()); images.push_back(base + ".bmp"); break;
+                    default: stbi_write_jpg((base + ".jpg").c_str(), iw, ih, comp, px.data(), 90); images.push_back(base + ".jpg"); break;
+                    }
+                }
+            }
+            if (!images.empty() && rng() % 3 != 0) {
+                const std::string& victim = images[rng() % images.size()];
+                std::ifstream in(victim, std::ios::binary);
+                std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+                in.close();
+                switch (rng() % 7) {
+                case 0: // a header byte: geometry, colour type, bit depth
+                    if (!bytes.empty())
+                        bytes[rng() % std::min<size_t>(bytes.size(), 40)] = char(rng());
+                    writeRaw(victim, bytes);
+                    break;
+                case 1: // any byte
+                    if (!bytes.empty())
+                        bytes[rng() % bytes.size()] ^= char(1 + rng() % 255);
+                    writeRaw(victim, bytes);
+                    break;
+                case 2: bytes.resize(rng() % (bytes.size() + 1)); writeRaw(victim, bytes); break;
+                case 3: bytes.append(rng() % 3000, char(rng())); writeRaw(victim, bytes); break;
+                case 4:
+                    std::filesystem::remove(victim);
+                    QCOMPARE(::mkfifo(victim.c_str(), 0600), 0); // skipped: never opened
+                    break;
+                case 5:
+                    std::filesystem::remove(victim);
+                    std::filesystem::create_symlink(victim, victim); // a link to itself
+                    break;
+                default:
+                    std::filesystem::remove(victim);
+                    std::filesystem::create_directories(victim);
+                    break;
+                }
+            }
+            ImageSet set;
+            std::string error;
+            const bool ok = readImageFolder(root, set, error);
+            if (ok) {
+                QVERIFY(set.size() > 0 && set.size() <= images.size());
+                QCOMPARE(set.labels.size(), set.size());
+                QCOMPARE(set.pixels.size(), set.size() * set.imageBytes());
+                QVERIFY(set.width > 0 && set.height > 0 && (set.channels == 1 || set.channels == 3));
+                for (int32_t label : set.labels)
+                    QVERIFY(label >= 0 && label < classes);
+            } else {
+                QVERIFY2(error.find(root) != std::string::npos, error.c_str());
+            }
+            (ok ? accepted : refused)++;
+            std::filesystem::remove_all(root);
+        }
+        QVERIFY2(accepted > cases / 10 && refused > cases / 10,
+                 qPrintable(QString("%1 accepted, %2 refused").arg(accepted).arg(refused)));
     }
 
     void imageFolderRefusesHugeImages()

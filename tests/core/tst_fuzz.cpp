@@ -223,8 +223,12 @@ void TestFuzz::idsAtTheIntegerLimits()
     json doc = {{"format", "qnn-workbench-project"},
                 {"version", 1},
                 {"graph",
-                 {{"nodes", json::array({{{"id", 1}, {"kind", "Input"}, {"name", "in"}},
-                                         {{"id", id}, {"kind", "Output"}, {"name", "out"}}})},
+                 {{"nodes", json::array({{{"id", 1},
+                                          {"kind", "Input"},
+                                          {"name", "in"},
+                                          {"attrs", {{"shape", {10}}}},
+                                          {"act_bits", 32}},
+                                         {{"id", id}, {"kind", "Output"}, {"name", "out"}, {"attrs", {{"classes", 10}}}}})},
                   {"edges", json::array()}}}};
     Project p;
     std::string error;

@@ -23,8 +23,11 @@
 
 #include <QThread>
 
+#include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
+
+#include <ctime>
 
 #include <atomic>
 #include <thread>
@@ -601,6 +604,91 @@ private Q_SLOTS:
                               error));
         QVERIFY2(error.find("the upload did not finish within 1 s") != std::string::npos, error.c_str());
         QVERIFY(!QFileInfo::exists(m_sshd.path("board/deployments/") + QString::fromStdString(p.name)));
+    }
+
+    void droppedConnectionLeavesNothingAfterTheNextDeploy()
+    {
+        SshBoard board(sshBoard(m_sshd.path("client_key")), trusting());
+        std::string error;
+        QVERIFY2(board.connect(error), error.c_str());
+        const DeploymentPackage live = package("before-drop", 2000);
+        makeCurrent(board, live);
+        // The link drops mid-upload and the board stays unreachable: the
+        // failed upload cannot remove its folder.
+        const DeploymentPackage cut = package("cut", 2000000);
+        board.setStepTimeoutMs(1000); // its marker says: abandoned after 3 s
+        bool dropped = false;
+        QVERIFY(!board.upload(cut.name, cut.files,
+                              [&](uint64_t done, uint64_t) {
+                                  if (!dropped && done > 200000) {
+                                      dropped = true;
+                                      m_sshd.dropConnections(true);
+                                  }
+                              },
+                              error));
+        QVERIFY(dropped);
+        const QString half = m_sshd.path("board/deployments/") + QString::fromStdString(cut.name);
+        QVERIFY(QFileInfo::exists(half + "/.uploading"));
+        QString why;
+        QVERIFY2(m_sshd.restart(why), qPrintable(why));
+
+        // A folder still being uploaded by someone else (a fresh marker) stays.
+        const QString busy = m_sshd.path("board/deployments/20261206-120000-busy-aaaa");
+        QVERIFY(QDir().mkpath(busy));
+        QVERIFY(writeFileAtomic((busy + "/.uploading").toStdString(), "600", error));
+        QThread::msleep(3500);
+
+        // The next deploy, over a new connection, removes the half folder first.
+        SshBoard next(sshBoard(m_sshd.path("client_key")), trusting());
+        Deployer deployer(next);
+        QStringList said;
+        deployer.setObserver([&](const std::string& step, const std::string& message) {
+            said << QString::fromStdString(step + ": " + message);
+        });
+        const DeploymentPackage after =
+            package("after-drop", 2000, runnerScript("answers", "print('{\"predictions\": [], \"accuracy\": 1}')\n"));
+        DeployResult result;
+        QVERIFY2(deployer.deploy(after, result, error), error.c_str());
+        QVERIFY(!QFileInfo::exists(half));
+        QVERIFY2(said.join('\n').contains(
+                     QString::fromStdString("removed deployments/" + cut.name + ", which an earlier deploy left")),
+                 qPrintable(said.join('\n')));
+        QVERIFY(QFileInfo::exists(busy + "/.uploading"));
+        QVERIFY(QFileInfo::exists(deployed(live, "deploy.json")));
+        QVERIFY(!QFileInfo::exists(deployed(after, ".uploading"))); // a finished upload keeps no marker
+        QCOMPARE(currentTarget(), m_sshd.path("board/deployments/") + QString::fromStdString(after.name));
+        QDir(busy).removeRecursively();
+    }
+
+    void localBoardRemovesAbandonedUploadsOnly()
+    {
+        // A qnnw killed mid-upload to a folder board leaves its marker behind.
+        const QString root = m_work.path() + "/abandon-board";
+        LocalBoard board(root.toStdString());
+        std::string error;
+        QVERIFY(board.connect(error));
+        const auto plant = [&](const QString& name, const char* limit, int ageSeconds) {
+            const QString d = root + "/deployments/" + name;
+            QDir().mkpath(d);
+            QVERIFY(writeFileAtomic((d + "/.uploading").toStdString(), limit, error));
+            QVERIFY(writeFileAtomic((d + "/0-0-weights.bin").toStdString(), "half", error));
+            const timespec when[2] = {{::time(nullptr) - ageSeconds, 0}, {::time(nullptr) - ageSeconds, 0}};
+            QCOMPARE(::utimensat(AT_FDCWD, (d + "/.uploading").toUtf8().constData(), when, 0), 0);
+        };
+        plant("old-killed", "601", 700);   // older than its limit: abandoned
+        plant("still-going", "601", 10);   // a live upload beside ours
+        plant("current-one", "1", 700);    // named by current: never touched
+        plant("no-number", "x", 700);      // unreadable limit: an hour
+        QVERIFY(QFile::link("deployments/current-one", root + "/current"));
+        QDir().mkpath(root + "/deployments/finished"); // no marker: a whole deployment
+        const DeploymentPackage p = package("local-next", 2000);
+        QVERIFY2(board.upload(p.name, p.files, {}, error), error.c_str());
+        QCOMPARE(board.removedAbandoned(), std::vector<std::string>{"old-killed"});
+        for (const char* kept : {"still-going", "current-one", "no-number", "finished"})
+            QVERIFY2(QFileInfo::exists(root + "/deployments/" + kept), kept);
+        QVERIFY(!QFileInfo::exists(root + "/deployments/old-killed"));
+        QVERIFY(QFileInfo::exists(root + "/deployments/" + QString::fromStdString(p.name) + "/deploy.json"));
+        QVERIFY(!QFileInfo::exists(root + "/deployments/" + QString::fromStdString(p.name) + "/.uploading"));
     }
 
     void runThatFailsAfterTheSwitchSwitchesBack()

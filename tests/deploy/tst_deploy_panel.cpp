@@ -75,6 +75,51 @@ private Q_SLOTS:
         file.close();
     }
 
+    void boardTestRetriesWithTheApprovedKeyOnly()
+    {
+        GraphDocument document;
+        QString error;
+        QVERIFY2(document.load(m_projectDir + "/lfc.qnnproj", &error), qPrintable(error));
+        DeployPanel panel(&document);
+        QFile::remove(m_sshd.path("known_hosts"));
+        QStringList approved;
+        bool changeKey = false;
+        panel.setHostKeyPrompt([&](const QJsonObject& p) {
+            approved << p.value("fingerprint").toString();
+            QString why;
+            if (changeKey && !m_sshd.changeHostKey(why))
+                qWarning("%s", qPrintable(why));
+            return true;
+        });
+        panel.selectBoard("loopback");
+        QSignalSpy finished(&panel, &DeployPanel::operationFinished);
+
+        // Approved, then the retry passes that fingerprint and the test goes through.
+        panel.testBoard();
+        QVERIFY(finished.wait(60000));
+        QVERIFY2(finished.last().at(0).toBool(), qPrintable(panel.logText()));
+        const QString presented = SshdFixture::fingerprint(m_sshd.path("host_key.pub"));
+        QCOMPARE(approved, QStringList{presented});
+        QVERIFY2(panel.logText().contains("host key " + presented + " accepted; trying again"),
+                 qPrintable(panel.logText()));
+        QVERIFY2(panel.logText().contains("reachable at") && panel.logText().contains("  host key " + presented),
+                 qPrintable(panel.logText()));
+        QCOMPARE(SshdFixture::fingerprint(m_sshd.path("known_hosts")), presented); // the approved key, remembered
+
+        // The key changes between the approval and the retry: refused, nothing remembered.
+        QFile::remove(m_sshd.path("known_hosts"));
+        approved.clear();
+        changeKey = true;
+        panel.testBoard();
+        QVERIFY(finished.wait(60000));
+        QVERIFY(!finished.last().at(0).toBool());
+        QCOMPARE(approved.size(), 1);
+        QVERIFY(SshdFixture::fingerprint(m_sshd.path("host_key.pub")) != approved.first());
+        QVERIFY2(panel.logText().contains("not the key you approved (" + approved.first() + ")"),
+                 qPrintable(panel.logText()));
+        QVERIFY(!QFileInfo::exists(m_sshd.path("known_hosts")));
+    }
+
     void approvedHostKeyIsPinnedAcrossTheRetry()
     {
         GraphDocument document;

@@ -43,7 +43,7 @@ const char* kEveryKind = R"({
     {"id": 4, "kind": "Activation", "name": "relu", "attrs": {"function": "relu"}, "act_bits": 4},
     {"id": 5, "kind": "MaxPool", "name": "maxpool", "attrs": {"kernel": 2, "stride": 2}},
     {"id": 6, "kind": "Conv2D", "name": "conv2", "attrs": {"filters": 4, "kernel": 3, "stride": 2, "padding": 1}, "weight_bits": 1},
-    {"id": 7, "kind": "Activation", "name": "htanh", "attrs": {"function": "hardtanh"}},
+    {"id": 7, "kind": "Activation", "name": "htanh", "attrs": {"function": "hardtanh"}, "act_bits": 32},
     {"id": 8, "kind": "Add", "name": "add"},
     {"id": 9, "kind": "AvgPool", "name": "avgpool", "attrs": {"kernel": 2, "stride": 1}},
     {"id": 10, "kind": "Concat", "name": "concat", "attrs": {"inputs": 2}},
@@ -339,8 +339,8 @@ private Q_SLOTS:
     {
         const char* graph = R"({
           "nodes": [
-            {"id": 1, "kind": "Input", "name": "in", "attrs": {"shape": [784]}},
-            {"id": 2, "kind": "Dense", "name": "fc", "attrs": {"units": 10}},
+            {"id": 1, "kind": "Input", "name": "in", "attrs": {"shape": [784]}, "act_bits": 32},
+            {"id": 2, "kind": "Dense", "name": "fc", "attrs": {"units": 10}, "weight_bits": 32},
             {"id": 3, "kind": "Output", "name": "out", "attrs": {"classes": 10}}
           ],
           "edges": [{"from": 1, "to": 2}, {"from": 2, "to": 3}]

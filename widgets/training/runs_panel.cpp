@@ -1,6 +1,7 @@
 #include "widgets/training/runs_panel.h"
 
 #include "core/project/project.h"
+#include "core/project/project_lock.h"
 #include "core/run/run_paths.h"
 #include "core/run/run_setup.h"
 #include "core/run/seed_stats.h"
@@ -348,21 +349,29 @@ bool RunsPanel::resumeSelected(QString* error)
 bool RunsPanel::writeRunsList(const std::vector<std::string>& runs, QString* error)
 {
     // The list is a fact about the folders on disk, not an edit to undo: it goes
-    // into the file at once (atomically) and into the open document.
+    // into the file at once (atomically, under the project's lock) and into the
+    // open document. Runs a qnnw command listed since the document last saw the
+    // file stay listed.
+    const std::vector<std::string> known = m_document->project().runs;
+    std::vector<std::string> written = runs;
     std::string e;
-    qnn::Project p;
-    if (!qnn::loadProject(m_document->fileName().toStdString(), p, e)) {
+    const bool ok = qnn::updateProjectFile(
+        m_document->fileName().toStdString(),
+        [&](qnn::Project& p) {
+            for (const std::string& r : p.runs)
+                if (std::find(known.begin(), known.end(), r) == known.end() &&
+                    std::find(written.begin(), written.end(), r) == written.end())
+                    written.push_back(r);
+            p.runs = written;
+            return true;
+        },
+        e);
+    if (!ok) {
         if (error)
             *error = QString::fromStdString(e);
         return false;
     }
-    p.runs = runs;
-    if (!qnn::saveProject(m_document->fileName().toStdString(), p, e)) {
-        if (error)
-            *error = QString::fromStdString(e);
-        return false;
-    }
-    m_document->setRunsRaw(runs);
+    m_document->setRunsRaw(written);
     return true;
 }
 
