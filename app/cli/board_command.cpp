@@ -253,7 +253,7 @@ void addBoardCommand(CLI::App& app, int& exitCode)
 
     CLI::App* add = board->add_subcommand("add", "add a board (or replace the one of that name)");
     add->add_option("name", o->board.name, "a name for the board")->required();
-    add->add_option("--kind", o->board.kind, "pynq-z1, pynq-z2, ultra96, zcu104, xrt or local")
+    add->add_option("--kind", o->board.kind, "pynq-z1, pynq-z2, ultra96, zcu104, linux (any Linux board over SSH), xrt or local")
         ->required()
         ->check(CLI::IsMember(boardKinds()));
     add->add_option("--host", o->board.host, "address of an SSH board");

@@ -499,6 +499,24 @@ bool SshBoard::describe(BoardInfo& info, std::string& error)
     return true;
 }
 
+bool SshBoard::machine(std::string& unameM, std::string& error)
+{
+    unameM.clear();
+    std::string out, err;
+    int status = 0;
+    if (!exec("uname -m", out, err, status, error))
+        return false;
+    while (!out.empty() && (out.back() == '\n' || out.back() == '\r' || out.back() == ' '))
+        out.pop_back();
+    if (status != 0 || out.empty() || out.find_first_of(" \n") != std::string::npos) {
+        error = "the board at " + where() + " did not say which CPU it has (uname -m: " +
+                (err.empty() ? out.substr(0, 80) : err.substr(0, 200)) + ")";
+        return false;
+    }
+    unameM = out;
+    return true;
+}
+
 bool SshBoard::uploadFiles(const std::string& deployment, const std::vector<UploadItem>& files,
                            const ProgressFn& progress, std::string& error)
 {
@@ -551,7 +569,8 @@ bool SshBoard::uploadFiles(const std::string& deployment, const std::vector<Uplo
             return false;
         }
         const std::string target = base + "/" + f.remotePath;
-        sftp_file remote = sftp_open(m_impl->sftp, target.c_str(), O_WRONLY | O_CREAT | O_EXCL, 0644);
+        sftp_file remote =
+            sftp_open(m_impl->sftp, target.c_str(), O_WRONLY | O_CREAT | O_EXCL, f.executable ? 0755 : 0644);
         if (!remote) {
             error = "cannot create " + target + " on the board: " + ssh_get_error(m_impl->session);
             return false;

@@ -34,6 +34,7 @@ public:
 
     bool connect(std::string& error) override;
     bool describe(BoardInfo& info, std::string& error) override;
+    bool machine(std::string& unameM, std::string& error) override;
     bool checksums(const std::string& deployment, const std::vector<std::string>& files,
                    std::map<std::string, std::string>& sha256, std::string& error) override;
     bool switchCurrent(const std::string& deployment, std::string& error) override;
