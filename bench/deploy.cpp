@@ -149,7 +149,13 @@ int main()
         argv.push_back(const_cast<char*>(a.c_str()));
     argv.push_back(nullptr);
     pid_t sshdPid = 0;
-    if (posix_spawn(&sshdPid, argv[0], nullptr, nullptr, argv.data(), environ) != 0)
+    // Quiet: the readiness probe below makes sshd log a closed connection.
+    posix_spawn_file_actions_t quiet;
+    posix_spawn_file_actions_init(&quiet);
+    posix_spawn_file_actions_addopen(&quiet, 2, "/dev/null", O_WRONLY, 0);
+    const int spawned = posix_spawn(&sshdPid, argv[0], &quiet, nullptr, argv.data(), environ);
+    posix_spawn_file_actions_destroy(&quiet);
+    if (spawned != 0)
         return fail("cannot start /usr/sbin/sshd");
     const auto stopSshd = [&] {
         ::kill(sshdPid, SIGTERM);

@@ -123,7 +123,9 @@ bool Deployer::upload(const DeploymentPackage& package, std::string& error)
     say("upload", "uploading " + std::to_string(package.files.size()) + " files (" + megabytes(package.bytes) +
                       ") into deployments/" + package.name);
     // upload() removes a folder it created and could not fill, and nothing else.
-    return m_board.upload(package.name, package.files, m_progress, error);
+    if (!m_board.upload(package.name, package.files, m_progress, error))
+        return false;
+    return true;
 }
 
 bool Deployer::verify(const DeploymentPackage& package, std::string& error)

@@ -11,6 +11,7 @@
 #include "core/deploy/local_board.h"
 #include "core/deploy/sha256.h"
 #include "core/deploy/ssh_board.h"
+#include "core/deploy/tar_stream.h"
 #include "core/deploy/xrt_board.h"
 #include "core/util/atomic_file.h"
 
@@ -913,6 +914,24 @@ private Q_SLOTS:
                      error.c_str());
     }
 
+    void uploadPathsFitTheTarHeader()
+    {
+        std::string header, error;
+        QVERIFY2(tarFileHeader("model/0-0-weights.bin", 1234, false, header, error), error.c_str());
+        QCOMPARE(header.size(), size_t(512));
+        QCOMPARE(header.substr(0, 22), std::string("model/0-0-weights.bin\0", 22));
+        QCOMPARE(header.substr(124, 12), std::string("00000002322\0", 12)); // 1234 in octal
+        QCOMPARE(header.substr(100, 8), std::string("0000644\0", 8));
+        unsigned sum = 0;
+        for (size_t i = 0; i < header.size(); ++i)
+            sum += (i >= 148 && i < 156) ? unsigned(' ') : static_cast<unsigned char>(header[i]);
+        QCOMPARE(std::strtoul(header.substr(148, 6).c_str(), nullptr, 8), static_cast<unsigned long>(sum));
+        QCOMPARE(tarPadding(1234), size_t(512 * 3 - 1234));
+        QCOMPARE(tarPadding(1024), size_t(0));
+        QVERIFY(!tarFileHeader(std::string(100, 'a'), 1, false, header, error));
+        QVERIFY2(error.find("too long a path") != std::string::npos, error.c_str());
+    }
+
     void boardWithoutARuntimeGetsNothingUploaded()
     {
         // A custom network (no overlay) on a CPU qnn-run is not built for: refused before the upload.
@@ -986,6 +1005,9 @@ private Q_SLOTS:
         // What ran is the build beside qnnw, byte for byte, named in deploy.json with its SHA-256.
         const QString current = m_sshd.path("board-linux/current");
         QCOMPARE(fileBytes(current + "/qnn-run"), fileBytes(qnn::test::qnnwDir() + "/qnn-run"));
+        // The tar stream carries the modes: qnn-run executable, the model's files not.
+        QVERIFY(QFileInfo(current + "/qnn-run").isExecutable());
+        QVERIFY(!QFileInfo(current + "/model/manifest.json").isExecutable());
         const nlohmann::json deployJson = nlohmann::json::parse(fileBytes(current + "/deploy.json"));
         QCOMPARE(deployJson["runtime"]["sha256"].get<std::string>(), sha256Hex(fileBytes(current + "/qnn-run")));
         QCOMPARE(deployJson["network"].get<std::string>(), std::string());
