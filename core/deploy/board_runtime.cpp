@@ -57,8 +57,7 @@ bool findBoardRuntime(const std::string& machine, const std::string& dir, BoardR
                 " is not there" +
                 (arch == hostRuntimeArch() ? std::string(" (build the qnn-run target)")
                                            : " (this build was made without " + compiler +
-                                                 ": install it, scripts/install-deps.sh does, and build again)") +
-                ". Nothing was uploaded.";
+                                                 ": install it, scripts/install-deps.sh does, and build again)");
         return false;
     }
     out.arch = arch;

@@ -859,6 +859,8 @@ private Q_SLOTS:
         const QJsonObject test = lastEvent(out, "result");
         QVERIFY(test.value("reachable").toBool());
         QVERIFY2(test.value("bnn").toString().endsWith("site/bnn"), qPrintable(out));
+        QCOMPARE(test.value("cpu").toString(), QString("x86_64"));
+        QCOMPARE(test.value("qnn_run").toString(), QString("x86_64"));
         QCOMPARE(test.value("current").toObject().value("run").toString(), run);
         QCOMPARE(test.value("current").toObject().value("accuracy").toDouble(),
                  result.value("board_accuracy").toDouble());

@@ -228,6 +228,11 @@ void DeployPanel::onResult(const QJsonObject& r)
                                                                           : r.value("python").toString(),
                      r.value("bnn").toString().isEmpty() ? tr("missing") : r.value("bnn").toString(),
                      r.value("qnnw").toString().isEmpty() ? tr("missing") : r.value("qnnw").toString()));
+    if (const QString cpu = r.value("cpu").toString(); !cpu.isEmpty())
+        log(r.value("qnn_run").toString().isEmpty()
+                ? tr("  cpu: %1 (no qnn-run for it: only networks that match a prebuilt overlay run there)").arg(cpu)
+                : tr("  cpu: %1 (qnn-run for %2 goes along: any network runs on it)")
+                      .arg(cpu, r.value("qnn_run").toString()));
     const double free = r.value("free_bytes").toDouble(-1);
     if (free >= 0)
         log(tr("  free disk: %1 GB").arg(free / 1e9, 0, 'f', 1));
