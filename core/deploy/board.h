@@ -42,6 +42,8 @@ struct CurrentDeployment {
 struct UploadItem {
     std::string localPath;
     std::string remotePath;
+    /** Created with mode 0755 (qnn-run) instead of 0644. */
+    bool executable = false;
 };
 
 /** A host key the user has to decide on (first contact) or that changed. */
@@ -73,6 +75,15 @@ public:
 
     virtual bool connect(std::string& error) = 0;
     virtual bool describe(BoardInfo& info, std::string& error) = 0;
+    /** The board's CPU as `uname -m` names it ("aarch64", "armv7l"), for the
+     *  qnn-run build to upload; empty (and true) for a board that runs a
+     *  deployment in this process and needs none. */
+    virtual bool machine(std::string& unameM, std::string& error)
+    {
+        (void)error;
+        unameM.clear();
+        return true;
+    }
     /** False with a sentence when this kind of board cannot run a deployment
      *  at all; checked before anything is packed or uploaded. */
     virtual bool canDeploy(std::string& why) const

@@ -25,7 +25,7 @@ bool BoardConfig::isSsh() const
 
 const std::vector<std::string>& boardKinds()
 {
-    static const std::vector<std::string> kinds = {"pynq-z1", "pynq-z2", "ultra96", "zcu104", "xrt", "local"};
+    static const std::vector<std::string> kinds = {"pynq-z1", "pynq-z2", "ultra96", "zcu104", "linux", "xrt", "local"};
     return kinds;
 }
 
@@ -59,7 +59,7 @@ bool validateBoard(const BoardConfig& b, std::string& error)
     }
     const auto& kinds = boardKinds();
     if (std::find(kinds.begin(), kinds.end(), b.kind) == kinds.end()) {
-        error = "unknown board kind '" + shown(b.kind) + "': use pynq-z1, pynq-z2, ultra96, zcu104, xrt or local";
+        error = "unknown board kind '" + shown(b.kind) + "': use pynq-z1, pynq-z2, ultra96, zcu104, linux, xrt or local";
         return false;
     }
     if (b.isSsh()) {

@@ -10,7 +10,7 @@ namespace qnn::deploy {
  *  password or the content of a key, only the key file's path. */
 struct BoardConfig {
     std::string name;
-    /** pynq-z1, pynq-z2, ultra96, zcu104, xrt or local. */
+    /** pynq-z1, pynq-z2, ultra96, zcu104, linux (any Linux board over SSH: its CPU runs qnn-run), xrt or local. */
     std::string kind;
     std::string host;
     int port = 22;

@@ -90,7 +90,8 @@ bool LocalBoard::uploadFiles(const std::string& deployment, const std::vector<Up
         fs::create_directories(target.parent_path(), ec);
         std::ifstream in(f.localPath, std::ios::binary);
         // O_EXCL | O_NOFOLLOW: a file or link that appeared in our new folder is never written through.
-        const int fd = ::open(target.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
+        const int fd = ::open(target.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
+                                f.executable ? 0755 : 0644);
         if (!in || fd < 0) {
             error = "cannot copy " + f.localPath + " to " + target.string() +
                     (fd < 0 ? std::string(": ") + std::strerror(errno) : std::string());

@@ -174,6 +174,7 @@ private Q_SLOTS:
         QCOMPARE(r.value("board_accuracy").toDouble(), r.value("workbench_accuracy").toDouble());
         QCOMPARE(r.value("differing_predictions").toInt(), 0);
         QVERIFY2(panel.boardAccuracyText().contains("on 1000 images"), qPrintable(panel.boardAccuracyText()));
+        QCOMPARE(panel.backendText(), QString("FPGA overlay (lfcW1A1)"));
         for (const char* step : {"pack:", "connect:", "upload:", "verify:", "switch:", "run:"})
             QVERIFY2(panel.logText().contains(step), step);
         auto* boards = panel.findChild<QTreeWidget*>();
@@ -193,6 +194,30 @@ private Q_SLOTS:
         QVERIFY(!panel.isBusy());
         // A failed deploy shows no board result: not the previous deploy's under "failed".
         QCOMPARE(panel.boardAccuracyText(), QString("–"));
+    }
+
+    void boardWithoutBnnRunsOnItsCpu()
+    {
+        // The same network on a board without the bnn package: the qnn-run that went along runs it.
+        QVERIFY(QDir(m_sshd.path("site/bnn")).removeRecursively());
+        GraphDocument document;
+        QString error;
+        QVERIFY2(document.load(m_projectDir + "/lfc.qnnproj", &error), qPrintable(error));
+        DeployPanel panel(&document);
+        panel.resize(560, 760);
+        panel.setHostKeyPrompt([](const QJsonObject&) { return true; });
+        panel.selectBoard("loopback");
+        panel.setImageLimit(500);
+        QSignalSpy finished(&panel, &DeployPanel::operationFinished);
+        panel.deploy();
+        QVERIFY(finished.wait(120000));
+        QVERIFY2(finished.last().at(0).toBool(), qPrintable(panel.logText()));
+        QCOMPARE(panel.backendText(), QString("CPU (qnn-run, x86_64)"));
+        QCOMPARE(panel.lastResult().value("differing_predictions").toInt(), 0);
+        QVERIFY2(panel.logText().contains("connect: the board's CPU is x86_64: qnn-run for x86_64 goes along"),
+                 qPrintable(panel.logText()));
+        if (const QString dir = qEnvironmentVariable("QNN_SCREENSHOT_DIR"); !dir.isEmpty())
+            QVERIFY(panel.grab().save(dir + "/deploy-panel-cpu.png"));
     }
 
     void cleanupTestCase() { m_sshd.stop(); }
