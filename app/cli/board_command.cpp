@@ -72,7 +72,7 @@ int runAdd(const BoardOptions& o)
         b.keyPath = std::filesystem::absolute(b.keyPath).lexically_normal().string();
     if (!b.knownHosts.empty())
         b.knownHosts = std::filesystem::absolute(b.knownHosts).lexically_normal().string();
-    if ((b.kind == "local" || b.kind == "xrt") && !b.remoteDir.empty())
+    if (!b.isSsh() && !b.remoteDir.empty())
         b.remoteDir = std::filesystem::absolute(b.remoteDir).lexically_normal().string();
     if (b.isSsh() && b.remoteDir.empty())
         b.remoteDir = "qnn-workbench";
@@ -253,7 +253,7 @@ void addBoardCommand(CLI::App& app, int& exitCode)
 
     CLI::App* add = board->add_subcommand("add", "add a board (or replace the one of that name)");
     add->add_option("name", o->board.name, "a name for the board")->required();
-    add->add_option("--kind", o->board.kind, "pynq-z1, pynq-z2, ultra96, zcu104, xrt or local")
+    add->add_option("--kind", o->board.kind, boardKindList())
         ->required()
         ->check(CLI::IsMember(boardKinds()));
     add->add_option("--host", o->board.host, "address of an SSH board");
