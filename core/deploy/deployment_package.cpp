@@ -1,7 +1,7 @@
 #include "core/deploy/deployment_package.h"
 
 #include "core/deploy/board_factory.h"
-#include "core/deploy/sha256.h"
+#include "core/util/sha256.h"
 #include "core/util/atomic_file.h"
 #include "core/util/json_file.h"
 

@@ -1,7 +1,7 @@
 #include "core/deploy/local_board.h"
 
 #include "core/deploy/deployment_runner.h"
-#include "core/deploy/sha256.h"
+#include "core/util/sha256.h"
 #include "core/util/atomic_file.h"
 
 #include <nlohmann/json.hpp>

@@ -116,8 +116,10 @@ std::string jsonTypeName(const json& value)
     case json::value_t::number_integer:
     case json::value_t::number_unsigned: return "an integer";
     case json::value_t::number_float: return "a number with a fraction";
-    default: return "something else";
+    case json::value_t::binary:
+    case json::value_t::discarded: return "something else";
     }
+    return "something else";
 }
 
 json nodeToJson(const Node& n)

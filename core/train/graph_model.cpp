@@ -3,11 +3,14 @@
 
 #include "core/train/detail/kernels.h"
 
+#include "core/graph/kind_table.h"
 #include "core/graph/layer_registry.h"
+#include "core/train/layer_builders.h"
 #include "core/graph/node_name.h"
 
 #include <cctype>
 #include <cmath>
+#include <functional>
 #include <set>
 
 namespace qnn::detail {
@@ -288,38 +291,55 @@ public:
     Tensor forward(const std::vector<Tensor>& in) override { return in[0]; }
 };
 
+using LayerBuilder = std::function<std::shared_ptr<LayerImpl>(const Node& n, const Shape& in)>;
+
+// One entry per layer kind; tst_layer_kinds checks it covers the registry.
+const KindTable<LayerBuilder>& layerBuilders()
+{
+    static const KindTable<LayerBuilder> table(
+        "the torch builder",
+        {
+            {LayerKind::Input, [](const Node& n, const Shape&) { return std::make_shared<InputLayer>(n.quant.actBits); }},
+            {LayerKind::Dense,
+             [](const Node& n, const Shape& in) {
+                 return std::make_shared<DenseLayer>(in[0], n.attrInt("units"), n.attrBool("bias"), n.quant.weightBits);
+             }},
+            {LayerKind::Conv2D, [](const Node& n, const Shape& in) { return std::make_shared<ConvLayer>(in[0], n); }},
+            {LayerKind::MaxPool,
+             [](const Node& n, const Shape&) {
+                 return std::make_shared<PoolLayer>(true, n.attrInt("kernel"), n.attrInt("stride"));
+             }},
+            {LayerKind::AvgPool,
+             [](const Node& n, const Shape&) {
+                 return std::make_shared<PoolLayer>(false, n.attrInt("kernel"), n.attrInt("stride"));
+             }},
+            {LayerKind::BatchNorm,
+             [](const Node& n, const Shape& in) {
+                 return std::make_shared<BatchNormLayer>(in[0], n.attrFloat("eps"), n.attrFloat("momentum"));
+             }},
+            {LayerKind::Activation,
+             [](const Node& n, const Shape&) {
+                 return std::make_shared<ActivationLayer>(n.attrString("function"), n.quant.actBits);
+             }},
+            {LayerKind::QuantAct,
+             [](const Node& n, const Shape&) {
+                 return std::make_shared<QuantActLayer>(n.quant.actBits, n.attrBool("signed"), n.attrFloat("range"),
+                                                        n.attrBool("narrow"));
+             }},
+            {LayerKind::Dropout, [](const Node& n, const Shape&) { return std::make_shared<DropoutLayer>(n.attrFloat("p")); }},
+            {LayerKind::Flatten, [](const Node&, const Shape&) { return std::make_shared<FlattenLayer>(); }},
+            {LayerKind::Add, [](const Node&, const Shape&) { return std::make_shared<AddLayer>(); }},
+            {LayerKind::Concat, [](const Node&, const Shape&) { return std::make_shared<ConcatLayer>(); }},
+            {LayerKind::Output, [](const Node&, const Shape&) { return std::make_shared<OutputLayer>(); }},
+        });
+    return table;
+}
+
+// buildGraphModel has refused the kinds the table does not build.
 std::shared_ptr<LayerImpl> makeLayer(const Node& n, const std::vector<TensorType>& inputs)
 {
     const Shape in = inputs.empty() ? Shape{} : inputs[0].shape;
-    switch (n.kind) {
-    case LayerKind::Input:
-        return std::make_shared<InputLayer>(n.quant.actBits);
-    case LayerKind::Dense:
-        return std::make_shared<DenseLayer>(in[0], n.attrInt("units"), n.attrBool("bias"), n.quant.weightBits);
-    case LayerKind::Conv2D:
-        return std::make_shared<ConvLayer>(in[0], n);
-    case LayerKind::MaxPool:
-    case LayerKind::AvgPool:
-        return std::make_shared<PoolLayer>(n.kind == LayerKind::MaxPool, n.attrInt("kernel"), n.attrInt("stride"));
-    case LayerKind::BatchNorm:
-        return std::make_shared<BatchNormLayer>(in[0], n.attrFloat("eps"), n.attrFloat("momentum"));
-    case LayerKind::Activation:
-        return std::make_shared<ActivationLayer>(n.attrString("function"), n.quant.actBits);
-    case LayerKind::QuantAct:
-        return std::make_shared<QuantActLayer>(n.quant.actBits, n.attrBool("signed"), n.attrFloat("range"),
-                                               n.attrBool("narrow"));
-    case LayerKind::Dropout:
-        return std::make_shared<DropoutLayer>(n.attrFloat("p"));
-    case LayerKind::Flatten:
-        return std::make_shared<FlattenLayer>();
-    case LayerKind::Add:
-        return std::make_shared<AddLayer>();
-    case LayerKind::Concat:
-        return std::make_shared<ConcatLayer>();
-    case LayerKind::Output:
-        return std::make_shared<OutputLayer>();
-    }
-    return nullptr;
+    return (*layerBuilders().handler(n.kind))(n, in);
 }
 
 } // namespace
@@ -445,6 +465,11 @@ bool buildGraphModel(const Graph& graph, GraphModel& out, std::string& error)
                 std::to_string(inputs) + " and " + std::to_string(outputs) + ")";
         return false;
     }
+    for (const auto& [id, n] : graph.nodes())
+        if (!layerBuilders().handler(n.kind)) {
+            error = "the graph cannot be trained: " + n.name + ": " + layerBuilders().refusal(n.kind);
+            return false;
+        }
     if (analysis.order.size() != graph.size()) {
         error = "the graph cannot be trained: some nodes are not connected in a way that can be ordered";
         return false;
@@ -454,3 +479,9 @@ bool buildGraphModel(const Graph& graph, GraphModel& out, std::string& error)
 }
 
 } // namespace qnn::detail
+
+namespace qnn {
+
+const KindCoverage& torchBuilderKinds() { return detail::layerBuilders(); }
+
+} // namespace qnn

@@ -82,6 +82,24 @@ class TestData : public QObject
     Q_OBJECT
 
 private Q_SLOTS:
+    // Dataset names are declared once (core/data/dataset.cpp); what the
+    // catalogue can download is a subset, and an unknown name lists them all.
+    void datasetNamesAreDeclaredOnce()
+    {
+        QCOMPARE(knownDatasets(),
+                 (std::vector<std::string>{"synthetic-digits", "mnist", "fashion-mnist", "cifar10", "image-folder"}));
+        for (const CatalogEntry& e : datasetCatalog())
+            QVERIFY2(std::find(knownDatasets().begin(), knownDatasets().end(), e.name) != knownDatasets().end(),
+                     e.name.c_str());
+        DatasetRequest r;
+        r.choice.name = "imagenet";
+        DatasetSplits splits;
+        std::string error;
+        QVERIFY(!loadDataset(r, splits, error));
+        QCOMPARE(error, std::string("unknown dataset 'imagenet'; choose one of synthetic-digits, mnist, fashion-mnist, "
+                                    "cifar10, image-folder"));
+    }
+
     void idxGzipAndRaw_data()
     {
         QTest::addColumn<bool>("gzip");

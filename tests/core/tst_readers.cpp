@@ -7,7 +7,7 @@
 #include "core/pack/integer_engine.h"
 #include "core/project/project.h"
 #include "core/pack/packed_folder.h"
-#include "core/pack/sha256.h"
+#include "core/util/sha256.h"
 #include "core/util/atomic_file.h"
 #include "core/util/json_fields.h"
 #include "core/util/json_file.h"

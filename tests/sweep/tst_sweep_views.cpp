@@ -10,6 +10,8 @@
 
 #include <qcustomplot.h>
 
+#include <filesystem>
+
 #include <QComboBox>
 #include <QLabel>
 #include <QPlainTextEdit>
@@ -104,6 +106,21 @@ private Q_SLOTS:
         QVERIFY(table.resubmitButton()->isEnabled());
         QVERIFY(!table.cancelButton()->isEnabled()); // nothing waits or runs
         QVERIFY(table.grab().save(m_dir.filePath("table.png")));
+    }
+
+    // Resubmit runs `qnnw sweep resubmit --json` through ChildProcess: a
+    // sweep folder gone since it was opened comes back as qnnw's sentence.
+    void resubmitFailureIsShown()
+    {
+        const std::filesystem::path copy = std::filesystem::path(m_dir.filePath("sweeps/gone").toStdString());
+        std::filesystem::copy(m_sweep.toStdString(), copy, std::filesystem::copy_options::recursive);
+        SweepTable table;
+        QVERIFY(table.setSweep(QString::fromStdString(copy.string())));
+        QVERIFY(table.problem().isEmpty());
+        std::filesystem::remove_all(copy);
+        table.resubmitButton()->click();
+        QTRY_VERIFY_WITH_TIMEOUT(!table.problem().isEmpty(), 30000);
+        QVERIFY2(table.problem().contains("gone"), qPrintable(table.problem()));
     }
 
     void paretoOverTheSweepWithCapacityLine()

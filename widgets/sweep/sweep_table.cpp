@@ -3,20 +3,17 @@
 #include "core/run/run_info.h"
 #include "core/sweep/slurm_backend.h"
 #include "widgets/training/pareto_view.h"
-#include "widgets/training/run_launcher.h"
+#include "widgets/process/child_process.h"
 
 #include <QFileInfo>
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QLabel>
-#include <QProcess>
 #include <QPushButton>
 #include <QSplitter>
 #include <QTableWidget>
 #include <QTimer>
 #include <QVBoxLayout>
-
-#include <csignal>
 
 namespace {
 
@@ -55,8 +52,9 @@ SweepTable::SweepTable(QWidget* parent)
     , m_resubmit(new QPushButton(tr("Resubmit"), this))
     , m_openProject(new QPushButton(tr("Open as project"), this))
     , m_timer(new QTimer(this))
-    , m_process(new QProcess(this))
-    , m_qnnw(ProcessRunLauncher::qnnwPath())
+    , m_process(new ChildProcess(this))
+    , m_canceller(new ChildProcess(this))
+    , m_problem(new QLabel(this))
 {
     setObjectName("SweepTable");
     m_cancel->setToolTip(tr("Stop every point that waits or runs (scancel on Slurm); they resume on a resubmit"));
@@ -64,6 +62,10 @@ SweepTable::SweepTable(QWidget* parent)
     m_openProject->setToolTip(tr("Open the selected point's graph as a project to edit"));
     auto* top = new QHBoxLayout;
     top->addWidget(m_title, 1);
+    m_problem->setObjectName("sweepProblem");
+    m_problem->setStyleSheet("color: #b00020");
+    m_problem->hide();
+    top->addWidget(m_problem);
     top->addWidget(m_openProject);
     top->addWidget(m_resubmit);
     top->addWidget(m_cancel);
@@ -85,7 +87,7 @@ SweepTable::SweepTable(QWidget* parent)
     connect(m_timer, &QTimer::timeout, this, &SweepTable::refresh);
     m_timer->setInterval(1000);
     connect(m_cancel, &QPushButton::clicked, this,
-            [this] { runQnnw({"sweep", "cancel", QString::fromStdString(m_sweep.dir())}); });
+            [this] { runQnnw({"sweep", "cancel", QString::fromStdString(m_sweep.dir()), "--json"}); });
     connect(m_resubmit, &QPushButton::clicked, this,
             [this] { runQnnw({"sweep", "resubmit", QString::fromStdString(m_sweep.dir()), "--json"}); });
     connect(m_openProject, &QPushButton::clicked, this, [this] {
@@ -108,17 +110,23 @@ SweepTable::SweepTable(QWidget* parent)
                 Q_EMIT runOpened(QString::fromStdString(m_status[i].run));
             }
     });
-    connect(m_process, &QProcess::finished, this, &SweepTable::refresh);
+    for (ChildProcess* child : {m_process, m_canceller}) {
+        connect(child, &ChildProcess::finished, this, &SweepTable::refresh);
+        // A sweep command that fails says why beside the buttons (a cancel of an
+        // ended sweep, a resubmit qnnw refused), until the next command starts.
+        connect(child, &ChildProcess::failed, this, [this](const QString& message) {
+            m_problem->setText(message);
+            m_problem->setToolTip(message);
+            m_problem->show();
+        });
+    }
 }
 
 SweepTable::~SweepTable()
 {
     // A resubmit on the local backend runs the queue in this child: stop it
     // resumably rather than leave it orphaned.
-    if (m_process->state() != QProcess::NotRunning) {
-        ::kill(static_cast<pid_t>(m_process->processId()), SIGINT);
-        m_process->waitForFinished(10000);
-    }
+    m_process->stop(10000);
 }
 
 bool SweepTable::setSweep(const QString& dir, QString* error)
@@ -217,7 +225,7 @@ void SweepTable::refresh()
         m_table->selectRow(selected);
     m_pareto->setRuns(runs);
     m_pareto->setHardware(hardware, capacity, m_sweep.spec().targetFps);
-    if (qnn::sweepEnded(m_status) && m_process->state() == QProcess::NotRunning)
+    if (qnn::sweepEnded(m_status) && !m_process->isRunning())
         m_cancel->setEnabled(false);
     else
         m_cancel->setEnabled(true);
@@ -225,15 +233,15 @@ void SweepTable::refresh()
 
 void SweepTable::runQnnw(const QStringList& args)
 {
-    if (m_process->state() != QProcess::NotRunning && args.value(1) == "resubmit")
-        return;
-    if (args.value(1) == "cancel" && m_process->state() != QProcess::NotRunning) {
-        // The local queue runs in our own child: stop it directly.
-        ::kill(static_cast<pid_t>(m_process->processId()), SIGINT);
-        QProcess::startDetached(m_qnnw, args);
+    m_problem->hide();
+    if (args.value(1) == "cancel") {
+        // The local queue runs in our own child: stop it directly, and let
+        // `sweep cancel` mark the points (and scancel on Slurm).
+        m_process->interrupt();
+        m_canceller->start(args);
         return;
     }
-    m_process->start(m_qnnw, args);
+    m_process->start(args); // a resubmit while one runs is ignored
 }
 
 int SweepTable::selectedIndex() const
@@ -241,3 +249,5 @@ int SweepTable::selectedIndex() const
     const auto rows = m_table->selectionModel() ? m_table->selectionModel()->selectedRows() : QModelIndexList{};
     return rows.isEmpty() ? -1 : rows.first().row();
 }
+
+QString SweepTable::problem() const { return m_problem->isHidden() ? QString() : m_problem->text(); }

@@ -4,9 +4,9 @@
 
 #include <QWidget>
 
+class ChildProcess;
 class ParetoView;
 class QLabel;
-class QProcess;
 class QPushButton;
 class QTableWidget;
 class QTimer;
@@ -38,8 +38,8 @@ public:
     QPushButton* resubmitButton() const { return m_resubmit; }
     const std::vector<qnn::PointStatus>& status() const { return m_status; }
 
-    /** qnnw to run Cancel and Resubmit with; the workbench's by default. */
-    void setQnnwPath(const QString& path) { m_qnnw = path; }
+    /** Why the last Cancel or Resubmit failed, as shown beside the buttons; empty when it did not. */
+    QString problem() const;
 
 Q_SIGNALS:
     /** A point's run folder, from a double click on its row or on its Pareto point. */
@@ -61,6 +61,8 @@ private:
     QPushButton* m_resubmit;
     QPushButton* m_openProject;
     QTimer* m_timer;
-    QProcess* m_process;
-    QString m_qnnw;
+    /** Resubmit (the local queue runs in it) and Cancel: qnnw children on the one protocol. */
+    ChildProcess* m_process;
+    ChildProcess* m_canceller;
+    QLabel* m_problem;
 };

@@ -263,6 +263,8 @@ QStringList TrainingController::continueInBackground(QString* error, int waitMs)
             problems << tr("%1 did not stop in time or has no checkpoint (%2)").arg(names[i], QString::fromStdString(r.status));
             continue;
         }
+        // Detached on purpose, the one qnnw not started through ChildProcess:
+        // it must outlive the window, and ChildProcess stops its child when it goes.
         QProcess child;
         child.setProgram(ProcessRunLauncher::qnnwPath());
         child.setArguments(QStringList{"train", project, "--resume", names[i]} + m_extra);
