@@ -248,6 +248,10 @@ int runTrain(const Options& o)
     // A scheduler's time limit (Slurm, a queue) sends SIGTERM: the run stops after the batch as cancelled and
     // resumable, with its summary written, instead of staying "running".
     auto previousTerm = std::signal(SIGTERM, onInterrupt);
+    // The run folder is the record of a run, not the pipe: when the reader
+    // goes away (the window closed and left the run to finish, a `| head`),
+    // writes to it fail quietly and training goes on.
+    std::signal(SIGPIPE, SIG_IGN);
     int code = 0;
     if (o.seeds <= 1) {
         code = trainOne(o, request);
