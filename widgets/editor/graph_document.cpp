@@ -217,6 +217,12 @@ void GraphDocument::setTrainingRaw(const qnn::TrainingConfig& training, const qn
     Q_EMIT trainingChanged();
 }
 
+void GraphDocument::setSweepsRaw(const std::vector<qnn::SweepDefinition>& sweeps)
+{
+    m_project.sweeps = sweeps;
+    Q_EMIT sweepsChanged();
+}
+
 void GraphDocument::setRunsRaw(const std::vector<std::string>& runs)
 {
     m_project.runs = runs;

@@ -98,16 +98,21 @@ SweepTable::SweepTable(QWidget* parent)
     connect(m_table, &QTableWidget::itemSelectionChanged, this, [this] {
         const int i = selectedIndex();
         m_openProject->setEnabled(i >= 0 && m_status[size_t(i)].point->valid);
+        if (!m_refreshing && !runOf(i).isEmpty())
+            Q_EMIT runSelected(runOf(i));
     });
     connect(m_table, &QTableWidget::cellDoubleClicked, this, [this](int row, int) {
-        if (row >= 0 && size_t(row) < m_status.size() && !m_status[size_t(row)].run.empty())
-            Q_EMIT runOpened(QString::fromStdString(m_status[size_t(row)].run));
+        if (!runOf(row).isEmpty())
+            Q_EMIT runOpened(runOf(row));
     });
     connect(m_pareto, &ParetoView::runClicked, this, [this](const QString& name) {
-        for (size_t i = 0; i < m_status.size(); ++i)
-            if (!m_status[i].run.empty() && QFileInfo(QString::fromStdString(m_status[i].run)).fileName() == name) {
-                m_table->selectRow(int(i));
-                Q_EMIT runOpened(QString::fromStdString(m_status[i].run));
+        for (int i = 0; i < int(m_status.size()); ++i)
+            if (!runOf(i).isEmpty() && QFileInfo(runOf(i)).fileName() == name) {
+                const bool already = selectedIndex() == i;
+                m_table->selectRow(i);
+                if (already) // no selection change, so say it here
+                    Q_EMIT runSelected(runOf(i));
+                return;
             }
     });
     for (ChildProcess* child : {m_process, m_canceller}) {
@@ -151,9 +156,16 @@ bool SweepTable::setSweep(const QString& dir, QString* error)
     m_table->horizontalHeader()->setStretchLastSection(true);
     for (QPushButton* b : {m_cancel, m_resubmit})
         b->setEnabled(true);
+    m_signature.clear();
     refresh();
     m_timer->start();
+    Q_EMIT sweepChanged(QString::fromStdString(m_sweep.dir()));
     return true;
+}
+
+QString SweepTable::runOf(int row) const
+{
+    return row >= 0 && size_t(row) < m_status.size() ? QString::fromStdString(m_status[size_t(row)].run) : QString();
 }
 
 QString SweepTable::sweepDir() const
@@ -176,8 +188,10 @@ void SweepTable::refresh()
         qnn::querySlurm(m_sweep, tasks, ignored);
     }
     const int selected = selectedIndex();
+    m_refreshing = true;
     m_status = qnn::collectSweepStatus(m_sweep, tasks);
     m_table->setRowCount(int(m_status.size()));
+    QString signature;
     QStringList counts;
     for (const auto& [state, n] : qnn::countStates(m_status))
         counts << QString("%1 %2").arg(n).arg(QString::fromStdString(state));
@@ -187,6 +201,7 @@ void SweepTable::refresh()
     std::vector<qnn::RunInfo> runs;
     for (size_t r = 0; r < m_status.size(); ++r) {
         const qnn::PointStatus& s = m_status[r];
+        signature += QString("%1 %2 %3\n").arg(QString::fromStdString(s.state)).arg(s.epoch).arg(QString::fromStdString(s.run));
         QStringList cells{QString::fromStdString(s.point->id)};
         for (const auto& kv : s.point->values)
             cells << QString::fromStdString(kv.second);
@@ -223,12 +238,17 @@ void SweepTable::refresh()
     m_table->resizeColumnsToContents();
     if (selected >= 0 && selected < m_table->rowCount())
         m_table->selectRow(selected);
+    m_refreshing = false;
     m_pareto->setRuns(runs);
     m_pareto->setHardware(hardware, capacity, m_sweep.spec().targetFps);
     if (qnn::sweepEnded(m_status) && !m_process->isRunning())
         m_cancel->setEnabled(false);
     else
         m_cancel->setEnabled(true);
+    if (signature != m_signature) {
+        m_signature = signature;
+        Q_EMIT pointsChanged();
+    }
 }
 
 void SweepTable::runQnnw(const QStringList& args)

@@ -42,7 +42,13 @@ public:
     QString problem() const;
 
 Q_SIGNALS:
-    /** A point's run folder, from a double click on its row or on its Pareto point. */
+    /** Another sweep is shown (its folder). */
+    void sweepChanged(const QString& sweepDir);
+    /** A point's state, epoch or run changed since the last re-read. */
+    void pointsChanged();
+    /** A point's run folder, when a click selects its row or its Pareto point. */
+    void runSelected(const QString& runDir);
+    /** A point's run folder, from a double click on its row. */
     void runOpened(const QString& runDir);
     /** A point's project file ("Open as project"). */
     void projectOpened(const QString& projectPath);
@@ -50,6 +56,8 @@ Q_SIGNALS:
 private:
     void runQnnw(const QStringList& args);
     int selectedIndex() const;
+    /** The run of the point in `row`; empty when it has none yet. */
+    QString runOf(int row) const;
 
     qnn::SweepFolder m_sweep;
     bool m_hasSweep = false;
@@ -65,4 +73,8 @@ private:
     ChildProcess* m_process;
     ChildProcess* m_canceller;
     QLabel* m_problem;
+    /** Every point's state, epoch and run at the last re-read. */
+    QString m_signature;
+    /** Set while refresh() rebuilds the rows, whose selection is not a click. */
+    bool m_refreshing = false;
 };

@@ -180,8 +180,10 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent), m_document(new Gr
     // The run selected in the Runs dock is the one Verify and Deploy take by default
     // (Verify's dock is made in createActions(), before this).
     if (auto* runs = findChild<RunsPanel*>())
-        connect(runs, &RunsPanel::selectionChanged, this, [this](const std::vector<qnn::RunInfo>& selected) {
-            if (selected.empty())
+        connect(runs, &RunsPanel::selectionChanged, this, [this, runs](const std::vector<qnn::RunInfo>& selected) {
+            // A sweep's run is not under the project's runs/: Verify and Deploy
+            // keep the project's run (Open as project takes a point further).
+            if (selected.empty() || runs->isSweepRun(selected.front().name))
                 return;
             const QString name = QString::fromStdString(selected.front().name);
             if (auto* verify = findChild<VerifyPanel*>())
