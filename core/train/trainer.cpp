@@ -531,6 +531,7 @@ bool Trainer::loadWeightFile(const WeightFile& file, std::string& error)
 void Trainer::Impl::finishFailed(TrainResult& r)
 {
     r.status = "failed";
+    r.recipe = options.config.recipe;
     r.epochsDone = epochsDone;
     r.bestEpoch = bestEpoch;
     r.bestValAccuracy = bestValAccuracy;
@@ -570,6 +571,7 @@ TrainResult Trainer::Impl::train()
     TrainResult result;
     const auto wallStart = Clock::now();
     const TrainingConfig& c = d.options.config;
+    result.recipe = c.recipe;
     const ImageSet& trainSet = d.data->train;
     const size_t n = d.options.trainLimit > 0 ? std::min(d.options.trainLimit, trainSet.size()) : trainSet.size();
     const int64_t bs = c.batchSize;
@@ -790,6 +792,8 @@ nlohmann::json summaryJson(const TrainResult& r)
         j["diverged_epoch"] = r.divergedEpoch;
     if (!r.error.empty())
         j["error"] = r.error;
+    if (!r.recipe.empty())
+        j["recipe"] = r.recipe;
     return j;
 }
 
