@@ -123,18 +123,18 @@ int main(int argc, char** argv)
     // layers' XNOR-popcount ones (QNN_TRAIN_XNOR is read when a model is
     // built): the two figures come from the same machine load, and equal
     // test accuracies show the results are the same bits.
-    auto trainOnce = [&](bool xnor, TrainResult& r, int& threads) {
+    auto trainOnce = [&](bool xnor, TrainResult& r, int& used) {
         ::setenv("QNN_TRAIN_XNOR", xnor ? "1" : "0", 1);
         Trainer trainer;
         if (!trainer.setup(project.graph, data, dataName, options, error))
             return false;
         r = trainer.train();
-        threads = trainer.threads();
+        used = trainer.threads();
         return true;
     };
     TrainResult floatRun, r;
-    int threads = 0;
-    if (!trainOnce(false, floatRun, threads) || !trainOnce(true, r, threads)) {
+    int usedThreads = 0;
+    if (!trainOnce(false, floatRun, usedThreads) || !trainOnce(true, r, usedThreads)) {
         std::cout << nlohmann::json{{"bench", "train_throughput"}, {"error", error}}.dump() << std::endl;
         return 0;
     }
@@ -148,13 +148,13 @@ int main(int argc, char** argv)
                        {"float_forward_images_per_s", floatRun.imagesPerSecond},
                        {"float_forward_test_accuracy", floatRun.testAccuracy},
                        {"xnor_speedup", floatRun.imagesPerSecond > 0 ? r.imagesPerSecond / floatRun.imagesPerSecond : 0},
-                       {"threads", threads},
+                       {"threads", usedThreads},
                        {"blas", blasInUse()},
                        {"peak_rss_mb", peakRssMb()},
                        {"torch", torchInfo().version}};
     if (python) {
         const nlohmann::json py =
-            runPython(source + "/bench/train_throughput.py", batches, threads,
+            runPython(source + "/bench/train_throughput.py", batches, usedThreads,
                       dataName == "mnist" ? data.source : std::string("/nonexistent"));
         if (py.contains("images_per_s")) {
             out["python_images_per_s"] = py["images_per_s"];

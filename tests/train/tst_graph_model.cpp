@@ -36,10 +36,12 @@ Graph chain(const std::vector<std::pair<NodeId, std::string>>& denseNames)
 }
 
 // A small LFC: 100 binarized inputs (not a multiple of 64, so the last word
-// is padded), two binary hidden layers of 24 and 13 units (not multiples of 8).
-Graph smallLfc()
+// is padded), two binary hidden layers of 24 and 13 units (not multiples of
+// 8); with `dropout`, the recipes' dropout 0.2 on the input and 0.5 after
+// each hidden activation (then the Dense inputs are 0, ±1.25 and 0, ±2).
+Graph smallLfc(bool dropout)
 {
-    const char* text = R"({"nodes": [
+    const char* plain = R"({"nodes": [
         {"id": 1, "kind": "Input", "name": "input", "act_bits": 1, "attrs": {"shape": [100]}},
         {"id": 2, "kind": "Dense", "name": "fc1", "weight_bits": 1, "attrs": {"units": 24, "bias": false}},
         {"id": 3, "kind": "BatchNorm", "name": "bn1", "attrs": {"eps": 0.0001, "momentum": 0.1}},
@@ -58,8 +60,19 @@ Graph smallLfc()
         {"from": 9, "from_port": 0, "to": 10, "to_port": 0}]})";
     Graph g;
     std::string error;
-    if (!graphFromJson(nlohmann::json::parse(text), g, error))
+    if (!graphFromJson(nlohmann::json::parse(plain), g, error))
         qFatal("%s", error.c_str());
+    if (!dropout)
+        return g;
+    // Dropout 20, 40, 70 between (1, 2), (4, 5) and (7, 8).
+    for (auto [id, from, to, p] : {std::tuple{20, 1, 2, 0.2}, {40, 4, 5, 0.5}, {70, 7, 8, 0.5}}) {
+        Node d = LayerRegistry::makeNode(LayerKind::Dropout, id, "drop" + std::to_string(id));
+        d.attrs["p"] = p;
+        g.insertNode(d);
+        g.disconnect({NodeId(from), 0, NodeId(to), 0});
+        g.connect({NodeId(from), 0, NodeId(id), 0});
+        g.connect({NodeId(id), 0, NodeId(to), 0});
+    }
     return g;
 }
 
@@ -68,12 +81,12 @@ torch::Tensor bipolar(std::vector<int64_t> shape, double scale)
     return torch::where(torch::randn(shape) >= 0, torch::full({}, scale), torch::full({}, -scale));
 }
 
-GraphModel buildSmallLfc(bool xnor)
+GraphModel buildSmallLfc(bool xnor, bool dropout)
 {
     torch::manual_seed(7);
     GraphModel model{nullptr};
     std::string error;
-    if (!buildGraphModel(smallLfc(), model, error))
+    if (!buildGraphModel(smallLfc(dropout), model, error))
         qFatal("%s", error.c_str());
     model->setXnorForward(xnor);
     return model;
@@ -114,6 +127,7 @@ private Q_SLOTS:
     void xnorLinearEqualsFloatProduct_data();
     void xnorLinearEqualsFloatProduct();
     void xnorLinearDeclinesOtherInputs();
+    void xnorTrainingStepsAreBitIdentical_data();
     void xnorTrainingStepsAreBitIdentical();
 };
 
@@ -122,9 +136,13 @@ void TestGraphModel::xnorLinearEqualsFloatProduct_data()
     QTest::addColumn<int>("inputs");
     QTest::addColumn<int>("units");
     QTest::addColumn<double>("scale");
-    QTest::newRow("LFC 784 -> 17, scale 1") << 784 << 17 << 1.0;
-    QTest::newRow("128 -> 8, scale 0.5") << 128 << 8 << 0.5;
-    QTest::newRow("3 -> 5, scale 4") << 3 << 5 << 4.0;
+    QTest::addColumn<double>("dropout");
+    QTest::newRow("LFC 784 -> 17, scale 1") << 784 << 17 << 1.0 << 0.0;
+    QTest::newRow("128 -> 8, scale 0.5") << 128 << 8 << 0.5 << 0.0;
+    QTest::newRow("3 -> 5, scale 4") << 3 << 5 << 4.0 << 0.0;
+    QTest::newRow("1024 -> 24, scale 3") << 1024 << 24 << 3.0 << 0.0;
+    QTest::newRow("784 -> 17, dropout 0.2") << 784 << 17 << 1.0 << 0.2;
+    QTest::newRow("1000 -> 10, dropout 0.5") << 1000 << 10 << 1.0 << 0.5;
 }
 
 void TestGraphModel::xnorLinearEqualsFloatProduct()
@@ -132,8 +150,12 @@ void TestGraphModel::xnorLinearEqualsFloatProduct()
     QFETCH(int, inputs);
     QFETCH(int, units);
     QFETCH(double, scale);
+    QFETCH(double, dropout);
     torch::manual_seed(inputs);
-    const torch::Tensor x = bipolar({37, inputs}, scale), w = bipolar({units, inputs}, 1.0);
+    torch::Tensor x = bipolar({37, inputs}, scale);
+    if (dropout > 0)
+        x = torch::dropout(x, dropout, true); // zeros, and the rest scaled by 1 / (1 - p) as torch does it
+    const torch::Tensor w = bipolar({units, inputs}, 1.0);
     const torch::Tensor y = qnn::detail::xnorLinear(x, w);
     QVERIFY(y.defined());
     const torch::Tensor expected = torch::nn::functional::linear(x, w);
@@ -146,20 +168,28 @@ void TestGraphModel::xnorLinearDeclinesOtherInputs()
 {
     torch::manual_seed(3);
     const torch::Tensor w = bipolar({8, 70}, 1.0);
-    torch::Tensor dropped = bipolar({4, 70}, 1.0);
-    dropped[2][69] = 0.0f; // a dropout zero, in the padded last word
-    QVERIFY(!qnn::detail::xnorLinear(dropped, w).defined());
-    // ±3: partial sums of the float product round, so it is not the same product.
-    QVERIFY(!qnn::detail::xnorLinear(bipolar({4, 70}, 3.0), w).defined());
+    torch::Tensor mixed = bipolar({4, 70}, 1.0);
+    mixed[2][69] = 2.0f; // two scales, in the padded last word
+    QVERIFY(!qnn::detail::xnorLinear(mixed, w).defined());
+    // A 24-bit mantissa: partial sums of the float product round, so it is not the same product.
+    QVERIFY(!qnn::detail::xnorLinear(bipolar({4, 70}, 1.0 + std::ldexp(1.0, -23)), w).defined());
     QVERIFY(!qnn::detail::xnorLinear(torch::randn({4, 70}), w).defined());
     QVERIFY(!qnn::detail::xnorLinear(bipolar({4, 70}, 1.0), torch::randn({8, 70})).defined());
     QVERIFY(qnn::detail::xnorLinear(bipolar({4, 70}, 1.0), w).defined());
 }
 
+void TestGraphModel::xnorTrainingStepsAreBitIdentical_data()
+{
+    QTest::addColumn<bool>("dropout");
+    QTest::newRow("plain") << false;
+    QTest::newRow("recipe dropout") << true;
+}
+
 void TestGraphModel::xnorTrainingStepsAreBitIdentical()
 {
+    QFETCH(bool, dropout);
     torch::set_num_threads(2); // both models on the same thread count, so BLAS splits the same way
-    GraphModel floatModel = buildSmallLfc(false), xnorModel = buildSmallLfc(true);
+    GraphModel floatModel = buildSmallLfc(false, dropout), xnorModel = buildSmallLfc(true, dropout);
     torch::optim::Adam floatOpt(floatModel->parameters(), torch::optim::AdamOptions(0.003));
     torch::optim::Adam xnorOpt(xnorModel->parameters(), torch::optim::AdamOptions(0.003));
     const torch::Tensor start = floatModel->named_parameters()["fc2.weight"].clone();
@@ -171,6 +201,7 @@ void TestGraphModel::xnorTrainingStepsAreBitIdentical()
             GraphModel& m = *pair;
             torch::optim::Adam& opt = pair == &floatModel ? floatOpt : xnorOpt;
             opt.zero_grad();
+            torch::manual_seed(100 + step); // the same dropout masks for both
             qnn::detail::trainingLoss("squared_hinge", m->forward(x), labels).backward();
             opt.step();
             torch::NoGradGuard noGrad;

@@ -35,5 +35,9 @@ void maskedCopy(const float* g, const bool* mask, float* out, int64_t n);
  *  (out is then partly written): the XNOR forward of a Dense layer uses this
  *  to find out whether its input is binary at all. */
 bool packSigns(const float* x, int64_t n, float s, uint64_t* out, int64_t stride);
+/** The same for values that are +s, -s or 0 (binary activations after a
+ *  dropout): two bit-planes, `plus` where x is +s and `minus` where it is -s,
+ *  word k at plus[k] and minus[k]. False as soon as a value is none of the three. */
+bool packTernary(const float* x, int64_t n, float s, uint64_t* plus, uint64_t* minus);
 
 } // namespace qnn::detail

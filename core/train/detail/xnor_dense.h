@@ -6,15 +6,15 @@
 
 namespace qnn::detail {
 
-/** x · wᵀ computed with the integer engine's XNOR-popcount kernel, when x
- *  holds only +s and -s (s a power of two, so that every partial sum of the
- *  float product is exact too) and w only +1 and -1: then the result equals
- *  the float product bit for bit, at a fraction of its cost. The backward
- *  pass is the float one, the same two matrix products that torch's own
- *  linear() takes, so gradients are unchanged. Returns an undefined tensor
- *  when the operands do not qualify (a dropout before the layer, a float
- *  input, a non-contiguous or non-CPU tensor): the caller then takes the
- *  float product. */
+/** x · wᵀ computed with the integer engine's popcount kernel, when x holds
+ *  only +s, -s and 0 (binary activations, after a dropout or not) and w only
+ *  +1 and -1, and s is such that every partial sum of the float product is
+ *  exact (s = 1, 2, 1.25, ...; see xnor_dense.cpp): then the result equals the
+ *  float product bit for bit, at a fraction of its cost. The backward pass is
+ *  the float one, the same two matrix products that torch's own linear()
+ *  takes, so gradients are unchanged. Returns an undefined tensor when the
+ *  operands do not qualify (a float or multi-bit input, a non-contiguous or
+ *  non-CPU tensor): the caller then takes the float product. */
 torch::Tensor xnorLinear(const torch::Tensor& x, const torch::Tensor& w);
 
 /** How many products xnorLinear has computed in this process (not declined):
