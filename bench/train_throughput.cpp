@@ -48,6 +48,16 @@ double loadAverage()
     return load;
 }
 
+// CPU seconds of this process: on a loaded machine images per CPU-second
+// (with --threads 1, where no thread spins waiting for another) compare the
+// work each trainer does better than images per wall-clock second.
+double cpuSeconds()
+{
+    rusage u{};
+    getrusage(RUSAGE_SELF, &u);
+    return u.ru_utime.tv_sec + u.ru_utime.tv_usec / 1e6 + u.ru_stime.tv_sec + u.ru_stime.tv_usec / 1e6;
+}
+
 double peakRssMb()
 {
     rusage usage {};
@@ -123,18 +133,27 @@ int main(int argc, char** argv)
     // layers' XNOR-popcount ones (QNN_TRAIN_XNOR is read when a model is
     // built): the two figures come from the same machine load, and equal
     // test accuracies show the results are the same bits.
-    auto trainOnce = [&](bool xnor, TrainResult& r, int& used) {
+    auto trainOnce = [&](bool xnor, TrainResult& r, int& used, double& perCpuSecond) {
         ::setenv("QNN_TRAIN_XNOR", xnor ? "1" : "0", 1);
         Trainer trainer;
         if (!trainer.setup(project.graph, data, dataName, options, error))
             return false;
+        // From the end of the first batch to the end of the last: training only, as images_per_s.
+        double cpuFirst = 0, cpuLast = 0;
+        int64_t first = 0, last = 0;
+        trainer.setBatchCallback([&](const BatchProgress& p) {
+            (p.batch == 1 ? cpuFirst : cpuLast) = cpuSeconds();
+            (p.batch == 1 ? first : last) = p.batch;
+        });
         r = trainer.train();
+        perCpuSecond = cpuLast > cpuFirst ? (last - first) * 100.0 / (cpuLast - cpuFirst) : 0;
         used = trainer.threads();
         return true;
     };
     TrainResult floatRun, r;
     int usedThreads = 0;
-    if (!trainOnce(false, floatRun, usedThreads) || !trainOnce(true, r, usedThreads)) {
+    double floatPerCpu = 0, perCpu = 0;
+    if (!trainOnce(false, floatRun, usedThreads, floatPerCpu) || !trainOnce(true, r, usedThreads, perCpu)) {
         std::cout << nlohmann::json{{"bench", "train_throughput"}, {"error", error}}.dump() << std::endl;
         return 0;
     }
@@ -147,6 +166,8 @@ int main(int argc, char** argv)
                        {"test_accuracy", r.testAccuracy},
                        {"float_forward_images_per_s", floatRun.imagesPerSecond},
                        {"float_forward_test_accuracy", floatRun.testAccuracy},
+                       {"images_per_cpu_s", perCpu},
+                       {"float_forward_images_per_cpu_s", floatPerCpu},
                        {"xnor_speedup", floatRun.imagesPerSecond > 0 ? r.imagesPerSecond / floatRun.imagesPerSecond : 0},
                        {"threads", usedThreads},
                        {"blas", blasInUse()},
@@ -161,6 +182,12 @@ int main(int argc, char** argv)
             out["python_test_accuracy"] = py["test_accuracy"];
             out["ratio"] = r.imagesPerSecond / py["images_per_s"].get<double>();
             out["ratio_float_forward"] = floatRun.imagesPerSecond / py["images_per_s"].get<double>();
+            if (py.contains("images_per_cpu_s")) {
+                const double pyPerCpu = py["images_per_cpu_s"].get<double>();
+                out["python_images_per_cpu_s"] = pyPerCpu;
+                out["cpu_ratio"] = perCpu / pyPerCpu;
+                out["cpu_ratio_float_forward"] = floatPerCpu / pyPerCpu;
+            }
         } else {
             out["python_error"] = py.value("error", std::string("unknown"));
         }
