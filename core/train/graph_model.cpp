@@ -2,6 +2,7 @@
 #include "core/train/detail/graph_model.h"
 
 #include "core/train/detail/kernels.h"
+#include "core/train/detail/xnor_dense.h"
 
 #include "core/graph/kind_table.h"
 #include "core/graph/layer_registry.h"
@@ -129,7 +130,8 @@ private:
 class DenseLayer : public LayerImpl
 {
 public:
-    DenseLayer(int64_t inFeatures, int64_t units, bool bias, int bits) : m_bits(bits)
+    DenseLayer(int64_t inFeatures, int64_t units, bool bias, int bits)
+        : m_bits(bits), m_xnor(bits == 1 && !bias && xnorForwardEnabled())
     {
         weight = register_parameter("weight", torch::empty({units, inFeatures}));
         // PyTorch's nn.Linear initialisation, so that FP32 graphs train as users expect.
@@ -141,12 +143,19 @@ public:
     }
     Tensor forward(const std::vector<Tensor>& in) override
     {
-        return torch::nn::functional::linear(in[0], quantizeWeight(weight, m_bits), bias);
+        const Tensor w = quantizeWeight(weight, m_bits);
+        // Binary weights and (checked there) a binary input: the exact integer product.
+        if (m_xnor)
+            if (Tensor y = xnorLinear(in[0], w); y.defined())
+                return y;
+        return torch::nn::functional::linear(in[0], w, bias);
     }
+    void setXnorForward(bool on) { m_xnor = on && m_bits == 1 && !bias.defined(); }
     Tensor weight, bias;
 
 private:
     int m_bits;
+    bool m_xnor;
 };
 
 class ConvLayer : public LayerImpl
@@ -408,6 +417,13 @@ std::shared_ptr<LayerImpl> GraphModelImpl::layerOf(NodeId id) const
         if (s.id == id)
             return s.layer;
     return nullptr;
+}
+
+void GraphModelImpl::setXnorForward(bool on)
+{
+    for (const Step& s : m_steps)
+        if (auto* d = dynamic_cast<DenseLayer*>(s.layer.get()))
+            d->setXnorForward(on);
 }
 
 std::vector<Tensor> GraphModelImpl::forwardAll(const Tensor& input) { return run(input, true); }

@@ -575,6 +575,7 @@ bool Trainer::loadWeightFile(const WeightFile& file, std::string& error)
 void Trainer::Impl::finishFailed(TrainResult& r)
 {
     r.status = "failed";
+    r.recipe = options.config.recipe;
     r.epochsDone = epochsDone;
     r.bestEpoch = bestEpoch;
     r.bestValAccuracy = bestValAccuracy;
@@ -816,6 +817,7 @@ TrainResult Trainer::Impl::train()
     TrainResult result;
     const auto wallStart = Clock::now();
     const TrainingConfig& c = options.config;
+    result.recipe = c.recipe;
     const ImageSet& trainSet = data->train;
     EpochPlan plan;
     plan.samples = options.trainLimit > 0 ? std::min(options.trainLimit, trainSet.size()) : trainSet.size();
@@ -871,6 +873,8 @@ nlohmann::json summaryJson(const TrainResult& r)
         j["diverged_epoch"] = r.divergedEpoch;
     if (!r.error.empty())
         j["error"] = r.error;
+    if (!r.recipe.empty())
+        j["recipe"] = r.recipe;
     return j;
 }
 

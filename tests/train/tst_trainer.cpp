@@ -364,6 +364,7 @@ private Q_SLOTS:
         QCOMPARE(QString::fromStdString(s["status"].get<std::string>()), QString("diverged"));
         QCOMPARE(s["diverged_epoch"].get<int>(), 1);
         QVERIFY(s["test_accuracy"].is_null());
+        QVERIFY(!s.contains("recipe")); // no preset: no key
     }
 
     void summaryAndMetricsFiles()
@@ -374,11 +375,14 @@ private Q_SLOTS:
         QVERIFY(RunStore::create(dir.path().toStdString(), "my run", store, error));
         QVERIFY2(QString::fromStdString(store.dir()).endsWith("-my-run"), store.dir().c_str());
         Trainer t;
-        QVERIFY(t.setup(parseGraph(kSmallBnn), m_data, "synthetic-digits", smallOptions(2), error));
+        TrainOptions o = smallOptions(2);
+        o.config.recipe = "brevitas@1"; // recorded as is: a later change to the preset bumps its version
+        QVERIFY(t.setup(parseGraph(kSmallBnn), m_data, "synthetic-digits", o, error));
         t.setRunStore(&store);
         const TrainResult r = t.train();
         const nlohmann::json s = readJson(store.summaryPath());
         QCOMPARE(QString::fromStdString(s["status"].get<std::string>()), QString("completed"));
+        QCOMPARE(QString::fromStdString(s.value("recipe", "")), QString("brevitas@1"));
         QCOMPARE(s["test_accuracy"].get<double>(), r.testAccuracy);
         QVERIFY(s["test_accuracy"].get<double>() > 0 && s["test_accuracy"].get<double>() <= 1);
         QCOMPARE(s["best_epoch"].get<int>(), r.bestEpoch);

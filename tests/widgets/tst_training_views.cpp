@@ -291,6 +291,7 @@ private Q_SLOTS:
             QVERIFY(runs[0].listed);
             QVERIFY(runs[0].testAccuracy > 0.3);
             QCOMPARE(t->runsPanel()->table()->item(0, 3)->text(), QString("completed"));
+            QCOMPARE(t->runsPanel()->table()->item(0, 7)->text(), QString("–")); // no recipe preset
             // The document mirrors the list qnnw wrote, so a save keeps it.
             QCOMPARE(w.document()->project().runs, std::vector<std::string>{runName.toStdString()});
             QVERIFY(w.saveTo(path));
@@ -478,8 +479,9 @@ private Q_SLOTS:
         TrainingWorkbench* t = workbenchOf(w);
         // Screenshots get curves worth looking at; the test itself needs two epochs.
         const bool pictures = !qEnvironmentVariable("QNN_SCREENSHOTS").isEmpty();
-        t->controller()->setExtraArguments({"--epochs", pictures ? "8" : "2", "--train-limit", pictures ? "4000" : "1000",
-                                            "--threads", "1"});
+        // Quick look sets only the epochs, which --epochs overrides: the runs just record "quick@1".
+        t->controller()->setExtraArguments({"--recipe", "quick", "--epochs", pictures ? "8" : "2", "--train-limit",
+                                            pictures ? "4000" : "1000", "--threads", "1"});
         QVERIFY(t->controller()->train());
         QCOMPARE(waitFinished(t->controller()), QString("completed"));
         t->twinAction()->trigger();
@@ -499,6 +501,12 @@ private Q_SLOTS:
         QCOMPARE(table->item(1, 1)->text(), QString::number(100 * runs[1].testAccuracy, 'f', 2) + " %");
         QCOMPARE(table->item(2, 1)->text(), QString::number(100 * runs[1].bestValAccuracy, 'f', 2) + " %");
         QCOMPARE(table->item(7, 1)->text(), QString("1.0×"));
+        QCOMPARE(table->verticalHeaderItem(table->rowCount() - 2)->text(), QString("recipe"));
+        QCOMPARE(table->item(table->rowCount() - 2, 0)->text(), QString("quick@1"));
+        QCOMPARE(table->item(table->rowCount() - 2, 1)->text(), QString("quick@1"));
+        QTableWidget* list = t->runsPanel()->table();
+        QCOMPARE(list->horizontalHeaderItem(list->columnCount() - 1)->text(), QString("Recipe"));
+        QCOMPARE(list->item(0, list->columnCount() - 1)->text(), QString("quick@1"));
         const QString gap = QString::number(100 * (runs[0].testAccuracy - runs[1].testAccuracy), 'f', 2);
         QVERIFY2(table->item(table->rowCount() - 1, 0)->text().startsWith(gap), qPrintable(gap));
         QVERIFY(c->diffList()->count() >= 3);

@@ -24,7 +24,7 @@ namespace {
 QString cell(const nlohmann::json& run, const std::string& key)
 {
     const nlohmann::json& v = run[key];
-    if (v.is_null())
+    if (v.is_null() || (v.is_string() && v.get<std::string>().empty()))
         return QStringLiteral("–");
     if (key.find("accuracy") != std::string::npos)
         return QString::number(100 * v.get<double>(), 'f', 2) + " %";
@@ -219,7 +219,7 @@ void RunComparisonView::update()
         {tr("best val accuracy"), "best_val_accuracy"}, {tr("final val accuracy"), "final_val_accuracy"},
         {tr("parameters"), "params"},           {tr("weight memory"), "weight_bits"},
         {tr("BOPs"), "bops"},                   {tr("compression"), "compression"},
-        {tr("training time"), "wall_s"}};
+        {tr("training time"), "wall_s"},        {tr("recipe"), "recipe"}};
     m_table->setRowCount(static_cast<int>(rows.size()) + 1);
     QStringList labels;
     int row = 0;

@@ -27,7 +27,7 @@
 
 namespace {
 
-enum Column { Name, Started, Precision, Status, BestVal, Test, Speed, ColumnCount };
+enum Column { Name, Started, Precision, Status, BestVal, Test, Speed, RecipeColumn, ColumnCount };
 
 QString percent(double v) { return v < 0 ? QStringLiteral("–") : QString::number(100 * v, 'f', 2) + " %"; }
 
@@ -78,7 +78,8 @@ RunsPanel::RunsPanel(GraphDocument* document, TrainingController* controller, QW
 {
     setObjectName("RunsPanel");
     m_table->setHorizontalHeaderLabels(
-        {tr("Run"), tr("Started"), tr("Precision"), tr("Status"), tr("Best val"), tr("Test"), tr("Images/s")});
+        {tr("Run"), tr("Started"), tr("Precision"), tr("Status"), tr("Best val"), tr("Test"), tr("Images/s"),
+         tr("Recipe")});
     m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
     m_table->setSelectionMode(QAbstractItemView::ExtendedSelection);
     m_table->setEditTriggers(QAbstractItemView::NoEditTriggers);
@@ -237,6 +238,9 @@ void RunsPanel::fillTable()
         m_table->setItem(row, BestVal, new QTableWidgetItem(percent(r.bestValAccuracy)));
         m_table->setItem(row, Test, new QTableWidgetItem(percent(r.testAccuracy)));
         m_table->setItem(row, Speed, new QTableWidgetItem(r.imagesPerSecond > 0 ? QString::number(qRound(r.imagesPerSecond)) : QString("–")));
+        // The exact preset and version, as config.json recorded it when the run started.
+        m_table->setItem(row, RecipeColumn,
+                         new QTableWidgetItem(r.recipe.empty() ? QString("–") : QString::fromStdString(r.recipe)));
         unlisted += r.listed ? 0 : 1;
         ++row;
     }
