@@ -4,6 +4,7 @@
 
 #include "app/cli/board_cli.h"
 #include "core/deploy/board_factory.h"
+#include "core/deploy/board_runtime.h"
 #include "core/util/child_protocol.h"
 
 #include <nlohmann/json.hpp>
@@ -187,6 +188,13 @@ int runTest(const BoardOptions& o)
     if (!board->describe(info, error)) {
         return reportError(error, o.json);
     }
+    // The CPU decides which qnn-run goes along with a deploy (a custom network runs on it).
+    std::string cpu, runtimeArch, runtimeMissing;
+    if (board->machine(cpu, error) && !cpu.empty()) {
+        BoardRuntime runtime;
+        if (findBoardRuntime(cpu, executableDir(), runtime, runtimeMissing))
+            runtimeArch = runtime.arch;
+    }
     CurrentDeployment current;
     board->current(current, error);
     board->disconnect();
@@ -195,6 +203,8 @@ int runTest(const BoardOptions& o)
     j["bnn"] = info.bnn;
     j["qnnw"] = info.qnnw;
     j["free_bytes"] = info.freeBytes;
+    j["cpu"] = cpu;
+    j["qnn_run"] = runtimeArch;
     j["current"] = current.present ? nlohmann::json{{"folder", current.folder},
                                                       {"run", current.run},
                                                       {"time", current.time},
@@ -212,6 +222,13 @@ int runTest(const BoardOptions& o)
         std::printf("bnn package: %s\n",
                     info.bnn.empty() ? "missing (prebuilt overlays cannot run)" : info.bnn.c_str());
         std::printf("qnnw: %s\n", info.qnnw.empty() ? "missing" : info.qnnw.c_str());
+        if (!cpu.empty())
+            std::printf("cpu: %s (%s)\n", cpu.c_str(),
+                        runtimeArch.empty() ? (runtimeMissing + ": only networks that match a prebuilt overlay run there")
+                                                  .c_str()
+                                            : ("qnn-run for " + runtimeArch +
+                                               " goes along with each deploy: any network runs on this CPU")
+                                                  .c_str());
     }
     std::printf("free disk: %s\n", bytesText(info.freeBytes).c_str());
     if (current.present)

@@ -241,7 +241,7 @@ private Q_SLOTS:
         BoardConfig bad = local;
         bad.kind = "pynq-z3";
         QVERIFY(!validateBoard(bad, error));
-        QCOMPARE(error, std::string("unknown board kind 'pynq-z3': use pynq-z1, pynq-z2, ultra96, zcu104, xrt or local"));
+        QCOMPARE(error, std::string("unknown board kind 'pynq-z3': use pynq-z1, pynq-z2, ultra96, zcu104, linux, xrt or local"));
         // One list of kinds: the SSH ones take their part from the device table.
         QCOMPARE(boardKindList(), std::string("pynq-z1, pynq-z2, ultra96, zcu104, xrt or local"));
         QCOMPARE(boardPart("pynq-z2"), std::string("xc7z020"));
