@@ -266,6 +266,10 @@ private Q_SLOTS:
         QVERIFY2(error.find("impossible shape") != std::string::npos, error.c_str());
         QVERIFY(!withTensor(json::array({6}), 1));
         QVERIFY(withTensor(json::array({3}), 3));
+        // A tensor of no values (a dimension of 0) reads as an empty tensor; it
+        // copied 0 bytes to a null pointer before, which UBSan stops on (found
+        // by the weight-file fuzzer under the asan preset).
+        QVERIFY2(withTensor(json::array({4, 0}), 6), error.c_str());
 
         // A huge header without a newline is refused after 64 MB, not read whole.
         const std::string noNewline = path("no-newline.qnnw");
