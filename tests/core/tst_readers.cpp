@@ -4,6 +4,7 @@
 // overflowed or ran silently wrong before (issue 15).
 #include "tiny_packed_net.h"
 
+#include "core/hw/device.h"
 #include "core/pack/integer_engine.h"
 #include "core/project/project.h"
 #include "core/pack/packed_folder.h"
@@ -136,6 +137,24 @@ private Q_SLOTS:
         QCOMPARE(slurp(target), std::string("new"));
         // No temporary file is left beside either.
         QCOMPARE(QDir(m_dir.path() + "/real").entryList(QDir::Files).size(), 1);
+    }
+
+    void deviceFileValuesAreShortInSentences()
+    {
+        // A devices file whose "bram36" is a value nested 300 deep: the
+        // sentence quoted it whole (about 1.5 KB here, any size in general);
+        // found by the device fuzzer at ten times its cases.
+        std::string deep = "1";
+        for (int i = 0; i < 300; ++i)
+            deep = R"({"x": )" + deep + "}";
+        DeviceDatabase db;
+        std::string error;
+        QVERIFY(!db.addJson(R"({"devices": [{"part": "xcdeep", "lut": 100, "ff": 100, "bram36": )" + deep +
+                                R"(, "uram": 0, "dsp": 10}]})",
+                            "devices.json", error));
+        QVERIFY2(error.find("devices.json: device 1 (xcdeep): \"bram36\" must be a whole number") == 0, error.c_str());
+        QVERIFY2(error.size() < 200, error.c_str());
+        QVERIFY2(error.find("...") != std::string::npos, error.c_str());
     }
 
     void jsonErrorsAreSentences()
