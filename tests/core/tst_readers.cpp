@@ -4,6 +4,7 @@
 // overflowed or ran silently wrong before (issue 15).
 #include "tiny_packed_net.h"
 
+#include "core/hw/device.h"
 #include "core/pack/integer_engine.h"
 #include "core/project/project.h"
 #include "core/pack/packed_folder.h"
@@ -138,6 +139,24 @@ private Q_SLOTS:
         QCOMPARE(QDir(m_dir.path() + "/real").entryList(QDir::Files).size(), 1);
     }
 
+    void deviceFileValuesAreShortInSentences()
+    {
+        // A devices file whose "bram36" is a value nested 300 deep: the
+        // sentence quoted it whole (about 1.5 KB here, any size in general);
+        // found by the device fuzzer at ten times its cases.
+        std::string deep = "1";
+        for (int i = 0; i < 300; ++i)
+            deep = R"({"x": )" + deep + "}";
+        DeviceDatabase db;
+        std::string error;
+        QVERIFY(!db.addJson(R"({"devices": [{"part": "xcdeep", "lut": 100, "ff": 100, "bram36": )" + deep +
+                                R"(, "uram": 0, "dsp": 10}]})",
+                            "devices.json", error));
+        QVERIFY2(error.find("devices.json: device 1 (xcdeep): \"bram36\" must be a whole number") == 0, error.c_str());
+        QVERIFY2(error.size() < 200, error.c_str());
+        QVERIFY2(error.find("...") != std::string::npos, error.c_str());
+    }
+
     void jsonErrorsAreSentences()
     {
         json j;
@@ -266,6 +285,10 @@ private Q_SLOTS:
         QVERIFY2(error.find("impossible shape") != std::string::npos, error.c_str());
         QVERIFY(!withTensor(json::array({6}), 1));
         QVERIFY(withTensor(json::array({3}), 3));
+        // A tensor of no values (a dimension of 0) reads as an empty tensor; it
+        // copied 0 bytes to a null pointer before, which UBSan stops on (found
+        // by the weight-file fuzzer under the asan preset).
+        QVERIFY2(withTensor(json::array({4, 0}), 6), error.c_str());
 
         // A huge header without a newline is refused after 64 MB, not read whole.
         const std::string noNewline = path("no-newline.qnnw");
