@@ -312,12 +312,17 @@ bool addRuntime(DeploymentPackage& package, const BoardRuntime& runtime, std::st
     std::string hex;
     if (!sha256File(runtime.path, hex, error))
         return false;
-    // deploy.json names the build, so it is written again and its checksum changes with it.
+    // deploy.json names the build: this package's copy is written beside the
+    // first (deploy.json.<arch>, uploaded as deploy.json), so a package made
+    // once and deployed to boards of two CPUs never changes under the other.
     package.deployJson["runtime"] = {{"file", kDeployQnnRun}, {"arch", runtime.arch}, {"sha256", hex}};
-    const std::string deployJson = (fs::path(package.stagingDir) / kDeployJson).string();
+    const std::string deployJson = (fs::path(package.stagingDir) / kDeployJson).string() + "." + runtime.arch;
     std::string deployHex;
     if (!writeJsonFile(deployJson, package.deployJson, error) || !sha256File(deployJson, deployHex, error))
         return false;
+    for (UploadItem& f : package.files)
+        if (f.remotePath == kDeployJson)
+            f.localPath = deployJson;
     package.sha256[kDeployJson] = deployHex;
     package.files.push_back({runtime.path, kDeployQnnRun, true});
     package.sha256[kDeployQnnRun] = hex;
