@@ -251,6 +251,7 @@ private Q_SLOTS:
         table.resubmitButton()->click();
         QTRY_VERIFY_WITH_TIMEOUT(!table.problem().isEmpty(), 30000);
         QVERIFY2(table.problem().contains("gone"), qPrintable(table.problem()));
+        QVERIFY(table.grab().save(QDir::tempPath() + "/qnn-sweep-table-problem.png"));
     }
 
     void paretoOverTheSweepWithCapacityLine()
