@@ -458,7 +458,7 @@ private Q_SLOTS:
         QVERIFY2(curves.height() >= (size.height() <= 800 ? 60 : 90), qPrintable(QString::number(curves.height())));
         QVERIFY2(curves.width() >= 600, qPrintable(QString::number(curves.width())));
         QVERIFY2(lr.height() >= 36, qPrintable(QString::number(lr.height())));
-        QVERIFY2(analysis.height() >= 280, qPrintable(QString::number(analysis.height())));
+        QVERIFY2(analysis.height() >= 220, qPrintable(QString::number(analysis.height())));
         // The right column: Properties over Hardware, the hardware dock the taller.
         QVERIFY(dock("hardware")->height() > dock("inspector")->height());
         QVERIFY(dock("inspector")->width() >= 300);
