@@ -100,7 +100,8 @@ void TrainingDashboard::setupAxes()
     m_plot->xAxis->setLabel(tr("epoch"));
     m_plot->yAxis->setLabel(tr("loss"));
     m_plot->yAxis2->setVisible(true);
-    m_plot->yAxis2->setLabel(tr("accuracy (%)"));
+    // Short: the label stands along an axis that is 65 px high at 1280×800.
+    m_plot->yAxis2->setLabel(tr("acc. %"));
     m_plot->yAxis2->setRange(0, 100);
     putLegendBelow(m_plot, 5);
     m_plot->setInteractions(QCP::iRangeDrag | QCP::iRangeZoom);
@@ -114,7 +115,14 @@ void TrainingDashboard::setupAxes()
     m_lrPlot->xAxis->setTicks(false);
     m_lrPlot->axisRect()->setAutoMargins(QCP::msNone);
     m_lrPlot->axisRect()->setMargins(QMargins(62, 6, 52, 2));
-    m_lrPlot->yAxis->setLabel(tr("lr"));
+    // Named inside the strip: a rotated axis label did not fit its 40 px.
+    auto* lrName = new QCPItemText(m_lrPlot);
+    lrName->setClipToAxisRect(false);
+    lrName->position->setType(QCPItemPosition::ptAxisRectRatio);
+    lrName->position->setCoords(0.005, 0.0);
+    lrName->setPositionAlignment(Qt::AlignLeft | Qt::AlignTop);
+    lrName->setText(tr("learning rate"));
+    lrName->setColor(QColor("#555555"));
     m_lrPlot->yAxis->setScaleType(QCPAxis::stLogarithmic);
     // Few ticks, one line each ("1e-05"): the superscript powers of "eb" were
     // two lines tall and ran into each other on this short axis.
