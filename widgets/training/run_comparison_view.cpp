@@ -61,7 +61,7 @@ RunComparisonView::RunComparisonView(QWidget* parent)
     top->addWidget(exportPlot);
     top->addWidget(exportCsv);
 
-    m_plot->setMinimumHeight(180);
+    m_plot->setMinimumHeight(150);
     m_plot->xAxis->setLabel(tr("epoch"));
     m_plot->yAxis->setLabel(tr("validation accuracy (%)"));
     m_plot->yAxis2->setVisible(true);
@@ -122,7 +122,9 @@ void RunComparisonView::resizeEvent(QResizeEvent* event)
     QWidget::resizeEvent(event);
     // A wide, low dock (a bottom dock on a wide screen) puts the table beside
     // the plot, so that the plot has the dock's whole height; a tall one stacks them.
-    const Qt::Orientation wanted = width() > 3 * height() ? Qt::Horizontal : Qt::Vertical;
+    // At 1280×800 the Analysis tab is about 760×220: stacked, plot and table
+    // did not fit and the tab scrolled; side by side the plot has 200 px.
+    const Qt::Orientation wanted = width() > 2 * height() ? Qt::Horizontal : Qt::Vertical;
     if (m_split->orientation() != wanted) {
         m_split->setOrientation(wanted);
         m_split->setSizes({3000, 2000});
