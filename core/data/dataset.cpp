@@ -6,6 +6,8 @@
 #include "core/data/image_folder.h"
 #include "core/data/synthetic_digits.h"
 
+#include <algorithm>
+
 #include <cstdlib>
 #include <filesystem>
 
@@ -298,7 +300,9 @@ bool loadDataset(const DatasetRequest& r, DatasetSplits& out, std::string& error
         return false;
     }
     if (kind->format == DatasetFormat::Generated) {
-        out.train = generateSyntheticDigits(20000, kSyntheticSeed, 0);
+        // Drawing all 20000 took most of a short run's time (a sweep's points, the tests).
+        const size_t train = r.trainImages > 0 ? std::min<size_t>(r.trainImages, 20000) : 20000;
+        out.train = generateSyntheticDigits(train, kSyntheticSeed, 0);
         out.validation = generateSyntheticDigits(2000, kSyntheticSeed, 1000000);
         out.test = generateSyntheticDigits(2000, kSyntheticSeed, 2000000);
         out.source = "built-in generator";

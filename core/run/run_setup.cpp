@@ -135,6 +135,7 @@ bool prepareRun(const RunRequest& request, PreparedRun& run, std::string& error)
     data.choice = project.dataset;
     data.dataDir = run.dataDir;
     data.projectDir = projectDir;
+    data.trainImages = run.trainLimit;
     return loadDataset(data, run.data, error);
 }
 
