@@ -119,6 +119,7 @@ Dataflow buildDataflow(const Graph& graph, const GraphAnalysis& analysis)
         case LayerKind::Input: {
             const TensorType* t = analysis.outputType(id);
             df.inputBits = t ? t->bits : n.quant.actBits;
+            df.inputNarrow = n.attrBoolOr("narrow", true);
             inputNode = id;
             df.inputShape = t ? t->shape : Shape{};
             break;
@@ -199,6 +200,18 @@ Dataflow buildDataflow(const Graph& graph, const GraphAnalysis& analysis)
             current->poolStride = int(n.attrInt("stride"));
             break;
         case LayerKind::AvgPool:
+            if (n.attrFloat("trunc_scale") > 0) {
+                // Exact on the codes (floor of the window's code sum / 2^bits), but no unit computes it.
+                df.problems.push_back(problem(
+                    id,
+                    "the dataflow has no unit for the truncating AvgPool " + n.name +
+                        " (Brevitas' TruncAvgPool2d: floor of the window's sum / 2^" +
+                        std::to_string(n.attrInt("trunc_bits")) +
+                        "); the FINN/BNN-PYNQ pipeline and the packed engine pool with MaxPool only",
+                    "evaluate it with qnnw eval or eval-onnx, or train a MaxPool in its place"));
+                break;
+            }
+            [[fallthrough]];
         case LayerKind::Add:
         case LayerKind::Concat:
             df.problems.push_back(problem(id,

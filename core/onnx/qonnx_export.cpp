@@ -191,7 +191,7 @@ void exportNode(Builder& b, const Graph& graph, const GraphAnalysis& a, const We
         const std::string centred = b.node("Sub", name + "_shift", {scaled, b.scalar(name + ".pixel_shift", 1.0f)},
                                            name + "_centred", outShape)
                                         .output(0);
-        out = b.quantize(name, centred, inputLevels(n.quant.actBits), outShape, name + ".act");
+        out = b.quantize(name, centred, inputLevels(n.quant.actBits, n.attrBoolOr("narrow", true)), outShape, name + ".act");
         break;
     }
     case LayerKind::Dense: {
@@ -234,10 +234,27 @@ void exportNode(Builder& b, const Graph& graph, const GraphAnalysis& a, const We
     }
     case LayerKind::MaxPool:
     case LayerKind::AvgPool: {
-        auto& node = b.node(n.kind == LayerKind::MaxPool ? "MaxPool" : "AveragePool", name, {in[0]}, out, outShape);
+        // A truncating pool is Brevitas' TruncAvgPool2d: AveragePool, Mul by k², Trunc.
+        const bool trunc = n.kind == LayerKind::AvgPool && n.attrFloat("trunc_scale") > 0;
         const int64_t k = n.attrInt("kernel"), s = n.attrInt("stride");
+        auto& node = b.node(n.kind == LayerKind::MaxPool ? "MaxPool" : "AveragePool", name, {in[0]},
+                            trunc ? name + "_mean" : out, outShape);
         Builder::attr(node, "kernel_shape", std::vector<int64_t>{k, k});
         Builder::attr(node, "strides", std::vector<int64_t>{s, s});
+        if (trunc) {
+            const std::string sum = b.node("Mul", name + "_sum", {name + "_mean", b.scalar(name + ".window", float(k * k))},
+                                           name + "_sum", outShape)
+                                        .output(0);
+            // Only the difference of the bit widths counts; the output keeps the input's bits.
+            const int outBits = inTypes[0].bits >= 2 && inTypes[0].bits <= 8 ? inTypes[0].bits : 8;
+            auto& t = b.node("Trunc", name + "_trunc",
+                             {sum, b.scalar(name + ".trunc_scale", static_cast<float>(n.attrFloat("trunc_scale"))),
+                              b.scalar(name + ".trunc_zeropt", 0.0f),
+                              b.scalar(name + ".trunc_in_bits", float(outBits + n.attrInt("trunc_bits"))),
+                              b.scalar(name + ".trunc_out_bits", float(outBits))},
+                             out, outShape, true);
+            Builder::attr(t, "rounding_mode", std::string("FLOOR"));
+        }
         break;
     }
     case LayerKind::BatchNorm: {

@@ -108,10 +108,15 @@ bool packGraph(const Graph& graph, const WeightFile& weights, const PackRequest&
     else
         net.channels = 1, net.height = 1, net.width = int(shapeSize(in));
     net.input.bits = df.inputBits;
-    net.input.scale = df.inputBits == 1 ? 1.0 : inputLevels(df.inputBits).scale;
+    const QuantLevels inputL = inputLevels(df.inputBits, df.inputNarrow);
+    net.input.scale = df.inputBits == 1 ? 1.0 : inputL.scale;
     net.input.rounding = "half-even";
+    net.input.narrow = df.inputBits == 1 || df.inputNarrow;
 
-    double inScale = df.inputBits == 1 ? 1.0 : inputLevels(df.inputBits).scale;
+    double inScale = df.inputBits == 1 ? 1.0 : inputL.scale;
+    // The largest magnitude of an input code of the layer: 2^(n-1) where the
+    // levels go one below -(2^(n-1)-1) (narrow off), which bounds the accumulator.
+    int64_t inMagnitude = df.inputBits == 1 ? 1 : std::max(-inputL.minLevel, inputL.maxLevel);
     int64_t flowDim = 0, flowCh = 0; // the stream's image after the previous unit (0: flat)
     if (in.size() == 3 && df.layers.front().kind == LayerKind::Conv2D)
         flowCh = in[0], flowDim = in[1];
@@ -193,8 +198,10 @@ bool packGraph(const Graph& graph, const WeightFile& weights, const PackRequest&
         const int64_t npad = l.mw - l.cols;
         // Σ w_pad * x_pad: a padded binary column adds (+1)(-1); n-bit pads add 0.
         const int64_t padContribution = (binaryW && binaryIn) ? -npad : 0;
-        const int64_t maxAcc = l.mw * std::max<int64_t>(1, wl.maxLevel) *
-                               (binaryIn ? 1 : std::max<int64_t>(1, (int64_t(1) << (ml.inputBits - 1)) - 1));
+        // |acc| ≤ columns × the largest weight code × the largest input code (the
+        // input's -2^(n-1) when not narrow). A threshold at `never` must lie beyond it.
+        const int64_t maxAcc = l.mw * std::max<int64_t>({1, wl.maxLevel, -wl.minLevel}) *
+                               (binaryIn ? 1 : std::max<int64_t>(1, inMagnitude));
         const int64_t never = maxAcc < 32767 ? 32767 : std::numeric_limits<int32_t>::max();
         l.thresholds.assign(size_t(l.mh * l.thresholdsPerRow), never);
 
@@ -269,6 +276,7 @@ bool packGraph(const Graph& graph, const WeightFile& weights, const PackRequest&
         }
         // Next layer's input scale and the stream's image.
         inScale = l.thresholdsPerRow == 0 ? 1.0 : outLevels.isBipolar() ? outLevels.scale : outLevels.scale;
+        inMagnitude = outLevels.isBipolar() ? 1 : std::max(-outLevels.minLevel, outLevels.maxLevel);
         if (l.conv) {
             flowCh = l.mh;
             flowDim = l.outputDim();

@@ -109,18 +109,19 @@ struct UniformSte : public torch::autograd::Function<UniformSte> {
 class InputLayer : public LayerImpl
 {
 public:
-    explicit InputLayer(int bits) : m_bits(bits) {}
+    InputLayer(int bits, bool narrow) : m_bits(bits), m_narrow(narrow) {}
     Tensor forward(const std::vector<Tensor>& in) override
     {
         if (m_bits == 1)
             return binaryActivation(in[0]);
         if (m_bits < 32)
-            return uniformQuantize(in[0], inputLevels(m_bits));
+            return uniformQuantize(in[0], inputLevels(m_bits, m_narrow));
         return in[0];
     }
 
 private:
     int m_bits;
+    bool m_narrow;
 };
 
 class DenseLayer : public LayerImpl
@@ -176,17 +177,33 @@ private:
 class PoolLayer : public LayerImpl
 {
 public:
-    PoolLayer(bool max, int64_t kernel, int64_t stride) : m_max(max), m_kernel(kernel), m_stride(stride) {}
+    PoolLayer(bool max, int64_t kernel, int64_t stride, double truncScale = 0, int64_t truncBits = 0)
+        : m_max(max), m_kernel(kernel), m_stride(stride), m_truncScale(truncScale), m_truncBits(truncBits)
+    {
+    }
     Tensor forward(const std::vector<Tensor>& in) override
     {
         if (m_max)
             return torch::max_pool2d(in[0], {m_kernel, m_kernel}, {m_stride, m_stride});
-        return torch::avg_pool2d(in[0], {m_kernel, m_kernel}, {m_stride, m_stride});
+        Tensor mean = torch::avg_pool2d(in[0], {m_kernel, m_kernel}, {m_stride, m_stride});
+        if (m_truncScale <= 0)
+            return mean;
+        // Brevitas' truncating pool, in the order QONNX's Trunc computes it (float32):
+        // the sum, its integer in steps of s, shifted right, floored, back to real.
+        const float s = static_cast<float>(m_truncScale);
+        const float shift = static_cast<float>(std::ldexp(1.0, int(m_truncBits)));
+        Tensor sum = mean * static_cast<float>(m_kernel * m_kernel);
+        Tensor q = torch::floor(torch::round(sum / s) / shift) * s;
+        // Straight through for training: the gradient of sum / 2^bits.
+        Tensor through = sum / shift;
+        return through + (q - through).detach();
     }
 
 private:
     bool m_max;
     int64_t m_kernel, m_stride;
+    double m_truncScale;
+    int64_t m_truncBits;
 };
 
 class BatchNormLayer : public LayerImpl
@@ -293,14 +310,16 @@ std::shared_ptr<LayerImpl> makeLayer(const Node& n, const std::vector<TensorType
     const Shape in = inputs.empty() ? Shape{} : inputs[0].shape;
     switch (n.kind) {
     case LayerKind::Input:
-        return std::make_shared<InputLayer>(n.quant.actBits);
+        return std::make_shared<InputLayer>(n.quant.actBits, n.attrBoolOr("narrow", true));
     case LayerKind::Dense:
         return std::make_shared<DenseLayer>(in[0], n.attrInt("units"), n.attrBool("bias"), n.quant.weightBits);
     case LayerKind::Conv2D:
         return std::make_shared<ConvLayer>(in[0], n);
     case LayerKind::MaxPool:
     case LayerKind::AvgPool:
-        return std::make_shared<PoolLayer>(n.kind == LayerKind::MaxPool, n.attrInt("kernel"), n.attrInt("stride"));
+        return std::make_shared<PoolLayer>(n.kind == LayerKind::MaxPool, n.attrInt("kernel"), n.attrInt("stride"),
+                                           n.kind == LayerKind::AvgPool ? n.attrFloat("trunc_scale") : 0.0,
+                                           n.kind == LayerKind::AvgPool ? n.attrInt("trunc_bits") : 0);
     case LayerKind::BatchNorm:
         return std::make_shared<BatchNormLayer>(in[0], n.attrFloat("eps"), n.attrFloat("momentum"));
     case LayerKind::Activation:
