@@ -24,6 +24,8 @@
 #include <cstdio>
 #include <vector>
 
+#include <sys/resource.h>
+
 namespace {
 
 QString argValue(const QStringList& args, const QString& name, const QString& fallback)
@@ -53,6 +55,22 @@ double loadAverage()
     return load;
 }
 
+// CPU seconds (user + system) of this process, or of its waited-for
+// children and their children (qnnw and the qnnw-train it runs).
+double cpuSeconds(int who)
+{
+    rusage u{};
+    getrusage(who, &u);
+    return u.ru_utime.tv_sec + u.ru_utime.tv_usec / 1e6 + u.ru_stime.tv_sec + u.ru_stime.tv_usec / 1e6;
+}
+
+// Where the CPU went during a set of runs: the training child's CPU seconds
+// per thousand images says whether the GUI's child does more work (spinning
+// threads) or the same work with less of the machine.
+struct CpuUse {
+    double wall = 0, self = 0, children = 0, images = 0;
+};
+
 } // namespace
 
 int main(int argc, char** argv)
@@ -63,13 +81,26 @@ int main(int argc, char** argv)
     const QStringList common{"--epochs", argValue(args, "--epochs", "1"), "--train-limit",
                              argValue(args, "--train-limit", "10000"), "--threads", argValue(args, "--threads", "0")};
 
+    const double trainImages = argValue(args, "--train-limit", "10000").toDouble() *
+                               argValue(args, "--epochs", "1").toDouble();
+    CpuUse cliCpu, guiCpu;
+    QElapsedTimer wall;
+    auto account = [&](CpuUse& use, double self0, double children0) {
+        use.wall += wall.nsecsElapsed() / 1e9;
+        use.self += cpuSeconds(RUSAGE_SELF) - self0;
+        use.children += cpuSeconds(RUSAGE_CHILDREN) - children0;
+        use.images += trainImages;
+    };
     // The same run from qnnw alone, before and after the GUI's: their mean cancels a drift in the machine's load.
     auto cliRun = [&]() {
         QTemporaryDir cliDir;
         QProcess cli;
+        const double self0 = cpuSeconds(RUSAGE_SELF), children0 = cpuSeconds(RUSAGE_CHILDREN);
+        wall.start();
         cli.start(QCoreApplication::applicationDirPath() + "/qnnw",
                   QStringList{"train", copyProject(cliDir)} + common + QStringList{"--json"});
         cli.waitForFinished(-1);
+        account(cliCpu, self0, children0);
         for (const QByteArray& line : cli.readAllStandardOutput().split('\n')) {
             const QJsonObject o = QJsonDocument::fromJson(line).object();
             if (o.value("event").toString() == "result")
@@ -129,6 +160,8 @@ int main(int argc, char** argv)
         started = false;
         status.clear();
         guiImagesPerSecond = 0;
+        const double self0 = cpuSeconds(RUSAGE_SELF), children0 = cpuSeconds(RUSAGE_CHILDREN);
+        wall.start();
         training->controller()->train();
         // A real event loop, as the window's. processEvents(flags, ms) drops
         // WaitForMoreEvents, so the loop this bench had around it spun a whole
@@ -150,6 +183,7 @@ int main(int argc, char** argv)
             loop.exec();
         }
         tick.stop();
+        account(guiCpu, self0, children0);
         return started && status == "completed" ? guiImagesPerSecond : -1.0;
     };
 
@@ -185,10 +219,15 @@ int main(int argc, char** argv)
     std::printf("{\"bench\":\"gui_training_latency\",\"model\":\"lfc-w1a1-mnist\",\"epochs\":%s,\"train_images\":%s,"
                 "\"repeat\":%d,\"timer_ticks\":%zu,\"events\":%d,\"redraws\":%d,\"max_stall_ms\":%.1f,"
                 "\"p99_stall_ms\":%.1f,\"gui_images_per_s\":%s,\"cli_images_per_s\":%s,\"gui_vs_cli_each\":%s,"
-                "\"gui_vs_cli\":%.3f,\"gui_loop\":\"%s\",\"load_avg_1min\":%.2f}\n",
+                "\"gui_vs_cli\":%.3f,\"gui_loop\":\"%s\",\"load_avg_1min\":%.2f,"
+                "\"gui_process_cpu_percent\":%.1f,\"child_cpu_s_per_1k_images_gui\":%.3f,"
+                "\"child_cpu_s_per_1k_images_cli\":%.3f,\"child_cores_used_gui\":%.2f,\"child_cores_used_cli\":%.2f}\n",
                 qPrintable(common[1]), qPrintable(common[3]), repeat, late.size(), events,
                 training->dashboard()->redrawCount(), maxStall, p99, qPrintable(list(gui, "%.0f")),
                 qPrintable(list(cli, "%.0f")), qPrintable(list(ratios, "%.3f")), median(ratios),
-                spin ? "spin" : "exec", loadAverage());
+                spin ? "spin" : "exec", loadAverage(), 100 * guiCpu.self / std::max(1e-9, guiCpu.wall),
+                1000 * guiCpu.children / std::max(1.0, guiCpu.images),
+                1000 * cliCpu.children / std::max(1.0, cliCpu.images), guiCpu.children / std::max(1e-9, guiCpu.wall),
+                cliCpu.children / std::max(1e-9, cliCpu.wall));
     return 0;
 }

@@ -1,5 +1,7 @@
 // Training throughput of LFC W1A1 (batch 100) against the same model and
-// recipe in plain PyTorch (bench/train_throughput.py), measured in one run.
+// recipe in plain PyTorch (bench/train_throughput.py), measured in one run;
+// the trainer runs twice, with float forward products (QNN_TRAIN_XNOR=0) and
+// with the W1A1 layers' XNOR-popcount ones (the default).
 // Prints one JSON line. Options: --batches N (default 500 = one MNIST epoch),
 // --threads N (0 = all cores), --no-python.
 #include "core/data/dataset.h"
@@ -10,6 +12,7 @@
 #include <nlohmann/json.hpp>
 
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <fstream>
 #include <iostream>
@@ -34,6 +37,25 @@ std::string blasInUse()
             return path;
     }
     return "unknown";
+}
+
+// The machine is shared: the 1-minute load average when the bench ends says how busy it was.
+double loadAverage()
+{
+    double load = -1;
+    std::ifstream in("/proc/loadavg");
+    in >> load;
+    return load;
+}
+
+// CPU seconds of this process: on a loaded machine images per CPU-second
+// (with --threads 1, where no thread spins waiting for another) compare the
+// work each trainer does better than images per wall-clock second.
+double cpuSeconds()
+{
+    rusage u{};
+    getrusage(RUSAGE_SELF, &u);
+    return u.ru_utime.tv_sec + u.ru_utime.tv_usec / 1e6 + u.ru_stime.tv_sec + u.ru_stime.tv_usec / 1e6;
 }
 
 double peakRssMb()
@@ -107,12 +129,34 @@ int main(int argc, char** argv)
     options.config.logEveryBatches = 0;
     options.config.randomShift = 0; // the script does not augment
     options.trainLimit = static_cast<size_t>(batches) * 100;
-    Trainer trainer;
-    if (!trainer.setup(project.graph, data, dataName, options, error)) {
+    // The same training twice, float forward products first, then the W1A1
+    // layers' XNOR-popcount ones (QNN_TRAIN_XNOR is read when a model is
+    // built): the two figures come from the same machine load, and equal
+    // test accuracies show the results are the same bits.
+    auto trainOnce = [&](bool xnor, TrainResult& r, int& used, double& perCpuSecond) {
+        ::setenv("QNN_TRAIN_XNOR", xnor ? "1" : "0", 1);
+        Trainer trainer;
+        if (!trainer.setup(project.graph, data, dataName, options, error))
+            return false;
+        // From the end of the first batch to the end of the last: training only, as images_per_s.
+        double cpuFirst = 0, cpuLast = 0;
+        int64_t first = 0, last = 0;
+        trainer.setBatchCallback([&](const BatchProgress& p) {
+            (p.batch == 1 ? cpuFirst : cpuLast) = cpuSeconds();
+            (p.batch == 1 ? first : last) = p.batch;
+        });
+        r = trainer.train();
+        perCpuSecond = cpuLast > cpuFirst ? (last - first) * 100.0 / (cpuLast - cpuFirst) : 0;
+        used = trainer.threads();
+        return true;
+    };
+    TrainResult floatRun, r;
+    int usedThreads = 0;
+    double floatPerCpu = 0, perCpu = 0;
+    if (!trainOnce(false, floatRun, usedThreads, floatPerCpu) || !trainOnce(true, r, usedThreads, perCpu)) {
         std::cout << nlohmann::json{{"bench", "train_throughput"}, {"error", error}}.dump() << std::endl;
         return 0;
     }
-    const TrainResult r = trainer.train();
     nlohmann::json out{{"bench", "train_throughput"},
                        {"model", "LFC W1A1"},
                        {"data", dataName},
@@ -120,22 +164,35 @@ int main(int argc, char** argv)
                        {"batches", batches},
                        {"images_per_s", r.imagesPerSecond},
                        {"test_accuracy", r.testAccuracy},
-                       {"threads", trainer.threads()},
+                       {"float_forward_images_per_s", floatRun.imagesPerSecond},
+                       {"float_forward_test_accuracy", floatRun.testAccuracy},
+                       {"images_per_cpu_s", perCpu},
+                       {"float_forward_images_per_cpu_s", floatPerCpu},
+                       {"xnor_speedup", floatRun.imagesPerSecond > 0 ? r.imagesPerSecond / floatRun.imagesPerSecond : 0},
+                       {"threads", usedThreads},
                        {"blas", blasInUse()},
                        {"peak_rss_mb", peakRssMb()},
                        {"torch", torchInfo().version}};
     if (python) {
         const nlohmann::json py =
-            runPython(source + "/bench/train_throughput.py", batches, trainer.threads(),
+            runPython(source + "/bench/train_throughput.py", batches, usedThreads,
                       dataName == "mnist" ? data.source : std::string("/nonexistent"));
         if (py.contains("images_per_s")) {
             out["python_images_per_s"] = py["images_per_s"];
             out["python_test_accuracy"] = py["test_accuracy"];
             out["ratio"] = r.imagesPerSecond / py["images_per_s"].get<double>();
+            out["ratio_float_forward"] = floatRun.imagesPerSecond / py["images_per_s"].get<double>();
+            if (py.contains("images_per_cpu_s")) {
+                const double pyPerCpu = py["images_per_cpu_s"].get<double>();
+                out["python_images_per_cpu_s"] = pyPerCpu;
+                out["cpu_ratio"] = perCpu / pyPerCpu;
+                out["cpu_ratio_float_forward"] = floatPerCpu / pyPerCpu;
+            }
         } else {
             out["python_error"] = py.value("error", std::string("unknown"));
         }
     }
+    out["load_avg_1min"] = loadAverage();
     std::cout << out.dump() << std::endl;
     return 0;
 }

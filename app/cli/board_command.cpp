@@ -4,6 +4,7 @@
 
 #include "app/cli/board_cli.h"
 #include "core/deploy/board_factory.h"
+#include "core/deploy/board_runtime.h"
 #include "core/util/child_protocol.h"
 
 #include <nlohmann/json.hpp>
@@ -72,7 +73,7 @@ int runAdd(const BoardOptions& o)
         b.keyPath = std::filesystem::absolute(b.keyPath).lexically_normal().string();
     if (!b.knownHosts.empty())
         b.knownHosts = std::filesystem::absolute(b.knownHosts).lexically_normal().string();
-    if ((b.kind == "local" || b.kind == "xrt") && !b.remoteDir.empty())
+    if (!b.isSsh() && !b.remoteDir.empty())
         b.remoteDir = std::filesystem::absolute(b.remoteDir).lexically_normal().string();
     if (b.isSsh() && b.remoteDir.empty())
         b.remoteDir = "qnn-workbench";
@@ -187,6 +188,13 @@ int runTest(const BoardOptions& o)
     if (!board->describe(info, error)) {
         return reportError(error, o.json);
     }
+    // The CPU decides which qnn-run goes along with a deploy (a custom network runs on it).
+    std::string cpu, runtimeArch, runtimeMissing;
+    if (board->machine(cpu, error) && !cpu.empty()) {
+        BoardRuntime runtime;
+        if (findBoardRuntime(cpu, executableDir(), runtime, runtimeMissing))
+            runtimeArch = runtime.arch;
+    }
     CurrentDeployment current;
     board->current(current, error);
     board->disconnect();
@@ -195,6 +203,8 @@ int runTest(const BoardOptions& o)
     j["bnn"] = info.bnn;
     j["qnnw"] = info.qnnw;
     j["free_bytes"] = info.freeBytes;
+    j["cpu"] = cpu;
+    j["qnn_run"] = runtimeArch;
     j["current"] = current.present ? nlohmann::json{{"folder", current.folder},
                                                       {"run", current.run},
                                                       {"time", current.time},
@@ -212,6 +222,13 @@ int runTest(const BoardOptions& o)
         std::printf("bnn package: %s\n",
                     info.bnn.empty() ? "missing (prebuilt overlays cannot run)" : info.bnn.c_str());
         std::printf("qnnw: %s\n", info.qnnw.empty() ? "missing" : info.qnnw.c_str());
+        if (!cpu.empty())
+            std::printf("cpu: %s (%s)\n", cpu.c_str(),
+                        runtimeArch.empty() ? (runtimeMissing + ": only networks that match a prebuilt overlay run there")
+                                                  .c_str()
+                                            : ("qnn-run for " + runtimeArch +
+                                               " goes along with each deploy: any network runs on this CPU")
+                                                  .c_str());
     }
     std::printf("free disk: %s\n", bytesText(info.freeBytes).c_str());
     if (current.present)
@@ -253,7 +270,7 @@ void addBoardCommand(CLI::App& app, int& exitCode)
 
     CLI::App* add = board->add_subcommand("add", "add a board (or replace the one of that name)");
     add->add_option("name", o->board.name, "a name for the board")->required();
-    add->add_option("--kind", o->board.kind, "pynq-z1, pynq-z2, ultra96, zcu104, xrt or local")
+    add->add_option("--kind", o->board.kind, boardKindList())
         ->required()
         ->check(CLI::IsMember(boardKinds()));
     add->add_option("--host", o->board.host, "address of an SSH board");

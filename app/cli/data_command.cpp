@@ -244,7 +244,10 @@ void addDataCommand(CLI::App& app, int& exitCode)
     CLI::App* f = data->add_subcommand(
         "fetch", "download a dataset into the user data folder ($XDG_DATA_HOME/qnn-workbench/datasets), verify it "
                  "against the published checksums; resumes an interrupted download; Ctrl-C stops it");
-    f->add_option("NAME", fetch->name, "mnist, fashion-mnist or cifar10")->required();
+    std::string fetchable;
+    for (const CatalogEntry& e : datasetCatalog())
+        fetchable += (fetchable.empty() ? "" : ", ") + e.name;
+    f->add_option("NAME", fetch->name, fetchable)->required();
     f->add_option("--mirror", fetch->mirrors,
                   "a base URL under which the dataset's original file names are found (instead of the canonical "
                   "source and its known mirrors; may be repeated; default $QNN_DATASET_MIRROR)");

@@ -1,16 +1,18 @@
-// qnnw deploy PROJECT --run RUN --board NAME: pack (if needed), upload,
-// verify on the board, switch `current`, run, and compare with the
-// workbench's integer engine on the same images.
+// qnnw deploy PROJECT --run RUN --board NAME: pack (if needed), stage the
+// test images, upload with the qnn-run build for the board's CPU, verify on
+// the board, switch `current`, run, and compare with the workbench's integer
+// engine on the same images. One function per step, run in order by runDeploy.
 #include "app/cli/board_cli.h"
 #include "app/cli/cli_command.h"
+#include "app/cli/deploy_report.h"
 #include "app/cli/run_folder.h"
 
 #include "core/data/dataset.h"
 #include "core/deploy/board_factory.h"
+#include "core/deploy/board_runtime.h"
 #include "core/deploy/deployer.h"
 #include "core/deploy/packed_model.h"
 #include "core/project/project.h"
-#include "core/util/child_protocol.h"
 
 #include <nlohmann/json.hpp>
 
@@ -19,9 +21,7 @@
 #include <csignal>
 #include <cstdio>
 #include <filesystem>
-#include <iostream>
 #include <memory>
-#include <unistd.h>
 
 namespace fs = std::filesystem;
 
@@ -53,46 +53,6 @@ struct DeployOptions {
     bool json = false;
 };
 
-// Text lines for a person, JSON lines for the GUI; the same events.
-class Report
-{
-public:
-    explicit Report(bool json)
-        : m_json(json)
-    {
-    }
-    void step(const std::string& step, const std::string& message)
-    {
-        if (m_json)
-            emit(protocol::stepEvent(step, message));
-        else
-            std::printf("%-8s %s\n", (step + ":").c_str(), message.c_str());
-        std::fflush(stdout);
-    }
-    void progress(uint64_t done, uint64_t total)
-    {
-        // At most every 2 % so that a fast link does not flood the GUI.
-        const int percent = total ? static_cast<int>(100 * done / total) : 100;
-        if (percent < m_lastPercent + 2 && done != total)
-            return;
-        m_lastPercent = percent;
-        if (m_json)
-            emit(protocol::progressEvent(static_cast<int64_t>(done), static_cast<int64_t>(total), "upload"));
-    }
-    void error(const std::string& message, const nlohmann::json& details = nlohmann::json::object())
-    {
-        if (m_json)
-            emit(protocol::errorEvent(message, details));
-        std::fprintf(stderr, "qnnw: %s\n", message.c_str());
-    }
-    void emit(const nlohmann::json& event) { protocol::writeEvent(std::cout, event); }
-    bool json() const { return m_json; }
-
-private:
-    bool m_json;
-    int m_lastPercent = -100;
-};
-
 double secondsSince(Clock::time_point t)
 {
     return std::chrono::duration<double>(Clock::now() - t).count();
@@ -109,171 +69,188 @@ struct StagingFolder {
     }
 };
 
-int runDeploy(const DeployOptions& o)
-{
-    Report report(o.json);
-    g_cancel = false;
-    std::signal(SIGINT, onDeployInterrupt);
-    std::signal(SIGTERM, onDeployInterrupt);
-    const auto start = Clock::now();
-
+// What the steps hand on to each other.
+struct Deployment {
     Project project;
-    if (!loadProjectOrSay(o.project, project, o.json))
-        return 1;
-    const std::string projectDir = fs::path(o.project).parent_path().empty()
-                                       ? std::string(".")
-                                       : fs::path(o.project).parent_path().string();
+    std::string projectDir;
+    BoardConfig boardConfig;
+    SshOptions ssh;
+    std::string runDir;
+    std::string runName;
+    std::string packedDir;
+    /** The prebuilt overlay the network matches; empty for none. */
+    std::string network;
+    double packSeconds = 0;
+    ImageSet images;
+    /** The workbench's integer engine on the same images. */
+    std::vector<int> local;
+    double localAccuracy = 0;
+    StagingFolder staging;
+    DeploymentPackage package;
+    DeployResult result;
+};
+
+// The project, the board from the boards file, the run folder.
+bool openProjectAndBoard(const DeployOptions& o, DeployReport& report, Deployment& d)
+{
+    if (!loadProjectOrSay(o.project, d.project, o.json))
+        return false;
+    d.projectDir = fs::path(o.project).parent_path().empty() ? std::string(".")
+                                                             : fs::path(o.project).parent_path().string();
     BoardStore store;
     std::string error;
-    if (!store.load(error)) {
-        report.error(error);
-        return 1;
-    }
+    if (!store.load(error))
+        return report.error(error), false;
     const BoardConfig* found = store.find(o.board);
-    if (!found) {
-        report.error("no board named '" + o.board + "' in " + store.path() +
-                     " (qnnw board add NAME --kind KIND ... adds one)");
-        return 1;
-    }
-    const BoardConfig boardConfig = *found;
-    SshOptions ssh;
-    ssh.knownHosts = o.knownHosts;
-    ssh.acceptNewHostKey = o.acceptNewHostKey;
-    ssh.acceptHostKey = o.acceptHostKey;
-    auto board = makeBoard(boardConfig, ssh);
-    if (!board->canDeploy(error)) {
-        report.error(error);
-        return 1;
-    }
-    std::string runDir;
-    if (!findRunFolder(o.run, projectDir, runDir, error)) {
-        report.error(error);
-        return 1;
-    }
-    const std::string runName = fs::path(runDir).lexically_normal().filename().string();
+    if (!found)
+        return report.error("no board named '" + o.board + "' in " + store.path() +
+                            " (qnnw board add NAME --kind KIND ... adds one)"),
+               false;
+    d.boardConfig = *found;
+    d.ssh.knownHosts = o.knownHosts;
+    d.ssh.acceptNewHostKey = o.acceptNewHostKey;
+    d.ssh.acceptHostKey = o.acceptHostKey;
+    if (!makeBoard(d.boardConfig, d.ssh)->canDeploy(error))
+        return report.error(error), false;
+    if (!findRunFolder(o.run, d.projectDir, d.runDir, error))
+        return report.error(error), false;
+    d.runName = fs::path(d.runDir).lexically_normal().filename().string();
+    return true;
+}
 
-    // 1. Pack (once per run).
-    auto t = Clock::now();
+// Packs the run once; notes which prebuilt overlay (if any) runs it.
+bool pack(DeployReport& report, Deployment& d)
+{
+    const auto t = Clock::now();
     bool packedNow = false;
-    if (!ensurePacked(project, runDir, packedNow, error)) {
-        report.error("cannot pack run " + runName + ": " + error);
-        return 1;
-    }
-    const std::string packedDir = packedFolderOf(runDir);
-    const double packSeconds = secondsSince(t);
-    std::string network, difference;
-    if (!matchPrebuiltOverlay(packedDir, network, difference, error)) {
-        report.error(error);
-        return 1;
-    }
-    report.step("pack", (packedNow ? "packed " : "already packed: ") + packedDir +
-                            (network.empty() ? " (matches no prebuilt overlay)"
-                                             : " (runs on the prebuilt " + network + " overlay)"));
-    if (network.empty() && !boardPart(boardConfig.kind).empty()) {
-        report.error("the network matches no prebuilt " + boardConfig.kind + " overlay: " + difference +
-                     ". Only the weights of a prebuilt bitstream can change; rebuild the bitstream from " +
-                     (fs::path(packedDir) / "config.h").string() +
-                     " (BNN-PYNQ's hardware scripts) to run this network. Nothing was uploaded.");
-        return 1;
-    }
+    std::string error, difference;
+    if (!ensurePacked(d.project, d.runDir, packedNow, error))
+        return report.error("cannot pack run " + d.runName + ": " + error), false;
+    d.packedDir = packedFolderOf(d.runDir);
+    d.packSeconds = secondsSince(t);
+    if (!matchPrebuiltOverlay(d.packedDir, d.network, difference, error))
+        return report.error(error), false;
+    report.step("pack", (packedNow ? "packed " : "already packed: ") + d.packedDir +
+                            (d.network.empty() ? " (matches no prebuilt overlay: the board's CPU runs it with qnn-run)"
+                                               : " (runs on the prebuilt " + d.network + " overlay)"));
+    return true;
+}
 
-    // 2. The test images, and the workbench's own answer on them.
+// The test images, the workbench's own answer on them, and the package
+// (model, images, labels, deploy.json, runner) in a private staging folder.
+bool stage(const DeployOptions& o, DeployReport& report, Deployment& d)
+{
     DatasetRequest request;
-    request.choice = project.dataset;
+    request.choice = d.project.dataset;
     request.dataDir = o.data;
-    request.projectDir = projectDir;
+    request.projectDir = d.projectDir;
     DatasetSplits data;
-    if (!loadDataset(request, data, error)) {
-        report.error(error);
-        return 1;
-    }
-    ImageSet images = std::move(data.test);
-    images.truncate(o.limit);
-    std::vector<int> local;
-    double localUsec = 0;
-    if (!runPackedImages(packedDir, images, local, localUsec, error)) {
-        report.error("the workbench's integer engine cannot run " + packedDir + ": " + error);
-        return 1;
-    }
-    size_t localCorrect = 0;
-    for (size_t i = 0; i < images.size(); ++i)
-        localCorrect += local[i] == images.labels[i];
+    std::string error;
+    if (!loadDataset(request, data, error))
+        return report.error(error), false;
+    d.images = std::move(data.test);
+    d.images.truncate(o.limit);
+    double usec = 0;
+    if (!runPackedImages(d.packedDir, d.images, d.local, usec, error))
+        return report.error("the workbench's integer engine cannot run " + d.packedDir + ": " + error), false;
+    size_t correct = 0;
+    for (size_t i = 0; i < d.images.size(); ++i)
+        correct += d.local[i] == d.images.labels[i];
+    d.localAccuracy = d.images.size() ? double(correct) / d.images.size() : 0.0;
 
-    StagingFolder staging;
-    if (!makeStagingFolder(staging.path, error)) {
-        report.error(error);
-        return 1;
-    }
     PackageRequest packageRequest;
-    packageRequest.run = runName;
-    packageRequest.packedDir = packedDir;
-    packageRequest.network = network;
-    packageRequest.stagingDir = staging.path;
-    DeploymentPackage package;
-    if (!buildDeploymentPackage(packageRequest, images, package, error)) {
-        report.error(error);
-        return 1;
-    }
+    packageRequest.run = d.runName;
+    packageRequest.packedDir = d.packedDir;
+    packageRequest.network = d.network;
+    if (!makeStagingFolder(d.staging.path, error))
+        return report.error(error), false;
+    packageRequest.stagingDir = d.staging.path;
+    if (!buildDeploymentPackage(packageRequest, d.images, d.package, error))
+        return report.error(error), false;
+    return true;
+}
 
-    // 3. Connect, upload, verify, switch, run.
-    if (o.passwordStdin) {
-        if (!readPasswordFromStdin(ssh.password))
-            return 2;
-        board = makeBoard(boardConfig, ssh);
-    }
+// Connect, upload (with qnn-run for the board's CPU), verify, switch, run.
+// False with the exit code in `exitCode` (2: no password on stdin).
+bool deployToBoard(const DeployOptions& o, DeployReport& report, Deployment& d, int& exitCode)
+{
+    exitCode = 1;
+    if (o.passwordStdin && !readPasswordFromStdin(d.ssh.password))
+        return exitCode = 2, false;
+    auto board = makeBoard(d.boardConfig, d.ssh);
     board->setCancelFlag(&g_cancel);
     Deployer deployer(*board);
     deployer.setObserver([&](const std::string& step, const std::string& message) { report.step(step, message); });
     deployer.setProgress([&](uint64_t done, uint64_t total) { report.progress(done, total); });
-    DeployResult result;
-    if (!deployer.deploy(package, result, error)) {
-        // An unknown or changed host key rides on the error event, for the window to ask about.
-        nlohmann::json details = nlohmann::json::object();
-        if (auto* s = dynamic_cast<SshBoard*>(board.get()); s && !s->hostKeyProblem().kind.empty())
-            details["host_key"] = hostKeyJson(s->hostKeyProblem());
-        report.error(error, details);
-        return 1;
-    }
+    deployer.setRuntimeDir(executableDir());
+    std::string error;
+    if (deployer.deploy(d.package, d.result, error))
+        return true;
+    // An unknown or changed host key rides on the error event, for the window to ask about.
+    nlohmann::json details = nlohmann::json::object();
+    if (auto* s = dynamic_cast<SshBoard*>(board.get()); s && !s->hostKeyProblem().kind.empty())
+        details["host_key"] = hostKeyJson(s->hostKeyProblem());
+    report.error(error, details);
+    return false;
+}
 
-    // 4. Compare (the Deployer checked every member's type: see parseRunnerResult).
-    const nlohmann::json& b = result.board;
-    std::vector<int64_t> remote;
-    for (const auto& p : b["predictions"])
-        remote.push_back(p.get<int64_t>());
+// The board's answer beside the workbench's (the Deployer checked every
+// member's type: see parseRunnerResult).
+void reportResult(DeployReport& report, const Deployment& d, double totalSeconds)
+{
+    const nlohmann::json& b = d.result.board;
+    const auto& remote = b["predictions"];
     size_t differ = 0;
-    for (size_t i = 0; i < images.size(); ++i)
-        differ += i >= remote.size() || remote[i] != local[i];
+    for (size_t i = 0; i < d.images.size(); ++i)
+        differ += i >= remote.size() || remote[i].get<int64_t>() != d.local[i];
     const double boardAccuracy = b["accuracy"].get<double>();
     const double usec = b["usec_per_image"].get<double>();
-    const double total = secondsSince(start);
-    nlohmann::json seconds = result.seconds;
-    seconds["pack"] = packSeconds;
-    seconds["total"] = total;
-    const double localAccuracy = images.size() ? double(localCorrect) / images.size() : 0.0;
-    if (o.json) {
-        report.emit(protocol::resultEvent({{"board", boardConfig.name},
-                     {"deployment", package.name},
-                     {"engine", b.value("engine", std::string())},
-                     {"overlay", network},
-                     {"images", images.size()},
-                     {"board_accuracy", boardAccuracy},
-                     {"workbench_accuracy", localAccuracy},
-                     {"differing_predictions", differ},
-                     {"usec_per_image", usec},
-                     {"images_per_second", usec > 0 ? 1e6 / usec : 0.0},
-                     {"seconds", seconds}}));
-    } else {
-        std::printf("board accuracy %.2f%% on %zu images (%s%s); workbench integer engine %.2f%%; %zu "
-                    "predictions differ; %.0f images/s, %.2f µs/image measured on the board\n",
-                    100 * boardAccuracy, images.size(), b.value("engine", std::string("?")).c_str(),
-                    network.empty() ? "" : (", " + network + " overlay").c_str(), 100 * localAccuracy, differ,
-                    usec > 0 ? 1e6 / usec : 0.0, usec);
-        std::printf("deployed to %s: deployments/%s is current; %.2f s in all (pack %.2f, connect %.2f, upload "
-                    "%.2f, verify %.2f, run %.2f)\n",
-                    boardConfig.name.c_str(), package.name.c_str(), total, packSeconds,
-                    seconds.value("connect", 0.0), seconds.value("upload", 0.0), seconds.value("verify", 0.0),
-                    seconds.value("run", 0.0));
+    const std::string backend = b["backend"].get<std::string>();
+    nlohmann::json seconds = d.result.seconds;
+    seconds["pack"] = d.packSeconds;
+    seconds["total"] = totalSeconds;
+    if (report.json()) {
+        report.emit(protocol::resultEvent({{"board", d.boardConfig.name},
+                                           {"deployment", d.package.name},
+                                           {"engine", b["engine"]},
+                                           {"backend", backend},
+                                           {"arch", b["arch"]},
+                                           {"overlay", d.network},
+                                           {"images", d.images.size()},
+                                           {"board_accuracy", boardAccuracy},
+                                           {"workbench_accuracy", d.localAccuracy},
+                                           {"differing_predictions", differ},
+                                           {"usec_per_image", usec},
+                                           {"images_per_second", usec > 0 ? 1e6 / usec : 0.0},
+                                           {"seconds", seconds}}));
+        return;
     }
+    const bool overlay = b["engine"] == "bnn";
+    std::printf("board accuracy %.2f%% on %zu images (%s%s); workbench integer engine %.2f%%; %zu "
+                "predictions differ; %.0f images/s, %.2f µs/image measured on the board\n",
+                100 * boardAccuracy, d.images.size(), backend.c_str(), overlay ? (" " + d.network).c_str() : "",
+                100 * d.localAccuracy, differ, usec > 0 ? 1e6 / usec : 0.0, usec);
+    std::printf("deployed to %s: deployments/%s is current; %.2f s in all (pack %.2f, connect %.2f, upload "
+                "%.2f, verify %.2f, run %.2f)\n",
+                d.boardConfig.name.c_str(), d.package.name.c_str(), totalSeconds, d.packSeconds,
+                seconds.value("connect", 0.0), seconds.value("upload", 0.0), seconds.value("verify", 0.0),
+                seconds.value("run", 0.0));
+}
+
+int runDeploy(const DeployOptions& o)
+{
+    DeployReport report(o.json);
+    g_cancel = false;
+    std::signal(SIGINT, onDeployInterrupt);
+    std::signal(SIGTERM, onDeployInterrupt);
+    const auto start = Clock::now();
+    Deployment d;
+    if (!openProjectAndBoard(o, report, d) || !pack(report, d) || !stage(o, report, d))
+        return 1;
+    int exitCode = 0;
+    if (!deployToBoard(o, report, d, exitCode))
+        return exitCode;
+    reportResult(report, d, secondsSince(start));
     return 0;
 }
 

@@ -8,6 +8,7 @@
 #include "core/hw/overlay.h"
 #include "core/hw/peak.h"
 #include "core/project/project.h"
+#include "core/project/project_lock.h"
 
 #include <cmath>
 #include <cstdio>
@@ -178,7 +179,14 @@ int runEstimate(const Options& o)
     if (e.ok && o.saveFoldingGiven && o.saveFolding.empty() &&
         !(p.deploy.folding == folding && p.deploy.folding.source == folding.source)) {
         p.deploy.folding = folding;
-        if (!saveProject(o.project, p, error))
+        // Only the folding changes, under the project's lock (a window may be saving it).
+        if (!updateProjectFile(
+                o.project,
+                [&](Project& onDisk) {
+                    onDisk.deploy.folding = folding;
+                    return true;
+                },
+                error))
             return fail(error);
     }
     if (e.ok && !o.saveFolding.empty() && !writeFoldingFile(o.saveFolding, folding, error))

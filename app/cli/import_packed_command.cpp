@@ -3,6 +3,7 @@
 // that pack, run-packed --compare, Verify and deploy treat it as a trained run.
 #include "app/cli/cli_command.h"
 
+#include "core/hw/overlay.h"
 #include "core/pack/bnn_pynq_import.h"
 #include "core/pack/packed_folder.h"
 #include "core/util/json_file.h"
@@ -89,7 +90,7 @@ void addImportPackedCommand(CLI::App& app, int& exitCode)
     c->add_option("DIR", o->dir, "BNN-PYNQ parameter folder (<layer>-<pe>-weights.bin, -thres.bin, classes.txt)")
         ->required();
     c->add_option("--network", o->network, "the network (default: from the folder's name)")
-        ->check(CLI::IsMember({"lfcW1A1", "lfcW1A2", "cnvW1A1", "cnvW1A2", "cnvW2A2"}));
+        ->check(CLI::IsMember(prebuiltOverlayNames()));
     c->add_option("--out", o->out, "the project file to write (*.qnnproj)")->required();
     c->add_flag("--force", o->force, "replace the project file when it exists");
     c->add_flag("--json", o->json, "one JSON line");

@@ -4,6 +4,7 @@
 #include "app/cli/cli_command.h"
 #include "app/cli/packed_compare.h"
 
+#include "core/hw/overlay.h"
 #include "core/data/dataset.h"
 #include "core/pack/integer_engine.h"
 #include "core/pack/packed_folder.h"
@@ -80,7 +81,7 @@ void addRunPackedCommand(CLI::App& app, int& exitCode)
     c->add_option("DIR", o->dir, "packed folder (qnnw pack output, or a BNN-PYNQ parameter folder)")->required();
     c->add_option("--data", o->data, "dataset folder (MNIST IDX files or CIFAR-10 batches); default: searched");
     c->add_option("--network", o->network, "BNN-PYNQ network of a folder without manifest (default: from its name)")
-        ->check(CLI::IsMember({"lfcW1A1", "lfcW1A2", "cnvW1A1", "cnvW1A2", "cnvW2A2"}));
+        ->check(CLI::IsMember(prebuiltOverlayNames()));
     c->add_option("--images", o->imagesFile,
                   "run these images instead of the test set: an IDX image file or a CIFAR-10 binary batch");
     c->add_option("--labels", o->labelsFile, "IDX label file of --images (for the accuracy)");

@@ -56,15 +56,15 @@ int runRuns(const RunsOptions& o)
         std::printf("no runs yet: start one with qnnw train %s\n", o.project.c_str());
         return 0;
     }
-    std::printf("%-40s %-19s %-9s %-10s %9s %9s %8s\n", "run", "started", "precision", "status", "best val", "test",
-                "img/s");
+    std::printf("%-40s %-19s %-9s %-10s %9s %9s %8s  %s\n", "run", "started", "precision", "status", "best val",
+                "test", "img/s", "recipe");
     for (const RunInfo& r : runs) {
         std::string status = r.status;
         if (!r.listed)
             status += " (not listed)";
-        std::printf("%-40s %-19s %-9s %-10s %9s %9s %8.0f\n", r.name.c_str(), r.started.c_str(),
+        std::printf("%-40s %-19s %-9s %-10s %9s %9s %8.0f  %s\n", r.name.c_str(), r.started.c_str(),
                     r.precision.c_str(), status.c_str(), percent(r.bestValAccuracy).c_str(),
-                    percent(r.testAccuracy).c_str(), r.imagesPerSecond);
+                    percent(r.testAccuracy).c_str(), r.imagesPerSecond, r.recipe.empty() ? "-" : r.recipe.c_str());
         if (!r.readable)
             std::printf("    unreadable: %s\n", r.problem.c_str());
         else if (!r.error.empty())

@@ -21,6 +21,7 @@
 #include <filesystem>
 #include <iostream>
 #include <memory>
+#include <set>
 #include <thread>
 #include <unistd.h>
 
@@ -49,6 +50,8 @@ struct Options {
     std::string device = "auto";
     double targetFps = 0;
     std::string name;
+    /** --save NAME: keep the --grid form in the project as a saved sweep. */
+    std::string save;
     std::string runsDir;
     bool dryRun = false;
     std::string backend = "local";
@@ -68,6 +71,10 @@ struct Options {
     // status / results / cancel / resubmit / run-point
     std::string sweep;
     std::string point;
+    /** The options given on the command line ("--epochs"): with a saved
+     *  sweep, these override its values and the others come from it. */
+    std::set<std::string> given;
+    bool isGiven(const char* option) const { return given.count(option) > 0; }
 };
 
 // One command runs per process: its --json decides whether a failure is also
@@ -291,7 +298,11 @@ std::vector<std::string> remoteArgs(const Options& o, const std::string& sub)
     a.push_back(o.project);
     for (const std::string& g : o.grid)
         a.insert(a.end(), {"--grid", g});
-    a.insert(a.end(), {"--seeds", std::to_string(o.seeds), "--backend", "slurm", "--json"});
+    // A saved sweep (--name without --grid) takes its seeds from the project
+    // on the login node unless they are given here.
+    if (!o.grid.empty() || o.isGiven("--seeds"))
+        a.insert(a.end(), {"--seeds", std::to_string(o.seeds)});
+    a.insert(a.end(), {"--backend", "slurm", "--json"});
     if (o.firstSeed >= 0)
         a.insert(a.end(), {"--first-seed", std::to_string(o.firstSeed)});
     if (o.epochs > 0)
@@ -417,6 +428,42 @@ int runVia(const Options& o, const std::string& sub)
     }
 }
 
+// The options a saved sweep stands for: its axes as --grid, and each of its
+// values unless the same option was given on the command line.
+Options withDefinition(const Options& given, const SweepDefinition& d)
+{
+    Options o = given;
+    for (const SweepDefinition::Axis& a : d.axes)
+        o.grid.push_back(SweepDefinition::axisText(a));
+    auto take = [&](const char* option, auto& field, const auto& value) {
+        if (!given.isGiven(option))
+            field = value;
+    };
+    take("--seeds", o.seeds, d.seeds);
+    take("--first-seed", o.firstSeed, d.firstSeed);
+    take("--epochs", o.epochs, d.epochs);
+    take("--train-limit", o.trainLimit, d.trainLimit);
+    take("--threads", o.threads, d.threads);
+    take("--device", o.device, d.device);
+    take("--target-fps", o.targetFps, d.targetFps);
+    take("--backend", o.backend, d.backend);
+    take("--jobs", o.jobs, d.jobs);
+    take("--partition", o.slurm.partition, d.partition);
+    take("--time", o.slurm.time, d.time);
+    take("--cpus-per-task", o.slurm.cpusPerTask, d.cpusPerTask);
+    take("--gpus-per-task", o.slurm.gpusPerTask, d.gpusPerTask);
+    take("--max-running", o.slurm.maxRunning, d.maxRunning);
+    take("--sbatch-arg", o.slurm.sbatchArgs, d.sbatchArgs);
+    take("--node-qnnw", o.slurm.qnnwPath, d.nodeQnnw);
+    // A saved data folder that is relative is relative to the project.
+    if (!given.isGiven("--data") && !d.dataDir.empty())
+        o.data = fs::path(d.dataDir).is_absolute() ? d.dataDir
+                                                    : (fs::path(projectDirOf(o.project)) / d.dataDir).string();
+    return o;
+}
+
+int runGrid(const Options& o, Project& base);
+
 int runSweep(const Options& o)
 {
     if (!o.via.empty())
@@ -427,6 +474,32 @@ int runSweep(const Options& o)
     Project base;
     if (!loadProjectOrSay(o.project, base))
         return 1;
+    Options saved;
+    if (o.grid.empty() && !o.name.empty()) {
+        const SweepDefinition* d = findSweepDefinition(base.sweeps, o.name);
+        if (!d) {
+            std::string names;
+            for (const SweepDefinition& s : base.sweeps)
+                names += (names.empty() ? "" : ", ") + s.name;
+            return fail("the project has no saved sweep '" + o.name + "' (" +
+                            (names.empty() ? std::string("it has none") : "it has " + names) +
+                            "); save one with --grid ... --save NAME or in Training > New Sweep",
+                        2);
+        }
+        if (!o.save.empty())
+            return fail("--save saves a --grid sweep; '" + o.name + "' is saved already", 2);
+        saved = withDefinition(o, *d);
+    }
+    const Options& run = o.grid.empty() && !o.name.empty() ? saved : o;
+    return runGrid(run, base);
+}
+
+int runGrid(const Options& o, Project& base)
+{
+    if (o.grid.empty())
+        return fail("give at least one --grid KEY=V1,V2 (or --name NAME of a sweep saved in the project)", 2);
+    if (!o.save.empty() && !o.via.empty())
+        return fail("--save writes the project on this machine; save the sweep there, then use --via with --name", 2);
     SweepSpec spec;
     for (const std::string& g : o.grid) {
         SweepAxis axis;
@@ -449,9 +522,32 @@ int runSweep(const Options& o)
         std::error_code ec;
         spec.dataDir = fs::absolute(o.data, ec).string();
     }
-    const std::vector<SweepPoint> points = expandSweep(base, spec);
-    const std::string name = o.name.empty() ? defaultSweepName(base, spec) : o.name;
     std::string nameError;
+    if (!o.save.empty()) {
+        if (!isSafeRunName(o.save, nameError))
+            return fail("--save: " + nameError, 2);
+        SweepDefinition d;
+        d.name = o.save;
+        sweepSpecToDefinition(spec, d);
+        d.backend = o.backend;
+        d.jobs = o.jobs;
+        d.partition = o.slurm.partition;
+        d.time = o.slurm.time;
+        d.cpusPerTask = o.slurm.cpusPerTask;
+        d.gpusPerTask = o.slurm.gpusPerTask;
+        d.maxRunning = o.slurm.maxRunning;
+        d.sbatchArgs = o.slurm.sbatchArgs;
+        d.nodeQnnw = o.slurm.qnnwPath;
+        putSweepDefinition(base.sweeps, d);
+        std::string error;
+        if (!saveProject(o.project, base, error))
+            return fail(error);
+        if (!o.json)
+            std::fprintf(stderr, "saved the sweep %s in %s (run it again with --name %s)\n", o.save.c_str(),
+                         o.project.c_str(), o.save.c_str());
+    }
+    const std::vector<SweepPoint> points = expandSweep(base, spec);
+    const std::string name = !o.name.empty() ? o.name : !o.save.empty() ? o.save : defaultSweepName(base, spec);
     if (!isSafeRunName(name, nameError))
         return fail("--name: " + nameError, 2);
     const std::string dir = (o.runsDir.empty() ? sweepsDirOf(o.project) : o.runsDir) + "/" + name;
@@ -631,7 +727,10 @@ void addSweepCommand(CLI::App& app, int& exitCode)
     c->add_option("--target-fps", o->targetFps,
                   "the FPS the hardware estimate folds for (default: the fastest folding that fits)")
         ->check(CLI::PositiveNumber);
-    c->add_option("--name", o->name, "the sweep's folder name (default: the project's name and a hash of the grid)");
+    c->add_option("--name", o->name,
+                  "the sweep's folder name (default: the project's name and a hash of the grid); without --grid, "
+                  "runs the sweep of that name saved in the project");
+    c->add_option("--save", o->save, "save the --grid sweep and its options in the project under this name");
     c->add_option("--runs-dir", o->runsDir, "where the sweep folder goes (default: sweeps/ beside the project)");
     c->add_flag("--dry-run", o->dryRun, "list the points, the invalid ones with why, and their estimated cost");
     c->add_flag("--json", o->json, "JSON lines: the sweep folder first, then progress, then the result");
@@ -678,6 +777,9 @@ void addSweepCommand(CLI::App& app, int& exitCode)
     c->callback([o, c, &exitCode] {
         if (c->get_subcommands().empty()) {
             g_json = o->json;
+            for (const CLI::Option* opt : c->get_options())
+                if (opt->count() > 0)
+                    o->given.insert(opt->get_name());
             exitCode = runSweep(*o);
         }
     });

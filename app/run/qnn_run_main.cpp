@@ -7,6 +7,7 @@
 #include "core/pack/integer_engine.h"
 #include "core/pack/packed_folder.h"
 #include "core/pack/packed_run.h"
+#include "core/util/child_protocol.h"
 
 #include <cerrno>
 #include <cstdio>
@@ -32,7 +33,7 @@ const char* const kUsage =
     "  --limit N         only the first N images\n"
     "  --threads N       threads (default: all cores)\n"
     "  --predictions     print every prediction (in --json: a \"predictions\" list)\n"
-    "  --json            one JSON line per result\n";
+    "  --json            one protocol line (docs/protocol.md): the result event, or an error event\n";
 
 struct Options {
     std::string dir, data, images, labels, network;
@@ -45,7 +46,7 @@ struct Options {
 int fail(const std::string& message, bool json)
 {
     if (json)
-        std::cout << nlohmann::json{{"event", "error"}, {"message", message}}.dump() << std::endl;
+        qnn::protocol::writeEvent(std::cout, qnn::protocol::errorEvent(message));
     std::fprintf(stderr, "qnn-run: %s\n", message.c_str());
     return 1;
 }
@@ -137,7 +138,7 @@ int main(int argc, char** argv)
     report.folder = o.dir;
     report.listPredictions = o.predictions;
     if (o.json)
-        std::cout << pack::packedRunJson(report).dump() << std::endl;
+        protocol::writeEvent(std::cout, protocol::resultEvent(pack::packedRunJson(report)));
     else
         std::cout << pack::packedRunText(report);
     return 0;

@@ -248,6 +248,13 @@ int runTrain(const Options& o)
     // A scheduler's time limit (Slurm, a queue) sends SIGTERM: the run stops after the batch as cancelled and
     // resumable, with its summary written, instead of staying "running".
     auto previousTerm = std::signal(SIGTERM, onInterrupt);
+    // A file size limit (ulimit -f) fails a write with EFBIG, like a full disk: the run ends as failed with
+    // that reason in summary.json instead of the process dying of SIGXFSZ with the run left "running".
+    std::signal(SIGXFSZ, SIG_IGN);
+    // The run folder is the record of a run, not the pipe: when the reader
+    // goes away (the window closed and left the run to finish, a `| head`),
+    // writes to it fail quietly and training goes on.
+    std::signal(SIGPIPE, SIG_IGN);
     int code = 0;
     if (o.seeds <= 1) {
         code = trainOne(o, request);

@@ -6,6 +6,8 @@
 #include "core/data/image_folder.h"
 #include "core/data/synthetic_digits.h"
 
+#include <algorithm>
+
 #include <cstdlib>
 #include <filesystem>
 
@@ -44,32 +46,62 @@ std::string idxFile(const fs::path& dir, const std::string& stem)
     return gz.string();
 }
 
-const std::vector<std::string>& requiredFiles(const std::string& name)
+enum class DatasetFormat { Generated, Idx, Cifar, ImageFolder };
+
+struct DatasetKind {
+    const char* name;
+    DatasetFormat format;
+};
+
+// The one list of dataset names: the CLI's --dataset choices, the training
+// form's box, validation and loadDataset read it. What can be downloaded,
+// and from where, is the catalogue's (dataset_catalog.cpp).
+const std::vector<DatasetKind>& datasetKinds()
+{
+    static const std::vector<DatasetKind> kinds = {{"synthetic-digits", DatasetFormat::Generated},
+                                                   {"mnist", DatasetFormat::Idx},
+                                                   {"fashion-mnist", DatasetFormat::Idx},
+                                                   {"cifar10", DatasetFormat::Cifar},
+                                                   {"image-folder", DatasetFormat::ImageFolder}};
+    return kinds;
+}
+
+const DatasetKind* findDatasetKind(const std::string& name)
+{
+    for (const DatasetKind& k : datasetKinds())
+        if (name == k.name)
+            return &k;
+    return nullptr;
+}
+
+const std::vector<std::string>& requiredFiles(DatasetFormat format)
 {
     static const std::vector<std::string> idx{"train-images-idx3-ubyte.gz", "train-labels-idx1-ubyte.gz",
                                               "t10k-images-idx3-ubyte.gz", "t10k-labels-idx1-ubyte.gz"};
     static const std::vector<std::string> cifar{"data_batch_1.bin", "data_batch_2.bin", "data_batch_3.bin",
                                                 "data_batch_4.bin", "data_batch_5.bin", "test_batch.bin"};
     static const std::vector<std::string> none;
-    if (name == "mnist" || name == "fashion-mnist")
-        return idx;
-    if (name == "cifar10")
-        return cifar;
+    switch (format) {
+    case DatasetFormat::Idx: return idx;
+    case DatasetFormat::Cifar: return cifar;
+    case DatasetFormat::Generated:
+    case DatasetFormat::ImageFolder: return none;
+    }
     return none;
 }
 
 // True when dir looks like it holds the dataset (its first required file, gzip or raw).
-bool holdsDataset(const fs::path& dir, const std::string& name)
+bool holdsDataset(const fs::path& dir, DatasetFormat format)
 {
     std::error_code ec;
     if (!fs::is_directory(dir, ec))
         return false;
-    if (name == "image-folder")
+    if (format == DatasetFormat::ImageFolder)
         return true;
-    if (requiredFiles(name).empty())
+    if (requiredFiles(format).empty())
         return false;
-    const std::string first = requiredFiles(name).front();
-    if (name == "cifar10")
+    const std::string first = requiredFiles(format).front();
+    if (format == DatasetFormat::Cifar)
         return pathExists(dir / first) || pathExists(dir / "cifar-10-batches-bin" / first);
     return pathExists(dir / first) || pathExists(dir / first.substr(0, first.size() - 3));
 }
@@ -173,12 +205,43 @@ std::string defaultPlace(const std::vector<std::string>& places)
     return places.back();
 }
 
+// What the user reads when the dataset's files are nowhere: where to put them or how to fetch them.
+std::string notFoundMessage(const DatasetRequest& r, DatasetFormat format, const std::vector<std::string>& places)
+{
+    const std::string& name = r.choice.name;
+    const std::vector<std::string>& files = requiredFiles(format);
+    const char* const gzipOrRaw = format == DatasetFormat::Cifar ? "" : " (gzip or raw)";
+    std::string error = "dataset '" + name + "' not found";
+    if (format == DatasetFormat::ImageFolder) {
+        error += "; set the project's dataset path or pass --data DIR: a folder with one sub-folder per class";
+    } else if (!r.dataDir.empty()) {
+        error += " in " + r.dataDir + "; put " + joinList(files) + gzipOrRaw +
+                 " there, or pass --data with the folder that holds them";
+    } else {
+        if (const CatalogEntry* e = findCatalogEntry(datasetCatalog(), name)) {
+            const std::string user = userDatasetsDir();
+            error += "; download it with `qnnw data fetch " + name + "` (" + formatBytes(e->totalBytes()) +
+                     (user.empty() ? std::string() : ", into " + user + "/" + name) + "), or";
+        } else {
+            error += ";";
+        }
+        const std::string where = defaultPlace(places);
+        error += " put " + joinList(files) + gzipOrRaw + " into " + where + " (any shared/datasets/" + name +
+                 " folder above the project's folder is found), or pass --data DIR";
+    }
+    return error + ". Looked in: " + joinList(places);
+}
+
 } // namespace
 
 const std::vector<std::string>& knownDatasets()
 {
-    static const std::vector<std::string> names{"synthetic-digits", "mnist", "fashion-mnist", "cifar10",
-                                                "image-folder"};
+    static const std::vector<std::string> names = [] {
+        std::vector<std::string> out;
+        for (const DatasetKind& k : datasetKinds())
+            out.push_back(k.name);
+        return out;
+    }();
     return names;
 }
 
@@ -219,8 +282,11 @@ std::vector<std::string> datasetSearchPaths(const DatasetRequest& r)
 
 std::string findDatasetDir(const DatasetRequest& r)
 {
+    const DatasetKind* kind = findDatasetKind(r.choice.name);
+    if (!kind)
+        return {};
     for (const std::string& p : datasetSearchPaths(r))
-        if (holdsDataset(p, r.choice.name))
+        if (holdsDataset(p, kind->format))
             return p;
     return {};
 }
@@ -228,51 +294,34 @@ std::string findDatasetDir(const DatasetRequest& r)
 bool loadDataset(const DatasetRequest& r, DatasetSplits& out, std::string& error)
 {
     const std::string& name = r.choice.name;
-    if (name == "synthetic-digits") {
-        out.train = generateSyntheticDigits(20000, kSyntheticSeed, 0);
+    const DatasetKind* kind = findDatasetKind(name);
+    if (!kind) {
+        error = "unknown dataset '" + name + "'; choose one of " + joinList(knownDatasets());
+        return false;
+    }
+    if (kind->format == DatasetFormat::Generated) {
+        // Drawing all 20000 took most of a short run's time (a sweep's points, the tests).
+        const size_t train = r.trainImages > 0 ? std::min<size_t>(r.trainImages, 20000) : 20000;
+        out.train = generateSyntheticDigits(train, kSyntheticSeed, 0);
         out.validation = generateSyntheticDigits(2000, kSyntheticSeed, 1000000);
         out.test = generateSyntheticDigits(2000, kSyntheticSeed, 2000000);
         out.source = "built-in generator";
         return true;
     }
-    bool known = false;
-    for (const std::string& k : knownDatasets())
-        known = known || k == name;
-    if (!known) {
-        error = "unknown dataset '" + name + "'; choose one of " + joinList(knownDatasets());
-        return false;
-    }
     const std::vector<std::string> places = datasetSearchPaths(r);
     const fs::path dir = findDatasetDir(r);
     if (dir.empty()) {
-        const std::vector<std::string>& files = requiredFiles(name);
-        error = "dataset '" + name + "' not found";
-        if (name == "image-folder") {
-            error += "; set the project's dataset path or pass --data DIR: a folder with one sub-folder per class";
-        } else if (!r.dataDir.empty()) {
-            error += " in " + r.dataDir + "; put " + joinList(files) + (name == "cifar10" ? "" : " (gzip or raw)") +
-                     " there, or pass --data with the folder that holds them";
-        } else {
-            if (const CatalogEntry* e = findCatalogEntry(datasetCatalog(), name)) {
-                const std::string user = userDatasetsDir();
-                error += "; download it with `qnnw data fetch " + name + "` (" + formatBytes(e->totalBytes()) +
-                         (user.empty() ? std::string() : ", into " + user + "/" + name) + "), or";
-            } else {
-                error += ";";
-            }
-            const std::string where = defaultPlace(places);
-            error += " put " + joinList(files) + (name == "cifar10" ? "" : " (gzip or raw)") + " into " + where +
-                     " (any shared/datasets/" + name + " folder above the project's folder is found), or pass --data DIR";
-        }
-        error += ". Looked in: " + joinList(places);
+        error = notFoundMessage(r, kind->format, places);
         return false;
     }
     out.source = dir.string();
-    if (name == "mnist" || name == "fashion-mnist")
-        return loadIdx(dir, out, error);
-    if (name == "cifar10")
-        return loadCifar(dir, out, error);
-    return loadImageFolder(dir, out, error);
+    switch (kind->format) {
+    case DatasetFormat::Idx: return loadIdx(dir, out, error);
+    case DatasetFormat::Cifar: return loadCifar(dir, out, error);
+    case DatasetFormat::ImageFolder: return loadImageFolder(dir, out, error);
+    case DatasetFormat::Generated: break; // generated above
+    }
+    return true;
 }
 
 } // namespace qnn

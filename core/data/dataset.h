@@ -25,6 +25,10 @@ struct DatasetRequest {
     std::string dataDir;
     /** Folder of the project file: relative dataset paths and the default place are found from here. */
     std::string projectDir;
+    /** The run trains on the first N training images only (--train-limit); 0 = all. The built-in
+     *  generator then makes only those (image i depends on i alone, so they are the same bytes);
+     *  datasets read from files are read whole. */
+    size_t trainImages = 0;
 };
 
 /** Dataset names a project may use. */

@@ -30,9 +30,13 @@ bool readImageFolder(const std::string& dir, ImageSet& out, std::string& error)
         return false;
     }
     std::vector<fs::path> classDirs;
-    for (const auto& entry : fs::directory_iterator(dir, ec))
-        if (entry.is_directory())
+    // The error_code forms throughout: a link loop or an entry that cannot be
+    // examined is skipped like any other non-image, never thrown.
+    for (const auto& entry : fs::directory_iterator(dir, ec)) {
+        std::error_code e;
+        if (entry.is_directory(e))
             classDirs.push_back(entry.path());
+    }
     std::sort(classDirs.begin(), classDirs.end());
     if (classDirs.size() < 2) {
         error = dir + ": found " + std::to_string(classDirs.size()) +
@@ -42,9 +46,11 @@ bool readImageFolder(const std::string& dir, ImageSet& out, std::string& error)
     std::vector<std::pair<fs::path, int>> files;
     for (size_t c = 0; c < classDirs.size(); ++c) {
         std::vector<fs::path> inClass;
-        for (const auto& entry : fs::directory_iterator(classDirs[c], ec))
-            if (entry.is_regular_file() && isImageFile(entry.path()))
+        for (const auto& entry : fs::directory_iterator(classDirs[c], ec)) {
+            std::error_code e;
+            if (entry.is_regular_file(e) && isImageFile(entry.path()))
                 inClass.push_back(entry.path());
+        }
         if (inClass.empty()) {
             error = classDirs[c].string() + ": no PNG or JPEG images in this class folder";
             return false;

@@ -41,6 +41,8 @@ bool Board::upload(const std::string& deployment, const std::vector<UploadItem>&
                     "\" is not a path inside the deployment folder (no '..', no absolute path); nothing was sent";
             return false;
         }
+    // What an earlier deploy left half-uploaded goes first: no one else will remove it.
+    m_removedAbandoned = removeAbandonedUploads();
     if (uploadFiles(deployment, files, progress, error))
         return true;
     // Half an upload is no deployment: remove what this call created (never an older folder).

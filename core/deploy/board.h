@@ -42,6 +42,8 @@ struct CurrentDeployment {
 struct UploadItem {
     std::string localPath;
     std::string remotePath;
+    /** Created with mode 0755 (qnn-run) instead of 0644. */
+    bool executable = false;
 };
 
 /** A host key the user has to decide on (first contact) or that changed. */
@@ -73,6 +75,15 @@ public:
 
     virtual bool connect(std::string& error) = 0;
     virtual bool describe(BoardInfo& info, std::string& error) = 0;
+    /** The board's CPU as `uname -m` names it ("aarch64", "armv7l"), for the
+     *  qnn-run build to upload; empty (and true) for a board that runs a
+     *  deployment in this process and needs none. */
+    virtual bool machine(std::string& unameM, std::string& error)
+    {
+        (void)error;
+        unameM.clear();
+        return true;
+    }
     /** False with a sentence when this kind of board cannot run a deployment
      *  at all; checked before anything is packed or uploaded. */
     virtual bool canDeploy(std::string& why) const
@@ -103,6 +114,10 @@ public:
     /** user@host:port, or the board's folder: for messages. */
     virtual std::string address() const = 0;
 
+    /** Folders the last upload() found left half-uploaded by an earlier
+     *  deploy (its connection dropped, or it was killed) and removed first. */
+    const std::vector<std::string>& removedAbandoned() const { return m_removedAbandoned; }
+
     /** Compares checksums() with `expected` (file → hex); the error names
      *  every file that differs or is missing. */
     bool verify(const std::string& deployment, const std::map<std::string, std::string>& expected,
@@ -125,9 +140,22 @@ protected:
     virtual void removeDeploymentFolder(const std::string& deployment) = 0;
     void noteCreated(const std::string& deployment) { m_created.insert(deployment); }
 
+    /** An upload keeps this file in its new folder until every file is
+     *  there. It holds the seconds after which its upload has certainly
+     *  ended (abandonAfterSeconds()): a folder whose marker is older was cut
+     *  off (a dropped connection that could not be reopened to clean up, a
+     *  killed qnnw) and is removed by the next upload to the board. */
+    static constexpr const char* kUploadMarker = ".uploading";
+    /** Twice the step limit, plus a second: an upload stops at its limit. */
+    int abandonAfterSeconds() const { return 2 * ((m_stepTimeoutMs + 999) / 1000) + 1; }
+    /** Removes the deployments/ folders whose upload marker is older than the
+     *  limit written in it, never the one `current` names; their names. */
+    virtual std::vector<std::string> removeAbandonedUploads() { return {}; }
+
 private:
     const std::atomic<bool>* m_cancel = nullptr;
     std::set<std::string> m_created;
+    std::vector<std::string> m_removedAbandoned;
     int m_stepTimeoutMs = 300000;
 };
 

@@ -1,5 +1,6 @@
 #include "core/deploy/board_config.h"
 
+#include "core/hw/device.h"
 #include "core/util/json_file.h"
 #include "core/util/json_fields.h"
 
@@ -18,26 +19,71 @@ bool BoardConfig::operator==(const BoardConfig& o) const
            device == o.device;
 }
 
+namespace {
+
+struct BoardKind {
+    const char* name;
+    /** Reached over SSH (a PYNQ image); otherwise a folder on this machine. */
+    bool ssh;
+};
+
+// The one list of board kinds: the CLI's --kind choices, the board dialog,
+// validation and its sentence read it. An SSH kind's part is its board entry
+// in the device table (resources/devices.json), not a second list here;
+// "linux" is any Linux board over SSH with no FPGA of ours: its CPU runs qnn-run.
+const std::vector<BoardKind>& kindTable()
+{
+    static const std::vector<BoardKind> kinds = {{"pynq-z1", true}, {"pynq-z2", true}, {"ultra96", true},
+                                                 {"zcu104", true},  {"linux", true},   {"xrt", false},
+                                                 {"local", false}};
+    return kinds;
+}
+
+const BoardKind* findKind(const std::string& kind)
+{
+    for (const BoardKind& k : kindTable())
+        if (kind == k.name)
+            return &k;
+    return nullptr;
+}
+
+} // namespace
+
 bool BoardConfig::isSsh() const
 {
-    return kind != "local" && kind != "xrt";
+    const BoardKind* k = findKind(kind);
+    return !k || k->ssh;
 }
 
 const std::vector<std::string>& boardKinds()
 {
-    static const std::vector<std::string> kinds = {"pynq-z1", "pynq-z2", "ultra96", "zcu104", "xrt", "local"};
+    static const std::vector<std::string> kinds = [] {
+        std::vector<std::string> out;
+        for (const BoardKind& k : kindTable())
+            out.push_back(k.name);
+        return out;
+    }();
     return kinds;
+}
+
+std::string boardKindList()
+{
+    const auto& kinds = boardKinds();
+    std::string out;
+    for (size_t i = 0; i < kinds.size(); ++i)
+        out += (i == 0 ? "" : i + 1 == kinds.size() ? " or " : ", ") + kinds[i];
+    return out;
 }
 
 std::string boardPart(const std::string& kind)
 {
-    if (kind == "pynq-z1" || kind == "pynq-z2")
-        return "xc7z020";
-    if (kind == "ultra96")
-        return "xczu3eg";
-    if (kind == "zcu104")
-        return "xczu7ev";
-    return {};
+    const BoardKind* k = findKind(kind);
+    if (!k || !k->ssh)
+        return {};
+    static const DeviceDatabase devices = DeviceDatabase::builtIn();
+    DeviceChoice choice;
+    std::string error;
+    return devices.find(kind, choice, error) && choice.device ? choice.device->part : std::string();
 }
 
 namespace {
@@ -59,7 +105,7 @@ bool validateBoard(const BoardConfig& b, std::string& error)
     }
     const auto& kinds = boardKinds();
     if (std::find(kinds.begin(), kinds.end(), b.kind) == kinds.end()) {
-        error = "unknown board kind '" + shown(b.kind) + "': use pynq-z1, pynq-z2, ultra96, zcu104, xrt or local";
+        error = "unknown board kind '" + shown(b.kind) + "': use " + boardKindList();
         return false;
     }
     if (b.isSsh()) {
@@ -76,7 +122,7 @@ bool validateBoard(const BoardConfig& b, std::string& error)
             return false;
         }
     }
-    if ((b.kind == "local" || b.kind == "xrt") && b.remoteDir.empty()) {
+    if (!b.isSsh() && b.remoteDir.empty()) {
         error = "a " + b.kind + " board needs a folder on this machine (--dir)";
         return false;
     }

@@ -10,7 +10,7 @@ namespace qnn::deploy {
  *  password or the content of a key, only the key file's path. */
 struct BoardConfig {
     std::string name;
-    /** pynq-z1, pynq-z2, ultra96, zcu104, xrt or local. */
+    /** One of boardKinds(). */
     std::string kind;
     std::string host;
     int port = 22;
@@ -33,9 +33,12 @@ struct BoardConfig {
 
 /** The kinds `board add --kind` accepts, in the order help lists them. */
 const std::vector<std::string>& boardKinds();
+/** "pynq-z1, pynq-z2, ultra96, zcu104, xrt or local": the kinds for a sentence or a help text. */
+std::string boardKindList();
 
-/** Which prebuilt-overlay family a kind's `bnn` package carries
- *  (pynq-z1/z2: "xc7z020", ultra96: "xczu3eg", zcu104: "xczu7ev"); empty for local and xrt. */
+/** Which prebuilt-overlay family a kind's `bnn` package carries: the part
+ *  of its board in the device table (pynq-z1/z2: "xc7z020", ultra96:
+ *  "xczu3eg", zcu104: "xczu7ev"); empty for local and xrt. */
 std::string boardPart(const std::string& kind);
 
 /** Checks name, kind and the fields the kind needs; the error is a sentence. */

@@ -1,7 +1,8 @@
 #include "core/deploy/deployer.h"
 
+#include "core/deploy/board_runtime.h"
+
 #include <chrono>
-#include <cmath>
 #include <cstdio>
 
 namespace qnn::deploy {
@@ -10,16 +11,27 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-double secondsSince(Clock::time_point t)
-{
-    return std::chrono::duration<double>(Clock::now() - t).count();
-}
-
 std::string megabytes(uint64_t bytes)
 {
     char buffer[32];
     std::snprintf(buffer, sizeof buffer, "%.2f MB", bytes / 1e6);
     return buffer;
+}
+
+// Runs one step and adds its wall time to `seconds[name]` when it succeeds.
+template <typename Step>
+bool timed(std::map<std::string, double>& seconds, const std::string& name, Step step)
+{
+    const auto start = Clock::now();
+    if (!step())
+        return false;
+    seconds[name] += std::chrono::duration<double>(Clock::now() - start).count();
+    return true;
+}
+
+std::string whereCurrentStays(const CurrentDeployment& before)
+{
+    return before.present ? "; current still points to " + before.folder : "; nothing was made current";
 }
 
 } // namespace
@@ -35,130 +47,135 @@ void Deployer::say(const std::string& step, const std::string& message)
         m_observer(step, message);
 }
 
-bool parseRunnerResult(const std::string& line, nlohmann::json& out, std::string& error)
-{
-    out = nlohmann::json::object();
-    const nlohmann::json j = nlohmann::json::parse(line, nullptr, false);
-    if (!j.is_object()) {
-        error = "the runner on the board printed a line that is not a JSON object: " + line.substr(0, 200);
-        return false;
-    }
-    const auto bad = [&](const std::string& key, const std::string& expected) {
-        error = "the runner on the board printed \"" + key + "\": " + j[key].dump().substr(0, 80) + ", expected " +
-                expected;
-        return false;
-    };
-    for (const char* key : {"engine", "overlay", "run", "error", "hint"}) {
-        if (!j.contains(key) || j[key].is_null()) {
-            if (std::string(key) != "error" && std::string(key) != "hint")
-                out[key] = "";
-            continue;
-        }
-        if (!j[key].is_string())
-            return bad(key, "a string");
-        out[key] = j[key];
-    }
-    for (const char* key : {"accuracy", "usec_per_image", "images_per_second"}) {
-        if (!j.contains(key) || j[key].is_null()) {
-            out[key] = 0.0;
-            continue;
-        }
-        if (!j[key].is_number() || !std::isfinite(j[key].get<double>()) || j[key].get<double>() < 0)
-            return bad(key, "a number of at least 0");
-        out[key] = j[key].get<double>();
-    }
-    out["predictions"] = nlohmann::json::array();
-    if (j.contains("predictions") && !j["predictions"].is_null()) {
-        if (!j["predictions"].is_array())
-            return bad("predictions", "a list of class numbers");
-        for (const auto& p : j["predictions"]) {
-            if (!p.is_number_integer() || p.get<int64_t>() < 0 || p.get<int64_t>() > 1000000)
-                return bad("predictions", "a list of class numbers (one is " + p.dump().substr(0, 40) + ")");
-            out["predictions"].push_back(p.get<int64_t>());
-        }
-    }
-    if (j.contains("images") && !j["images"].is_null()) {
-        if (!j["images"].is_number_integer() || j["images"].get<int64_t>() < 0)
-            return bad("images", "a count of images");
-        out["images"] = j["images"].get<int64_t>();
-    } else {
-        out["images"] = out["predictions"].size();
-    }
-    return true;
-}
-
-bool Deployer::deploy(const DeploymentPackage& package, DeployResult& result, std::string& error)
+bool Deployer::deploy(DeploymentPackage package, DeployResult& result, std::string& error)
 {
     result = {};
     result.deployment = package.name;
     if (!m_board.canDeploy(error))
         return false;
-    auto t = Clock::now();
+    auto& s = result.seconds;
+    CurrentDeployment before;
+    if (!timed(s, "connect", [&] { return connect(before, error); }))
+        return false;
+    if (!timed(s, "connect", [&] { return addBoardRuntime(package, result.runtimeArch, error); })) {
+        m_board.disconnect();
+        return false;
+    }
+    if (!timed(s, "upload", [&] { return upload(package, error); })) {
+        error += whereCurrentStays(before);
+        return false;
+    }
+    if (!timed(s, "verify", [&] { return verify(package, error); })) {
+        error += whereCurrentStays(before);
+        return false;
+    }
+    if (!timed(s, "switch", [&] { return switchTo(package, error); }))
+        return false;
+    if (!timed(s, "run", [&] { return run(package, before, result.board, error); }))
+        return false;
+    m_board.disconnect();
+    return true;
+}
+
+bool Deployer::connect(CurrentDeployment& before, std::string& error)
+{
     say("connect", "connecting");
     if (!m_board.connect(error))
         return false;
     std::string why;
-    CurrentDeployment before;
     m_board.current(before, why);
-    const std::string stays =
-        before.present ? "; current still points to " + before.folder : "; nothing was made current";
     say("connect", "connected to " + m_board.address() +
                        (before.present ? "; current is " + before.folder : "; nothing is current yet"));
-    result.seconds["connect"] = secondsSince(t);
+    return true;
+}
 
-    t = Clock::now();
+bool Deployer::addBoardRuntime(DeploymentPackage& package, std::string& arch, std::string& error)
+{
+    arch.clear();
+    if (m_runtimeDir.empty())
+        return true;
+    std::string machine;
+    if (!m_board.machine(machine, error))
+        return false;
+    if (machine.empty())
+        return true; // the board runs the deployment in this process
+    BoardRuntime runtime;
+    std::string why;
+    if (!findBoardRuntime(machine, m_runtimeDir, runtime, why)) {
+        if (!package.network.empty()) {
+            // The overlay can still run it; only the CPU fallback is missing.
+            say("connect", why + ": only the prebuilt " + package.network + " overlay can run it there");
+            return true;
+        }
+        error = why + ". This network matches no prebuilt overlay, so the board would have nothing to run it "
+                      "with; nothing was uploaded.";
+        return false;
+    }
+    if (!addRuntime(package, runtime, error))
+        return false;
+    arch = runtime.arch;
+    say("connect", "the board's CPU is " + machine + ": qnn-run for " + arch + " goes along");
+    return true;
+}
+
+bool Deployer::upload(const DeploymentPackage& package, std::string& error)
+{
     say("upload", "uploading " + std::to_string(package.files.size()) + " files (" + megabytes(package.bytes) +
                       ") into deployments/" + package.name);
     // upload() removes a folder it created and could not fill, and nothing else.
-    if (!m_board.upload(package.name, package.files, m_progress, error)) {
-        error += stays;
+    if (!m_board.upload(package.name, package.files, m_progress, error))
         return false;
-    }
-    result.seconds["upload"] = secondsSince(t);
+    for (const std::string& left : m_board.removedAbandoned())
+        say("upload", "removed deployments/" + left + ", which an earlier deploy left half-uploaded");
+    return true;
+}
 
-    t = Clock::now();
+bool Deployer::verify(const DeploymentPackage& package, std::string& error)
+{
     say("verify", "checking the SHA-256 of " + std::to_string(package.sha256.size()) + " files on the board");
     if (!m_board.verify(package.name, package.sha256, error)) {
         m_board.removeDeployment(package.name);
-        error = "verification failed: " + error + stays;
+        error = "verification failed: " + error;
         return false;
     }
     say("verify", "all " + std::to_string(package.sha256.size()) + " files match");
-    result.seconds["verify"] = secondsSince(t);
+    return true;
+}
 
-    t = Clock::now();
-    if (!m_board.switchCurrent(package.name, error)) {
-        // The rename may have happened before the connection broke: never remove what `current` names.
-        CurrentDeployment now;
-        if (m_board.current(now, why) && now.folder != "deployments/" + package.name) {
-            m_board.removeDeployment(package.name);
-            error += now.present ? "; current still points to " + now.folder : "; nothing was made current";
-        } else {
-            error += "; the board's `current` could not be read back, deployments/" + package.name + " was kept";
-        }
-        return false;
+bool Deployer::switchTo(const DeploymentPackage& package, std::string& error)
+{
+    if (m_board.switchCurrent(package.name, error)) {
+        say("switch", "current → deployments/" + package.name);
+        return true;
     }
-    say("switch", "current → deployments/" + package.name);
-    result.seconds["switch"] = secondsSince(t);
+    // The rename may have happened before the connection broke: never remove what `current` names.
+    CurrentDeployment now;
+    std::string why;
+    if (m_board.current(now, why) && now.folder != "deployments/" + package.name) {
+        m_board.removeDeployment(package.name);
+        error += whereCurrentStays(now);
+    } else {
+        error += "; the board's `current` could not be read back, deployments/" + package.name + " was kept";
+    }
+    return false;
+}
 
-    t = Clock::now();
+bool Deployer::run(const DeploymentPackage& package, const CurrentDeployment& before, nlohmann::json& board,
+                   std::string& error)
+{
     say("run", "running the test images on the board");
     std::string line;
-    bool ran = m_board.run(package.name, line, error);
-    if (ran && !parseRunnerResult(line, result.board, error))
-        ran = false;
-    if (ran && result.board.contains("error")) {
-        error = "the board could not run the model: " + result.board["error"].get<std::string>() +
-                (result.board.contains("hint") ? " (" + result.board["hint"].get<std::string>() + ")" : "");
+    bool ran = m_board.run(package.name, line, error) && parseRunnerResult(line, board, error);
+    if (ran && board.contains("error")) {
+        error = "the board could not run the model: " + board["error"].get<std::string>() +
+                (board.contains("hint") ? " (" + board["hint"].get<std::string>() + ")" : "");
         ran = false;
     }
     if (!ran) {
         error += "; " + rollBack(package.name, before);
         return false;
     }
-    result.seconds["run"] = secondsSince(t);
-    say("run", "done");
-    m_board.disconnect();
+    say("run", "done (" + board["backend"].get<std::string>() + ")");
     return true;
 }
 

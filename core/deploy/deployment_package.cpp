@@ -1,7 +1,7 @@
 #include "core/deploy/deployment_package.h"
 
 #include "core/deploy/board_factory.h"
-#include "core/deploy/sha256.h"
+#include "core/util/sha256.h"
 #include "core/util/atomic_file.h"
 #include "core/util/json_file.h"
 
@@ -220,6 +220,8 @@ bool buildDeploymentPackage(const PackageRequest& request, const ImageSet& image
                             std::string& error)
 {
     out = {};
+    out.network = request.network;
+    out.stagingDir = request.stagingDir;
     out.name = (request.time.empty() ? utcNow() : request.time) + "-" + request.run + "-" + randomHex(6);
     if (!isSafeDeploymentName(out.name)) {
         error = "the run name \"" + request.run + "\" cannot be part of a folder name on the board";
@@ -281,6 +283,7 @@ bool buildDeploymentPackage(const PackageRequest& request, const ImageSet& image
                               {"result", kDeployResult}};
     if (!writeJsonFile((staging / kDeployJson).string(), deployJson, error))
         return false;
+    out.deployJson = deployJson;
     for (const std::string& name : {out.imagesFile, out.labelsFile, std::string(kDeployJson)}) {
         std::string hex;
         if (!sha256File((staging / name).string(), hex, error))
@@ -301,6 +304,32 @@ bool buildDeploymentPackage(const PackageRequest& request, const ImageSet& image
     out.sha256[kDeployRunner] = hex;
     for (const auto& f : out.files)
         out.bytes += fs::file_size(f.localPath, ec);
+    return true;
+}
+
+bool addRuntime(DeploymentPackage& package, const BoardRuntime& runtime, std::string& error)
+{
+    std::string hex;
+    if (!sha256File(runtime.path, hex, error))
+        return false;
+    // deploy.json names the build: this package's copy is written beside the
+    // first (deploy.json.<arch>, uploaded as deploy.json), so a package made
+    // once and deployed to boards of two CPUs never changes under the other.
+    package.deployJson["runtime"] = {{"file", kDeployQnnRun}, {"arch", runtime.arch}, {"sha256", hex}};
+    const std::string deployJson = (fs::path(package.stagingDir) / kDeployJson).string() + "." + runtime.arch;
+    std::string deployHex;
+    if (!writeJsonFile(deployJson, package.deployJson, error) || !sha256File(deployJson, deployHex, error))
+        return false;
+    for (UploadItem& f : package.files)
+        if (f.remotePath == kDeployJson)
+            f.localPath = deployJson;
+    package.sha256[kDeployJson] = deployHex;
+    package.files.push_back({runtime.path, kDeployQnnRun, true});
+    package.sha256[kDeployQnnRun] = hex;
+    std::error_code ec;
+    package.bytes = 0;
+    for (const auto& f : package.files)
+        package.bytes += fs::file_size(f.localPath, ec);
     return true;
 }
 

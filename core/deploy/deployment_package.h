@@ -2,6 +2,9 @@
 
 #include "core/data/image_set.h"
 #include "core/deploy/board.h"
+#include "core/deploy/board_runtime.h"
+
+#include <nlohmann/json.hpp>
 
 #include <map>
 #include <string>
@@ -14,6 +17,7 @@ constexpr const char* kDeployModelDir = "model";
 constexpr const char* kDeployJson = "deploy.json";
 constexpr const char* kDeployRunner = "runner.py";
 constexpr const char* kDeployResult = "result.json";
+constexpr const char* kDeployQnnRun = "qnn-run";
 
 /** Everything one deployment uploads: the packed model (checked against its
  *  manifest), the test images and labels, the runner and deploy.json. */
@@ -28,6 +32,12 @@ struct DeploymentPackage {
     uint64_t bytes = 0;
     std::string imagesFile;
     std::string labelsFile;
+    /** The prebuilt overlay the network matches ("lfcW1A1"), empty for none. */
+    std::string network;
+    /** Where deploy.json and the images were written. */
+    std::string stagingDir;
+    /** deploy.json as written; addRuntime() adds "runtime" to it. */
+    nlohmann::json deployJson;
 };
 
 /** What goes into a package. */
@@ -69,6 +79,11 @@ bool makeStagingFolder(std::string& path, std::string& error);
  *  deploy.json, and lists what to upload with the checksums to verify. */
 bool buildDeploymentPackage(const PackageRequest& request, const ImageSet& images, DeploymentPackage& out,
                             std::string& error);
+
+/** Adds the qnn-run build for the board's CPU to the package: uploaded as
+ *  `qnn-run` (mode 0755), checked by its SHA-256 like every other file, and
+ *  named in deploy.json ("runtime": file, arch, sha256) for the runner. */
+bool addRuntime(DeploymentPackage& package, const BoardRuntime& runtime, std::string& error);
 
 /** Images in the file formats the `bnn` package reads: IDX (classify_mnists)
  *  or CIFAR-10 binary (classify_cifars). */

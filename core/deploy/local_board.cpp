@@ -1,7 +1,7 @@
 #include "core/deploy/local_board.h"
 
 #include "core/deploy/deployment_runner.h"
-#include "core/deploy/sha256.h"
+#include "core/util/sha256.h"
 #include "core/util/atomic_file.h"
 
 #include <nlohmann/json.hpp>
@@ -14,6 +14,7 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
+#include <ctime>
 #include <filesystem>
 #include <fstream>
 
@@ -48,6 +49,20 @@ bool LocalBoard::describe(BoardInfo& info, std::string& /*error*/)
     return true;
 }
 
+namespace {
+
+bool writeMarker(const fs::path& path, int seconds)
+{
+    const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
+    if (fd < 0)
+        return false;
+    const std::string text = std::to_string(seconds);
+    const bool ok = ::write(fd, text.data(), text.size()) == ssize_t(text.size());
+    return ::close(fd) == 0 && ok;
+}
+
+} // namespace
+
 bool LocalBoard::uploadFiles(const std::string& deployment, const std::vector<UploadItem>& files,
                              const ProgressFn& progress, std::string& error)
 {
@@ -60,6 +75,11 @@ bool LocalBoard::uploadFiles(const std::string& deployment, const std::vector<Up
         return false;
     }
     noteCreated(deployment);
+    const fs::path marker = base / kUploadMarker;
+    if (!writeMarker(marker, abandonAfterSeconds())) {
+        error = "cannot write " + marker.string() + ": " + std::strerror(errno);
+        return false;
+    }
     std::error_code ec;
     uint64_t total = 0, done = 0;
     for (const auto& f : files)
@@ -70,7 +90,8 @@ bool LocalBoard::uploadFiles(const std::string& deployment, const std::vector<Up
         fs::create_directories(target.parent_path(), ec);
         std::ifstream in(f.localPath, std::ios::binary);
         // O_EXCL | O_NOFOLLOW: a file or link that appeared in our new folder is never written through.
-        const int fd = ::open(target.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
+        const int fd = ::open(target.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
+                                f.executable ? 0755 : 0644);
         if (!in || fd < 0) {
             error = "cannot copy " + f.localPath + " to " + target.string() +
                     (fd < 0 ? std::string(": ") + std::strerror(errno) : std::string());
@@ -110,7 +131,42 @@ bool LocalBoard::uploadFiles(const std::string& deployment, const std::vector<Up
         if (!ok)
             return false;
     }
+    if (!fs::remove(marker, ec)) {
+        error = "cannot finish the upload into " + base.string() + ": " + ec.message();
+        return false;
+    }
     return true;
+}
+
+std::vector<std::string> LocalBoard::removeAbandonedUploads()
+{
+    std::vector<std::string> removed;
+    std::error_code ec;
+    const fs::path deployments = fs::path(m_folder) / "deployments";
+    const fs::path current = fs::read_symlink(fs::path(m_folder) / "current", ec);
+    for (const auto& entry : fs::directory_iterator(deployments, ec)) {
+        std::error_code e;
+        const std::string name = entry.path().filename().string();
+        if (entry.is_symlink(e) || !entry.is_directory(e) || !isSafeDeploymentName(name) ||
+            current == fs::path("deployments") / name)
+            continue;
+        const fs::path marker = entry.path() / kUploadMarker;
+        struct stat st {};
+        if (::lstat(marker.c_str(), &st) != 0 || !S_ISREG(st.st_mode))
+            continue;
+        long limit = 3600;
+        if (std::FILE* f = std::fopen(marker.c_str(), "r")) {
+            if (std::fscanf(f, "%ld", &limit) != 1 || limit < 0)
+                limit = 3600;
+            std::fclose(f);
+        }
+        if (std::time(nullptr) - st.st_mtime <= limit)
+            continue;
+        fs::remove_all(entry.path(), e);
+        if (!e)
+            removed.push_back(name);
+    }
+    return removed;
 }
 
 bool LocalBoard::checksums(const std::string& deployment, const std::vector<std::string>& files,

@@ -26,6 +26,7 @@ protected:
     bool uploadFiles(const std::string& deployment, const std::vector<UploadItem>& files, const ProgressFn& progress,
                      std::string& error) override;
     void removeDeploymentFolder(const std::string& deployment) override;
+    std::vector<std::string> removeAbandonedUploads() override;
 
 private:
     std::string m_folder;

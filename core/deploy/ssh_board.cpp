@@ -1,7 +1,8 @@
 #include "core/deploy/ssh_board.h"
 
+#include "core/deploy/tar_stream.h"
+
 #include <libssh/libssh.h>
-#include <libssh/sftp.h>
 
 #include <nlohmann/json.hpp>
 
@@ -68,15 +69,10 @@ std::string shellQuote(const std::string& s)
 
 struct SshBoard::Impl {
     ssh_session session = nullptr;
-    sftp_session sftp = nullptr;
 
     ~Impl() { close(); }
     void close()
     {
-        if (sftp) {
-            sftp_free(sftp);
-            sftp = nullptr;
-        }
         if (session) {
             if (ssh_is_connected(session))
                 ssh_disconnect(session);
@@ -217,13 +213,8 @@ bool SshBoard::connect(std::string& error)
     }
     long stepSeconds = std::max(1, stepTimeoutMs() / 1000);
     ssh_options_set(s, SSH_OPTIONS_TIMEOUT, &stepSeconds);
-    m_impl->sftp = sftp_new(s);
-    if (!m_impl->sftp || sftp_init(m_impl->sftp) != SSH_OK) {
-        error = "the board at " + where() + " offers no SFTP (is the sftp subsystem enabled in its sshd_config?): " +
-                ssh_get_error(s);
-        disconnect();
-        return false;
-    }
+    // No SFTP session: files travel as a tar stream over an exec channel
+    // (streamArchive), so a board whose sshd has no sftp subsystem works too.
     return true;
 }
 
@@ -499,10 +490,28 @@ bool SshBoard::describe(BoardInfo& info, std::string& error)
     return true;
 }
 
+bool SshBoard::machine(std::string& unameM, std::string& error)
+{
+    unameM.clear();
+    std::string out, err;
+    int status = 0;
+    if (!exec("uname -m", out, err, status, error))
+        return false;
+    while (!out.empty() && (out.back() == '\n' || out.back() == '\r' || out.back() == ' '))
+        out.pop_back();
+    if (status != 0 || out.empty() || out.find_first_of(" \n") != std::string::npos) {
+        error = "the board at " + where() + " did not say which CPU it has (uname -m: " +
+                (err.empty() ? out.substr(0, 80) : err.substr(0, 200)) + ")";
+        return false;
+    }
+    unameM = out;
+    return true;
+}
+
 bool SshBoard::uploadFiles(const std::string& deployment, const std::vector<UploadItem>& files,
                            const ProgressFn& progress, std::string& error)
 {
-    if (!m_impl || !m_impl->sftp) {
+    if (!m_impl || !m_impl->session) {
         error = "not connected to " + where();
         return false;
     }
@@ -515,7 +524,8 @@ bool SshBoard::uploadFiles(const std::string& deployment, const std::vector<Uplo
     // deploys can never share one, and a failed one never removes another's.
     std::string mk = "mkdir -p " + shellQuote(remoteDir() + "/deployments") + " && { mkdir " + shellQuote(base) +
                      " 2>/dev/null || { test -e " + shellQuote(base) + " && { echo exists; exit 3; }; mkdir " +
-                     shellQuote(base) + "; }; }";
+                     shellQuote(base) + "; }; } && printf %s " + std::to_string(abandonAfterSeconds()) + " > " +
+                     shellQuote(base + "/" + kUploadMarker);
     std::string out, err;
     int status = 0;
     if (!exec(mk, out, err, status, error))
@@ -537,55 +547,191 @@ bool SshBoard::uploadFiles(const std::string& deployment, const std::vector<Uplo
             return false;
         }
     }
+    if (!streamArchive(base, files, progress, error))
+        return false;
+    // The marker goes last: a folder without it holds a complete upload.
+    if (!exec("rm -f " + shellQuote(base + "/" + kUploadMarker), out, err, status, error) || status != 0) {
+        if (error.empty())
+            error = "cannot finish the upload into " + base + " on the board: " + err;
+        return false;
+    }
+    return true;
+}
+
+bool SshBoard::streamArchive(const std::string& base, const std::vector<UploadItem>& files,
+                             const ProgressFn& progress, std::string& error)
+{
     uint64_t total = 0, done = 0;
     for (const auto& f : files) {
         std::error_code ec;
         total += fs::file_size(f.localPath, ec);
     }
+    // One channel, one `tar -xf -` in the new folder: the files travel as one
+    // stream, with no round trip per file. The group marker comes first, so
+    // that a cancel or a timeout can stop tar on the board.
+    const std::string command = std::string("echo ") + kGroupMarker + "$$; cd " + shellQuote(base) + " && tar -xf -";
+    ssh_session session = m_impl->session;
+    ssh_channel ch = ssh_channel_new(session);
+    if (!ch || ssh_channel_open_session(ch) != SSH_OK || ssh_channel_request_exec(ch, command.c_str()) != SSH_OK) {
+        error = "cannot start the upload on " + where() + ": " + ssh_get_error(session);
+        if (ch)
+            ssh_channel_free(ch);
+        return false;
+    }
     const auto start = Clock::now();
-    std::vector<char> buffer(32768);
-    for (const auto& f : files) {
-        std::ifstream in(f.localPath, std::ios::binary);
-        if (!in) {
-            error = "cannot read " + f.localPath;
-            return false;
+    const auto timedOut = [&] { return millisSince(start) > stepTimeoutMs(); };
+    const std::string timeoutMessage =
+        "the upload did not finish within " + std::to_string(stepTimeoutMs() / 1000) + " s";
+    std::string out, err;
+    char buffer[32768];
+    long group = 0;
+    bool ok = true;
+    while (ok && out.find('\n') == std::string::npos) {
+        const int n = ssh_channel_read_timeout(ch, buffer, sizeof buffer, 0, 100);
+        if (n > 0)
+            out.append(buffer, n);
+        if (n == SSH_ERROR || (n == 0 && ssh_channel_is_eof(ch))) {
+            error = "the upload to " + where() + " could not start: " + ssh_get_error(session);
+            ok = false;
+        } else if (cancelled()) {
+            error = "cancelled before the upload";
+            ok = false;
+        } else if (timedOut()) {
+            error = timeoutMessage;
+            ok = false;
         }
-        const std::string target = base + "/" + f.remotePath;
-        sftp_file remote = sftp_open(m_impl->sftp, target.c_str(), O_WRONLY | O_CREAT | O_EXCL, 0644);
-        if (!remote) {
-            error = "cannot create " + target + " on the board: " + ssh_get_error(m_impl->session);
-            return false;
-        }
-        while (in) {
-            in.read(buffer.data(), buffer.size());
-            const std::streamsize n = in.gcount();
-            if (n <= 0)
-                break;
-            if (sftp_write(remote, buffer.data(), n) != n) {
-                error = "writing " + target + " on the board failed: " + ssh_get_error(m_impl->session);
-                sftp_close(remote);
+    }
+    if (out.compare(0, std::strlen(kGroupMarker), kGroupMarker) == 0)
+        group = std::atol(out.c_str() + std::strlen(kGroupMarker));
+    const auto send = [&](const char* data, size_t n) {
+        while (n > 0) {
+            const int written = ssh_channel_write(ch, data, static_cast<uint32_t>(n));
+            if (written == SSH_ERROR || written < 0) {
+                // tar may have stopped (no tar, a full disk): its own words say more than the channel's.
+                std::string said;
+                char text[4096];
+                int e = 0;
+                while (said.size() < 4096 && (e = ssh_channel_read_nonblocking(ch, text, sizeof text, 1)) > 0)
+                    said.append(text, size_t(e));
+                error = said.empty() ? "the connection to " + where() + " broke during the upload: " +
+                                           ssh_get_error(session)
+                                     : "the board stopped the upload: " + said.substr(0, 400);
                 return false;
             }
-            done += n;
+            data += written;
+            n -= static_cast<size_t>(written);
+        }
+        return true;
+    };
+    const std::string zeros(2 * kTarBlock, '\0');
+    for (size_t i = 0; ok && i < files.size(); ++i) {
+        const UploadItem& f = files[i];
+        std::ifstream in(f.localPath, std::ios::binary);
+        std::error_code ec;
+        const uint64_t size = fs::file_size(f.localPath, ec);
+        std::string header;
+        if (!in || ec) {
+            error = "cannot read " + f.localPath;
+            ok = false;
+            break;
+        }
+        if (!tarFileHeader(f.remotePath, size, f.executable, header, error) || !send(header.data(), header.size())) {
+            ok = false;
+            break;
+        }
+        uint64_t sent = 0;
+        while (ok && sent < size) {
+            in.read(buffer, std::streamsize(std::min<uint64_t>(sizeof buffer, size - sent)));
+            const std::streamsize n = in.gcount();
+            if (n <= 0) {
+                error = f.localPath + " changed during the upload (it is shorter than it was)";
+                ok = false;
+                break;
+            }
+            if (!send(buffer, size_t(n))) {
+                ok = false;
+                break;
+            }
+            sent += uint64_t(n);
+            done += uint64_t(n);
             if (progress)
                 progress(done, total);
             if (cancelled()) {
-                sftp_close(remote);
                 error = "cancelled during the upload of " + f.remotePath;
-                return false;
-            }
-            if (millisSince(start) > stepTimeoutMs()) {
-                sftp_close(remote);
-                error = "the upload did not finish within " + std::to_string(stepTimeoutMs() / 1000) + " s";
-                return false;
+                ok = false;
+            } else if (timedOut()) {
+                error = timeoutMessage;
+                ok = false;
             }
         }
-        if (sftp_close(remote) != SSH_NO_ERROR) {
-            error = "closing " + target + " on the board failed: " + ssh_get_error(m_impl->session);
-            return false;
-        }
+        if (ok && !send(zeros.data(), tarPadding(size)))
+            ok = false;
     }
-    return true;
+    // The end of the archive; then tar's verdict.
+    if (ok && send(zeros.data(), zeros.size())) {
+        ssh_channel_send_eof(ch);
+        while (true) {
+            const int n = ssh_channel_read_timeout(ch, buffer, sizeof buffer, 0, 100);
+            int e = 0;
+            while ((e = ssh_channel_read_nonblocking(ch, buffer, sizeof buffer, 1)) > 0) {
+                err.append(buffer, size_t(e));
+                if (err.size() > 4096)
+                    err.erase(0, err.size() - 4096);
+            }
+            if (n == SSH_ERROR || e == SSH_ERROR) {
+                error = "the connection to " + where() + " broke at the end of the upload: " + ssh_get_error(session);
+                ok = false;
+                break;
+            }
+            if (n == 0 && ssh_channel_is_eof(ch))
+                break;
+            if (timedOut()) {
+                error = timeoutMessage;
+                ok = false;
+                break;
+            }
+        }
+        const int status = ok ? ssh_channel_get_exit_status(ch) : 0;
+        if (ok && status != 0) {
+            error = "unpacking the upload in " + base + " on the board failed (tar -xf -, exit status " +
+                    std::to_string(status) + "): " + err.substr(0, 400);
+            ok = false;
+        }
+    } else {
+        ok = false;
+    }
+    ssh_channel_close(ch);
+    ssh_channel_free(ch);
+    if (!ok && group > 1)
+        killRemoteGroup(group);
+    return ok;
+}
+
+std::vector<std::string> SshBoard::removeAbandonedUploads()
+{
+    // One round trip: each folder whose marker is older than the limit its
+    // upload wrote into it, and that `current` does not name, is removed and
+    // its name printed. A marker without a number counts as an hour.
+    const std::string marker = kUploadMarker;
+    const std::string cmd =
+        "cd " + shellQuote(remoteDir() + "/deployments") +
+        " 2>/dev/null || exit 0; cur=$(readlink ../current 2>/dev/null); now=$(date +%s); "
+        "for m in */" + marker + "; do [ -f \"$m\" ] || continue; d=${m%/" + marker +
+        "}; [ -L \"$d\" ] && continue; lim=$(head -c 12 \"$m\" | tr -cd 0-9); [ -n \"$lim\" ] || lim=3600; "
+        "t=$(stat -c %Y \"$m\" 2>/dev/null) || continue; "
+        "if [ $((now - t)) -gt \"$lim\" ] && [ \"deployments/$d\" != \"$cur\" ]; then rm -rf -- \"$d\" && echo \"$d\"; fi; "
+        "done";
+    std::string out, err, error;
+    int status = 0;
+    std::vector<std::string> removed;
+    if (!exec(cmd, out, err, status, error))
+        return removed;
+    std::istringstream lines(out);
+    std::string line;
+    while (std::getline(lines, line))
+        if (isSafeDeploymentName(line))
+            removed.push_back(line);
+    return removed;
 }
 
 bool SshBoard::checksums(const std::string& deployment, const std::vector<std::string>& files,

@@ -23,9 +23,10 @@ struct SshOptions {
     int connectTimeoutMs = 5000;
 };
 
-/** A PYNQ-style board over SSH (libssh): commands by exec, files by SFTP,
- *  host keys checked as OpenSSH does. The runner is `python3 runner.py` in
- *  the deployment folder; checksums come from the board's sha256sum. */
+/** A PYNQ-style board over SSH (libssh): commands by exec, files as one tar
+ *  stream into the board's `tar -xf -`, host keys checked as OpenSSH does.
+ *  The runner is `python3 runner.py` in the deployment folder; checksums
+ *  come from the board's sha256sum. */
 class SshBoard : public Board
 {
 public:
@@ -34,6 +35,7 @@ public:
 
     bool connect(std::string& error) override;
     bool describe(BoardInfo& info, std::string& error) override;
+    bool machine(std::string& unameM, std::string& error) override;
     bool checksums(const std::string& deployment, const std::vector<std::string>& files,
                    std::map<std::string, std::string>& sha256, std::string& error) override;
     bool switchCurrent(const std::string& deployment, std::string& error) override;
@@ -61,8 +63,12 @@ protected:
     bool uploadFiles(const std::string& deployment, const std::vector<UploadItem>& files, const ProgressFn& progress,
                      std::string& error) override;
     void removeDeploymentFolder(const std::string& deployment) override;
+    std::vector<std::string> removeAbandonedUploads() override;
 
 private:
+    /** Streams the files as one tar archive into `tar -xf -` in `base`. */
+    bool streamArchive(const std::string& base, const std::vector<UploadItem>& files, const ProgressFn& progress,
+                       std::string& error);
     void killRemoteGroup(long processGroup);
     struct Impl;
     bool openSocket(int& fd, std::string& error);

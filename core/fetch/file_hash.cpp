@@ -1,5 +1,7 @@
 #include "core/fetch/file_hash.h"
 
+#include "core/util/sha256.h"
+
 #include <openssl/evp.h>
 
 #include <cerrno>
@@ -43,21 +45,22 @@ bool hashFile(const std::string& path, FileHashes& out, std::string& error)
         error = "cannot read " + path + ": " + std::strerror(errno);
         return false;
     }
-    MdContext md5(EVP_MD_CTX_new()), sha(EVP_MD_CTX_new());
+    // MD5 only for the catalogue's published sums; SHA-256 is the project's one (core/util/sha256.h).
+    MdContext md5(EVP_MD_CTX_new());
     EVP_DigestInit_ex(md5.get(), EVP_md5(), nullptr);
-    EVP_DigestInit_ex(sha.get(), EVP_sha256(), nullptr);
+    Sha256 sha;
     std::string buffer(1 << 16, '\0');
     size_t n = 0;
     while ((n = std::fread(buffer.data(), 1, buffer.size(), f.get())) > 0) {
         EVP_DigestUpdate(md5.get(), buffer.data(), n);
-        EVP_DigestUpdate(sha.get(), buffer.data(), n);
+        sha.update(buffer.data(), n);
     }
     if (std::ferror(f.get())) {
         error = "cannot read " + path + ": " + std::strerror(errno);
         return false;
     }
     out.md5 = finish(md5.get());
-    out.sha256 = finish(sha.get());
+    out.sha256 = sha.hexDigest();
     return true;
 }
 

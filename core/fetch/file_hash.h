@@ -10,7 +10,8 @@ struct FileHashes {
     std::string sha256;
 };
 
-/** Streams the file through both digests (OpenSSL EVP); false with a
+/** Streams the file through both digests (MD5 from OpenSSL, SHA-256 the
+ *  project's own); false with a
  *  sentence naming the file when it cannot be read. */
 bool hashFile(const std::string& path, FileHashes& out, std::string& error);
 

@@ -2,6 +2,7 @@
 
 #include "core/graph/layer_registry.h"
 
+#include <cstring>
 #include <limits>
 
 namespace qnn {
@@ -115,8 +116,10 @@ std::string jsonTypeName(const json& value)
     case json::value_t::number_integer:
     case json::value_t::number_unsigned: return "an integer";
     case json::value_t::number_float: return "a number with a fraction";
-    default: return "something else";
+    case json::value_t::binary:
+    case json::value_t::discarded: return "something else";
     }
+    return "something else";
 }
 
 json nodeToJson(const Node& n)
@@ -212,15 +215,30 @@ bool nodeFromJson(const json& j, Node& out, std::string& error, const std::strin
             }
         }
     }
+    // What the network is made of must be in the file: a default standing in
+    // for a lost value (a Dense of 64 units, float weights) changes the network
+    // while every check passes. Files the workbench writes hold every one.
     {
         const LayerSpec& spec = LayerRegistry::spec(*k);
+        const std::string node = where + " (" + spec.name + " \"" + n.name + "\")";
+        const std::string a = std::string(std::strchr("AEIOU", spec.name[0]) ? "an " : "a ") + spec.name;
+        const std::string fix = "; the file gives none, and a default would change the network: add it to the node "
+                                "in the file (a project saved by QNN Workbench always has it)";
         const auto attrs = j.find("attrs");
         for (const AttrSpec& as : spec.attrs)
             if (as.required && (attrs == j.end() || !attrs->contains(as.name))) {
-                error = where + ".attrs: a " + spec.name + " needs \"" + as.name + "\" (" + as.doc +
-                        "); the file gives none, and a default would change the network";
+                error = node + ": " + a + " needs \"attrs\": {\"" + as.name + "\": ...} (" + as.doc + ")" +
+                        fix;
                 return false;
             }
+        if (spec.hasWeights && !j.contains("weight_bits")) {
+            error = node + ": " + a + " needs \"weight_bits\" (1, 2 to 8, or 32 for float weights)" + fix;
+            return false;
+        }
+        if (spec.hasActivationBits && !j.contains("act_bits")) {
+            error = node + ": " + a + " needs \"act_bits\" (1, 2 to 8, or 32 for float values)" + fix;
+            return false;
+        }
     }
     if (!optionalInt(j, "weight_bits", where, error, n.quant.weightBits) ||
         !optionalInt(j, "act_bits", where, error, n.quant.actBits))

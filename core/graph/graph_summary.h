@@ -1,5 +1,6 @@
 #pragma once
 
+#include "core/graph/kind_table.h"
 #include "core/graph/graph_analysis.h"
 
 #include <nlohmann/json.hpp>
@@ -46,6 +47,8 @@ struct GraphSummary {
 /** Figures per layer in topological order; layers whose shapes are unknown are left out. */
 GraphSummary summarizeGraph(const Graph& graph, const GraphAnalysis& analysis);
 GraphSummary summarizeGraph(const Graph& graph);
+/** The summary's table of layer kinds: what each kind counts (weights, parameters, MACs). */
+const KindCoverage& summaryKinds();
 
 /** A plain-text table, one row per layer plus totals, for a terminal. */
 std::string formatSummaryTable(const GraphSummary& summary);

@@ -106,257 +106,294 @@ bool tooManyWeights(int64_t fanIn, int64_t fanOut)
 
 TensorType passThrough(const TensorType& in) { return in; }
 
+LayerSpec inputSpec()
+{
+    LayerSpec s;
+    s.kind = LayerKind::Input;
+    s.name = "Input";
+    s.category = "Inputs";
+    s.doc = "Network input: a flat vector or a C×H×W image; its activation bits say how pixels are fed "
+            "(1 = binarized, 8 = bytes, 32 = float).";
+    s.inputs = 0;
+    AttrSpec shape;
+    shape.name = "shape";
+    shape.type = AttrType::IntList;
+    shape.defaultValue = std::vector<int64_t>{784};
+    shape.min = 1;
+    shape.max = 1 << 16;
+    shape.listLengths = {1, 3};
+    shape.doc = "Flat size (e.g. 784) or channels, height, width (e.g. 3, 32, 32).";
+    shape.required = true;
+    AttrSpec narrow = boolAttr("narrow", true,
+                               "Signed codes ±(2^(n-1)-1) of 1/(2^(n-1)-1). Off: the fixed point of [-1, 1), "
+                               "codes -2^(n-1) … 2^(n-1)-1 of 2^-(n-1) (Brevitas' narrow_range=False input "
+                               "quantizer, BNN-PYNQ's ap_fixed<8,1>).");
+    narrow.writtenWhenDefault = false;
+    s.attrs = {shape, narrow};
+    s.hasActivationBits = true;
+    s.infer = [](const Node& n, const std::vector<TensorType>&) {
+        TensorType t;
+        t.shape = n.attrInts("shape");
+        t.bits = n.quant.actBits;
+        return InferResult::success(t);
+    };
+    return s;
+}
+
+LayerSpec denseSpec()
+{
+    LayerSpec s;
+    s.kind = LayerKind::Dense;
+    s.name = "Dense";
+    s.category = "Layers";
+    s.doc = "Fully connected layer (a matrix–vector unit on the FPGA).";
+    s.attrs = {requiredAttr(intAttr("units", 64, 1, 65536, "Number of output neurons.")),
+               boolAttr("bias", true, "Add a learned bias (usually off when BatchNorm follows).")};
+    s.hasWeights = true;
+    s.infer = [](const Node& n, const std::vector<TensorType>& in) {
+        if (!isFlat(in[0]))
+            return InferResult::failure("Dense needs a flat input but gets " + shapeWord(in[0]) +
+                                        "; insert a Flatten before it");
+        if (tooManyWeights(shapeSize(in[0].shape), n.attrInt("units")))
+            return InferResult::failure("a Dense of " + std::to_string(n.attrInt("units")) + " units on " +
+                                        shapeWord(in[0]) + " inputs would have more than 2^40 weights");
+        TensorType t;
+        t.shape = {n.attrInt("units")};
+        return InferResult::success(t);
+    };
+    return s;
+}
+
+LayerSpec convSpec()
+{
+    LayerSpec s;
+    s.kind = LayerKind::Conv2D;
+    s.name = "Conv2D";
+    s.category = "Layers";
+    s.doc = "2-D convolution over a C×H×W input (sliding window + matrix–vector unit on the FPGA).";
+    s.attrs = {requiredAttr(intAttr("filters", 64, 1, 4096, "Number of output channels.")),
+               requiredAttr(intAttr("kernel", 3, 1, 15, "Square kernel size.")),
+               intAttr("stride", 1, 1, 8, "Step of the window."),
+               intAttr("padding", 0, 0, 7, "Zero padding on each side (0 = valid)."),
+               boolAttr("bias", true, "Add a learned bias (usually off when BatchNorm follows).")};
+    s.hasWeights = true;
+    s.infer = [](const Node& n, const std::vector<TensorType>& in) {
+        if (isImage(in[0]) && tooManyWeights(in[0].shape[0] * n.attrInt("kernel") * n.attrInt("kernel"),
+                                             n.attrInt("filters") * in[0].shape[1] * in[0].shape[2]))
+            return InferResult::failure("this convolution on a " + shapeWord(in[0]) +
+                                        " input would need more than 2^40 multiply-accumulates per frame");
+        return inferWindow(n, in[0], n.attrInt("filters"), false);
+    };
+    return s;
+}
+
+// MaxPool and AvgPool share their attributes and inference.
+LayerSpec poolSpec(LayerKind kind)
+{
+    LayerSpec s;
+    s.kind = kind;
+    s.name = kind == LayerKind::MaxPool ? "MaxPool" : "AvgPool";
+    s.category = "Pooling";
+    s.doc = kind == LayerKind::MaxPool ? "Largest value of each window, per channel."
+                                       : "Mean of each window, per channel.";
+    s.attrs = {requiredAttr(intAttr("kernel", 2, 1, 16, "Square window size.")),
+               requiredAttr(intAttr("stride", 2, 1, 16, "Step of the window."))};
+    if (kind == LayerKind::AvgPool) {
+        // Brevitas' TruncAvgPool2d (QONNX AveragePool → Mul k² → Trunc):
+        // the window's sum in steps of the input's scale, shifted right.
+        AttrSpec scale = floatAttr("trunc_scale", 0.0, 0.0, 1e6,
+                                   "0: the exact mean. Else the input's quantization step s: the output is "
+                                   "s · floor(round(sum of the window / s) / 2^trunc_bits), as Brevitas' "
+                                   "truncating average pool computes it.");
+        AttrSpec bits = intAttr("trunc_bits", 0, 0, 16,
+                                "Bits the window's sum is shifted right by (with trunc_scale; 2·log2(kernel) "
+                                "gives the floored mean).");
+        scale.writtenWhenDefault = false;
+        bits.writtenWhenDefault = false;
+        s.attrs.push_back(scale);
+        s.attrs.push_back(bits);
+    }
+    s.infer = [kind](const Node& n, const std::vector<TensorType>& in) {
+        if (!isImage(in[0]))
+            return inferWindow(n, in[0], 0, false);
+        return inferWindow(n, in[0], in[0].shape[0], kind == LayerKind::MaxPool);
+    };
+    return s;
+}
+
+LayerSpec batchNormSpec()
+{
+    LayerSpec s;
+    s.kind = LayerKind::BatchNorm;
+    s.name = "BatchNorm";
+    s.category = "Layers";
+    s.doc = "Batch normalization per channel (folded into integer thresholds on the FPGA).";
+    s.attrs = {floatAttr("eps", 1e-5, 1e-10, 1.0, "Added to the variance for stability."),
+               floatAttr("momentum", 0.1, 0.0, 1.0, "Weight of a new batch in the running statistics.")};
+    s.infer = [](const Node&, const std::vector<TensorType>& in) {
+        TensorType t;
+        t.shape = in[0].shape;
+        return InferResult::success(t);
+    };
+    return s;
+}
+
+LayerSpec activationSpec()
+{
+    LayerSpec s;
+    s.kind = LayerKind::Activation;
+    s.name = "Activation";
+    s.category = "Quantization";
+    s.doc = "Non-linearity, quantized to the node's activation bits (sign = binary, 1 bit).";
+    s.attrs = {requiredAttr(enumAttr("function", "hardtanh", {"identity", "relu", "hardtanh", "sign"},
+                                     "identity, relu, hardtanh (clip to [-1,1]) or sign (±1)."))};
+    s.hasActivationBits = true;
+    s.infer = [](const Node& n, const std::vector<TensorType>& in) {
+        TensorType t;
+        t.shape = in[0].shape;
+        const std::string fn = n.attrString("function");
+        t.bits = fn == "sign" ? 1 : n.quant.actBits;
+        t.isSigned = fn != "relu";
+        return InferResult::success(t);
+    };
+    return s;
+}
+
+LayerSpec quantActSpec()
+{
+    LayerSpec s;
+    s.kind = LayerKind::QuantAct;
+    s.name = "QuantAct";
+    s.category = "Quantization";
+    s.doc = "Uniform quantizer to the node's activation bits over a fixed range.";
+    s.defaultQuant.actBits = 8;
+    s.attrs = {boolAttr("signed", true, "Levels span [-range, range] when on, [0, range] when off."),
+               floatAttr("range", 1.0, 1e-6, 1e6, "Largest magnitude represented; values beyond are clipped."),
+               boolAttr("narrow", true,
+                        "Signed levels are symmetric, ±(2^(n-1)-1) steps, when on; off adds the level -2^(n-1) "
+                        "(two's complement, Brevitas' default for activations).")};
+    s.hasActivationBits = true;
+    s.infer = [](const Node& n, const std::vector<TensorType>& in) {
+        TensorType t;
+        t.shape = in[0].shape;
+        t.bits = n.quant.actBits;
+        t.isSigned = n.attrBool("signed");
+        return InferResult::success(t);
+    };
+    return s;
+}
+
+LayerSpec dropoutSpec()
+{
+    LayerSpec s;
+    s.kind = LayerKind::Dropout;
+    s.name = "Dropout";
+    s.category = "Layers";
+    s.doc = "Zeroes a random fraction of values while training; nothing at inference.";
+    s.attrs = {floatAttr("p", 0.2, 0.0, 0.99, "Probability of dropping each value.")};
+    s.infer = [](const Node&, const std::vector<TensorType>& in) { return InferResult::success(passThrough(in[0])); };
+    return s;
+}
+
+LayerSpec flattenSpec()
+{
+    LayerSpec s;
+    s.kind = LayerKind::Flatten;
+    s.name = "Flatten";
+    s.category = "Layers";
+    s.doc = "Turns C×H×W into a flat vector (channel-major).";
+    s.infer = [](const Node&, const std::vector<TensorType>& in) {
+        TensorType t = in[0];
+        t.shape = {shapeSize(in[0].shape)};
+        return InferResult::success(t);
+    };
+    return s;
+}
+
+LayerSpec addSpec()
+{
+    LayerSpec s;
+    s.kind = LayerKind::Add;
+    s.name = "Add";
+    s.category = "Merge";
+    s.doc = "Element-wise sum of two tensors of the same shape (residual connections).";
+    s.inputs = 2;
+    s.infer = [](const Node&, const std::vector<TensorType>& in) {
+        if (in[0].shape != in[1].shape)
+            return InferResult::failure("Add needs inputs of the same shape, but gets " + shapeWord(in[0]) +
+                                        " and " + shapeWord(in[1]));
+        TensorType t;
+        t.shape = in[0].shape;
+        return InferResult::success(t);
+    };
+    return s;
+}
+
+LayerSpec concatSpec()
+{
+    LayerSpec s;
+    s.kind = LayerKind::Concat;
+    s.name = "Concat";
+    s.category = "Merge";
+    s.doc = "Joins its inputs along the channel axis (or end to end when flat).";
+    s.inputs = -1;
+    s.inputCountAttr = "inputs";
+    s.attrs = {intAttr("inputs", 2, 2, 8, "Number of input ports.")};
+    s.infer = [](const Node&, const std::vector<TensorType>& in) {
+        TensorType t = in[0];
+        for (size_t i = 1; i < in.size(); ++i) {
+            const bool sameRank = in[i].shape.size() == in[0].shape.size();
+            const bool sameRest = sameRank && std::equal(in[i].shape.begin() + 1, in[i].shape.end(),
+                                                         in[0].shape.begin() + 1);
+            if (!sameRest)
+                return InferResult::failure("Concat needs inputs that differ only in channels, but gets " +
+                                            shapeWord(in[0]) + " and " + shapeWord(in[i]));
+            t.shape[0] += in[i].shape[0];
+            if (in[i].bits != t.bits || in[i].isSigned != t.isSigned) {
+                t.bits = std::max(t.bits, in[i].bits);
+                t.isSigned = t.isSigned || in[i].isSigned;
+            }
+        }
+        return InferResult::success(t);
+    };
+    return s;
+}
+
+LayerSpec outputSpec()
+{
+    LayerSpec s;
+    s.kind = LayerKind::Output;
+    s.name = "Output";
+    s.category = "Outputs";
+    s.doc = "Class scores: one value per class; the largest one is the prediction.";
+    s.outputs = 0;
+    s.attrs = {requiredAttr(intAttr("classes", 10, 2, 100000, "Number of classes."))};
+    s.infer = [](const Node& n, const std::vector<TensorType>& in) {
+        const int64_t classes = n.attrInt("classes");
+        if (!isFlat(in[0]) || in[0].shape[0] != classes)
+            return InferResult::failure("Output expects " + std::to_string(classes) +
+                                        " values (one per class) but gets " + shapeWord(in[0]));
+        return InferResult::success(in[0]);
+    };
+    return s;
+}
+
+// The registry's order is the palette's and the project files' kind order.
 std::vector<LayerSpec> buildSpecs()
 {
-    std::vector<LayerSpec> specs;
-
-    {
-        LayerSpec s;
-        s.kind = LayerKind::Input;
-        s.name = "Input";
-        s.category = "Inputs";
-        s.doc = "Network input: a flat vector or a C×H×W image; its activation bits say how pixels are fed "
-                "(1 = binarized, 8 = bytes, 32 = float).";
-        s.inputs = 0;
-        AttrSpec shape;
-        shape.name = "shape";
-        shape.type = AttrType::IntList;
-        shape.defaultValue = std::vector<int64_t>{784};
-        shape.min = 1;
-        shape.max = 1 << 16;
-        shape.listLengths = {1, 3};
-        shape.doc = "Flat size (e.g. 784) or channels, height, width (e.g. 3, 32, 32).";
-        AttrSpec narrow = boolAttr("narrow", true,
-                                   "Signed codes ±(2^(n-1)-1) of 1/(2^(n-1)-1). Off: the fixed point of [-1, 1), "
-                                   "codes -2^(n-1) … 2^(n-1)-1 of 2^-(n-1) (Brevitas' narrow_range=False input "
-                                   "quantizer, BNN-PYNQ's ap_fixed<8,1>).");
-        narrow.writtenWhenDefault = false;
-        s.attrs = {shape, narrow};
-        s.hasActivationBits = true;
-        s.infer = [](const Node& n, const std::vector<TensorType>&) {
-            TensorType t;
-            t.shape = n.attrInts("shape");
-            t.bits = n.quant.actBits;
-            return InferResult::success(t);
-        };
-        specs.push_back(s);
-    }
-    {
-        LayerSpec s;
-        s.kind = LayerKind::Dense;
-        s.name = "Dense";
-        s.category = "Layers";
-        s.doc = "Fully connected layer (a matrix–vector unit on the FPGA).";
-        s.attrs = {requiredAttr(intAttr("units", 64, 1, 65536, "Number of output neurons.")),
-                   boolAttr("bias", true, "Add a learned bias (usually off when BatchNorm follows).")};
-        s.hasWeights = true;
-        s.infer = [](const Node& n, const std::vector<TensorType>& in) {
-            if (!isFlat(in[0]))
-                return InferResult::failure("Dense needs a flat input but gets " + shapeWord(in[0]) +
-                                            "; insert a Flatten before it");
-            if (tooManyWeights(shapeSize(in[0].shape), n.attrInt("units")))
-                return InferResult::failure("a Dense of " + std::to_string(n.attrInt("units")) + " units on " +
-                                            shapeWord(in[0]) + " inputs would have more than 2^40 weights");
-            TensorType t;
-            t.shape = {n.attrInt("units")};
-            return InferResult::success(t);
-        };
-        specs.push_back(s);
-    }
-    {
-        LayerSpec s;
-        s.kind = LayerKind::Conv2D;
-        s.name = "Conv2D";
-        s.category = "Layers";
-        s.doc = "2-D convolution over a C×H×W input (sliding window + matrix–vector unit on the FPGA).";
-        s.attrs = {requiredAttr(intAttr("filters", 64, 1, 4096, "Number of output channels.")),
-                   intAttr("kernel", 3, 1, 15, "Square kernel size."),
-                   intAttr("stride", 1, 1, 8, "Step of the window."),
-                   intAttr("padding", 0, 0, 7, "Zero padding on each side (0 = valid)."),
-                   boolAttr("bias", true, "Add a learned bias (usually off when BatchNorm follows).")};
-        s.hasWeights = true;
-        s.infer = [](const Node& n, const std::vector<TensorType>& in) {
-            if (isImage(in[0]) && tooManyWeights(in[0].shape[0] * n.attrInt("kernel") * n.attrInt("kernel"),
-                                                 n.attrInt("filters") * in[0].shape[1] * in[0].shape[2]))
-                return InferResult::failure("this convolution on a " + shapeWord(in[0]) +
-                                            " input would need more than 2^40 multiply-accumulates per frame");
-            return inferWindow(n, in[0], n.attrInt("filters"), false);
-        };
-        specs.push_back(s);
-    }
-    for (LayerKind kind : {LayerKind::MaxPool, LayerKind::AvgPool}) {
-        LayerSpec s;
-        s.kind = kind;
-        s.name = kind == LayerKind::MaxPool ? "MaxPool" : "AvgPool";
-        s.category = "Pooling";
-        s.doc = kind == LayerKind::MaxPool ? "Largest value of each window, per channel."
-                                           : "Mean of each window, per channel.";
-        s.attrs = {intAttr("kernel", 2, 1, 16, "Square window size."),
-                   intAttr("stride", 2, 1, 16, "Step of the window.")};
-        if (kind == LayerKind::AvgPool) {
-            // Brevitas' TruncAvgPool2d (QONNX AveragePool → Mul k² → Trunc):
-            // the window's sum in steps of the input's scale, shifted right.
-            AttrSpec scale = floatAttr("trunc_scale", 0.0, 0.0, 1e6,
-                                       "0: the exact mean. Else the input's quantization step s: the output is "
-                                       "s · floor(round(sum of the window / s) / 2^trunc_bits), as Brevitas' "
-                                       "truncating average pool computes it.");
-            AttrSpec bits = intAttr("trunc_bits", 0, 0, 16,
-                                    "Bits the window's sum is shifted right by (with trunc_scale; 2·log2(kernel) "
-                                    "gives the floored mean).");
-            scale.writtenWhenDefault = false;
-            bits.writtenWhenDefault = false;
-            s.attrs.push_back(scale);
-            s.attrs.push_back(bits);
-        }
-        s.infer = [kind](const Node& n, const std::vector<TensorType>& in) {
-            if (!isImage(in[0]))
-                return inferWindow(n, in[0], 0, false);
-            return inferWindow(n, in[0], in[0].shape[0], kind == LayerKind::MaxPool);
-        };
-        specs.push_back(s);
-    }
-    {
-        LayerSpec s;
-        s.kind = LayerKind::BatchNorm;
-        s.name = "BatchNorm";
-        s.category = "Layers";
-        s.doc = "Batch normalization per channel (folded into integer thresholds on the FPGA).";
-        s.attrs = {floatAttr("eps", 1e-5, 1e-10, 1.0, "Added to the variance for stability."),
-                   floatAttr("momentum", 0.1, 0.0, 1.0, "Weight of a new batch in the running statistics.")};
-        s.infer = [](const Node&, const std::vector<TensorType>& in) {
-            TensorType t;
-            t.shape = in[0].shape;
-            return InferResult::success(t);
-        };
-        specs.push_back(s);
-    }
-    {
-        LayerSpec s;
-        s.kind = LayerKind::Activation;
-        s.name = "Activation";
-        s.category = "Quantization";
-        s.doc = "Non-linearity, quantized to the node's activation bits (sign = binary, 1 bit).";
-        s.attrs = {enumAttr("function", "hardtanh", {"identity", "relu", "hardtanh", "sign"},
-                            "identity, relu, hardtanh (clip to [-1,1]) or sign (±1).")};
-        s.hasActivationBits = true;
-        s.infer = [](const Node& n, const std::vector<TensorType>& in) {
-            TensorType t;
-            t.shape = in[0].shape;
-            const std::string fn = n.attrString("function");
-            t.bits = fn == "sign" ? 1 : n.quant.actBits;
-            t.isSigned = fn != "relu";
-            return InferResult::success(t);
-        };
-        specs.push_back(s);
-    }
-    {
-        LayerSpec s;
-        s.kind = LayerKind::QuantAct;
-        s.name = "QuantAct";
-        s.category = "Quantization";
-        s.doc = "Uniform quantizer to the node's activation bits over a fixed range.";
-        s.defaultQuant.actBits = 8;
-        s.attrs = {boolAttr("signed", true, "Levels span [-range, range] when on, [0, range] when off."),
-                   floatAttr("range", 1.0, 1e-6, 1e6, "Largest magnitude represented; values beyond are clipped."),
-                   boolAttr("narrow", true,
-                            "Signed levels are symmetric, ±(2^(n-1)-1) steps, when on; off adds the level -2^(n-1) "
-                            "(two's complement, Brevitas' default for activations).")};
-        s.hasActivationBits = true;
-        s.infer = [](const Node& n, const std::vector<TensorType>& in) {
-            TensorType t;
-            t.shape = in[0].shape;
-            t.bits = n.quant.actBits;
-            t.isSigned = n.attrBool("signed");
-            return InferResult::success(t);
-        };
-        specs.push_back(s);
-    }
-    {
-        LayerSpec s;
-        s.kind = LayerKind::Dropout;
-        s.name = "Dropout";
-        s.category = "Layers";
-        s.doc = "Zeroes a random fraction of values while training; nothing at inference.";
-        s.attrs = {floatAttr("p", 0.2, 0.0, 0.99, "Probability of dropping each value.")};
-        s.infer = [](const Node&, const std::vector<TensorType>& in) { return InferResult::success(passThrough(in[0])); };
-        specs.push_back(s);
-    }
-    {
-        LayerSpec s;
-        s.kind = LayerKind::Flatten;
-        s.name = "Flatten";
-        s.category = "Layers";
-        s.doc = "Turns C×H×W into a flat vector (channel-major).";
-        s.infer = [](const Node&, const std::vector<TensorType>& in) {
-            TensorType t = in[0];
-            t.shape = {shapeSize(in[0].shape)};
-            return InferResult::success(t);
-        };
-        specs.push_back(s);
-    }
-    {
-        LayerSpec s;
-        s.kind = LayerKind::Add;
-        s.name = "Add";
-        s.category = "Merge";
-        s.doc = "Element-wise sum of two tensors of the same shape (residual connections).";
-        s.inputs = 2;
-        s.infer = [](const Node&, const std::vector<TensorType>& in) {
-            if (in[0].shape != in[1].shape)
-                return InferResult::failure("Add needs inputs of the same shape, but gets " + shapeWord(in[0]) +
-                                            " and " + shapeWord(in[1]));
-            TensorType t;
-            t.shape = in[0].shape;
-            return InferResult::success(t);
-        };
-        specs.push_back(s);
-    }
-    {
-        LayerSpec s;
-        s.kind = LayerKind::Concat;
-        s.name = "Concat";
-        s.category = "Merge";
-        s.doc = "Joins its inputs along the channel axis (or end to end when flat).";
-        s.inputs = -1;
-        s.inputCountAttr = "inputs";
-        s.attrs = {intAttr("inputs", 2, 2, 8, "Number of input ports.")};
-        s.infer = [](const Node&, const std::vector<TensorType>& in) {
-            TensorType t = in[0];
-            for (size_t i = 1; i < in.size(); ++i) {
-                const bool sameRank = in[i].shape.size() == in[0].shape.size();
-                const bool sameRest = sameRank && std::equal(in[i].shape.begin() + 1, in[i].shape.end(),
-                                                             in[0].shape.begin() + 1);
-                if (!sameRest)
-                    return InferResult::failure("Concat needs inputs that differ only in channels, but gets " +
-                                                shapeWord(in[0]) + " and " + shapeWord(in[i]));
-                t.shape[0] += in[i].shape[0];
-                if (in[i].bits != t.bits || in[i].isSigned != t.isSigned) {
-                    t.bits = std::max(t.bits, in[i].bits);
-                    t.isSigned = t.isSigned || in[i].isSigned;
-                }
-            }
-            return InferResult::success(t);
-        };
-        specs.push_back(s);
-    }
-    {
-        LayerSpec s;
-        s.kind = LayerKind::Output;
-        s.name = "Output";
-        s.category = "Outputs";
-        s.doc = "Class scores: one value per class; the largest one is the prediction.";
-        s.outputs = 0;
-        s.attrs = {intAttr("classes", 10, 2, 100000, "Number of classes.")};
-        s.infer = [](const Node& n, const std::vector<TensorType>& in) {
-            const int64_t classes = n.attrInt("classes");
-            if (!isFlat(in[0]) || in[0].shape[0] != classes)
-                return InferResult::failure("Output expects " + std::to_string(classes) +
-                                            " values (one per class) but gets " + shapeWord(in[0]));
-            return InferResult::success(in[0]);
-        };
-        specs.push_back(s);
-    }
-    return specs;
+    return {inputSpec(),
+            denseSpec(),
+            convSpec(),
+            poolSpec(LayerKind::MaxPool),
+            poolSpec(LayerKind::AvgPool),
+            batchNormSpec(),
+            activationSpec(),
+            quantActSpec(),
+            dropoutSpec(),
+            flattenSpec(),
+            addSpec(),
+            concatSpec(),
+            outputSpec()};
 }
 
 } // namespace

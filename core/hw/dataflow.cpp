@@ -1,8 +1,10 @@
 #include "core/hw/dataflow.h"
 
+#include "core/graph/kind_table.h"
 #include "core/graph/layer_registry.h"
 
 #include <algorithm>
+#include <functional>
 #include <regex>
 #include <sstream>
 #include <unordered_set>
@@ -90,149 +92,157 @@ bool Dataflow::isMlp() const
 
 Dataflow buildDataflow(const Graph& graph) { return buildDataflow(graph, analyzeGraph(graph)); }
 
-Dataflow buildDataflow(const Graph& graph, const GraphAnalysis& analysis)
-{
+namespace {
+
+// What the walk along the graph's order has built so far.
+struct DataflowWalk {
+    const Graph& graph;
+    const GraphAnalysis& analysis;
     Dataflow df;
-    if (analysis.hasErrors()) {
-        for (const Diagnostic& d : analysis.diagnostics) {
-            if (d.severity != Severity::Error)
-                continue;
-            const Node* n = graph.node(d.node);
-            df.problems.push_back(problem(d.node,
-                                          "the graph has errors, so it has no hardware estimate yet (first: " +
-                                              (n ? n->name + ": " : std::string()) + d.message + ")",
-                                          "fix the graph's errors"));
-            return df;
-        }
-    }
     MatrixLayer* current = nullptr;
     bool activated = false;
     NodeId inputNode = kInvalidNode;
-    for (NodeId id : analysis.order) {
-        const Node& n = *graph.node(id);
-        if (n.kind != LayerKind::Output && graph.outEdges(id).size() > 1)
-            df.problems.push_back(problem(id,
-                                          n.name + " feeds " + std::to_string(graph.outEdges(id).size()) +
-                                              " layers, but the dataflow pipeline is one chain of units",
-                                          "keep one path from Input to Output"));
-        switch (n.kind) {
-        case LayerKind::Input: {
-            const TensorType* t = analysis.outputType(id);
-            df.inputBits = t ? t->bits : n.quant.actBits;
-            df.inputNarrow = n.attrBoolOr("narrow", true);
-            inputNode = id;
-            df.inputShape = t ? t->shape : Shape{};
-            break;
-        }
-        case LayerKind::Dense:
-        case LayerKind::Conv2D: {
-            auto in = analysis.inputTypes.find(id);
-            const TensorType* out = analysis.outputType(id);
-            if (in == analysis.inputTypes.end() || in->second.empty() || !out)
-                break;
-            const TensorType& it = in->second[0];
-            MatrixLayer l;
-            l.node = id;
-            l.name = n.name;
-            l.kind = n.kind;
-            l.index = int(df.layers.size());
-            l.weightBits = n.quant.weightBits;
-            l.inputBits = it.bits;
-            if (n.kind == LayerKind::Dense) {
-                l.mh = out->shape[0];
-                l.mw = shapeSize(it.shape);
-                l.ifmCh = l.mw;
-            } else {
-                l.k = int(n.attrInt("kernel"));
-                l.stride = int(n.attrInt("stride"));
-                l.pad = int(n.attrInt("padding"));
-                l.ifmCh = it.shape[0];
-                l.ifmH = it.shape[1];
-                l.ifmW = it.shape[2];
-                l.ofmH = out->shape[1];
-                l.ofmW = out->shape[2];
-                l.mh = out->shape[0];
-                l.mw = int64_t(l.k) * l.k * l.ifmCh;
-            }
-            if (l.weightBits > 8)
-                df.problems.push_back(problem(id,
-                                              n.name + " has " + std::to_string(l.weightBits) +
-                                                  "-bit (float) weights; the dataflow units take 1- to 8-bit weights",
-                                              "set its weight bits to 1–8"));
-            if (l.inputBits > 8)
-                df.problems.push_back(problem(
-                    id, n.name + " takes " + elementTypeName(it) + " inputs; the dataflow units take 1- to 8-bit inputs",
-                    "put an Activation or QuantAct of 1–8 bits before it"));
-            l.thresholdsPerRow = 0;
-            l.outputBits = 0; // set below: an activation's bits or the accumulator
-            df.layers.push_back(l);
-            current = &df.layers.back();
-            activated = false;
-            break;
-        }
-        case LayerKind::Activation:
-        case LayerKind::QuantAct: {
-            if (!current || activated)
-                break; // on the input or a repeat: the host or the previous thresholds already quantize
-            const TensorType* out = analysis.outputType(id);
-            const int bits = out ? out->bits : n.quant.actBits;
-            if (bits > 8) {
-                df.problems.push_back(problem(id,
-                                              n.name + " outputs float values; the dataflow thresholds produce 1- to "
-                                                       "8-bit activations",
-                                              "set its activation bits to 1–8"));
-                break;
-            }
-            current->outputBits = bits;
-            current->thresholdsPerRow = (1 << bits) - 1;
-            activated = true;
-            break;
-        }
-        case LayerKind::MaxPool:
-            if (!current) {
-                df.problems.push_back(problem(id, "the dataflow has no unit for a MaxPool before the first Conv2D (" +
-                                                      n.name + ")",
-                                              "remove it or move it after a convolution"));
-                break;
-            }
-            current->poolAfter = true;
-            current->poolK = int(n.attrInt("kernel"));
-            current->poolStride = int(n.attrInt("stride"));
-            break;
-        case LayerKind::AvgPool:
-            if (n.attrFloat("trunc_scale") > 0) {
-                // Exact on the codes (floor of the window's code sum / 2^bits), but no unit computes it.
-                df.problems.push_back(problem(
-                    id,
-                    "the dataflow has no unit for the truncating AvgPool " + n.name +
-                        " (Brevitas' TruncAvgPool2d: floor of the window's sum / 2^" +
-                        std::to_string(n.attrInt("trunc_bits")) +
-                        "); the FINN/BNN-PYNQ pipeline and the packed engine pool with MaxPool only",
-                    "evaluate it with qnnw eval or eval-onnx, or train a MaxPool in its place"));
-                break;
-            }
-            [[fallthrough]];
-        case LayerKind::Add:
-        case LayerKind::Concat:
-            df.problems.push_back(problem(id,
-                                          "the dataflow has no unit for " + layerKindName(n.kind) + " (" + n.name +
-                                              "); the FINN/BNN-PYNQ pipeline streams Dense, Conv2D and MaxPool units",
-                                          n.kind == LayerKind::AvgPool ? "use a MaxPool" : "remove the branch"));
-            break;
-        case LayerKind::BatchNorm: // folded into the thresholds of the layer before
-        case LayerKind::Dropout:
-        case LayerKind::Flatten:
-        case LayerKind::Output:
-            break;
-        }
+};
+
+using DataflowStep = std::function<void(DataflowWalk& w, NodeId id, const Node& n)>;
+
+void addInput(DataflowWalk& w, NodeId id, const Node& n)
+{
+    const TensorType* t = w.analysis.outputType(id);
+    w.df.inputBits = t ? t->bits : n.quant.actBits;
+    w.df.inputNarrow = n.attrBoolOr("narrow", true);
+    w.inputNode = id;
+    w.df.inputShape = t ? t->shape : Shape{};
+}
+
+void addMatrixLayer(DataflowWalk& w, NodeId id, const Node& n)
+{
+    auto in = w.analysis.inputTypes.find(id);
+    const TensorType* out = w.analysis.outputType(id);
+    if (in == w.analysis.inputTypes.end() || in->second.empty() || !out)
+        return;
+    const TensorType& it = in->second[0];
+    MatrixLayer l;
+    l.node = id;
+    l.name = n.name;
+    l.kind = n.kind;
+    l.index = int(w.df.layers.size());
+    l.weightBits = n.quant.weightBits;
+    l.inputBits = it.bits;
+    if (n.kind == LayerKind::Dense) {
+        l.mh = out->shape[0];
+        l.mw = shapeSize(it.shape);
+        l.ifmCh = l.mw;
+    } else {
+        l.k = int(n.attrInt("kernel"));
+        l.stride = int(n.attrInt("stride"));
+        l.pad = int(n.attrInt("padding"));
+        l.ifmCh = it.shape[0];
+        l.ifmH = it.shape[1];
+        l.ifmW = it.shape[2];
+        l.ofmH = out->shape[1];
+        l.ofmW = out->shape[2];
+        l.mh = out->shape[0];
+        l.mw = int64_t(l.k) * l.k * l.ifmCh;
     }
-    if (df.inputBits > 8 && !df.layers.empty())
-        df.problems.insert(df.problems.begin(),
-                           problem(inputNode, "the input is float; the dataflow takes 1- to 8-bit pixels",
-                                   "set the Input's activation bits to 1 or 8"));
-    if (df.layers.empty() && df.problems.empty())
-        df.problems.push_back(problem(kInvalidNode, "the graph has no Dense or Conv2D layer, so nothing to put on an FPGA",
-                                      "add a Dense or Conv2D layer"));
+    if (l.weightBits > 8)
+        w.df.problems.push_back(problem(id,
+                                        n.name + " has " + std::to_string(l.weightBits) +
+                                            "-bit (float) weights; the dataflow units take 1- to 8-bit weights",
+                                        "set its weight bits to 1–8"));
+    if (l.inputBits > 8)
+        w.df.problems.push_back(problem(
+            id, n.name + " takes " + elementTypeName(it) + " inputs; the dataflow units take 1- to 8-bit inputs",
+            "put an Activation or QuantAct of 1–8 bits before it"));
+    l.thresholdsPerRow = 0;
+    l.outputBits = 0; // set by finishLayers: an activation's bits or the accumulator
+    w.df.layers.push_back(l);
+    w.current = &w.df.layers.back();
+    w.activated = false;
+}
+
+void addActivation(DataflowWalk& w, NodeId id, const Node& n)
+{
+    if (!w.current || w.activated)
+        return; // on the input or a repeat: the host or the previous thresholds already quantize
+    const TensorType* out = w.analysis.outputType(id);
+    const int bits = out ? out->bits : n.quant.actBits;
+    if (bits > 8) {
+        w.df.problems.push_back(problem(id,
+                                        n.name + " outputs float values; the dataflow thresholds produce 1- to "
+                                                 "8-bit activations",
+                                        "set its activation bits to 1–8"));
+        return;
+    }
+    w.current->outputBits = bits;
+    w.current->thresholdsPerRow = (1 << bits) - 1;
+    w.activated = true;
+}
+
+void addMaxPool(DataflowWalk& w, NodeId id, const Node& n)
+{
+    if (!w.current) {
+        w.df.problems.push_back(problem(id, "the dataflow has no unit for a MaxPool before the first Conv2D (" +
+                                                n.name + ")",
+                                        "remove it or move it after a convolution"));
+        return;
+    }
+    w.current->poolAfter = true;
+    w.current->poolK = int(n.attrInt("kernel"));
+    w.current->poolStride = int(n.attrInt("stride"));
+}
+
+// Folded away: BatchNorm into the thresholds of the layer before; the others carry no work.
+void nothingToBuild(DataflowWalk&, NodeId, const Node&) {}
+
+const char* const kNoUnit = "the FINN/BNN-PYNQ pipeline streams Dense, Conv2D and MaxPool units";
+
+// One entry per layer kind; tst_layer_kinds checks it covers the registry. A
+// refused kind's sentence follows "the dataflow has no unit for <kind> (<node>); ".
+const KindTable<DataflowStep>& dataflowSteps()
+{
+    using Table = KindTable<DataflowStep>;
+    static const Table table("the cost model",
+                             {
+                                 {LayerKind::Input, addInput, {}},
+                                 {LayerKind::Dense, addMatrixLayer, {}},
+                                 {LayerKind::Conv2D, addMatrixLayer, {}},
+                                 {LayerKind::MaxPool, addMaxPool, {}},
+                                 Table::unsupported(LayerKind::AvgPool, kNoUnit),
+                                 {LayerKind::BatchNorm, nothingToBuild, {}},
+                                 {LayerKind::Activation, addActivation, {}},
+                                 {LayerKind::QuantAct, addActivation, {}},
+                                 {LayerKind::Dropout, nothingToBuild, {}},
+                                 {LayerKind::Flatten, nothingToBuild, {}},
+                                 Table::unsupported(LayerKind::Add, kNoUnit),
+                                 Table::unsupported(LayerKind::Concat, kNoUnit),
+                                 {LayerKind::Output, nothingToBuild, {}},
+                             });
+    return table;
+}
+
+void refuseKind(DataflowWalk& w, NodeId id, const Node& n)
+{
+    if (n.kind == LayerKind::AvgPool && n.attrFloat("trunc_scale") > 0) {
+        // Exact on the codes (floor of the window's code sum / 2^bits), but no unit computes it.
+        w.df.problems.push_back(problem(id,
+                                        "the dataflow has no unit for the truncating AvgPool " + n.name +
+                                            " (Brevitas' TruncAvgPool2d: floor of the window's sum / 2^" +
+                                            std::to_string(n.attrInt("trunc_bits")) +
+                                            "); the FINN/BNN-PYNQ pipeline and the packed engine pool with MaxPool only",
+                                        "evaluate it with qnnw eval or eval-onnx, or train a MaxPool in its place"));
+        return;
+    }
+    const std::string reason = dataflowSteps().refusal(n.kind);
+    w.df.problems.push_back(problem(id,
+                                    "the dataflow has no unit for " + layerKindName(n.kind) + " (" + n.name +
+                                        "); " + reason,
+                                    n.kind == LayerKind::AvgPool ? "use a MaxPool" : "remove the branch"));
+}
+
+// Boundary padding and output bits, once every matrix layer is known.
+void finishLayers(Dataflow& df)
+{
     const bool mlp = df.isMlp();
     for (MatrixLayer& l : df.layers) {
         l.first = l.index == 0;
@@ -251,6 +261,48 @@ Dataflow buildDataflow(const Graph& graph, const GraphAnalysis& analysis)
         if (l.outputBits == 0)
             l.outputBits = accumulatorBits(l) <= 16 ? 16 : 32;
     }
+}
+
+} // namespace
+
+const KindCoverage& dataflowKinds() { return dataflowSteps(); }
+
+Dataflow buildDataflow(const Graph& graph, const GraphAnalysis& analysis)
+{
+    DataflowWalk w{graph, analysis, {}};
+    Dataflow& df = w.df;
+    if (analysis.hasErrors()) {
+        for (const Diagnostic& d : analysis.diagnostics) {
+            if (d.severity != Severity::Error)
+                continue;
+            const Node* n = graph.node(d.node);
+            df.problems.push_back(problem(d.node,
+                                          "the graph has errors, so it has no hardware estimate yet (first: " +
+                                              (n ? n->name + ": " : std::string()) + d.message + ")",
+                                          "fix the graph's errors"));
+            return df;
+        }
+    }
+    for (NodeId id : analysis.order) {
+        const Node& n = *graph.node(id);
+        if (n.kind != LayerKind::Output && graph.outEdges(id).size() > 1)
+            df.problems.push_back(problem(id,
+                                          n.name + " feeds " + std::to_string(graph.outEdges(id).size()) +
+                                              " layers, but the dataflow pipeline is one chain of units",
+                                          "keep one path from Input to Output"));
+        if (const DataflowStep* step = dataflowSteps().handler(n.kind))
+            (*step)(w, id, n);
+        else
+            refuseKind(w, id, n);
+    }
+    if (df.inputBits > 8 && !df.layers.empty())
+        df.problems.insert(df.problems.begin(),
+                           problem(w.inputNode, "the input is float; the dataflow takes 1- to 8-bit pixels",
+                                   "set the Input's activation bits to 1 or 8"));
+    if (df.layers.empty() && df.problems.empty())
+        df.problems.push_back(problem(kInvalidNode, "the graph has no Dense or Conv2D layer, so nothing to put on an FPGA",
+                                      "add a Dense or Conv2D layer"));
+    finishLayers(df);
     return df;
 }
 

@@ -3,6 +3,7 @@
 #include "core/graph/diagnostic.h"
 #include "core/graph/graph.h"
 #include "core/graph/graph_analysis.h"
+#include "core/graph/kind_table.h"
 #include "core/hw/folding.h"
 
 #include <cstdint>
@@ -85,6 +86,8 @@ struct Dataflow {
 };
 
 Dataflow buildDataflow(const Graph& graph, const GraphAnalysis& analysis);
+/** The cost model's table of layer kinds: which become units, which fold away, which it refuses. */
+const KindCoverage& dataflowKinds();
 Dataflow buildDataflow(const Graph& graph);
 
 /** Every reason this folding cannot work on this dataflow, one sentence per

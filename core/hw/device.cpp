@@ -1,6 +1,7 @@
 #include "core/hw/device.h"
 
 #include "core/util/atomic_file.h"
+#include "core/util/json_fields.h"
 #include "core/util/json_file.h"
 
 #include <nlohmann/json.hpp>
@@ -33,7 +34,7 @@ bool readCount(const json& e, const char* key, const std::string& where, int64_t
     auto it = e.find(key);
     if (it == e.end() || !it->is_number_integer() || it->get<int64_t>() < 0) {
         error = where + ": \"" + key + "\" must be a whole number ≥ 0" +
-                (it == e.end() ? std::string(" (missing)") : ", got " + it->dump());
+                (it == e.end() ? std::string(" (missing)") : ", got " + shortJson(*it));
         return false;
     }
     out = it->get<int64_t>();
@@ -45,7 +46,7 @@ bool readClock(const json& e, const char* key, const std::string& where, double&
     auto it = e.find(key);
     if (it == e.end() || !it->is_number() || it->get<double>() <= 0 || it->get<double>() > 2000) {
         error = where + ": \"" + key + "\" must be a clock in MHz between 0 and 2000" +
-                (it == e.end() ? std::string(" (missing)") : ", got " + it->dump());
+                (it == e.end() ? std::string(" (missing)") : ", got " + shortJson(*it));
         return false;
     }
     out = it->get<double>();

@@ -1,5 +1,6 @@
 #include "core/hw/folding.h"
 
+#include "core/util/json_fields.h"
 #include "core/util/json_file.h"
 
 #include <sstream>
@@ -40,7 +41,7 @@ bool readPositive(const json& entry, const char* lower, const char* upper, const
     if (!found)
         return true;
     if (!it->is_number_integer() || it->get<int64_t>() < 1 || it->get<int64_t>() > 1 << 20) {
-        error = "folding entry \"" + name + "\": " + upper + " must be a positive integer, got " + it->dump();
+        error = "folding entry \"" + name + "\": " + upper + " must be a positive integer, got " + shortJson(*it);
         return false;
     }
     out = int(it->get<int64_t>());
@@ -57,7 +58,7 @@ bool readLayers(const json& layers, bool strict, Folding& out, std::string& erro
             if (!strict)
                 continue;
             error = "folding entry \"" + name + "\" must be an object such as {\"pe\": 4, \"simd\": 8}, got " +
-                    it->dump();
+                    shortJson(*it);
             return false;
         }
         LayerFold fold;
@@ -96,7 +97,7 @@ bool foldingFromJson(const json& j, Folding& out, std::string& error)
         }
         if (auto version = j.find("version");
             version != j.end() && (!version->is_number_integer() || version->get<int>() > kFoldingVersion)) {
-            error = "folding file version " + version->dump() + " is newer than this program reads (" +
+            error = "folding file version " + shortJson(*version) + " is newer than this program reads (" +
                     std::to_string(kFoldingVersion) + ")";
             return false;
         }

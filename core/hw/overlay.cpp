@@ -90,6 +90,22 @@ const std::vector<Overlay>& prebuiltOverlays()
     return overlays;
 }
 
+std::vector<std::string> prebuiltOverlayNames()
+{
+    std::vector<std::string> names;
+    for (const Overlay& o : prebuiltOverlays())
+        names.push_back(o.name);
+    return names;
+}
+
+std::string prebuiltOverlayList(const std::string& separator)
+{
+    std::string out;
+    for (const Overlay& o : prebuiltOverlays())
+        out += (out.empty() ? "" : separator) + o.name;
+    return out;
+}
+
 const Overlay* findOverlay(const std::string& name)
 {
     for (const Overlay& o : prebuiltOverlays())

@@ -39,6 +39,11 @@ struct Overlay {
 /** lfcW1A1, lfcW1A2, cnvW1A1, cnvW1A2, cnvW2A2, in that order. */
 const std::vector<Overlay>& prebuiltOverlays();
 const Overlay* findOverlay(const std::string& name);
+/** The prebuilt overlays' names, in that order: the one list the CLI's
+ *  --network choices and every "is not a BNN-PYNQ network" sentence read. */
+std::vector<std::string> prebuiltOverlayNames();
+/** The names joined by `separator` ("lfcW1A1, lfcW1A2, …" or "lfcW1A1|lfcW1A2|…"). */
+std::string prebuiltOverlayList(const std::string& separator);
 
 /** One way a graph's layer differs from an overlay's. */
 struct OverlayDifference {

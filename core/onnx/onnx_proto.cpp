@@ -308,6 +308,40 @@ bool checkModel(const onnx::ModelProto& model, std::string& error)
     return true;
 }
 
+namespace {
+
+onnx::AttributeProto& addAttr(onnx::NodeProto& node, const std::string& name, onnx::AttributeProto::AttributeType type)
+{
+    onnx::AttributeProto& a = *node.add_attribute();
+    a.set_name(name);
+    a.set_type(type);
+    return a;
+}
+
+} // namespace
+
+void setAttr(onnx::NodeProto& node, const std::string& name, int64_t value)
+{
+    addAttr(node, name, onnx::AttributeProto::INT).set_i(value);
+}
+
+void setAttr(onnx::NodeProto& node, const std::string& name, float value)
+{
+    addAttr(node, name, onnx::AttributeProto::FLOAT).set_f(value);
+}
+
+void setAttr(onnx::NodeProto& node, const std::string& name, const std::string& value)
+{
+    addAttr(node, name, onnx::AttributeProto::STRING).set_s(value);
+}
+
+void setAttr(onnx::NodeProto& node, const std::string& name, const std::vector<int64_t>& value)
+{
+    onnx::AttributeProto& a = addAttr(node, name, onnx::AttributeProto::INTS);
+    for (int64_t x : value)
+        a.add_ints(x);
+}
+
 const onnx::AttributeProto* findAttr(const onnx::NodeProto& node, const std::string& name)
 {
     for (const auto& a : node.attribute())

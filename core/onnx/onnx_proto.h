@@ -33,6 +33,11 @@ bool writeModel(const std::string& path, const onnx::ModelProto& model, std::str
 bool checkModel(const onnx::ModelProto& model, std::string& error);
 
 const onnx::AttributeProto* findAttr(const onnx::NodeProto& node, const std::string& name);
+/** Adds an attribute of the value's type (INT, FLOAT, STRING, INTS) to a node. */
+void setAttr(onnx::NodeProto& node, const std::string& name, int64_t value);
+void setAttr(onnx::NodeProto& node, const std::string& name, float value);
+void setAttr(onnx::NodeProto& node, const std::string& name, const std::string& value);
+void setAttr(onnx::NodeProto& node, const std::string& name, const std::vector<int64_t>& value);
 int64_t attrInt(const onnx::NodeProto& node, const std::string& name, int64_t fallback);
 float attrFloat(const onnx::NodeProto& node, const std::string& name, float fallback);
 std::string attrString(const onnx::NodeProto& node, const std::string& name, const std::string& fallback);

@@ -1,6 +1,7 @@
 #include "core/onnx/qonnx_export.h"
 
 #include "core/graph/graph_analysis.h"
+#include "core/graph/kind_table.h"
 #include "core/graph/layer_registry.h"
 #include "core/hw/dataflow.h"
 #include "core/hw/overlay.h"
@@ -10,6 +11,7 @@
 #include <onnx/shape_inference/implementation.h>
 
 #include <cmath>
+#include <functional>
 
 namespace qnn {
 
@@ -59,34 +61,10 @@ public:
         return n;
     }
 
-    static void attr(onnx::NodeProto& n, const std::string& name, int64_t v)
+    template <typename T>
+    static void attr(onnx::NodeProto& n, const std::string& name, const T& v)
     {
-        auto* a = n.add_attribute();
-        a->set_name(name);
-        a->set_type(onnx::AttributeProto::INT);
-        a->set_i(v);
-    }
-    static void attr(onnx::NodeProto& n, const std::string& name, float v)
-    {
-        auto* a = n.add_attribute();
-        a->set_name(name);
-        a->set_type(onnx::AttributeProto::FLOAT);
-        a->set_f(v);
-    }
-    static void attr(onnx::NodeProto& n, const std::string& name, const std::string& v)
-    {
-        auto* a = n.add_attribute();
-        a->set_name(name);
-        a->set_type(onnx::AttributeProto::STRING);
-        a->set_s(v);
-    }
-    static void attr(onnx::NodeProto& n, const std::string& name, const std::vector<int64_t>& v)
-    {
-        auto* a = n.add_attribute();
-        a->set_name(name);
-        a->set_type(onnx::AttributeProto::INTS);
-        for (int64_t x : v)
-            a->add_ints(x);
+        onnx_io::setAttr(n, name, v);
     }
 
     /** x → quantized to `levels` (Bipolar or Quant), named `name`; float levels return x. */
@@ -163,153 +141,212 @@ std::string onnxName(const Node& n)
     return s;
 }
 
+// One node on its way into the ONNX graph: what a kind's exporter reads, and
+// `out`, the value it leaves for the nodes after it.
+struct NodeExport {
+    Builder& b;
+    const Node& n;
+    std::string name;
+    std::vector<std::string> in;
+    const std::vector<TensorType>& inTypes;
+    const NodeWeights* w;
+    std::string out;
+    std::vector<int64_t> outShape;
+};
+
+using KindExporter = std::function<void(NodeExport& x)>;
+
+void exportInput(NodeExport& x)
+{
+    const std::string scaled = x.b.node("Mul", x.name + "_scale", {x.name, x.b.scalar(x.name + ".pixel_scale", 2.0f)},
+                                        x.name + "_scaled", x.outShape)
+                                   .output(0);
+    const std::string centred = x.b.node("Sub", x.name + "_shift",
+                                         {scaled, x.b.scalar(x.name + ".pixel_shift", 1.0f)}, x.name + "_centred",
+                                         x.outShape)
+                                    .output(0);
+    x.out = x.b.quantize(x.name, centred, inputLevels(x.n.quant.actBits, x.n.attrBoolOr("narrow", true)), x.outShape, x.name + ".act");
+}
+
+void exportDense(NodeExport& x)
+{
+    const Node& n = x.n;
+    const int64_t units = n.attrInt("units"), fanIn = x.inTypes[0].shape[0];
+    const WeightTensor& wt = tensorOf(n, x.w, "weight", {units, fanIn});
+    Tensor t = Tensor::ofFloats({fanIn, units}, std::vector<float>(wt.values.size()));
+    for (int64_t o = 0; o < units; ++o)
+        for (int64_t i = 0; i < fanIn; ++i)
+            t.f[i * units + o] = wt.values[o * fanIn + i];
+    const std::string init = x.b.init(x.name + ".weight", t);
+    const QuantLevels levels = weightLevelsOf(n.quant.weightBits, wt.values.data(), wt.values.size());
+    const std::string wq = x.b.quantize(x.name + "_weight_quant", init, levels, {fanIn, units}, x.name + ".weight");
+    const bool bias = n.attrBool("bias");
+    const std::string mm = bias ? x.name + "_matmul" : x.out;
+    x.b.node("MatMul", x.name, {x.in[0], wq}, mm, x.outShape);
+    if (bias) {
+        const WeightTensor& bt = tensorOf(n, x.w, "bias", {units});
+        x.b.node("Add", x.name + "_bias", {mm, x.b.init(x.name + ".bias", Tensor::ofFloats({units}, bt.values))}, x.out,
+                 x.outShape);
+    }
+}
+
+void exportConv(NodeExport& x)
+{
+    const Node& n = x.n;
+    const int64_t f = n.attrInt("filters"), k = n.attrInt("kernel"), c = x.inTypes[0].shape[0];
+    const WeightTensor& wt = tensorOf(n, x.w, "weight", {f, c, k, k});
+    const std::string init = x.b.init(x.name + ".weight", Tensor::ofFloats(wt.shape, wt.values));
+    const QuantLevels levels = weightLevelsOf(n.quant.weightBits, wt.values.data(), wt.values.size());
+    const std::string wq = x.b.quantize(x.name + "_weight_quant", init, levels, wt.shape, x.name + ".weight");
+    std::vector<std::string> args{x.in[0], wq};
+    if (n.attrBool("bias"))
+        args.push_back(x.b.init(x.name + ".bias", Tensor::ofFloats({f}, tensorOf(n, x.w, "bias", {f}).values)));
+    auto& node = x.b.node("Conv", x.name, args, x.out, x.outShape);
+    const int64_t s = n.attrInt("stride"), p = n.attrInt("padding");
+    Builder::attr(node, "kernel_shape", std::vector<int64_t>{k, k});
+    Builder::attr(node, "strides", std::vector<int64_t>{s, s});
+    Builder::attr(node, "pads", std::vector<int64_t>{p, p, p, p});
+    Builder::attr(node, "dilations", std::vector<int64_t>{1, 1});
+    Builder::attr(node, "group", int64_t{1});
+}
+
+// The Mul by k² and the Trunc after a truncating pool's AveragePool ("<name>_mean").
+void exportTrunc(NodeExport& x, int64_t k)
+{
+    const std::string& name = x.name;
+    const std::string sum =
+        x.b.node("Mul", name + "_sum", {name + "_mean", x.b.scalar(name + ".window", float(k * k))}, name + "_sum",
+                 x.outShape)
+            .output(0);
+    // Only the difference of the bit widths counts; the output keeps the input's bits.
+    const int outBits = x.inTypes[0].bits >= 2 && x.inTypes[0].bits <= 8 ? x.inTypes[0].bits : 8;
+    auto& t = x.b.node("Trunc", name + "_trunc",
+                       {sum, x.b.scalar(name + ".trunc_scale", static_cast<float>(x.n.attrFloat("trunc_scale"))),
+                        x.b.scalar(name + ".trunc_zeropt", 0.0f),
+                        x.b.scalar(name + ".trunc_in_bits", float(outBits + x.n.attrInt("trunc_bits"))),
+                        x.b.scalar(name + ".trunc_out_bits", float(outBits))},
+                       x.out, x.outShape, true);
+    Builder::attr(t, "rounding_mode", std::string("FLOOR"));
+}
+
+KindExporter exportPool(const char* op)
+{
+    return [op](NodeExport& x) {
+        // A truncating pool is Brevitas' TruncAvgPool2d: AveragePool, Mul by k², Trunc.
+        const bool trunc = x.n.kind == LayerKind::AvgPool && x.n.attrFloat("trunc_scale") > 0;
+        const int64_t k = x.n.attrInt("kernel"), s = x.n.attrInt("stride");
+        auto& node = x.b.node(op, x.name, {x.in[0]}, trunc ? x.name + "_mean" : x.out, x.outShape);
+        Builder::attr(node, "kernel_shape", std::vector<int64_t>{k, k});
+        Builder::attr(node, "strides", std::vector<int64_t>{s, s});
+        if (trunc)
+            exportTrunc(x, k);
+    };
+}
+
+void exportBatchNorm(NodeExport& x)
+{
+    const int64_t ch = x.inTypes[0].shape[0];
+    std::vector<std::string> args{x.in[0]};
+    for (const char* t : {"weight", "bias", "running_mean", "running_var"})
+        args.push_back(x.b.init(x.name + "." + t, Tensor::ofFloats({ch}, tensorOf(x.n, x.w, t, {ch}).values)));
+    auto& node = x.b.node("BatchNormalization", x.name, args, x.out, x.outShape);
+    Builder::attr(node, "epsilon", static_cast<float>(x.n.attrFloat("eps")));
+    Builder::attr(node, "momentum", static_cast<float>(1.0 - x.n.attrFloat("momentum")));
+}
+
+void exportActivation(NodeExport& x)
+{
+    const std::string fn = x.n.attrString("function");
+    const int bits = fn == "sign" ? 1 : x.n.quant.actBits;
+    if (bits < 32) {
+        x.out = x.b.quantize(x.name, x.in[0], activationFunctionLevels(fn, bits), x.outShape, x.name + ".act");
+    } else if (fn == "relu") {
+        x.b.node("Relu", x.name, {x.in[0]}, x.out, x.outShape);
+    } else if (fn == "hardtanh") {
+        x.b.node("Clip", x.name, {x.in[0], x.b.scalar(x.name + ".min", -1.0f), x.b.scalar(x.name + ".max", 1.0f)},
+                 x.out, x.outShape);
+    } else {
+        x.b.node("Identity", x.name, {x.in[0]}, x.out, x.outShape);
+    }
+}
+
+void exportQuantAct(NodeExport& x)
+{
+    const Node& n = x.n;
+    const QuantLevels levels =
+        activationLevels(n.quant.actBits, n.attrBool("signed"), n.attrFloat("range"), n.attrBool("narrow"));
+    if (levels.isFloat())
+        x.b.node("Identity", x.name, {x.in[0]}, x.out, x.outShape);
+    else
+        x.out = x.b.quantize(x.name, x.in[0], levels, x.outShape, x.name + ".act");
+}
+
+void exportIdentity(NodeExport& x) { x.b.node("Identity", x.name, {x.in[0]}, x.out, x.outShape); }
+
+void exportFlatten(NodeExport& x)
+{
+    Builder::attr(x.b.node("Flatten", x.name, {x.in[0]}, x.out, x.outShape), "axis", int64_t{1});
+}
+
+void exportAdd(NodeExport& x) { x.b.node("Add", x.name, {x.in[0], x.in[1]}, x.out, x.outShape); }
+
+void exportConcat(NodeExport& x)
+{
+    Builder::attr(x.b.node("Concat", x.name, x.in, x.out, x.outShape), "axis", int64_t{1});
+}
+
+void exportOutput(NodeExport& x)
+{
+    x.b.node("Identity", x.name, {x.in[0]}, x.name, x.outShape);
+    x.b.m_outputName = x.name;
+    x.out = x.name;
+}
+
+// One entry per layer kind; tst_layer_kinds checks it covers the registry.
+const KindTable<KindExporter>& kindExporters()
+{
+    static const KindTable<KindExporter> table("the QONNX exporter",
+                                               {
+                                                   {LayerKind::Input, exportInput, {}},
+                                                   {LayerKind::Dense, exportDense, {}},
+                                                   {LayerKind::Conv2D, exportConv, {}},
+                                                   {LayerKind::MaxPool, exportPool("MaxPool"), {}},
+                                                   {LayerKind::AvgPool, exportPool("AveragePool"), {}},
+                                                   {LayerKind::BatchNorm, exportBatchNorm, {}},
+                                                   {LayerKind::Activation, exportActivation, {}},
+                                                   {LayerKind::QuantAct, exportQuantAct, {}},
+                                                   {LayerKind::Dropout, exportIdentity, {}},
+                                                   {LayerKind::Flatten, exportFlatten, {}},
+                                                   {LayerKind::Add, exportAdd, {}},
+                                                   {LayerKind::Concat, exportConcat, {}},
+                                                   {LayerKind::Output, exportOutput, {}},
+                                               });
+    return table;
+}
+
 void exportNode(Builder& b, const Graph& graph, const GraphAnalysis& a, const WeightFile& weights, const Node& n,
                 std::map<NodeId, std::string>& value)
 {
+    const KindExporter* exporter = kindExporters().handler(n.kind);
+    if (!exporter)
+        fail(n, kindExporters().refusal(n.kind));
     const std::string name = onnxName(n);
     const TensorType* outType = a.outputType(n.id);
-    const std::vector<int64_t> outShape = withBatch(outType->shape);
     std::vector<std::string> in;
     std::vector<Edge> edges = graph.inEdges(n.id);
     std::sort(edges.begin(), edges.end(), [](const Edge& x, const Edge& y) { return x.toPort < y.toPort; });
     for (const Edge& e : edges)
         in.push_back(value.at(e.fromNode));
-    const std::vector<TensorType>& inTypes = n.kind == LayerKind::Input ? std::vector<TensorType>{} : a.inputTypes.at(n.id);
-    const NodeWeights* w = weights.find(n.id);
-    std::string out = name + "_out";
+    static const std::vector<TensorType> none;
+    const std::vector<TensorType>& inTypes = n.kind == LayerKind::Input ? none : a.inputTypes.at(n.id);
+    NodeExport x{b, n, name, std::move(in), inTypes, weights.find(n.id), name + "_out", withBatch(outType->shape)};
     // The Output's value carries its own name; an imported graph may have
     // named it "<layer>_out" after the file's output, which must stay unique.
-    const NodeId clash = graph.findByName(out);
+    const NodeId clash = graph.findByName(x.out);
     if (clash != kInvalidNode && graph.node(clash)->kind == LayerKind::Output)
-        out = name + "_value";
-
-    switch (n.kind) {
-    case LayerKind::Input: {
-        const std::string scaled = b.node("Mul", name + "_scale", {name, b.scalar(name + ".pixel_scale", 2.0f)},
-                                          name + "_scaled", outShape)
-                                       .output(0);
-        const std::string centred = b.node("Sub", name + "_shift", {scaled, b.scalar(name + ".pixel_shift", 1.0f)},
-                                           name + "_centred", outShape)
-                                        .output(0);
-        out = b.quantize(name, centred, inputLevels(n.quant.actBits, n.attrBoolOr("narrow", true)), outShape, name + ".act");
-        break;
-    }
-    case LayerKind::Dense: {
-        const int64_t units = n.attrInt("units"), fanIn = inTypes[0].shape[0];
-        const WeightTensor& wt = tensorOf(n, w, "weight", {units, fanIn});
-        Tensor t = Tensor::ofFloats({fanIn, units}, std::vector<float>(wt.values.size()));
-        for (int64_t o = 0; o < units; ++o)
-            for (int64_t i = 0; i < fanIn; ++i)
-                t.f[i * units + o] = wt.values[o * fanIn + i];
-        const std::string init = b.init(name + ".weight", t);
-        const QuantLevels levels = weightLevelsOf(n.quant.weightBits, wt.values.data(), wt.values.size());
-        const std::string wq = b.quantize(name + "_weight_quant", init, levels, {fanIn, units}, name + ".weight");
-        const bool bias = n.attrBool("bias");
-        const std::string mm = bias ? name + "_matmul" : out;
-        b.node("MatMul", name, {in[0], wq}, mm, outShape);
-        if (bias) {
-            const WeightTensor& bt = tensorOf(n, w, "bias", {units});
-            b.node("Add", name + "_bias", {mm, b.init(name + ".bias", Tensor::ofFloats({units}, bt.values))}, out,
-                   outShape);
-        }
-        break;
-    }
-    case LayerKind::Conv2D: {
-        const int64_t f = n.attrInt("filters"), k = n.attrInt("kernel"), c = inTypes[0].shape[0];
-        const WeightTensor& wt = tensorOf(n, w, "weight", {f, c, k, k});
-        const std::string init = b.init(name + ".weight", Tensor::ofFloats(wt.shape, wt.values));
-        const QuantLevels levels = weightLevelsOf(n.quant.weightBits, wt.values.data(), wt.values.size());
-        const std::string wq = b.quantize(name + "_weight_quant", init, levels, wt.shape, name + ".weight");
-        std::vector<std::string> args{in[0], wq};
-        if (n.attrBool("bias"))
-            args.push_back(b.init(name + ".bias", Tensor::ofFloats({f}, tensorOf(n, w, "bias", {f}).values)));
-        auto& node = b.node("Conv", name, args, out, outShape);
-        const int64_t s = n.attrInt("stride"), p = n.attrInt("padding");
-        Builder::attr(node, "kernel_shape", std::vector<int64_t>{k, k});
-        Builder::attr(node, "strides", std::vector<int64_t>{s, s});
-        Builder::attr(node, "pads", std::vector<int64_t>{p, p, p, p});
-        Builder::attr(node, "dilations", std::vector<int64_t>{1, 1});
-        Builder::attr(node, "group", int64_t{1});
-        break;
-    }
-    case LayerKind::MaxPool:
-    case LayerKind::AvgPool: {
-        // A truncating pool is Brevitas' TruncAvgPool2d: AveragePool, Mul by k², Trunc.
-        const bool trunc = n.kind == LayerKind::AvgPool && n.attrFloat("trunc_scale") > 0;
-        const int64_t k = n.attrInt("kernel"), s = n.attrInt("stride");
-        auto& node = b.node(n.kind == LayerKind::MaxPool ? "MaxPool" : "AveragePool", name, {in[0]},
-                            trunc ? name + "_mean" : out, outShape);
-        Builder::attr(node, "kernel_shape", std::vector<int64_t>{k, k});
-        Builder::attr(node, "strides", std::vector<int64_t>{s, s});
-        if (trunc) {
-            const std::string sum = b.node("Mul", name + "_sum", {name + "_mean", b.scalar(name + ".window", float(k * k))},
-                                           name + "_sum", outShape)
-                                        .output(0);
-            // Only the difference of the bit widths counts; the output keeps the input's bits.
-            const int outBits = inTypes[0].bits >= 2 && inTypes[0].bits <= 8 ? inTypes[0].bits : 8;
-            auto& t = b.node("Trunc", name + "_trunc",
-                             {sum, b.scalar(name + ".trunc_scale", static_cast<float>(n.attrFloat("trunc_scale"))),
-                              b.scalar(name + ".trunc_zeropt", 0.0f),
-                              b.scalar(name + ".trunc_in_bits", float(outBits + n.attrInt("trunc_bits"))),
-                              b.scalar(name + ".trunc_out_bits", float(outBits))},
-                             out, outShape, true);
-            Builder::attr(t, "rounding_mode", std::string("FLOOR"));
-        }
-        break;
-    }
-    case LayerKind::BatchNorm: {
-        const int64_t ch = inTypes[0].shape[0];
-        std::vector<std::string> args{in[0]};
-        for (const char* t : {"weight", "bias", "running_mean", "running_var"})
-            args.push_back(b.init(name + "." + t, Tensor::ofFloats({ch}, tensorOf(n, w, t, {ch}).values)));
-        auto& node = b.node("BatchNormalization", name, args, out, outShape);
-        Builder::attr(node, "epsilon", static_cast<float>(n.attrFloat("eps")));
-        Builder::attr(node, "momentum", static_cast<float>(1.0 - n.attrFloat("momentum")));
-        break;
-    }
-    case LayerKind::Activation: {
-        const std::string fn = n.attrString("function");
-        const int bits = fn == "sign" ? 1 : n.quant.actBits;
-        if (bits < 32) {
-            out = b.quantize(name, in[0], activationFunctionLevels(fn, bits), outShape, name + ".act");
-        } else if (fn == "relu") {
-            b.node("Relu", name, {in[0]}, out, outShape);
-        } else if (fn == "hardtanh") {
-            b.node("Clip", name, {in[0], b.scalar(name + ".min", -1.0f), b.scalar(name + ".max", 1.0f)}, out,
-                   outShape);
-        } else {
-            b.node("Identity", name, {in[0]}, out, outShape);
-        }
-        break;
-    }
-    case LayerKind::QuantAct: {
-        const QuantLevels levels =
-            activationLevels(n.quant.actBits, n.attrBool("signed"), n.attrFloat("range"), n.attrBool("narrow"));
-        if (levels.isFloat())
-            b.node("Identity", name, {in[0]}, out, outShape);
-        else
-            out = b.quantize(name, in[0], levels, outShape, name + ".act");
-        break;
-    }
-    case LayerKind::Dropout:
-        b.node("Identity", name, {in[0]}, out, outShape);
-        break;
-    case LayerKind::Flatten:
-        Builder::attr(b.node("Flatten", name, {in[0]}, out, outShape), "axis", int64_t{1});
-        break;
-    case LayerKind::Add:
-        b.node("Add", name, {in[0], in[1]}, out, outShape);
-        break;
-    case LayerKind::Concat:
-        Builder::attr(b.node("Concat", name, in, out, outShape), "axis", int64_t{1});
-        break;
-    case LayerKind::Output:
-        b.node("Identity", name, {in[0]}, name, outShape);
-        b.m_outputName = name;
-        out = name;
-        break;
-    }
-    value[n.id] = out;
+        x.out = name + "_value";
+    (*exporter)(x);
+    value[n.id] = x.out;
 }
 
 void buildModel(const Graph& graph, const WeightFile& weights, const QonnxExportInfo& info, onnx::ModelProto& m)
@@ -393,6 +430,8 @@ bool exportQonnx(const Graph& graph, const WeightFile& weights, const QonnxExpor
         return false;
     return onnx_io::writeModel(path, m, error);
 }
+
+const KindCoverage& qonnxExportKinds() { return kindExporters(); }
 
 Folding foldingForExport(const Graph& graph, const Folding& chosen)
 {

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "core/graph/graph.h"
+#include "core/graph/kind_table.h"
 #include "core/hw/folding.h"
 #include "core/weights/weight_file.h"
 
@@ -44,5 +45,8 @@ nlohmann::json finnFoldingConfig(const Graph& graph, const Folding& folding);
 /** The folding to hand to FINN: the given one when not empty, else the
  *  matching BNN-PYNQ overlay's, else PE = SIMD = 1 everywhere. */
 Folding foldingForExport(const Graph& graph, const Folding& chosen);
+
+/** The exporter's table of layer kinds (one ONNX lowering per kind). */
+const KindCoverage& qonnxExportKinds();
 
 } // namespace qnn

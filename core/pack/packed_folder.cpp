@@ -2,7 +2,8 @@
 
 #include "core/hw/overlay.h"
 #include "core/pack/layer_files.h"
-#include "core/pack/sha256.h"
+#include "core/pack/pack_kinds.h"
+#include "core/util/sha256.h"
 #include "core/util/atomic_file.h"
 #include "core/util/json_file.h"
 #include "core/util/json_fields.h"
@@ -187,7 +188,7 @@ std::string guessNetwork(const std::string& dir)
 nlohmann::json layerToJson(const PackedLayer& l)
 {
     nlohmann::json j = {{"name", l.name},
-                        {"kind", l.conv ? "Conv2D" : "Dense"},
+                        {"kind", layerKindName(l.conv ? LayerKind::Conv2D : LayerKind::Dense)},
                         {"mh", l.mh},
                         {"mw", l.mw},
                         {"rows", l.rows},
@@ -250,15 +251,20 @@ bool layerFromJson(const nlohmann::json& j, PackedLayer& l, std::string& error)
         f.numbers("score_scale", l.scoreScale, size_t(D));
         f.numbers("score_bias", l.scoreBias, size_t(D));
     }
-    if (f.ok() && kind != "Conv2D" && kind != "Dense")
-        f.fail("\"kind\" is \"" + kind + "\", expected \"Dense\" or \"Conv2D\"");
+    const std::optional<bool> conv = packedUnitIsConv(kind);
+    if (f.ok() && !conv) {
+        std::string expected;
+        for (const std::string& k : packedUnitKindNames())
+            expected += (expected.empty() ? "\"" : " or \"") + k + "\"";
+        f.fail("\"kind\" is \"" + kind + "\", expected " + expected);
+    }
     if (f.ok() && accumulator != "popcount" && accumulator != "signed-dot")
         f.fail("\"accumulator\" is \"" + accumulator + "\", expected \"popcount\" or \"signed-dot\"");
     if (!f.ok()) {
         error = f.error();
         return false;
     }
-    l.conv = kind == "Conv2D";
+    l.conv = *conv;
     l.popcount = accumulator == "popcount";
     return validatePackedLayer(l, error);
 }
@@ -412,8 +418,8 @@ bool readPackedFolder(const std::string& dir, const std::string& network, Packed
         const Overlay* o = findOverlay(name);
         if (!o) {
             error = name.empty() ? dir + " has no manifest.json and its name names no BNN-PYNQ network; give "
-                                         "--network lfcW1A1|lfcW1A2|cnvW1A1|cnvW1A2|cnvW2A2"
-                                 : "\"" + name + "\" is not a BNN-PYNQ network (lfcW1A1, lfcW1A2, cnvW1A1, cnvW1A2, cnvW2A2)";
+                                         "--network " + prebuiltOverlayList("|")
+                                 : "\"" + name + "\" is not a BNN-PYNQ network (" + prebuiltOverlayList(", ") + ")";
             return false;
         }
         net = bnnPynqShape(*o);

@@ -6,6 +6,7 @@
 #include "core/weights/weight_file.h"
 
 #include <string>
+#include <vector>
 
 namespace qnn::pack {
 
@@ -30,5 +31,6 @@ bool packGraph(const Graph& graph, const WeightFile& weights, const PackRequest&
 /** The class labels classes.txt gets for a dataset ("0".."9" for digits,
  *  Xilinx's CIFAR-10 labels). */
 std::vector<std::string> classLabels(const std::string& dataset, int64_t classes);
+
 
 } // namespace qnn::pack

@@ -120,6 +120,12 @@ std::string serializeProject(const Project& p)
     if (!p.deploy.finnReports.empty())
         j["deploy"]["finn_reports"] = p.deploy.finnReports;
     j["runs"] = p.runs;
+    if (!p.sweeps.empty()) {
+        json sweeps = json::object();
+        for (const SweepDefinition& d : p.sweeps)
+            sweeps[d.name] = sweepDefinitionToJson(d);
+        j["sweeps"] = sweeps;
+    }
     return j.dump(2) + "\n";
 }
 
@@ -243,6 +249,17 @@ bool parseProject(const std::string& text, Project& out, std::string& error)
                 return false;
             }
             p.runs.push_back((*runs)[i].get<std::string>());
+        }
+    }
+    // Saved sweeps (optional; files without them load as before).
+    if (!objectAt(root, "sweeps", section, error))
+        return false;
+    if (section) {
+        for (auto it = section->begin(); it != section->end(); ++it) {
+            SweepDefinition d;
+            if (!sweepDefinitionFromJson(it.value(), it.key(), d, error))
+                return false;
+            p.sweeps.push_back(std::move(d)); // nlohmann's object order: sorted by name
         }
     }
     out = std::move(p);

@@ -3,6 +3,7 @@
 #include "core/data/dataset_choice.h"
 #include "core/graph/graph.h"
 #include "core/hw/folding.h"
+#include "core/project/sweep_definition.h"
 
 #include <cstdint>
 #include <string>
@@ -76,11 +77,14 @@ struct Project {
     DeployTarget deploy;
     /** Run folder names under runs/, oldest first. */
     std::vector<std::string> runs;
+    /** Saved sweep definitions, sorted by name (the file's "sweeps" object,
+     *  written only when there is one, so older files stay byte-stable). */
+    std::vector<SweepDefinition> sweeps;
 
     bool operator==(const Project& o) const
     {
         return name == o.name && description == o.description && graph == o.graph && dataset == o.dataset &&
-               training == o.training && deploy == o.deploy && runs == o.runs;
+               training == o.training && deploy == o.deploy && runs == o.runs && sweeps == o.sweeps;
     }
 };
 

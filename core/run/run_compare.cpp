@@ -44,6 +44,7 @@ nlohmann::json runColumn(const RunInfo& r)
     auto orNull = [](double v) { return v >= 0 ? nlohmann::json(v) : nlohmann::json(nullptr); };
     return {{"name", r.name},
             {"precision", r.precision},
+            {"recipe", r.recipe},
             {"status", r.status},
             {"test_accuracy", orNull(r.testAccuracy)},
             {"best_val_accuracy", orNull(r.bestValAccuracy)},

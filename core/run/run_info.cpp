@@ -82,6 +82,8 @@ bool readConfigPart(const RunStore& store, RunInfo& r, std::string& error)
         r.colour = config.value("colour", std::string());
         r.fp32Twin = config.value("fp32_twin", false);
         r.seedGroup = config.value("seed_group", std::string());
+        // config.json names the recipe on its own; the project in it says the same.
+        r.recipe = config.value("recipe", p.training.recipe);
         const GraphSummary s = summarizeGraph(p.graph);
         r.params = s.params;
         r.weightBits = s.weightMemoryBits;
@@ -285,6 +287,7 @@ nlohmann::json runInfoJson(const RunInfo& r)
                      {"fp32_twin", r.fp32Twin},
                      {"seed", r.seed},
                      {"seed_group", r.seedGroup},
+                     {"recipe", r.recipe},
                      {"epochs", r.epochs},
                      {"epochs_done", r.epochsDone},
                      {"best_epoch", r.bestEpoch},

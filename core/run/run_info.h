@@ -40,6 +40,8 @@ struct RunInfo {
     std::string colour;    ///< "#1f77b4": one colour per run, everywhere
     bool fp32Twin = false;
     std::string seedGroup;
+    /** The recipe preset the run trained with, "brevitas@1"; empty = none. */
+    std::string recipe;
     uint64_t seed = 0;
     int epochs = 0, epochsDone = 0, bestEpoch = 0;
     double bestValAccuracy = -1, finalValAccuracy = -1, testAccuracy = -1;
@@ -70,7 +72,7 @@ const std::vector<std::string>& runPalette();
 std::string nextRunColour(const std::string& runsDir);
 
 /** Keys: name, status, error, resumable, listed, started, precision, colour,
- *  fp32_twin, seed, seed_group, epochs, epochs_done, best_epoch,
+ *  fp32_twin, seed, seed_group, recipe, epochs, epochs_done, best_epoch,
  *  best_val_accuracy, test_accuracy, images_per_s, wall_s, params,
  *  weight_bits, bops, compression, readable, problem. */
 nlohmann::json runInfoJson(const RunInfo& run);

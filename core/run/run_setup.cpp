@@ -2,6 +2,7 @@
 // project, which settings, which folder, and the project's runs list.
 #include "core/run/run_setup.h"
 
+#include "core/project/project_lock.h"
 #include "core/project/recipe.h"
 
 #include "core/run/fp32_twin.h"
@@ -134,6 +135,7 @@ bool prepareRun(const RunRequest& request, PreparedRun& run, std::string& error)
     data.choice = project.dataset;
     data.dataDir = run.dataDir;
     data.projectDir = projectDir;
+    data.trainImages = run.trainLimit;
     return loadDataset(data, run.data, error);
 }
 
@@ -216,29 +218,35 @@ bool startRun(const RunRequest& request, PreparedRun& run, const nlohmann::json&
 
 bool recordRunInProject(const std::string& projectPath, const std::string& runName, std::string& error)
 {
-    Project p;
-    if (!loadProject(projectPath, p, error))
-        return false;
-    if (std::find(p.runs.begin(), p.runs.end(), runName) != p.runs.end())
-        return true;
-    p.runs.push_back(runName);
-    return saveProject(projectPath, p, error);
+    // Under the project's lock: a window saving at the same moment neither
+    // loses the run nor gets its own edit overwritten by an older graph.
+    return updateProjectFile(
+        projectPath,
+        [&](Project& p) {
+            if (std::find(p.runs.begin(), p.runs.end(), runName) != p.runs.end())
+                return false;
+            p.runs.push_back(runName);
+            return true;
+        },
+        error);
 }
 
 bool renameRunInProject(const std::string& projectPath, const std::string& from, const std::string& to,
                         std::string& error)
 {
-    Project p;
-    if (!loadProject(projectPath, p, error))
-        return false;
-    auto it = std::find(p.runs.begin(), p.runs.end(), from);
-    if (it == p.runs.end())
-        return true;
-    if (to.empty())
-        p.runs.erase(it);
-    else
-        *it = to;
-    return saveProject(projectPath, p, error);
+    return updateProjectFile(
+        projectPath,
+        [&](Project& p) {
+            auto it = std::find(p.runs.begin(), p.runs.end(), from);
+            if (it == p.runs.end())
+                return false;
+            if (to.empty())
+                p.runs.erase(it);
+            else
+                *it = to;
+            return true;
+        },
+        error);
 }
 
 } // namespace qnn

@@ -26,6 +26,43 @@ nlohmann::json sweepSpecToJson(const SweepSpec& spec)
             {"target_fps", spec.targetFps}};
 }
 
+bool sweepSpecFromDefinition(const SweepDefinition& d, SweepSpec& out, std::string& error)
+{
+    out = SweepSpec{};
+    for (const SweepDefinition::Axis& a : d.axes) {
+        SweepAxis axis;
+        if (!parseAxis(SweepDefinition::axisText(a), axis, error)) {
+            error = "the saved sweep " + d.name + ": " + error;
+            return false;
+        }
+        out.axes.push_back(axis);
+    }
+    out.seeds = d.seeds;
+    out.firstSeed = d.firstSeed;
+    out.epochs = d.epochs;
+    out.trainLimit = d.trainLimit;
+    out.threads = d.threads;
+    out.device = d.device;
+    out.dataDir = d.dataDir;
+    out.targetFps = d.targetFps;
+    return true;
+}
+
+void sweepSpecToDefinition(const SweepSpec& spec, SweepDefinition& d)
+{
+    d.axes.clear();
+    for (const SweepAxis& a : spec.axes)
+        d.axes.push_back({a.key, a.values});
+    d.seeds = spec.seeds;
+    d.firstSeed = spec.firstSeed;
+    d.epochs = spec.epochs;
+    d.trainLimit = spec.trainLimit;
+    d.threads = spec.threads;
+    d.device = spec.device;
+    d.dataDir = spec.dataDir;
+    d.targetFps = spec.targetFps;
+}
+
 bool sweepSpecFromJson(const nlohmann::json& j, SweepSpec& out, std::string& error)
 {
     try {
@@ -105,6 +142,7 @@ bool makePointProject(const Project& base, const SweepSpec& spec, const SweepPoi
 {
     out = base;
     out.runs.clear();
+    out.sweeps.clear(); // a point is one run, not a place to keep sweeps
     for (size_t i = 0; i < spec.axes.size() && i < point.values.size(); ++i)
         if (!applyAxisValue(out, spec.axes[i], point.values[i].second, reason))
             return false;

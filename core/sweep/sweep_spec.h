@@ -29,6 +29,11 @@ struct SweepSpec {
 };
 
 nlohmann::json sweepSpecToJson(const SweepSpec& spec);
+/** The spec a saved definition describes (its axes parsed; the backend
+ *  options are the caller's). False with the axis' sentence. */
+bool sweepSpecFromDefinition(const SweepDefinition& d, SweepSpec& out, std::string& error);
+/** The definition's spec part from a spec (the backend fields are left alone). */
+void sweepSpecToDefinition(const SweepSpec& spec, SweepDefinition& d);
 bool sweepSpecFromJson(const nlohmann::json& j, SweepSpec& out, std::string& error);
 
 /** One point: a value per axis and a seed. `valid` false with `reason` when

@@ -2,12 +2,16 @@
 #include "core/train/detail/graph_model.h"
 
 #include "core/train/detail/kernels.h"
+#include "core/train/detail/xnor_dense.h"
 
+#include "core/graph/kind_table.h"
 #include "core/graph/layer_registry.h"
+#include "core/train/layer_builders.h"
 #include "core/graph/node_name.h"
 
 #include <cctype>
 #include <cmath>
+#include <functional>
 #include <set>
 
 namespace qnn::detail {
@@ -127,7 +131,8 @@ private:
 class DenseLayer : public LayerImpl
 {
 public:
-    DenseLayer(int64_t inFeatures, int64_t units, bool bias, int bits) : m_bits(bits)
+    DenseLayer(int64_t inFeatures, int64_t units, bool bias, int bits)
+        : m_bits(bits), m_xnor(bits == 1 && !bias && xnorForwardEnabled())
     {
         weight = register_parameter("weight", torch::empty({units, inFeatures}));
         // PyTorch's nn.Linear initialisation, so that FP32 graphs train as users expect.
@@ -139,12 +144,19 @@ public:
     }
     Tensor forward(const std::vector<Tensor>& in) override
     {
-        return torch::nn::functional::linear(in[0], quantizeWeight(weight, m_bits), bias);
+        const Tensor w = quantizeWeight(weight, m_bits);
+        // Binary weights and (checked there) a binary input: the exact integer product.
+        if (m_xnor)
+            if (Tensor y = xnorLinear(in[0], w); y.defined())
+                return y;
+        return torch::nn::functional::linear(in[0], w, bias);
     }
+    void setXnorForward(bool on) { m_xnor = on && m_bits == 1 && !bias.defined(); }
     Tensor weight, bias;
 
 private:
     int m_bits;
+    bool m_xnor;
 };
 
 class ConvLayer : public LayerImpl
@@ -305,40 +317,59 @@ public:
     Tensor forward(const std::vector<Tensor>& in) override { return in[0]; }
 };
 
+using LayerBuilder = std::function<std::shared_ptr<LayerImpl>(const Node& n, const Shape& in)>;
+
+// One entry per layer kind; tst_layer_kinds checks it covers the registry.
+const KindTable<LayerBuilder>& layerBuilders()
+{
+    static const KindTable<LayerBuilder> table(
+        "the torch builder",
+        {
+            {LayerKind::Input,
+             [](const Node& n, const Shape&) {
+                 return std::make_shared<InputLayer>(n.quant.actBits, n.attrBoolOr("narrow", true));
+             }},
+            {LayerKind::Dense,
+             [](const Node& n, const Shape& in) {
+                 return std::make_shared<DenseLayer>(in[0], n.attrInt("units"), n.attrBool("bias"), n.quant.weightBits);
+             }},
+            {LayerKind::Conv2D, [](const Node& n, const Shape& in) { return std::make_shared<ConvLayer>(in[0], n); }},
+            {LayerKind::MaxPool,
+             [](const Node& n, const Shape&) {
+                 return std::make_shared<PoolLayer>(true, n.attrInt("kernel"), n.attrInt("stride"));
+             }},
+            {LayerKind::AvgPool,
+             [](const Node& n, const Shape&) {
+                 return std::make_shared<PoolLayer>(false, n.attrInt("kernel"), n.attrInt("stride"),
+                                                    n.attrFloat("trunc_scale"), n.attrInt("trunc_bits"));
+             }},
+            {LayerKind::BatchNorm,
+             [](const Node& n, const Shape& in) {
+                 return std::make_shared<BatchNormLayer>(in[0], n.attrFloat("eps"), n.attrFloat("momentum"));
+             }},
+            {LayerKind::Activation,
+             [](const Node& n, const Shape&) {
+                 return std::make_shared<ActivationLayer>(n.attrString("function"), n.quant.actBits);
+             }},
+            {LayerKind::QuantAct,
+             [](const Node& n, const Shape&) {
+                 return std::make_shared<QuantActLayer>(n.quant.actBits, n.attrBool("signed"), n.attrFloat("range"),
+                                                        n.attrBool("narrow"));
+             }},
+            {LayerKind::Dropout, [](const Node& n, const Shape&) { return std::make_shared<DropoutLayer>(n.attrFloat("p")); }},
+            {LayerKind::Flatten, [](const Node&, const Shape&) { return std::make_shared<FlattenLayer>(); }},
+            {LayerKind::Add, [](const Node&, const Shape&) { return std::make_shared<AddLayer>(); }},
+            {LayerKind::Concat, [](const Node&, const Shape&) { return std::make_shared<ConcatLayer>(); }},
+            {LayerKind::Output, [](const Node&, const Shape&) { return std::make_shared<OutputLayer>(); }},
+        });
+    return table;
+}
+
+// buildGraphModel has refused the kinds the table does not build.
 std::shared_ptr<LayerImpl> makeLayer(const Node& n, const std::vector<TensorType>& inputs)
 {
     const Shape in = inputs.empty() ? Shape{} : inputs[0].shape;
-    switch (n.kind) {
-    case LayerKind::Input:
-        return std::make_shared<InputLayer>(n.quant.actBits, n.attrBoolOr("narrow", true));
-    case LayerKind::Dense:
-        return std::make_shared<DenseLayer>(in[0], n.attrInt("units"), n.attrBool("bias"), n.quant.weightBits);
-    case LayerKind::Conv2D:
-        return std::make_shared<ConvLayer>(in[0], n);
-    case LayerKind::MaxPool:
-    case LayerKind::AvgPool:
-        return std::make_shared<PoolLayer>(n.kind == LayerKind::MaxPool, n.attrInt("kernel"), n.attrInt("stride"),
-                                           n.kind == LayerKind::AvgPool ? n.attrFloat("trunc_scale") : 0.0,
-                                           n.kind == LayerKind::AvgPool ? n.attrInt("trunc_bits") : 0);
-    case LayerKind::BatchNorm:
-        return std::make_shared<BatchNormLayer>(in[0], n.attrFloat("eps"), n.attrFloat("momentum"));
-    case LayerKind::Activation:
-        return std::make_shared<ActivationLayer>(n.attrString("function"), n.quant.actBits);
-    case LayerKind::QuantAct:
-        return std::make_shared<QuantActLayer>(n.quant.actBits, n.attrBool("signed"), n.attrFloat("range"),
-                                               n.attrBool("narrow"));
-    case LayerKind::Dropout:
-        return std::make_shared<DropoutLayer>(n.attrFloat("p"));
-    case LayerKind::Flatten:
-        return std::make_shared<FlattenLayer>();
-    case LayerKind::Add:
-        return std::make_shared<AddLayer>();
-    case LayerKind::Concat:
-        return std::make_shared<ConcatLayer>();
-    case LayerKind::Output:
-        return std::make_shared<OutputLayer>();
-    }
-    return nullptr;
+    return (*layerBuilders().handler(n.kind))(n, in);
 }
 
 } // namespace
@@ -409,6 +440,13 @@ std::shared_ptr<LayerImpl> GraphModelImpl::layerOf(NodeId id) const
     return nullptr;
 }
 
+void GraphModelImpl::setXnorForward(bool on)
+{
+    for (const Step& s : m_steps)
+        if (auto* d = dynamic_cast<DenseLayer*>(s.layer.get()))
+            d->setXnorForward(on);
+}
+
 std::vector<Tensor> GraphModelImpl::forwardAll(const Tensor& input) { return run(input, true); }
 
 Tensor GraphModelImpl::forward(const Tensor& input) { return run(input, false)[m_outputStep]; }
@@ -464,6 +502,11 @@ bool buildGraphModel(const Graph& graph, GraphModel& out, std::string& error)
                 std::to_string(inputs) + " and " + std::to_string(outputs) + ")";
         return false;
     }
+    for (const auto& [id, n] : graph.nodes())
+        if (!layerBuilders().handler(n.kind)) {
+            error = "the graph cannot be trained: " + n.name + ": " + layerBuilders().refusal(n.kind);
+            return false;
+        }
     if (analysis.order.size() != graph.size()) {
         error = "the graph cannot be trained: some nodes are not connected in a way that can be ordered";
         return false;
@@ -473,3 +516,9 @@ bool buildGraphModel(const Graph& graph, GraphModel& out, std::string& error)
 }
 
 } // namespace qnn::detail
+
+namespace qnn {
+
+const KindCoverage& torchBuilderKinds() { return detail::layerBuilders(); }
+
+} // namespace qnn

@@ -101,6 +101,111 @@ QNN_CLONES void signForward(const float* __restrict x, float* __restrict out, bo
             mask[i] = x[i] >= -1.0f && x[i] <= 1.0f;
 }
 
+namespace {
+
+bool packSignsScalar(const float* x, int64_t begin, int64_t n, float s, uint64_t* out, int64_t stride)
+{
+    for (int64_t i = begin; i < n; i += 64) {
+        uint64_t word = 0;
+        const int64_t end = i + 64 < n ? i + 64 : n;
+        for (int64_t j = i; j < end; ++j) {
+            if (x[j] == s)
+                word |= uint64_t(1) << (j - i);
+            else if (x[j] != -s)
+                return false;
+        }
+        out[(i / 64) * stride] = word;
+    }
+    return true;
+}
+
+bool packTernaryScalar(const float* x, int64_t begin, int64_t n, float s, uint64_t* plus, uint64_t* minus)
+{
+    for (int64_t i = begin; i < n; i += 64) {
+        uint64_t p = 0, m = 0;
+        const int64_t end = i + 64 < n ? i + 64 : n;
+        for (int64_t j = i; j < end; ++j) {
+            if (x[j] == s)
+                p |= uint64_t(1) << (j - i);
+            else if (x[j] == -s)
+                m |= uint64_t(1) << (j - i);
+            else if (x[j] != 0.0f)
+                return false;
+        }
+        plus[i / 64] = p;
+        minus[i / 64] = m;
+    }
+    return true;
+}
+
+#if QNN_X86
+__attribute__((target("avx512f"))) bool packTernaryAvx512(const float* x, int64_t n, float s, uint64_t* plus,
+                                                           uint64_t* minus)
+{
+    const __m512 pos = _mm512_set1_ps(s), neg = _mm512_set1_ps(-s), zero = _mm512_setzero_ps();
+    int64_t i = 0;
+    for (; i + 64 <= n; i += 64) {
+        uint64_t pw = 0, mw = 0;
+        for (int q = 0; q < 4; ++q) {
+            const __m512 v = _mm512_loadu_ps(x + i + 16 * q);
+            const __mmask16 p = _mm512_cmp_ps_mask(v, pos, _CMP_EQ_OQ);
+            const __mmask16 m = _mm512_cmp_ps_mask(v, neg, _CMP_EQ_OQ);
+            const __mmask16 z = _mm512_cmp_ps_mask(v, zero, _CMP_EQ_OQ); // -0.0 too
+            if (static_cast<uint16_t>(p | m | z) != 0xFFFF)
+                return false;
+            pw |= uint64_t(p) << (16 * q);
+            mw |= uint64_t(m) << (16 * q);
+        }
+        plus[i / 64] = pw;
+        minus[i / 64] = mw;
+    }
+    return packTernaryScalar(x, i, n, s, plus, minus);
+}
+
+// Sixteen compares per instruction; both masks together must cover every lane.
+__attribute__((target("avx512f"))) bool packSignsAvx512(const float* x, int64_t n, float s, uint64_t* out,
+                                                         int64_t stride)
+{
+    const __m512 pos = _mm512_set1_ps(s), neg = _mm512_set1_ps(-s);
+    int64_t i = 0;
+    for (; i + 64 <= n; i += 64) {
+        uint64_t word = 0;
+        for (int q = 0; q < 4; ++q) {
+            const __m512 v = _mm512_loadu_ps(x + i + 16 * q);
+            const __mmask16 p = _mm512_cmp_ps_mask(v, pos, _CMP_EQ_OQ);
+            const __mmask16 m = _mm512_cmp_ps_mask(v, neg, _CMP_EQ_OQ);
+            if (static_cast<uint16_t>(p | m) != 0xFFFF)
+                return false;
+            word |= uint64_t(p) << (16 * q);
+        }
+        out[(i / 64) * stride] = word;
+    }
+    return packSignsScalar(x, i, n, s, out, stride);
+}
+#endif
+
+} // namespace
+
+bool packSigns(const float* x, int64_t n, float s, uint64_t* out, int64_t stride)
+{
+#if QNN_X86
+    static const bool avx512 = __builtin_cpu_supports("avx512f");
+    if (avx512)
+        return packSignsAvx512(x, n, s, out, stride);
+#endif
+    return packSignsScalar(x, 0, n, s, out, stride);
+}
+
+bool packTernary(const float* x, int64_t n, float s, uint64_t* plus, uint64_t* minus)
+{
+#if QNN_X86
+    static const bool avx512 = __builtin_cpu_supports("avx512f");
+    if (avx512)
+        return packTernaryAvx512(x, n, s, plus, minus);
+#endif
+    return packTernaryScalar(x, 0, n, s, plus, minus);
+}
+
 QNN_CLONES void maskedCopy(const float* __restrict g, const bool* __restrict mask, float* __restrict out, int64_t n)
 {
     for (int64_t i = 0; i < n; ++i)

@@ -156,6 +156,50 @@ struct Trainer::Impl {
     }
     TrainResult train();
     void finishFailed(TrainResult& r);
+
+    // The steps of train(), in the order it takes them.
+    /** How many samples an epoch draws and in how many batches. */
+    struct EpochPlan {
+        size_t samples = 0;
+        int64_t batches = 0;
+    };
+    /** One batch of an epoch: its index, its size and its samples' indices. */
+    struct Batch {
+        int epoch;
+        int64_t index;
+        int64_t count;
+        const int64_t* order;
+    };
+    struct BatchOutcome {
+        double loss = 0;
+        int64_t right = 0;
+        double seconds = 0;
+    };
+    /** Training time over the whole run, for images/s and the ETA. */
+    struct RunPace {
+        double trainSeconds = 0;
+        int64_t trainImages = 0;
+        int64_t batchesLeftAtStart = 0;
+        int64_t batchesDone = 0;
+    };
+    /** The run folder before the first batch: the metrics cut back for a
+     *  resume, or the epoch-0 checkpoint. False (summary written) when it cannot. */
+    bool openRun(TrainResult& result);
+    /** The epoch's batches (from where a resume left it); false when the run
+     *  ends inside it: stopped, diverged or failed, with `result` saying which. */
+    bool trainEpoch(int epoch, double lr, const EpochPlan& plan, Tensor& x, Tensor& y, RunPace& pace, Partial& sums,
+                    TrainResult& result);
+    /** Forward, loss, backward and the optimizer's step; false when the loss is not finite. */
+    bool trainBatch(const Batch& batch, double lr, Tensor& x, Tensor& y, BatchOutcome& out);
+    void reportBatch(const Batch& batch, int64_t batches, double lr, const BatchOutcome& b, const RunPace& pace) const;
+    /** Every logEveryBatches batches, a "batch" line with the interval's means. */
+    bool logBatches(const Batch& batch, double lr, Partial& sums, TrainResult& result);
+    /** A stop between batches: a mid-epoch checkpoint, so Resume goes on from this batch. Returns false. */
+    bool stopInsideEpoch(int64_t batch, Partial& sums, TrainResult& result);
+    /** Validation, the epoch line, the checkpoint and the weight files; false when they cannot be written. */
+    bool endEpoch(int epoch, double lr, const Partial& sums, Clock::time_point epochStart, TrainResult& result);
+    /** The test set on a completed run, and summary.json. */
+    void finishRun(const RunPace& pace, Clock::time_point wallStart, TrainResult& result);
     bool setup(const Graph& graph, const DatasetSplits& data, const std::string& datasetName,
                const TrainOptions& options, std::string& error);
 };
@@ -531,6 +575,7 @@ bool Trainer::loadWeightFile(const WeightFile& file, std::string& error)
 void Trainer::Impl::finishFailed(TrainResult& r)
 {
     r.status = "failed";
+    r.recipe = options.config.recipe;
     r.epochsDone = epochsDone;
     r.bestEpoch = bestEpoch;
     r.bestValAccuracy = bestValAccuracy;
@@ -564,201 +609,239 @@ TrainResult Trainer::train()
     }
 }
 
-TrainResult Trainer::Impl::train()
+bool Trainer::Impl::openRun(TrainResult& result)
 {
-    Impl& d = *this;
-    TrainResult result;
-    const auto wallStart = Clock::now();
-    const TrainingConfig& c = d.options.config;
-    const ImageSet& trainSet = d.data->train;
-    const size_t n = d.options.trainLimit > 0 ? std::min(d.options.trainLimit, trainSet.size()) : trainSet.size();
-    const int64_t bs = c.batchSize;
-    int64_t batches = (static_cast<int64_t>(n) + bs - 1) / bs;
-    // A last batch of one sample cannot be batch-normalized in training mode: skip it.
-    if (static_cast<int64_t>(n) % bs == 1)
-        --batches;
+    if (!store)
+        return true;
     std::string error;
+    if (resumed) {
+        // A mid-epoch checkpoint holds the batches before the stop: their lines stay.
+        if (!store->truncateMetricsAfter(epochsDone, error, partial.batch)) {
+            result.error = "the run's metrics could not be rewritten for the resume, so it stopped: " + error;
+            store->writeSummary(summaryJson(result), error);
+            return false;
+        }
+    } else if (!saveCheckpoint(store->checkpointPath(), error)) {
+        // The epoch-0 checkpoint makes a run stopped in its first epoch resumable.
+        result.error = error;
+        // The reason goes into summary.json too, or the run would stay "running" for ever.
+        std::string ignored;
+        store->writeSummary(summaryJson(result), ignored);
+        return false;
+    }
+    return true;
+}
 
-    if (d.store) {
-        if (d.resumed) {
-            // A mid-epoch checkpoint holds the batches before the stop: their lines stay.
-            if (!d.store->truncateMetricsAfter(d.epochsDone, error, d.partial.batch)) {
-                result.error = "the run's metrics could not be rewritten for the resume, so it stopped: " + error;
-                d.store->writeSummary(summaryJson(result), error);
-                return result;
-            }
-        } else if (!d.saveCheckpoint(d.store->checkpointPath(), error)) {
-            // The epoch-0 checkpoint makes a run stopped in its first epoch resumable.
+bool Trainer::Impl::stopInsideEpoch(int64_t batch, Partial& sums, TrainResult& result)
+{
+    result.status = "stopped";
+    // A checkpoint of the epoch so far, so that Resume continues from this
+    // batch instead of the epoch's start.
+    if (batch > 0 && store) {
+        partial = sums;
+        partial.batch = batch;
+        std::string error;
+        if (!saveCheckpoint(store->checkpointPath(), error)) {
+            result.status = "failed";
             result.error = error;
-            // The reason goes into summary.json too, or the run would stay "running" for ever.
-            std::string ignored;
-            d.store->writeSummary(summaryJson(result), ignored);
-            return result;
         }
+        partial = {};
     }
+    return false;
+}
 
-    Tensor x = torch::empty({bs, static_cast<int64_t>(trainSet.imageBytes())});
-    Tensor y = torch::empty({bs}, torch::kLong);
-    double trainSeconds = 0;
-    int64_t trainImages = 0;
-    const int64_t batchesLeftAtStart = static_cast<int64_t>(c.epochs - d.epochsDone) * batches;
-    int64_t batchesDone = 0;
-    result.status = "completed";
-
-    for (int epoch = d.epochsDone + 1; epoch <= c.epochs; ++epoch) {
-        const double lr = learningRateAt(c, epoch - 1);
-        const auto epochStart = Clock::now();
-        double epochTrainSeconds = 0;
-        d.model->train();
-        const std::vector<int64_t> order = epochOrder(n, c.seed, epoch);
-        double lossSum = 0, intervalLoss = 0;
-        int64_t correct = 0, seen = 0, intervalCorrect = 0, intervalSeen = 0;
-        int64_t first = 0;
-        if (d.partial.batch > 0 && d.partial.batch < batches) {
-            // Resumed inside this epoch: on from the batch the stop left it at.
-            first = d.partial.batch;
-            lossSum = d.partial.lossSum;
-            intervalLoss = d.partial.intervalLoss;
-            epochTrainSeconds = d.partial.trainSeconds;
-            correct = d.partial.correct;
-            seen = d.partial.seen;
-            intervalCorrect = d.partial.intervalCorrect;
-            intervalSeen = d.partial.intervalSeen;
-        }
-        d.partial = {};
-        bool stop = false;
-        for (int64_t b = first; b < batches; ++b) {
-            if (d.cancel && d.cancel->load()) {
-                result.status = "stopped";
-                stop = true;
-                // A checkpoint of the epoch so far, so that Resume continues
-                // from this batch instead of the epoch's start.
-                if (b > 0 && d.store) {
-                    d.partial = {b, lossSum, intervalLoss, epochTrainSeconds, correct, seen, intervalCorrect, intervalSeen};
-                    if (!d.saveCheckpoint(d.store->checkpointPath(), error)) {
-                        result.status = "failed";
-                        result.error = error;
-                    }
-                    d.partial = {};
-                }
-                break;
-            }
-            const auto batchStart = Clock::now();
-            const int64_t count = std::min<int64_t>(bs, static_cast<int64_t>(n) - b * bs);
-            const uint64_t augmentSeed = mix64(c.seed ^ mix64(static_cast<uint64_t>(epoch) << 32 | static_cast<uint64_t>(b)));
-            fillBatch(trainSet, order.data() + b * bs, static_cast<size_t>(count), d.trainTransform, augmentSeed,
-                      x.data_ptr<float>(), y.data_ptr<int64_t>());
-            Tensor xb = x.narrow(0, 0, count);
-            Tensor yb = y.narrow(0, 0, count);
-            if (d.device.is_cuda()) {
-                xb = xb.to(d.device);
-                yb = yb.to(d.device);
-            }
-            // Undefined gradients let backward hand its results over instead of adding them to zeros.
-            for (Tensor& p : d.params)
-                p.mutable_grad().reset();
-            Tensor out = d.model->forward(xb);
-            Tensor loss = detail::trainingLoss(c.loss, out, yb);
-            const double lossValue = loss.item<double>();
-            if (!std::isfinite(lossValue)) {
-                result.status = "diverged";
-                result.divergedEpoch = epoch;
-                stop = true;
-                break;
-            }
-            loss.backward();
-            d.optimizerStep(lr);
-            const int64_t right = out.detach().argmax(1).eq(yb).sum().item<int64_t>();
-            const double dt = secondsSince(batchStart);
-            trainSeconds += dt;
-            epochTrainSeconds += dt;
-            trainImages += count;
-            ++batchesDone;
-            lossSum += lossValue * count;
-            correct += right;
-            seen += count;
-            intervalLoss += lossValue * count;
-            intervalCorrect += right;
-            intervalSeen += count;
-
-            if (d.onBatch) {
-                BatchProgress p;
-                p.epoch = epoch;
-                p.epochs = c.epochs;
-                p.batch = b + 1;
-                p.batches = batches;
-                p.loss = lossValue;
-                p.accuracy = static_cast<double>(right) / count;
-                p.learningRate = lr;
-                p.imagesPerSecond = trainSeconds > 0 ? trainImages / trainSeconds : 0;
-                p.etaSeconds = batchesDone > 0 ? trainSeconds / batchesDone * (batchesLeftAtStart - batchesDone) : 0;
-                d.onBatch(p);
-            }
-            if (c.logEveryBatches > 0 && (b + 1) % c.logEveryBatches == 0) {
-                if (!d.record({{"type", "batch"},
-                          {"epoch", epoch},
-                          {"batch", b + 1},
-                          {"loss", intervalLoss / intervalSeen},
-                          {"accuracy", static_cast<double>(intervalCorrect) / intervalSeen},
-                          {"lr", lr}},
-                              error)) {
-                    result.status = "failed";
-                    result.error = error;
-                    stop = true;
-                    break;
-                }
-                intervalLoss = 0;
-                intervalCorrect = 0;
-                intervalSeen = 0;
-            }
-        }
-        if (stop)
-            break;
-
-        EpochMetrics m;
-        m.epoch = epoch;
-        m.trainLoss = seen ? lossSum / seen : 0;
-        m.trainAccuracy = seen ? static_cast<double>(correct) / seen : 0;
-        const EvalResult val = d.evaluate(d.data->validation);
-        m.valLoss = val.loss;
-        m.valAccuracy = val.accuracy;
-        m.learningRate = lr;
-        m.imagesPerSecond = epochTrainSeconds > 0 ? seen / epochTrainSeconds : 0;
-        m.seconds = secondsSince(epochStart);
-        d.epochsDone = epoch;
-        const bool improved = d.bestEpoch == 0 || m.valAccuracy > d.bestValAccuracy;
-        if (improved) {
-            d.bestEpoch = epoch;
-            d.bestValAccuracy = m.valAccuracy;
-        }
-        result.history.push_back(m);
-        if (d.store) {
-            if (!d.record(epochJson(m), error) || !d.saveCheckpoint(d.store->checkpointPath(), error) ||
-                !d.saveWeightFiles(d.store->dir(), improved, error)) {
-                result.status = "failed";
-                result.error = error;
-                break;
-            }
-        }
-        if (d.onEpoch)
-            d.onEpoch(m);
+bool Trainer::Impl::trainBatch(const Batch& batch, double lr, Tensor& x, Tensor& y, BatchOutcome& out)
+{
+    const TrainingConfig& c = options.config;
+    const auto batchStart = Clock::now();
+    const uint64_t augmentSeed =
+        mix64(c.seed ^ mix64(static_cast<uint64_t>(batch.epoch) << 32 | static_cast<uint64_t>(batch.index)));
+    fillBatch(data->train, batch.order, static_cast<size_t>(batch.count), trainTransform, augmentSeed,
+              x.data_ptr<float>(), y.data_ptr<int64_t>());
+    Tensor xb = x.narrow(0, 0, batch.count);
+    Tensor yb = y.narrow(0, 0, batch.count);
+    if (device.is_cuda()) {
+        xb = xb.to(device);
+        yb = yb.to(device);
     }
+    // Undefined gradients let backward hand its results over instead of adding them to zeros.
+    for (Tensor& p : params)
+        p.mutable_grad().reset();
+    Tensor outputs = model->forward(xb);
+    Tensor loss = detail::trainingLoss(c.loss, outputs, yb);
+    out.loss = loss.item<double>();
+    if (!std::isfinite(out.loss))
+        return false;
+    loss.backward();
+    optimizerStep(lr);
+    out.right = outputs.detach().argmax(1).eq(yb).sum().item<int64_t>();
+    out.seconds = secondsSince(batchStart);
+    return true;
+}
 
-    result.epochsDone = d.epochsDone;
-    result.bestEpoch = d.bestEpoch;
-    result.bestValAccuracy = d.bestValAccuracy;
-    result.imagesPerSecond = trainSeconds > 0 ? trainImages / trainSeconds : 0;
+void Trainer::Impl::reportBatch(const Batch& batch, int64_t batches, double lr, const BatchOutcome& b,
+                                const RunPace& pace) const
+{
+    if (!onBatch)
+        return;
+    BatchProgress p;
+    p.epoch = batch.epoch;
+    p.epochs = options.config.epochs;
+    p.batch = batch.index + 1;
+    p.batches = batches;
+    p.loss = b.loss;
+    p.accuracy = static_cast<double>(b.right) / batch.count;
+    p.learningRate = lr;
+    p.imagesPerSecond = pace.trainSeconds > 0 ? pace.trainImages / pace.trainSeconds : 0;
+    p.etaSeconds = pace.batchesDone > 0
+                       ? pace.trainSeconds / pace.batchesDone * (pace.batchesLeftAtStart - pace.batchesDone)
+                       : 0;
+    onBatch(p);
+}
+
+bool Trainer::Impl::logBatches(const Batch& batch, double lr, Partial& sums, TrainResult& result)
+{
+    const int every = options.config.logEveryBatches;
+    if (every <= 0 || (batch.index + 1) % every != 0)
+        return true;
+    std::string error;
+    if (!record({{"type", "batch"},
+                 {"epoch", batch.epoch},
+                 {"batch", batch.index + 1},
+                 {"loss", sums.intervalLoss / sums.intervalSeen},
+                 {"accuracy", static_cast<double>(sums.intervalCorrect) / sums.intervalSeen},
+                 {"lr", lr}},
+                error)) {
+        result.status = "failed";
+        result.error = error;
+        return false;
+    }
+    sums.intervalLoss = 0;
+    sums.intervalCorrect = 0;
+    sums.intervalSeen = 0;
+    return true;
+}
+
+bool Trainer::Impl::trainEpoch(int epoch, double lr, const EpochPlan& plan, Tensor& x, Tensor& y, RunPace& pace,
+                               Partial& sums, TrainResult& result)
+{
+    model->train();
+    const std::vector<int64_t> order = epochOrder(plan.samples, options.config.seed, epoch);
+    const int64_t bs = options.config.batchSize;
+    int64_t first = 0;
+    if (partial.batch > 0 && partial.batch < plan.batches) {
+        // Resumed inside this epoch: on from the batch the stop left it at, with its sums.
+        first = partial.batch;
+        sums = partial;
+    }
+    partial = {};
+    for (int64_t b = first; b < plan.batches; ++b) {
+        if (cancel && cancel->load())
+            return stopInsideEpoch(b, sums, result);
+        const Batch batch{epoch, b, std::min<int64_t>(bs, static_cast<int64_t>(plan.samples) - b * bs),
+                          order.data() + b * bs};
+        BatchOutcome out;
+        if (!trainBatch(batch, lr, x, y, out)) {
+            result.status = "diverged";
+            result.divergedEpoch = epoch;
+            return false;
+        }
+        pace.trainSeconds += out.seconds;
+        pace.trainImages += batch.count;
+        ++pace.batchesDone;
+        sums.trainSeconds += out.seconds;
+        sums.lossSum += out.loss * batch.count;
+        sums.correct += out.right;
+        sums.seen += batch.count;
+        sums.intervalLoss += out.loss * batch.count;
+        sums.intervalCorrect += out.right;
+        sums.intervalSeen += batch.count;
+        reportBatch(batch, plan.batches, lr, out, pace);
+        if (!logBatches(batch, lr, sums, result))
+            return false;
+    }
+    return true;
+}
+
+bool Trainer::Impl::endEpoch(int epoch, double lr, const Partial& sums, Clock::time_point epochStart,
+                             TrainResult& result)
+{
+    EpochMetrics m;
+    m.epoch = epoch;
+    m.trainLoss = sums.seen ? sums.lossSum / sums.seen : 0;
+    m.trainAccuracy = sums.seen ? static_cast<double>(sums.correct) / sums.seen : 0;
+    const EvalResult val = evaluate(data->validation);
+    m.valLoss = val.loss;
+    m.valAccuracy = val.accuracy;
+    m.learningRate = lr;
+    m.imagesPerSecond = sums.trainSeconds > 0 ? sums.seen / sums.trainSeconds : 0;
+    m.seconds = secondsSince(epochStart);
+    epochsDone = epoch;
+    const bool improved = bestEpoch == 0 || m.valAccuracy > bestValAccuracy;
+    if (improved) {
+        bestEpoch = epoch;
+        bestValAccuracy = m.valAccuracy;
+    }
+    result.history.push_back(m);
+    std::string error;
+    if (store && (!record(epochJson(m), error) || !saveCheckpoint(store->checkpointPath(), error) ||
+                  !saveWeightFiles(store->dir(), improved, error))) {
+        result.status = "failed";
+        result.error = error;
+        return false;
+    }
+    if (onEpoch)
+        onEpoch(m);
+    return true;
+}
+
+void Trainer::Impl::finishRun(const RunPace& pace, Clock::time_point wallStart, TrainResult& result)
+{
+    result.epochsDone = epochsDone;
+    result.bestEpoch = bestEpoch;
+    result.bestValAccuracy = bestValAccuracy;
+    result.imagesPerSecond = pace.trainSeconds > 0 ? pace.trainImages / pace.trainSeconds : 0;
     if (result.status == "completed") {
-        const EvalResult test = d.evaluate(d.data->test);
-        result.testAccuracy = d.data->test.size() ? test.accuracy : -1;
+        const EvalResult test = evaluate(data->test);
+        result.testAccuracy = data->test.size() ? test.accuracy : -1;
         result.confusion = test.confusion;
     }
     result.wallSeconds = secondsSince(wallStart);
-    if (d.store) {
-        nlohmann::json s = summaryJson(result);
-        if (!d.store->writeSummary(s, error) && result.error.empty())
-            result.error = error;
+    std::string error;
+    if (store && !store->writeSummary(summaryJson(result), error) && result.error.empty())
+        result.error = error;
+}
+
+TrainResult Trainer::Impl::train()
+{
+    TrainResult result;
+    const auto wallStart = Clock::now();
+    const TrainingConfig& c = options.config;
+    result.recipe = c.recipe;
+    const ImageSet& trainSet = data->train;
+    EpochPlan plan;
+    plan.samples = options.trainLimit > 0 ? std::min(options.trainLimit, trainSet.size()) : trainSet.size();
+    const int64_t bs = c.batchSize;
+    plan.batches = (static_cast<int64_t>(plan.samples) + bs - 1) / bs;
+    // A last batch of one sample cannot be batch-normalized in training mode: skip it.
+    if (static_cast<int64_t>(plan.samples) % bs == 1)
+        --plan.batches;
+    if (!openRun(result))
+        return result;
+
+    Tensor x = torch::empty({bs, static_cast<int64_t>(trainSet.imageBytes())});
+    Tensor y = torch::empty({bs}, torch::kLong);
+    RunPace pace;
+    pace.batchesLeftAtStart = static_cast<int64_t>(c.epochs - epochsDone) * plan.batches;
+    result.status = "completed";
+    for (int epoch = epochsDone + 1; epoch <= c.epochs; ++epoch) {
+        const double lr = learningRateAt(c, epoch - 1);
+        const auto epochStart = Clock::now();
+        Partial sums;
+        if (!trainEpoch(epoch, lr, plan, x, y, pace, sums, result) || !endEpoch(epoch, lr, sums, epochStart, result))
+            break;
     }
+    finishRun(pace, wallStart, result);
     return result;
 }
 
@@ -790,6 +873,8 @@ nlohmann::json summaryJson(const TrainResult& r)
         j["diverged_epoch"] = r.divergedEpoch;
     if (!r.error.empty())
         j["error"] = r.error;
+    if (!r.recipe.empty())
+        j["recipe"] = r.recipe;
     return j;
 }
 

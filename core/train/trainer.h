@@ -81,6 +81,8 @@ struct TrainResult {
     /** Training images per second of this session, evaluation excluded. */
     double imagesPerSecond = 0;
     std::vector<EpochMetrics> history;
+    /** The recipe preset of the settings ("brevitas@1"), for summary.json; empty = none. */
+    std::string recipe;
 };
 
 /** Trains a graph as drawn (bit-widths included) on a dataset. Set up once,

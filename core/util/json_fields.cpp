@@ -4,12 +4,17 @@
 
 namespace qnn {
 
+std::string shortJson(const nlohmann::json& v)
+{
+    std::string s = v.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+    return s.size() > 60 ? s.substr(0, 57) + "..." : s;
+}
+
 namespace {
 
 std::string shortDump(const nlohmann::json& v)
 {
-    std::string s = v.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
-    return s.size() > 60 ? s.substr(0, 57) + "..." : s;
+    return shortJson(v);
 }
 
 std::string numberText(double v)

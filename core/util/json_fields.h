@@ -47,6 +47,10 @@ private:
     std::string m_error;
 };
 
+/** A value from a file, for a sentence: at most 60 characters ("..." after a
+ *  cut), invalid UTF-8 replaced; never throws, whatever the file holds. */
+std::string shortJson(const nlohmann::json& value);
+
 /** `s` with every byte that is not part of valid UTF-8 replaced by '?', so
  *  that it can go into JSON output (nlohmann's dump throws on invalid UTF-8). */
 std::string validUtf8(const std::string& s);

@@ -44,6 +44,8 @@ void appendFloats(std::string& out, const std::vector<float>& values)
 void readFloats(const char* bytes, size_t count, std::vector<float>& out)
 {
     out.resize(count);
+    if (count == 0)
+        return; // out.data() may be null, and memcpy from or to null is undefined even for 0 bytes
     if (littleEndianHost()) {
         std::memcpy(out.data(), bytes, count * 4);
         return;

@@ -3,10 +3,11 @@
 one JSON line: accuracy, predictions, microseconds per image, which engine.
 
 Uses the `bnn` package (BNN-PYNQ) with its prebuilt overlay when the network
-is one of the prebuilt ones; otherwise `qnnw run-packed` when the board has
-qnnw; otherwise says which of the two is missing. Reads deploy.json beside
-it; writes result.json beside it too. Python 3.5+ and no third-party modules:
-PYNQ images ship an old Python.
+is one of the prebuilt ones and the package is there; otherwise the qnn-run
+the workbench uploaded for this board's CPU (deploy.json "runtime"), the
+bit-exact integer engine; otherwise a `qnnw` on the PATH; otherwise says what
+is missing. Reads deploy.json beside it; writes result.json beside it too.
+Python 3.5+ and no third-party modules: PYNQ images ship an old Python.
 """
 import json
 import os
@@ -44,19 +45,42 @@ def run_bnn(bnn, network, model, images, images_format):
             "usec_per_image": float(usec)}
 
 
-def run_qnnw(qnnw, here, deploy):
-    command = [qnnw, "run-packed", os.path.join(here, deploy["model"]),
-               "--images", os.path.join(here, deploy["images"]),
-               "--labels", os.path.join(here, deploy["labels"]), "--predictions", "--json"]
+def run_engine(command, engine, here, deploy):
+    """qnn-run or qnnw run-packed: both speak the protocol (one JSON event a line)."""
+    command = command + [os.path.join(here, deploy["model"]),
+                         "--images", os.path.join(here, deploy["images"]),
+                         "--labels", os.path.join(here, deploy["labels"]), "--predictions", "--json"]
     done = subprocess.run(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, universal_newlines=True)
-    lines = [l for l in done.stdout.splitlines() if l.startswith("{")]
-    if done.returncode != 0 or not lines:
-        raise RuntimeError("qnnw run-packed failed: " + (done.stderr.strip() or "no output")[-500:])
-    out = json.loads(lines[-1])
+    events = []
+    for line in done.stdout.splitlines():
+        if line.startswith("{"):
+            try:
+                events.append(json.loads(line))
+            except ValueError:
+                pass
+    errors = [e.get("message", "") for e in events if e.get("event") == "error"]
+    results = [e for e in events if e.get("event", "result") == "result" and "predictions" in e]
+    if done.returncode != 0 or not results:
+        why = errors[-1] if errors else (done.stderr.strip() or "no output")[-500:]
+        raise RuntimeError("%s failed: %s" % (engine, why))
+    out = results[-1]
     usec = out.get("usec_per_image")
     if usec is None and out.get("images_per_second"):
         usec = 1e6 / out["images_per_second"]
-    return {"engine": "qnnw", "predictions": [int(p) for p in out["predictions"]], "usec_per_image": usec}
+    return {"engine": engine, "predictions": [int(p) for p in out["predictions"]], "usec_per_image": usec}
+
+
+def run_qnn_run(here, deploy):
+    """The qnn-run that came with the deployment, for this board's CPU; None when none did."""
+    runtime = deploy.get("runtime")
+    if not isinstance(runtime, dict) or not runtime.get("file"):
+        return None
+    path = os.path.join(here, os.path.basename(runtime["file"]))
+    if not os.path.isfile(path):
+        return None
+    result = run_engine([path], "qnn-run", here, deploy)
+    result["arch"] = str(runtime.get("arch") or "")
+    return result
 
 
 def main():
@@ -84,15 +108,23 @@ def main():
                 result = run_bnn(bnn, network, model, images, deploy.get("images_format"))
         else:
             missing.append("a prebuilt overlay for this network (it matches none)")
-        if result is None:
-            qnnw = shutil.which("qnnw")
-            if qnnw:
-                result = run_qnnw(qnnw, here, deploy)
-            else:
-                missing.append("qnnw on the PATH")
     except Exception as e:  # the bnn package raises anything; the user needs the sentence
         print(json.dumps({"error": "%s: %s" % (type(e).__name__, e),
                           "hint": "loading a PYNQ overlay needs root: deploy as a user that may load it"}))
+        return 1
+    try:
+        if result is None:
+            result = run_qnn_run(here, deploy)
+            if result is None:
+                missing.append("a qnn-run for this CPU")
+        if result is None:
+            qnnw = shutil.which("qnnw")
+            if qnnw:
+                result = run_engine([qnnw, "run-packed"], "qnnw", here, deploy)
+            else:
+                missing.append("qnnw on the PATH")
+    except (OSError, RuntimeError, ValueError, KeyError) as e:
+        print(json.dumps({"error": str(e)}))
         return 1
     if result is None:
         print(json.dumps({"error": "cannot run here: missing " + " and ".join(missing)}))

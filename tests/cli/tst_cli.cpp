@@ -31,10 +31,10 @@ QString example(const char* name) { return exampleProject(name); }
 // A graph with a shape error (Dense on an image) and a dangling Add input.
 const char* kBroken = R"({"format": "qnn-workbench-project", "version": 1, "name": "broken",
   "graph": {"nodes": [
-      {"id": 1, "kind": "Input", "name": "in", "attrs": {"shape": [1, 28, 28]}},
+      {"id": 1, "kind": "Input", "name": "in", "attrs": {"shape": [1, 28, 28]}, "act_bits": 32},
       {"id": 2, "kind": "Dense", "name": "fc", "attrs": {"units": 10}, "weight_bits": 1},
       {"id": 3, "kind": "Add", "name": "sum"},
-      {"id": 4, "kind": "Output", "name": "out"}],
+      {"id": 4, "kind": "Output", "name": "out", "attrs": {"classes": 10}}],
     "edges": [{"from": 1, "to": 2}, {"from": 2, "to": 3}, {"from": 3, "to": 4}]}})";
 
 } // namespace
@@ -169,6 +169,36 @@ void TestCli::malformedFileIsASentence()
     const Result missing = qnnw({"check", dir.filePath("nope.qnnproj")});
     QCOMPARE(missing.exitCode, 1);
     QVERIFY2(missing.err.contains("nope.qnnproj: No such file or directory"), missing.err);
+
+    // An old or hand-edited project without a Dense's weight_bits: checked
+    // as 32-bit float weights with "0 errors" before; now a sentence naming
+    // the node and the key.
+    QFile lfc(example("lfc-w1a1-mnist"));
+    QVERIFY(lfc.open(QIODevice::ReadOnly));
+    QJsonObject project = QJsonDocument::fromJson(lfc.readAll()).object();
+    QJsonObject graph = project["graph"].toObject();
+    QJsonArray nodes = graph["nodes"].toArray();
+    int dense = -1;
+    QString name;
+    for (int i = 0; i < nodes.size() && dense < 0; ++i)
+        if (nodes[i].toObject()["kind"].toString() == "Dense") {
+            QJsonObject n = nodes[i].toObject();
+            name = n["name"].toString();
+            n.remove("weight_bits");
+            nodes[i] = n;
+            dense = i;
+        }
+    QVERIFY(dense >= 0);
+    graph["nodes"] = nodes;
+    project["graph"] = graph;
+    const QString old = writeFile(dir, "old.qnnproj", QJsonDocument(project).toJson());
+    const Result check = qnnw({"check", old});
+    QCOMPARE(check.exitCode, 1);
+    QVERIFY2(check.err.contains(QString("old.qnnproj: graph.nodes[%1] (Dense \"%2\"): a Dense needs \"weight_bits\"")
+                                    .arg(dense)
+                                    .arg(name)
+                                    .toUtf8()),
+             check.err);
 }
 
 void TestCli::hostileInputsAreSentences()

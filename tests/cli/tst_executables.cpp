@@ -4,6 +4,9 @@
 
 #include <QFile>
 #include <QFileInfo>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QProcess>
 #include <QTemporaryDir>
 
@@ -45,6 +48,7 @@ private Q_SLOTS:
     void qnnwLinksNeitherTorchNorQt();
     void qnnwTrainLinksTorchButNoQt();
     void qnnRunLinksNoTorchQtOrSsh();
+    void qnnRunJsonSpeaksTheProtocol();
     void trainHelpComesFromQnnwTrain();
     void missingQnnwTrainIsASentence();
 };
@@ -72,6 +76,42 @@ void TestExecutables::qnnRunLinksNoTorchQtOrSsh()
     const Result help = run(beside("qnn-run"), {"--help"});
     QCOMPARE(help.exitCode, 0);
     QVERIFY2(help.out.contains("--threads") && help.out.contains("--data"), help.out.constData());
+}
+
+// qnn-run --json prints what `qnnw run-packed --json` prints: protocol lines
+// (core/util/child_protocol.h), a result or an error event with the version.
+void TestExecutables::qnnRunJsonSpeaksTheProtocol()
+{
+    const auto events = [](const QByteArray& out) {
+        QList<QJsonObject> list;
+        for (const QByteArray& line : out.split('\n'))
+            if (!line.isEmpty())
+                list << QJsonDocument::fromJson(line).object();
+        return list;
+    };
+    QTemporaryDir dir;
+    const Result missing = run(beside("qnn-run"), {dir.filePath("nothing"), "--data", dir.path(), "--json"});
+    QCOMPARE(missing.exitCode, 1);
+    QList<QJsonObject> e = events(missing.out);
+    QCOMPARE(e.size(), 1);
+    QCOMPARE(e[0]["event"].toString(), QString("error"));
+    QCOMPARE(e[0]["version"].toInt(), 1);
+    // The same sentence a person sees on stderr.
+    QVERIFY2(!e[0]["message"].toString().isEmpty() && missing.err.contains(e[0]["message"].toString().toUtf8()),
+             missing.err.constData());
+
+    const QString params = QNN_SOURCE_DIR "/../shared/bnn-pynq-params/mnist/lfcW1A1";
+    const QString mnist = QNN_SOURCE_DIR "/../shared/datasets/mnist";
+    if (!QFileInfo::exists(params) || !QFileInfo::exists(mnist))
+        QSKIP("../shared has no BNN-PYNQ lfcW1A1 parameters or MNIST");
+    const Result ok = run(beside("qnn-run"), {params, "--data", mnist, "--limit", "50", "--predictions", "--json"});
+    QCOMPARE(ok.exitCode, 0);
+    e = events(ok.out);
+    QCOMPARE(e.size(), 1);
+    QCOMPARE(e[0]["event"].toString(), QString("result"));
+    QCOMPARE(e[0]["version"].toInt(), 1);
+    QCOMPARE(e[0]["images"].toInt(), 50);
+    QCOMPARE(e[0]["predictions"].toArray().size(), 50);
 }
 
 void TestExecutables::trainHelpComesFromQnnwTrain()

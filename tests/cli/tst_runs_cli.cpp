@@ -15,6 +15,8 @@
 
 #include <cmath>
 
+#include <sys/resource.h>
+
 namespace {
 
 using qnn::test::readJsonObject;
@@ -235,6 +237,42 @@ private Q_SLOTS:
         QVERIFY2(resumed.exitCode == 0, resumed.err.constData());
         QVERIFY(!QFileInfo::exists(runDir + "/checkpoint.pt.tmp-AbC123"));
         QCOMPARE(readJsonObject(runDir + "/summary.json")["status"].toString(), QString("completed"));
+    }
+
+    void fullDiskEndsTheRunAsFailedWithItsReason()
+    {
+        // A file size limit of 64 KB stands in for a full volume: config.json,
+        // the 4 KB summary.json and the first metrics lines fit, the first
+        // checkpoint (3 MB) does not. The run used to stop with the reason on
+        // stderr only, summary.json kept "running", and `qnnw runs` later
+        // called it killed or crashed.
+        QTemporaryDir dir;
+        const QString project = copyExample(dir);
+        QProcess train;
+        train.setChildProcessModifier([] {
+            rlimit limit{};
+            ::getrlimit(RLIMIT_FSIZE, &limit);
+            limit.rlim_cur = 64 * 1024;
+            ::setrlimit(RLIMIT_FSIZE, &limit);
+        });
+        train.start(QNNW_PATH, {"train", project, "--epochs", "2", "--train-limit", "300", "--threads", "1", "--json"});
+        QVERIFY(train.waitForFinished(180000));
+        const QByteArray err = train.readAllStandardError();
+        QCOMPARE(train.exitStatus(), QProcess::NormalExit); // not killed by SIGXFSZ
+        QVERIFY2(train.exitCode() != 0, err.constData());
+        const QStringList runs = QDir(dir.filePath("runs")).entryList(QDir::Dirs | QDir::NoDotAndDotDot);
+        QCOMPARE(runs.size(), 1);
+        const QJsonObject summary = readJsonObject(dir.filePath("runs/" + runs.first() + "/summary.json"));
+        QCOMPARE(summary["status"].toString(), QString("failed"));
+        const QString reason = summary["error"].toString();
+        QVERIFY2(reason.contains("checkpoint.pt") && reason.contains("File too large"), qPrintable(reason));
+
+        const QJsonObject listed = runsJson(project)["runs"].toArray().at(0).toObject();
+        QCOMPARE(listed["status"].toString(), QString("failed"));
+        QCOMPARE(listed["error"].toString(), reason);
+        const Result text = qnnw({"runs", project});
+        QVERIFY2(text.out.contains("failed") && text.out.contains(reason.toUtf8()), text.out.constData());
+        QVERIFY2(!text.out.contains("killed or crashed"), text.out.constData());
     }
 
     void unsafeRunNamesAreRefused()

@@ -2,7 +2,7 @@
 
 // What the reader tests and the fuzzers share: a small valid packed network.
 #include "core/pack/packed_net.h"
-#include "core/pack/sha256.h"
+#include "core/util/sha256.h"
 
 #include <nlohmann/json.hpp>
 
@@ -41,6 +41,6 @@ inline qnn::pack::PackedNet tinyNet()
 inline void reseal(nlohmann::json& m)
 {
     m.erase("manifest_sha256");
-    m["manifest_sha256"] = qnn::pack::sha256Hex(m.dump());
+    m["manifest_sha256"] = qnn::sha256Hex(m.dump());
 }
 

@@ -3,6 +3,7 @@
 // every popcount kernel against the portable one, and agreement with the
 // float model of small networks trained for real on the synthetic digits
 // (qnnw train → pack → run-packed --compare, the built qnnw beside this test).
+#include "support/random_packed_layer.h"
 #include "core/pack/integer_engine.h"
 #include "core/pack/popcount.h"
 #include "core/util/atomic_file.h"
@@ -26,41 +27,13 @@ using namespace qnn;
 
 namespace {
 
-std::mt19937 rng(12345);
+std::mt19937_64 rng(12345);
 
-int randomCode(int bits)
-{
-    if (bits == 1)
-        return (rng() & 1) ? 1 : -1;
-    const int hi = (1 << (bits - 1)) - 1;
-    return int(rng() % uint32_t(2 * hi + 1)) - hi;
-}
+int randomCode(int bits) { return test::randomCode(rng, bits); }
 
-// A random layer: rows × cols real, padded to mh × mw; thresholds sorted per row.
 pack::PackedLayer randomLayer(int64_t rows, int64_t cols, int64_t mh, int64_t mw, int wBits, int inBits, int outLevels)
 {
-    pack::PackedLayer l;
-    l.name = "random";
-    l.rows = rows, l.cols = cols, l.mh = mh, l.mw = mw;
-    l.weightBits = wBits, l.inputBits = inBits;
-    l.pe = 1, l.simd = 1;
-    l.weights.resize(size_t(mh * mw));
-    for (int64_t r = 0; r < mh; ++r)
-        for (int64_t c = 0; c < mw; ++c)
-            l.weights[r * mw + c] = int8_t(c < cols ? randomCode(wBits) : (wBits == 1 ? 1 : 0));
-    l.bipolarOutput = outLevels == 2;
-    l.thresholdsPerRow = outLevels - 1;
-    l.outputBase = l.bipolarOutput ? -1 : -(outLevels / 2);
-    l.popcount = wBits == 1 && inBits == 1 && l.bipolarOutput;
-    const int64_t span = std::max<int64_t>(8, mw / 4);
-    for (int64_t r = 0; r < mh; ++r) {
-        std::vector<int64_t> t(size_t(l.thresholdsPerRow));
-        for (auto& v : t)
-            v = int64_t(rng() % uint32_t(2 * span + 1)) - span + (l.popcount ? mw / 2 : 0);
-        std::sort(t.begin(), t.end());
-        l.thresholds.insert(l.thresholds.end(), t.begin(), t.end());
-    }
-    return l;
+    return test::randomLayer(rng, rows, cols, mh, mw, wBits, inBits, outLevels);
 }
 
 // The reference: plain loops over the padded columns, FPGA_NOTES.md semantics.

@@ -3,6 +3,7 @@
 // batched forward pass (bit-planes, thresholds to bits, convolutions on packed
 // bits) against the reference loop of IntegerEngine::classify, class score by
 // class score, on random layers and on Xilinx's BNN-PYNQ parameters.
+#include "support/random_packed_layer.h"
 #include "core/pack/engine_kernel.h"
 #include "core/pack/integer_engine.h"
 #include "core/pack/packed_folder.h"
@@ -18,38 +19,12 @@ namespace {
 
 std::mt19937_64 rng(2026);
 
-int randomCode(int bits)
-{
-    if (bits == 1)
-        return (rng() & 1) ? 1 : -1;
-    const int hi = (1 << (bits - 1)) - 1;
-    return int(rng() % uint64_t(2 * hi + 1)) - hi;
-}
+int randomCode(int bits) { return test::randomCode(rng, bits); }
 
-// rows × cols real, padded to mh × mw; `outLevels` 2 = bipolar, else base + count.
+// Padding bits and the accumulator kind random too: the kernels must not depend on either.
 pack::PackedLayer randomLayer(int64_t rows, int64_t cols, int64_t mh, int64_t mw, int wBits, int inBits, int outLevels)
 {
-    pack::PackedLayer l;
-    l.name = "random";
-    l.rows = rows, l.cols = cols, l.mh = mh, l.mw = mw;
-    l.weightBits = wBits, l.inputBits = inBits;
-    l.weights.resize(size_t(mh * mw));
-    for (int64_t r = 0; r < mh; ++r)
-        for (int64_t c = 0; c < mw; ++c)
-            l.weights[size_t(r * mw + c)] = int8_t(c < cols ? randomCode(wBits) : (wBits == 1 ? ((rng() & 1) ? 1 : -1) : 0));
-    l.bipolarOutput = outLevels == 2;
-    l.thresholdsPerRow = outLevels - 1;
-    l.outputBase = l.bipolarOutput ? -1 : -(outLevels / 2);
-    l.popcount = wBits == 1 && inBits == 1 && l.bipolarOutput && (rng() & 1);
-    const int64_t span = std::max<int64_t>(4, mw / 8);
-    for (int64_t r = 0; r < mh; ++r) {
-        std::vector<int64_t> t(size_t(l.thresholdsPerRow));
-        for (auto& v : t)
-            v = int64_t(rng() % uint64_t(2 * span + 1)) - span + (l.popcount ? mw / 2 : 0);
-        std::sort(t.begin(), t.end());
-        l.thresholds.insert(l.thresholds.end(), t.begin(), t.end());
-    }
-    return l;
+    return test::randomLayer(rng, rows, cols, mh, mw, wBits, inBits, outLevels, {4, 8, true, true});
 }
 
 pack::PackedLayer randomConv(int64_t filters, int64_t ch, int64_t dim, int k, int wBits, int inBits, int outLevels,

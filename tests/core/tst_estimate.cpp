@@ -296,8 +296,8 @@ void TestEstimate::graphsWithoutDataflow_data()
     QTest::addColumn<QString>("message");
     QTest::newRow("avgpool") << R"({"nodes": [
         {"id": 1, "kind": "Input", "name": "in", "act_bits": 8, "attrs": {"shape": [3, 8, 8]}},
-        {"id": 2, "kind": "Conv2D", "name": "c", "weight_bits": 1, "attrs": {"filters": 4}},
-        {"id": 3, "kind": "AvgPool", "name": "avg", "attrs": {}},
+        {"id": 2, "kind": "Conv2D", "name": "c", "weight_bits": 1, "attrs": {"kernel": 3, "filters": 4}},
+        {"id": 3, "kind": "AvgPool", "name": "avg", "attrs": {"kernel": 2, "stride": 2}},
         {"id": 4, "kind": "Flatten", "name": "f"},
         {"id": 5, "kind": "Dense", "name": "d", "weight_bits": 1, "attrs": {"units": 10}},
         {"id": 6, "kind": "Output", "name": "out", "attrs": {"classes": 10}}],

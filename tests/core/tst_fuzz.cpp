@@ -200,6 +200,7 @@ void TestFuzz::mutatedProjectsLoadOrSaySentence()
         }
     }
     // Both outcomes must be exercised, or the mutations miss the loader.
+    qInfo("%d cases: %d loaded, %d refused with a sentence", cases, loaded, refused);
     QVERIFY2(loaded > cases / 20, qPrintable(QString::number(loaded)));
     QVERIFY2(refused > cases / 10, qPrintable(QString::number(refused)));
 }
@@ -223,8 +224,12 @@ void TestFuzz::idsAtTheIntegerLimits()
     json doc = {{"format", "qnn-workbench-project"},
                 {"version", 1},
                 {"graph",
-                 {{"nodes", json::array({{{"id", 1}, {"kind", "Input"}, {"name", "in"}},
-                                         {{"id", id}, {"kind", "Output"}, {"name", "out"}}})},
+                 {{"nodes", json::array({{{"id", 1},
+                                          {"kind", "Input"},
+                                          {"name", "in"},
+                                          {"attrs", {{"shape", {10}}}},
+                                          {"act_bits", 32}},
+                                         {{"id", id}, {"kind", "Output"}, {"name", "out"}, {"attrs", {{"classes", 10}}}}})},
                   {"edges", json::array()}}}};
     Project p;
     std::string error;
@@ -315,6 +320,7 @@ void TestFuzz::mutatedPackedManifestsLoadOrSaySentence()
         QVERIFY2(!error.empty() && error.size() < 2000, error.c_str());
         QCOMPARE(validUtf8(error), error);
     }
+    qInfo("%d cases: %d loaded, %d refused with a sentence", cases, loaded, refused);
     QVERIFY2(loaded > 0, qPrintable(QString::number(loaded)));
     QVERIFY2(refused > cases / 4, qPrintable(QString::number(refused)));
 }
@@ -372,6 +378,7 @@ void TestFuzz::mutatedWeightFilesLoadOrSaySentence()
             QVERIFY2(!error.empty() && error.size() < 2000, error.c_str());
         }
     }
+    qInfo("%d cases: %d loaded, %d refused with a sentence", cases, loaded, refused);
     QVERIFY2(loaded > cases / 20, qPrintable(QString::number(loaded)));
     QVERIFY2(refused > cases / 4, qPrintable(QString::number(refused)));
 }
@@ -404,6 +411,7 @@ void TestFuzz::mutatedDeviceFilesLoadOrSaySentence()
             QVERIFY2(!error.empty() && error.size() < 2000, error.c_str());
         }
     }
+    qInfo("%d cases: %d loaded, %d refused with a sentence", cases, loaded, refused);
     QVERIFY2(loaded > cases / 20 && refused > cases / 10,
              qPrintable(QString("%1 loaded, %2 refused").arg(loaded).arg(refused)));
 }

@@ -49,7 +49,7 @@ bool anyMessage(const GraphAnalysis& a, NodeId node, DiagnosticCategory cat, con
     return false;
 }
 
-const char* kInput10 = R"({"id": 1, "kind": "Input", "name": "in", "attrs": {"shape": [10]}})";
+const char* kInput10 = R"({"id": 1, "kind": "Input", "name": "in", "attrs": {"shape": [10]}, "act_bits": 32})";
 
 // Input (id 1, 10 values by default) → the given node (id 2) → Output (10 classes, id 9).
 QString between(const char* nodeJson, const char* inputJson = kInput10)
@@ -371,35 +371,35 @@ void TestGraph::diagnostics_data()
     QTest::addColumn<int>("category");
     QTest::addColumn<QString>("message");
 
-    QTest::newRow("no input") << R"({"nodes": [{"id": 1, "kind": "Output", "name": "out"}], "edges": []})" << ""
+    QTest::newRow("no input") << R"({"nodes": [{"id": 1, "kind": "Output", "name": "out", "attrs": {"classes": 10}}], "edges": []})" << ""
                               << int(Severity::Error) << int(DiagnosticCategory::Structure)
                               << "the graph has no Input layer";
-    QTest::newRow("no output") << R"({"nodes": [{"id": 1, "kind": "Input", "name": "in"}], "edges": []})" << ""
+    QTest::newRow("no output") << R"({"nodes": [{"id": 1, "kind": "Input", "name": "in", "attrs": {"shape": [784]}, "act_bits": 32}], "edges": []})" << ""
                                << int(Severity::Error) << int(DiagnosticCategory::Structure)
                                << "the graph has no Output layer";
     QTest::newRow("dangling input")
-        << R"({"nodes": [{"id": 1, "kind": "Input", "name": "in", "attrs": {"shape": [10]}},
+        << R"({"nodes": [{"id": 1, "kind": "Input", "name": "in", "attrs": {"shape": [10]}, "act_bits": 32},
                          {"id": 2, "kind": "Add", "name": "sum"},
-                         {"id": 3, "kind": "Output", "name": "out"}],
+                         {"id": 3, "kind": "Output", "name": "out", "attrs": {"classes": 10}}],
                "edges": [{"from": 1, "to": 2, "to_port": 0}, {"from": 2, "to": 3}]})"
         << "sum" << int(Severity::Error) << int(DiagnosticCategory::Structure)
         << "input 2 of 'sum' is not connected";
     QTest::newRow("doubled input")
-        << R"({"nodes": [{"id": 1, "kind": "Input", "name": "a", "attrs": {"shape": [10]}},
-                         {"id": 2, "kind": "Input", "name": "b", "attrs": {"shape": [10]}},
-                         {"id": 3, "kind": "Output", "name": "out"}],
+        << R"({"nodes": [{"id": 1, "kind": "Input", "name": "a", "attrs": {"shape": [10]}, "act_bits": 32},
+                         {"id": 2, "kind": "Input", "name": "b", "attrs": {"shape": [10]}, "act_bits": 32},
+                         {"id": 3, "kind": "Output", "name": "out", "attrs": {"classes": 10}}],
                "edges": [{"from": 1, "to": 3}, {"from": 2, "to": 3}]})"
         << "out" << int(Severity::Error) << int(DiagnosticCategory::Structure)
         << "the input of 'out' has 2 connections (from 'a', 'b'); an input takes exactly one";
     QTest::newRow("missing port")
-        << R"({"nodes": [{"id": 1, "kind": "Input", "name": "in", "attrs": {"shape": [10]}},
-                         {"id": 3, "kind": "Output", "name": "out"}],
+        << R"({"nodes": [{"id": 1, "kind": "Input", "name": "in", "attrs": {"shape": [10]}, "act_bits": 32},
+                         {"id": 3, "kind": "Output", "name": "out", "attrs": {"classes": 10}}],
                "edges": [{"from": 1, "to": 3}, {"from": 1, "to": 3, "to_port": 2}]})"
         << "out" << int(Severity::Error) << int(DiagnosticCategory::Structure)
         << "'out' has no input port 2 (it has 1 input)";
     QTest::newRow("shape mismatch names both shapes")
-        << R"({"nodes": [{"id": 1, "kind": "Input", "name": "a", "attrs": {"shape": [64, 8, 8]}},
-                         {"id": 2, "kind": "Input", "name": "b", "attrs": {"shape": [32, 8, 8]}},
+        << R"({"nodes": [{"id": 1, "kind": "Input", "name": "a", "attrs": {"shape": [64, 8, 8]}, "act_bits": 32},
+                         {"id": 2, "kind": "Input", "name": "b", "attrs": {"shape": [32, 8, 8]}, "act_bits": 32},
                          {"id": 3, "kind": "Add", "name": "sum"},
                          {"id": 4, "kind": "Flatten", "name": "flat"},
                          {"id": 5, "kind": "Output", "name": "out", "attrs": {"classes": 4096}}],
@@ -424,7 +424,7 @@ void TestGraph::diagnostics_data()
         << "act" << int(Severity::Error) << int(DiagnosticCategory::Quantization)
         << "'act': relu is never negative, so it cannot be bipolar (1 bit)";
     QTest::newRow("attribute out of range")
-        << between(R"({"id": 2, "kind": "Dense", "name": "fc", "attrs": {"units": 0}})")
+        << between(R"({"id": 2, "kind": "Dense", "name": "fc", "attrs": {"units": 0}, "weight_bits": 32})")
         << "fc" << int(Severity::Error) << int(DiagnosticCategory::Attribute)
         << "'fc': units is 0, out of range (allowed 1 to 65536)";
     QTest::newRow("float attribute out of range")
@@ -432,24 +432,24 @@ void TestGraph::diagnostics_data()
         << "drop" << int(Severity::Error) << int(DiagnosticCategory::Attribute)
         << "'drop': p is 1.5, out of range (allowed 0 to 0.99)";
     QTest::newRow("enum not a choice")
-        << between(R"({"id": 2, "kind": "Activation", "name": "act", "attrs": {"function": "gelu"}})")
+        << between(R"({"id": 2, "kind": "Activation", "name": "act", "attrs": {"function": "gelu"}, "act_bits": 32})")
         << "act" << int(Severity::Error) << int(DiagnosticCategory::Attribute)
         << "'act': function is 'gelu'; choose one of identity, relu, hardtanh, sign";
     QTest::newRow("input shape of two entries")
         << between(R"({"id": 2, "kind": "Flatten", "name": "flat"})",
-                   R"({"id": 1, "kind": "Input", "name": "in", "attrs": {"shape": [28, 28]}})")
+                   R"({"id": 1, "kind": "Input", "name": "in", "attrs": {"shape": [28, 28]}, "act_bits": 32})")
         << "in" << int(Severity::Error) << int(DiagnosticCategory::Attribute)
         << "'in': shape has 2 entries; give a flat size (1 entry) or channels, height, width (3 entries)";
     QTest::newRow("unused node")
-        << R"({"nodes": [{"id": 1, "kind": "Input", "name": "in", "attrs": {"shape": [10]}},
-                         {"id": 2, "kind": "Dense", "name": "side", "attrs": {"units": 5}},
+        << R"({"nodes": [{"id": 1, "kind": "Input", "name": "in", "attrs": {"shape": [10]}, "act_bits": 32},
+                         {"id": 2, "kind": "Dense", "name": "side", "attrs": {"units": 5}, "weight_bits": 32},
                          {"id": 9, "kind": "Output", "name": "out", "attrs": {"classes": 10}}],
                "edges": [{"from": 1, "to": 2}, {"from": 1, "to": 9}]})"
         << "side" << int(Severity::Warning) << int(DiagnosticCategory::Structure)
         << "'side' does not lead to any Output; its result is unused";
     QTest::newRow("duplicate names")
         << between(R"({"id": 2, "kind": "Dropout", "name": "x"})",
-                   R"({"id": 1, "kind": "Input", "name": "x", "attrs": {"shape": [10]}})")
+                   R"({"id": 1, "kind": "Input", "name": "x", "attrs": {"shape": [10]}, "act_bits": 32})")
         << "x" << int(Severity::Warning) << int(DiagnosticCategory::Structure)
         << "the name 'x' is used by another layer too";
 }
@@ -478,11 +478,11 @@ void TestGraph::diagnostics()
 void TestGraph::cycleNamesItsMembers()
 {
     const Graph g = graphFrom(R"({"nodes": [
-        {"id": 1, "kind": "Input", "name": "in", "attrs": {"shape": [10]}},
+        {"id": 1, "kind": "Input", "name": "in", "attrs": {"shape": [10]}, "act_bits": 32},
         {"id": 2, "kind": "Add", "name": "sum"},
-        {"id": 3, "kind": "Dense", "name": "fc", "attrs": {"units": 10}},
-        {"id": 4, "kind": "Activation", "name": "act"},
-        {"id": 5, "kind": "Output", "name": "out"}],
+        {"id": 3, "kind": "Dense", "name": "fc", "attrs": {"units": 10}, "weight_bits": 32},
+        {"id": 4, "kind": "Activation", "name": "act", "attrs": {"function": "hardtanh"}, "act_bits": 32},
+        {"id": 5, "kind": "Output", "name": "out", "attrs": {"classes": 10}}],
       "edges": [{"from": 1, "to": 2}, {"from": 4, "to": 2, "to_port": 1}, {"from": 2, "to": 3},
                 {"from": 3, "to": 4}, {"from": 4, "to": 5}]})");
     const GraphAnalysis a = analyzeGraph(g);
@@ -622,16 +622,16 @@ void TestGraph::loaderRejectsBadNodes_data()
     QTest::addColumn<QString>("error");
     QTest::newRow("unknown kind") << R"({"nodes": [{"id": 1, "kind": "Dens"}], "edges": []})"
                                   << "graph.nodes[0].kind: unknown layer kind 'Dens'; known kinds are Input, Dense,";
-    QTest::newRow("unknown attribute") << R"({"nodes": [{"id": 1, "kind": "Dense", "attrs": {"unit": 3}}], "edges": []})"
+    QTest::newRow("unknown attribute") << R"({"nodes": [{"id": 1, "kind": "Dense", "attrs": {"units": 64, "unit": 3}, "weight_bits": 32}], "edges": []})"
                                        << "graph.nodes[0].attrs: Dense has no attribute 'unit' (it has units, bias)";
     QTest::newRow("wrong attribute type")
-        << R"({"nodes": [{"id": 1, "kind": "Dense", "attrs": {"units": "ten"}}], "edges": []})"
+        << R"({"nodes": [{"id": 1, "kind": "Dense", "attrs": {"units": "ten"}, "weight_bits": 32}], "edges": []})"
         << "graph.nodes[0].attrs.units: expected an integer, got a string";
     QTest::newRow("missing id") << R"({"nodes": [{"kind": "Dense"}], "edges": []})"
                                 << "graph.nodes[0]: missing field 'id'";
-    QTest::newRow("id twice") << R"({"nodes": [{"id": 1, "kind": "Input"}, {"id": 1, "kind": "Output"}], "edges": []})"
+    QTest::newRow("id twice") << R"({"nodes": [{"id": 1, "kind": "Input", "attrs": {"shape": [784]}, "act_bits": 32}, {"id": 1, "kind": "Output", "attrs": {"classes": 10}}], "edges": []})"
                               << "graph.nodes[1].id: the id 1 is used twice";
-    QTest::newRow("edge to nowhere") << R"({"nodes": [{"id": 1, "kind": "Input"}], "edges": [{"from": 1, "to": 7}]})"
+    QTest::newRow("edge to nowhere") << R"({"nodes": [{"id": 1, "kind": "Input", "attrs": {"shape": [784]}, "act_bits": 32}], "edges": [{"from": 1, "to": 7}]})"
                                      << "graph.edges[0]: refers to node 7, which is not in the graph";
     QTest::newRow("edges not a list") << R"({"nodes": [], "edges": {}})"
                                       << "graph.edges: expected a list, got an object";

@@ -3,17 +3,20 @@
 // FPGA_NOTES.md (padding, negative gamma, A1 and A2 outputs), the manifest's
 // checksums, and SHA-256 itself.
 #include "core/graph/graph.h"
+#include "core/hw/overlay.h"
 #include "core/pack/integer_engine.h"
 #include "core/pack/layer_files.h"
 #include "core/pack/packed_folder.h"
 #include "core/pack/packer.h"
-#include "core/pack/sha256.h"
+#include "core/util/sha256.h"
 #include "core/quant/quantization.h"
 #include "core/util/atomic_file.h"
 #include "core/util/json_file.h"
 
 #include <QtTest>
 
+#include <QFile>
+#include <QRegularExpression>
 #include <QTemporaryDir>
 
 #include <cmath>
@@ -147,14 +150,51 @@ class TestPacker : public QObject
     Q_OBJECT
 
 private slots:
+    // The overlay names are declared once (core/hw/overlay.cpp); the board's
+    // runner.py is Python and keeps its own tuple, which must agree.
+    void boardRunnerKnowsThePrebuiltOverlays()
+    {
+        QFile f(QStringLiteral(QNN_SOURCE_DIR) + "/resources/board/runner.py");
+        QVERIFY(f.open(QIODevice::ReadOnly));
+        const QRegularExpression prebuilt(QStringLiteral("^PREBUILT = \\(([^)]*)\\)"),
+                                          QRegularExpression::MultilineOption);
+        const auto m = prebuilt.match(QString::fromUtf8(f.readAll()));
+        QVERIFY(m.hasMatch());
+        QStringList names;
+        for (const std::string& n : prebuiltOverlayNames())
+            names << "\"" + QString::fromStdString(n) + "\"";
+        QCOMPARE(m.captured(1), names.join(", "));
+        QCOMPARE(prebuiltOverlayList(", "), std::string("lfcW1A1, lfcW1A2, cnvW1A1, cnvW1A2, cnvW2A2"));
+    }
+
+    // The NIST FIPS 180-4 examples (and the 1000-byte boundary case), whole
+    // and streamed in uneven pieces that cross the 64-byte blocks.
+    void sha256KnownAnswers_data()
+    {
+        QTest::addColumn<QByteArray>("message");
+        QTest::addColumn<QString>("digest");
+        QTest::newRow("empty") << QByteArray() << "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
+        QTest::newRow("abc") << QByteArray("abc") << "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad";
+        QTest::newRow("448 bits") << QByteArray("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq")
+                                  << "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1";
+        QTest::newRow("896 bits") << QByteArray("abcdefghbcdefghicdefghijdefghijkefghijklfghijklmghijklmnhijklmnoijklmno"
+                                                "pjklmnopqklmnopqrlmnopqrsmnopqrstnopqrstu")
+                                  << "cf5b16a778af8380036ce59e7b0492370b249b11e8f07a51afac45037afee9d1";
+        QTest::newRow("1000 a") << QByteArray(1000, 'a')
+                                << "41edece42d63e8d9bf515a9ba6932e1c20cbc9f5a5d134645adb5db1b9737ea3";
+        QTest::newRow("million a") << QByteArray(1000000, 'a')
+                                   << "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0";
+    }
+
     void sha256KnownAnswers()
     {
-        QCOMPARE(QString::fromStdString(pack::sha256Hex("")),
-                 QString("e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"));
-        QCOMPARE(QString::fromStdString(pack::sha256Hex("abc")),
-                 QString("ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"));
-        QCOMPARE(QString::fromStdString(pack::sha256Hex(std::string(1000, 'a'))),
-                 QString("41edece42d63e8d9bf515a9ba6932e1c20cbc9f5a5d134645adb5db1b9737ea3"));
+        QFETCH(QByteArray, message);
+        QFETCH(QString, digest);
+        QCOMPARE(QString::fromStdString(sha256Hex(message.toStdString())), digest);
+        Sha256 streamed;
+        for (int at = 0, piece = 1; at < message.size(); at += piece, piece = piece * 3 % 97 + 1)
+            streamed.update(message.constData() + at, size_t(std::min<int>(piece, message.size() - at)));
+        QCOMPARE(QString::fromStdString(streamed.hexDigest()), digest);
     }
 
     void weightWordsFollowTheLayout()
@@ -415,7 +455,7 @@ private slots:
         for (const auto& [name, sha] : m["files"].items()) {
             std::string bytes;
             QVERIFY2(readFile(dir + "/" + name, bytes, error), error.c_str());
-            QCOMPARE(QString::fromStdString(pack::sha256Hex(bytes)), QString::fromStdString(sha.get<std::string>()));
+            QCOMPARE(QString::fromStdString(sha256Hex(bytes)), QString::fromStdString(sha.get<std::string>()));
         }
         std::string header;
         QVERIFY(readFile(dir + "/config.h", header, error));

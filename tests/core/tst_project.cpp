@@ -1,15 +1,19 @@
 // Project files: byte-stable round trips, clear load errors, atomic saves.
 #include "core/graph/graph_summary.h"
 #include "core/project/project.h"
+#include "core/project/project_lock.h"
+#include "core/run/run_setup.h"
 #include "core/util/atomic_file.h"
 
 #include <QtTest>
 
 #include <QDir>
 #include <QFile>
+#include <QFileInfo>
 #include <QTemporaryDir>
 
 #include <atomic>
+#include <chrono>
 #include <random>
 #include <thread>
 #include <sys/stat.h>
@@ -41,7 +45,7 @@ const char* kMinimal = R"({
   "name": "tiny",
   "graph": {
     "nodes": [
-      {"id": 1, "kind": "Input", "name": "in", "attrs": {"shape": [4]}},
+      {"id": 1, "kind": "Input", "name": "in", "attrs": {"shape": [4]}, "act_bits": 32},
       {"id": 2, "kind": "Output", "name": "out", "attrs": {"classes": 4}}
     ],
     "edges": [{"from": 1, "to": 2}]
@@ -67,7 +71,48 @@ private Q_SLOTS:
     void saveIntoMissingFolderSaysWhy();
     void mutatedFilesNeverCrash();
     void atomicFileReadsUmaskWithoutChangingIt();
+    void runRecordWaitsForTheWindowsSave();
 };
+
+void TestProject::runRecordWaitsForTheWindowsSave()
+{
+    // `qnnw train` adds its run to the project's list while the window saves
+    // an edit of the same file. Without a lock the train read the file before
+    // the save and wrote the old graph back (the edit was lost), or the save
+    // came last and dropped the run.
+    QTemporaryDir dir;
+    const std::string path = dir.filePath("p.qnnproj").toStdString();
+    Project p;
+    std::string error;
+    QVERIFY2(parseProject(kMinimal, p, error), error.c_str());
+    QVERIFY2(saveProject(path, p, error), error.c_str());
+
+    ProjectLock window; // what GraphDocument::save holds while it writes
+    QVERIFY2(window.acquire(path, 1000, error), error.c_str());
+    QVERIFY(QFileInfo::exists(QString::fromStdString(ProjectLock::lockPathFor(path))));
+    QCOMPARE(ProjectLock::lockPathFor(path), dir.filePath(".p.qnnproj.lock").toStdString());
+    std::atomic<bool> recorded{false};
+    std::string trainError;
+    std::thread train([&] { recorded = recordRunInProject(path, "20261206-run", trainError); });
+    std::this_thread::sleep_for(std::chrono::milliseconds(300)); // an unlocked train has read, changed and written by now
+    Project edited = p;
+    edited.name = "edited in the window";
+    QVERIFY2(saveProject(path, edited, error), error.c_str());
+    window.release();
+    train.join();
+    QVERIFY2(recorded, trainError.c_str());
+    Project back;
+    QVERIFY2(loadProject(path, back, error), error.c_str());
+    QCOMPARE(back.name, std::string("edited in the window"));
+    QCOMPARE(back.runs, std::vector<std::string>{"20261206-run"});
+
+    // A writer that cannot get the lock says so and writes nothing.
+    QVERIFY2(window.acquire(path, 1000, error), error.c_str());
+    ProjectLock other;
+    QVERIFY(!other.acquire(path, 100, error));
+    QVERIFY2(error.find("another program") != std::string::npos, error.c_str());
+    window.release();
+}
 
 void TestProject::atomicFileReadsUmaskWithoutChangingIt()
 {

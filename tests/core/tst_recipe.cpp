@@ -4,6 +4,8 @@
 #include "core/graph/graph_analysis.h"
 #include "core/project/project.h"
 #include "core/project/recipe.h"
+#include "core/run/run_compare.h"
+#include "core/run/run_info.h"
 #include "core/run/run_setup.h"
 
 #include <QtTest>
@@ -182,6 +184,15 @@ private slots:
         QVERIFY2(run.store.readConfig(config, error), error.c_str());
         QCOMPARE(QString::fromStdString(config.value("recipe", "")), QString("quick@1"));
         QCOMPARE(QString::fromStdString(config["project"]["training"].value("recipe", "")), QString("quick@1"));
+        // The runs list, `qnnw runs --json` and the compare table read it back.
+        const RunInfo info = readRunInfo(run.store.dir());
+        QCOMPARE(QString::fromStdString(info.recipe), QString("quick@1"));
+        QCOMPARE(QString::fromStdString(runInfoJson(info).value("recipe", "")), QString("quick@1"));
+        RunInfo plain = info;
+        plain.recipe.clear();
+        const nlohmann::json compared = compareRuns(info, plain);
+        QCOMPARE(QString::fromStdString(compared["runs"][0].value("recipe", "")), QString("quick@1"));
+        QCOMPARE(QString::fromStdString(compared["runs"][1].value("recipe", "?")), QString(""));
 
         request.recipe = "fast";
         PreparedRun refused;

@@ -4,12 +4,14 @@
 #include "support/trained_lfc.h"
 
 #include "core/deploy/board_config.h"
+#include "core/deploy/board_runtime.h"
 #include "core/deploy/deployer.h"
 #include "core/deploy/deployment_package.h"
 #include "core/deploy/deployment_runner.h"
 #include "core/deploy/local_board.h"
-#include "core/deploy/sha256.h"
+#include "core/util/sha256.h"
 #include "core/deploy/ssh_board.h"
+#include "core/deploy/tar_stream.h"
 #include "core/deploy/xrt_board.h"
 #include "core/util/atomic_file.h"
 
@@ -23,8 +25,11 @@
 
 #include <QThread>
 
+#include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
+
+#include <ctime>
 
 #include <atomic>
 #include <thread>
@@ -75,6 +80,26 @@ ImageSet someImages(int n)
     }
     return set;
 }
+
+// A board folder on this machine that says it has another CPU: what
+// Deployer does with a board's `uname -m`, without a board.
+class BoardWithCpu : public LocalBoard
+{
+public:
+    BoardWithCpu(std::string folder, std::string machine)
+        : LocalBoard(std::move(folder))
+        , m_machine(std::move(machine))
+    {
+    }
+    bool machine(std::string& unameM, std::string&) override
+    {
+        unameM = m_machine;
+        return true;
+    }
+
+private:
+    std::string m_machine;
+};
 
 } // namespace
 
@@ -216,7 +241,14 @@ private Q_SLOTS:
         BoardConfig bad = local;
         bad.kind = "pynq-z3";
         QVERIFY(!validateBoard(bad, error));
-        QVERIFY(error.find("unknown board kind 'pynq-z3'") != std::string::npos);
+        QCOMPARE(error, std::string("unknown board kind 'pynq-z3': use pynq-z1, pynq-z2, ultra96, zcu104, linux, xrt or local"));
+        // One list of kinds: the SSH ones take their part from the device table.
+        QCOMPARE(boardKindList(), std::string("pynq-z1, pynq-z2, ultra96, zcu104, xrt or local"));
+        QCOMPARE(boardPart("pynq-z2"), std::string("xc7z020"));
+        QCOMPARE(boardPart("ultra96"), std::string("xczu3eg"));
+        QCOMPARE(boardPart("zcu104"), std::string("xczu7ev"));
+        QCOMPARE(boardPart("local"), std::string());
+        QCOMPARE(boardPart("xrt"), std::string());
     }
 
     void mutatedBoardsFilesLoadOrSaySentence()
@@ -603,6 +635,91 @@ private Q_SLOTS:
         QVERIFY(!QFileInfo::exists(m_sshd.path("board/deployments/") + QString::fromStdString(p.name)));
     }
 
+    void droppedConnectionLeavesNothingAfterTheNextDeploy()
+    {
+        SshBoard board(sshBoard(m_sshd.path("client_key")), trusting());
+        std::string error;
+        QVERIFY2(board.connect(error), error.c_str());
+        const DeploymentPackage live = package("before-drop", 2000);
+        makeCurrent(board, live);
+        // The link drops mid-upload and the board stays unreachable: the
+        // failed upload cannot remove its folder.
+        const DeploymentPackage cut = package("cut", 2000000);
+        board.setStepTimeoutMs(1000); // its marker says: abandoned after 3 s
+        bool dropped = false;
+        QVERIFY(!board.upload(cut.name, cut.files,
+                              [&](uint64_t done, uint64_t) {
+                                  if (!dropped && done > 200000) {
+                                      dropped = true;
+                                      m_sshd.dropConnections(true);
+                                  }
+                              },
+                              error));
+        QVERIFY(dropped);
+        const QString half = m_sshd.path("board/deployments/") + QString::fromStdString(cut.name);
+        QVERIFY(QFileInfo::exists(half + "/.uploading"));
+        QString why;
+        QVERIFY2(m_sshd.restart(why), qPrintable(why));
+
+        // A folder still being uploaded by someone else (a fresh marker) stays.
+        const QString busy = m_sshd.path("board/deployments/20261206-120000-busy-aaaa");
+        QVERIFY(QDir().mkpath(busy));
+        QVERIFY(writeFileAtomic((busy + "/.uploading").toStdString(), "600", error));
+        QThread::msleep(3500);
+
+        // The next deploy, over a new connection, removes the half folder first.
+        SshBoard next(sshBoard(m_sshd.path("client_key")), trusting());
+        Deployer deployer(next);
+        QStringList said;
+        deployer.setObserver([&](const std::string& step, const std::string& message) {
+            said << QString::fromStdString(step + ": " + message);
+        });
+        const DeploymentPackage after =
+            package("after-drop", 2000, runnerScript("answers", "print('{\"predictions\": [], \"accuracy\": 1}')\n"));
+        DeployResult result;
+        QVERIFY2(deployer.deploy(after, result, error), error.c_str());
+        QVERIFY(!QFileInfo::exists(half));
+        QVERIFY2(said.join('\n').contains(
+                     QString::fromStdString("removed deployments/" + cut.name + ", which an earlier deploy left")),
+                 qPrintable(said.join('\n')));
+        QVERIFY(QFileInfo::exists(busy + "/.uploading"));
+        QVERIFY(QFileInfo::exists(deployed(live, "deploy.json")));
+        QVERIFY(!QFileInfo::exists(deployed(after, ".uploading"))); // a finished upload keeps no marker
+        QCOMPARE(currentTarget(), m_sshd.path("board/deployments/") + QString::fromStdString(after.name));
+        QDir(busy).removeRecursively();
+    }
+
+    void localBoardRemovesAbandonedUploadsOnly()
+    {
+        // A qnnw killed mid-upload to a folder board leaves its marker behind.
+        const QString root = m_work.path() + "/abandon-board";
+        LocalBoard board(root.toStdString());
+        std::string error;
+        QVERIFY(board.connect(error));
+        const auto plant = [&](const QString& name, const char* limit, int ageSeconds) {
+            const QString d = root + "/deployments/" + name;
+            QDir().mkpath(d);
+            QVERIFY(writeFileAtomic((d + "/.uploading").toStdString(), limit, error));
+            QVERIFY(writeFileAtomic((d + "/0-0-weights.bin").toStdString(), "half", error));
+            const timespec when[2] = {{::time(nullptr) - ageSeconds, 0}, {::time(nullptr) - ageSeconds, 0}};
+            QCOMPARE(::utimensat(AT_FDCWD, (d + "/.uploading").toUtf8().constData(), when, 0), 0);
+        };
+        plant("old-killed", "601", 700);   // older than its limit: abandoned
+        plant("still-going", "601", 10);   // a live upload beside ours
+        plant("current-one", "1", 700);    // named by current: never touched
+        plant("no-number", "x", 700);      // unreadable limit: an hour
+        QVERIFY(QFile::link("deployments/current-one", root + "/current"));
+        QDir().mkpath(root + "/deployments/finished"); // no marker: a whole deployment
+        const DeploymentPackage p = package("local-next", 2000);
+        QVERIFY2(board.upload(p.name, p.files, {}, error), error.c_str());
+        QCOMPARE(board.removedAbandoned(), std::vector<std::string>{"old-killed"});
+        for (const char* kept : {"still-going", "current-one", "no-number", "finished"})
+            QVERIFY2(QFileInfo::exists(root + "/deployments/" + kept), kept);
+        QVERIFY(!QFileInfo::exists(root + "/deployments/old-killed"));
+        QVERIFY(QFileInfo::exists(root + "/deployments/" + QString::fromStdString(p.name) + "/deploy.json"));
+        QVERIFY(!QFileInfo::exists(root + "/deployments/" + QString::fromStdString(p.name) + "/.uploading"));
+    }
+
     void runThatFailsAfterTheSwitchSwitchesBack()
     {
         SshBoard board(sshBoard(m_sshd.path("client_key")), trusting());
@@ -837,9 +954,165 @@ private Q_SLOTS:
         const QJsonObject test = lastEvent(out, "result");
         QVERIFY(test.value("reachable").toBool());
         QVERIFY2(test.value("bnn").toString().endsWith("site/bnn"), qPrintable(out));
+        QCOMPARE(test.value("cpu").toString(), QString("x86_64"));
+        QCOMPARE(test.value("qnn_run").toString(), QString("x86_64"));
         QCOMPARE(test.value("current").toObject().value("run").toString(), run);
         QCOMPARE(test.value("current").toObject().value("accuracy").toDouble(),
                  result.value("board_accuracy").toDouble());
+    }
+
+    void runtimeForEachArchitecture_data()
+    {
+        QTest::addColumn<QString>("machine");
+        QTest::addColumn<QString>("file"); // empty: no build for it
+        QTest::addColumn<QString>("arch");
+        QTest::newRow("aarch64") << "aarch64" << "qnn-run-aarch64" << "aarch64";
+        QTest::newRow("arm64") << "arm64" << "qnn-run-aarch64" << "aarch64";
+        QTest::newRow("armv7l (PYNQ-Z1)") << "armv7l" << "qnn-run-armhf" << "armhf";
+        QTest::newRow("armv8l (32-bit user space)") << "armv8l" << "qnn-run-armhf" << "armhf";
+        QTest::newRow("x86_64") << "x86_64" << "qnn-run" << "x86_64";
+        QTest::newRow("armv6l") << "armv6l" << "" << "";
+        QTest::newRow("mips") << "mips" << "" << "";
+        QTest::newRow("riscv64") << "riscv64" << "" << "";
+    }
+    void runtimeForEachArchitecture()
+    {
+        QFETCH(QString, machine);
+        QFETCH(QString, file);
+        QFETCH(QString, arch);
+        QTemporaryDir bin;
+        for (const char* name : {"qnn-run", "qnn-run-aarch64", "qnn-run-armhf"}) {
+            std::string error;
+            QVERIFY(writeFileAtomic((bin.path() + "/" + name).toStdString(), name, error));
+        }
+        BoardRuntime runtime;
+        std::string error;
+        const bool found = findBoardRuntime(machine.toStdString(), bin.path().toStdString(), runtime, error);
+        if (file.isEmpty()) {
+            QVERIFY(!found);
+            QCOMPARE(QString::fromStdString(error),
+                     "the board's CPU is '" + machine +
+                         "' (uname -m), and qnn-run is built for x86_64, aarch64 and armv7 (armhf) only");
+            return;
+        }
+        QVERIFY2(found, error.c_str());
+        QCOMPARE(QString::fromStdString(runtime.path), bin.path() + "/" + file);
+        QCOMPARE(QString::fromStdString(runtime.arch), arch);
+        QCOMPARE(fileBytes(QString::fromStdString(runtime.path)), file.toStdString());
+
+        // This installation without that build (no cross compiler when it was built): a sentence that says so.
+        QVERIFY(QFile::remove(bin.path() + "/" + file));
+        QVERIFY(!findBoardRuntime(machine.toStdString(), bin.path().toStdString(), runtime, error));
+        QVERIFY2(error.find(bin.path().toStdString() + "/" + file.toStdString() + " is not there") != std::string::npos,
+                 error.c_str());
+        if (arch != "x86_64")
+            QVERIFY2(error.find(arch == "aarch64" ? "g++-aarch64-linux-gnu" : "g++-arm-linux-gnueabihf") !=
+                         std::string::npos,
+                     error.c_str());
+    }
+
+    void uploadPathsFitTheTarHeader()
+    {
+        std::string header, error;
+        QVERIFY2(tarFileHeader("model/0-0-weights.bin", 1234, false, header, error), error.c_str());
+        QCOMPARE(header.size(), size_t(512));
+        QCOMPARE(header.substr(0, 22), std::string("model/0-0-weights.bin\0", 22));
+        QCOMPARE(header.substr(124, 12), std::string("00000002322\0", 12)); // 1234 in octal
+        QCOMPARE(header.substr(100, 8), std::string("0000644\0", 8));
+        unsigned sum = 0;
+        for (size_t i = 0; i < header.size(); ++i)
+            sum += (i >= 148 && i < 156) ? unsigned(' ') : static_cast<unsigned char>(header[i]);
+        QCOMPARE(std::strtoul(header.substr(148, 6).c_str(), nullptr, 8), static_cast<unsigned long>(sum));
+        QCOMPARE(tarPadding(1234), size_t(512 * 3 - 1234));
+        QCOMPARE(tarPadding(1024), size_t(0));
+        QVERIFY(!tarFileHeader(std::string(100, 'a'), 1, false, header, error));
+        QVERIFY2(error.find("too long a path") != std::string::npos, error.c_str());
+    }
+
+    void boardWithoutARuntimeGetsNothingUploaded()
+    {
+        // A custom network (no overlay) on a CPU qnn-run is not built for: refused before the upload.
+        const QString folder = m_work.path() + "/mips-board";
+        BoardWithCpu board(folder.toStdString(), "mips");
+        Deployer deployer(board);
+        deployer.setRuntimeDir(qnn::test::qnnwDir().toStdString());
+        DeployResult result;
+        std::string error;
+        QVERIFY(!deployer.deploy(package("mips"), result, error));
+        QVERIFY2(error.find("the board's CPU is 'mips'") == 0 &&
+                     error.find("matches no prebuilt overlay") != std::string::npos &&
+                     error.find("nothing was uploaded") != std::string::npos,
+                 error.c_str());
+        QVERIFY(!QFileInfo::exists(folder + "/deployments") || QDir(folder + "/deployments").isEmpty());
+
+        // A CPU it is built for: qnn-run goes along, executable, named in deploy.json with its SHA-256, verified.
+        BoardWithCpu arm(folder.toStdString(), "armv7l");
+        Deployer armDeployer(arm);
+        armDeployer.setRuntimeDir(qnn::test::qnnwDir().toStdString());
+        QStringList steps;
+        armDeployer.setObserver([&](const std::string& step, const std::string& message) {
+            steps << QString::fromStdString(step + ": " + message);
+        });
+        const DeploymentPackage p = package("armv7");
+        if (!QFileInfo::exists(qnn::test::qnnwDir() + "/qnn-run-armhf"))
+            QSKIP("this build has no qnn-run-armhf (g++-arm-linux-gnueabihf was not installed)");
+        // The run fails (the test's packed folder is no network), after upload and verify.
+        QVERIFY(!armDeployer.deploy(p, result, error));
+        QVERIFY2(steps.contains("connect: the board's CPU is armv7l: qnn-run for armhf goes along"),
+                 qPrintable(steps.join('\n')));
+        QVERIFY2(steps.contains("verify: all " + QString::number(p.sha256.size() + 1) + " files match"),
+                 qPrintable(steps.join('\n')));
+        const QString deployed = folder + "/deployments/" + QString::fromStdString(p.name);
+        QCOMPARE(fileBytes(deployed + "/qnn-run"), fileBytes(qnn::test::qnnwDir() + "/qnn-run-armhf"));
+        QVERIFY(QFileInfo(deployed + "/qnn-run").isExecutable());
+        const nlohmann::json deployJson = nlohmann::json::parse(fileBytes(deployed + "/deploy.json"));
+        QCOMPARE(deployJson["runtime"]["arch"].get<std::string>(), std::string("armhf"));
+        QCOMPARE(deployJson["runtime"]["file"].get<std::string>(), std::string("qnn-run"));
+        QCOMPARE(deployJson["runtime"]["sha256"].get<std::string>(), sha256Hex(fileBytes(deployed + "/qnn-run")));
+    }
+
+    void customNetworkRunsOnTheBoardsCpu()
+    {
+        // 256 hidden units: no prebuilt overlay matches, so the board's CPU runs it with qnn-run.
+        QString projectDir, run, why;
+        QVERIFY2(trainLfc(m_work.path() + "/custom", projectDir, run, why, 256), qPrintable(why));
+        QString out, err;
+        QCOMPARE(qnnw({"board", "add", "linuxbox", "--kind", "linux", "--host", "127.0.0.1", "--port",
+                       QString::number(m_sshd.port()), "--user", qEnvironmentVariable("USER", "root"), "--key",
+                       m_sshd.path("client_key"), "--dir", m_sshd.path("board-linux"), "--known-hosts",
+                       m_work.path() + "/linux_known_hosts"},
+                      out, err),
+                 0);
+        const QStringList deploy{"deploy", projectDir + "/lfc.qnnproj", "--run", run, "--board", "linuxbox",
+                                 "--limit", "300", "--accept-new-host-key"};
+        QCOMPARE(qnnw(deploy + QStringList{"--json"}, out, err), 0);
+        const QJsonObject result = lastEvent(out, "result");
+        QVERIFY2(!result.isEmpty(), qPrintable(out + err));
+        QCOMPARE(result.value("engine").toString(), QString("qnn-run"));
+        QCOMPARE(result.value("backend").toString(), QString("CPU (qnn-run, x86_64)"));
+        QCOMPARE(result.value("overlay").toString(), QString());
+        QCOMPARE(result.value("images").toInt(), 300);
+        // Bit-exact on the board: every prediction equals the workbench's integer engine's.
+        QCOMPARE(result.value("differing_predictions").toInt(), 0);
+        QCOMPARE(result.value("board_accuracy").toDouble(), result.value("workbench_accuracy").toDouble());
+        QVERIFY(result.value("board_accuracy").toDouble() > 0.3); // trained, not chance
+        QVERIFY(result.value("usec_per_image").toDouble() > 0);
+        QVERIFY2(out.contains("the board's CPU is x86_64: qnn-run for x86_64 goes along"), qPrintable(out));
+
+        // What ran is the build beside qnnw, byte for byte, named in deploy.json with its SHA-256.
+        const QString current = m_sshd.path("board-linux/current");
+        QCOMPARE(fileBytes(current + "/qnn-run"), fileBytes(qnn::test::qnnwDir() + "/qnn-run"));
+        // The tar stream carries the modes: qnn-run executable, the model's files not.
+        QVERIFY(QFileInfo(current + "/qnn-run").isExecutable());
+        QVERIFY(!QFileInfo(current + "/model/manifest.json").isExecutable());
+        const nlohmann::json deployJson = nlohmann::json::parse(fileBytes(current + "/deploy.json"));
+        QCOMPARE(deployJson["runtime"]["sha256"].get<std::string>(), sha256Hex(fileBytes(current + "/qnn-run")));
+        QCOMPARE(deployJson["network"].get<std::string>(), std::string());
+
+        // A person reads it in the result line.
+        QCOMPARE(qnnw(deploy, out, err), 0);
+        QVERIFY2(out.contains("on 300 images (CPU (qnn-run, x86_64));"), qPrintable(out));
+        QVERIFY2(out.contains("0 predictions differ"), qPrintable(out));
     }
 
     void changedHostKeyIsRefusedAndNothingSent()

@@ -75,6 +75,51 @@ private Q_SLOTS:
         file.close();
     }
 
+    void boardTestRetriesWithTheApprovedKeyOnly()
+    {
+        GraphDocument document;
+        QString error;
+        QVERIFY2(document.load(m_projectDir + "/lfc.qnnproj", &error), qPrintable(error));
+        DeployPanel panel(&document);
+        QFile::remove(m_sshd.path("known_hosts"));
+        QStringList approved;
+        bool changeKey = false;
+        panel.setHostKeyPrompt([&](const QJsonObject& p) {
+            approved << p.value("fingerprint").toString();
+            QString why;
+            if (changeKey && !m_sshd.changeHostKey(why))
+                qWarning("%s", qPrintable(why));
+            return true;
+        });
+        panel.selectBoard("loopback");
+        QSignalSpy finished(&panel, &DeployPanel::operationFinished);
+
+        // Approved, then the retry passes that fingerprint and the test goes through.
+        panel.testBoard();
+        QVERIFY(finished.wait(60000));
+        QVERIFY2(finished.last().at(0).toBool(), qPrintable(panel.logText()));
+        const QString presented = SshdFixture::fingerprint(m_sshd.path("host_key.pub"));
+        QCOMPARE(approved, QStringList{presented});
+        QVERIFY2(panel.logText().contains("host key " + presented + " accepted; trying again"),
+                 qPrintable(panel.logText()));
+        QVERIFY2(panel.logText().contains("reachable at") && panel.logText().contains("  host key " + presented),
+                 qPrintable(panel.logText()));
+        QCOMPARE(SshdFixture::fingerprint(m_sshd.path("known_hosts")), presented); // the approved key, remembered
+
+        // The key changes between the approval and the retry: refused, nothing remembered.
+        QFile::remove(m_sshd.path("known_hosts"));
+        approved.clear();
+        changeKey = true;
+        panel.testBoard();
+        QVERIFY(finished.wait(60000));
+        QVERIFY(!finished.last().at(0).toBool());
+        QCOMPARE(approved.size(), 1);
+        QVERIFY(SshdFixture::fingerprint(m_sshd.path("host_key.pub")) != approved.first());
+        QVERIFY2(panel.logText().contains("not the key you approved (" + approved.first() + ")"),
+                 qPrintable(panel.logText()));
+        QVERIFY(!QFileInfo::exists(m_sshd.path("known_hosts")));
+    }
+
     void approvedHostKeyIsPinnedAcrossTheRetry()
     {
         GraphDocument document;
@@ -129,6 +174,7 @@ private Q_SLOTS:
         QCOMPARE(r.value("board_accuracy").toDouble(), r.value("workbench_accuracy").toDouble());
         QCOMPARE(r.value("differing_predictions").toInt(), 0);
         QVERIFY2(panel.boardAccuracyText().contains("on 1000 images"), qPrintable(panel.boardAccuracyText()));
+        QCOMPARE(panel.backendText(), QString("FPGA overlay (lfcW1A1)"));
         for (const char* step : {"pack:", "connect:", "upload:", "verify:", "switch:", "run:"})
             QVERIFY2(panel.logText().contains(step), step);
         auto* boards = panel.findChild<QTreeWidget*>();
@@ -148,6 +194,30 @@ private Q_SLOTS:
         QVERIFY(!panel.isBusy());
         // A failed deploy shows no board result: not the previous deploy's under "failed".
         QCOMPARE(panel.boardAccuracyText(), QString("–"));
+    }
+
+    void boardWithoutBnnRunsOnItsCpu()
+    {
+        // The same network on a board without the bnn package: the qnn-run that went along runs it.
+        QVERIFY(QDir(m_sshd.path("site/bnn")).removeRecursively());
+        GraphDocument document;
+        QString error;
+        QVERIFY2(document.load(m_projectDir + "/lfc.qnnproj", &error), qPrintable(error));
+        DeployPanel panel(&document);
+        panel.resize(560, 760);
+        panel.setHostKeyPrompt([](const QJsonObject&) { return true; });
+        panel.selectBoard("loopback");
+        panel.setImageLimit(500);
+        QSignalSpy finished(&panel, &DeployPanel::operationFinished);
+        panel.deploy();
+        QVERIFY(finished.wait(120000));
+        QVERIFY2(finished.last().at(0).toBool(), qPrintable(panel.logText()));
+        QCOMPARE(panel.backendText(), QString("CPU (qnn-run, x86_64)"));
+        QCOMPARE(panel.lastResult().value("differing_predictions").toInt(), 0);
+        QVERIFY2(panel.logText().contains("connect: the board's CPU is x86_64: qnn-run for x86_64 goes along"),
+                 qPrintable(panel.logText()));
+        if (const QString dir = qEnvironmentVariable("QNN_SCREENSHOT_DIR"); !dir.isEmpty())
+            QVERIFY(panel.grab().save(dir + "/deploy-panel-cpu.png"));
     }
 
     void cleanupTestCase() { m_sshd.stop(); }

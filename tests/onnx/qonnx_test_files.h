@@ -79,34 +79,15 @@ public:
         return n.output(0);
     }
 
-    static void attr(onnx::NodeProto& n, const std::string& name, int64_t v)
-    {
-        auto* a = n.add_attribute();
-        a->set_name(name);
-        a->set_type(onnx::AttributeProto::INT);
-        a->set_i(v);
-    }
-    static void attrF(onnx::NodeProto& n, const std::string& name, float v)
-    {
-        auto* a = n.add_attribute();
-        a->set_name(name);
-        a->set_type(onnx::AttributeProto::FLOAT);
-        a->set_f(v);
-    }
+    static void attr(onnx::NodeProto& n, const std::string& name, int64_t v) { qnn::onnx_io::setAttr(n, name, v); }
+    static void attrF(onnx::NodeProto& n, const std::string& name, float v) { qnn::onnx_io::setAttr(n, name, v); }
     static void attrS(onnx::NodeProto& n, const std::string& name, const std::string& v)
     {
-        auto* a = n.add_attribute();
-        a->set_name(name);
-        a->set_type(onnx::AttributeProto::STRING);
-        a->set_s(v);
+        qnn::onnx_io::setAttr(n, name, v);
     }
     static void attrs(onnx::NodeProto& n, const std::string& name, const std::vector<int64_t>& v)
     {
-        auto* a = n.add_attribute();
-        a->set_name(name);
-        a->set_type(onnx::AttributeProto::INTS);
-        for (int64_t x : v)
-            a->add_ints(x);
+        qnn::onnx_io::setAttr(n, name, v);
     }
 
     onnx::ModelProto& model() { return m_model; }

@@ -19,6 +19,8 @@
 #include "core/weights/weight_file.h"
 
 #include "qonnx_test_files.h"
+#include "support/float_predictions.h"
+#include "support/qnnw_runner.h"
 
 #include <QDir>
 #include <QElapsedTimer>
@@ -38,83 +40,18 @@
 
 using namespace qnn;
 using qonnx_test::FileBuilder;
+using qnn::test::argmax;
+using qnn::test::differences;
+using qnn::test::floatPredictions;
+using qnn::test::randomValues;
 
 namespace {
 
-struct Result {
-    int exitCode = -1;
-    QByteArray out;
-    QByteArray err;
-};
+using Result = qnn::test::QnnwRun;
 
-Result qnnw(const QStringList& args, int timeoutMs = 600000)
-{
-    QProcess p;
-    p.start(QNNW_PATH, args);
-    if (!p.waitForFinished(timeoutMs))
-        qFatal("qnnw did not finish");
-    return {p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1, p.readAllStandardOutput(),
-            p.readAllStandardError()};
-}
+Result qnnw(const QStringList& args, int timeoutMs = 600000) { return qnn::test::runQnnw(args, timeoutMs); }
 
 std::string s(const QString& q) { return q.toStdString(); }
-
-std::vector<float> randomValues(size_t n, float scale, unsigned seed)
-{
-    std::mt19937 rng(seed);
-    std::normal_distribution<float> d(0.0f, scale);
-    std::vector<float> v(n);
-    for (float& x : v)
-        x = d(rng);
-    return v;
-}
-
-int argmax(const float* v, int n)
-{
-    int best = 0;
-    for (int c = 1; c < n; ++c)
-        if (v[c] > v[best])
-            best = c;
-    return best;
-}
-
-bool floatPredictions(const Graph& graph, const WeightFile& weights, const ImageSet& set, std::vector<int>& out,
-                      std::string& error)
-{
-    FloatModel model;
-    if (!model.load(graph, weights, error))
-        return false;
-    int inputBits = 32;
-    for (const auto& [id, n] : graph.nodes())
-        if (n.kind == LayerKind::Input)
-            inputBits = n.quant.actBits;
-    const Transform t = defaultTransform("mnist", inputBits, false);
-    out.clear();
-    const size_t batch = 1000;
-    std::vector<float> images, scores;
-    std::vector<int64_t> labels(batch), idx(batch);
-    for (size_t start = 0; start < set.size(); start += batch) {
-        const size_t n = std::min(batch, set.size() - start);
-        images.resize(n * set.imageBytes());
-        for (size_t k = 0; k < n; ++k)
-            idx[k] = static_cast<int64_t>(start + k);
-        fillBatch(set, idx.data(), n, t, 0, images.data(), labels.data());
-        model.forward(images.data(), static_cast<int64_t>(n), scores);
-        for (size_t k = 0; k < n; ++k)
-            out.push_back(argmax(scores.data() + k * 10, 10));
-    }
-    return true;
-}
-
-int differences(const std::vector<int>& a, const std::vector<int>& b)
-{
-    if (a.size() != b.size())
-        return -1;
-    int d = 0;
-    for (size_t k = 0; k < a.size(); ++k)
-        d += a[k] != b[k];
-    return d;
-}
 
 /** What a generated TFC-like file holds. */
 struct Variant {
@@ -467,7 +404,7 @@ private Q_SLOTS:
         }
         QCOMPARE(wideQuantActs, wide == 1 ? 3 : 0);
         std::vector<int> ours;
-        QVERIFY2(floatPredictions(imported.graph, imported.weights, m_test, ours, error), error.c_str());
+        QVERIFY2(floatPredictions(imported.graph, imported.weights, m_test, "mnist", ours, error), error.c_str());
         const int floatDiff = differences(ours, fromFile.predictions);
 
         ms.push_back(clock.restart());

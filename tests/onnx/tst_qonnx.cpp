@@ -20,6 +20,7 @@
 #include "core/weights/weight_file.h"
 
 #include "qonnx_test_files.h"
+#include "support/float_predictions.h"
 #include "support/qnnw_runner.h"
 
 #include <QDir>
@@ -33,6 +34,10 @@
 
 using namespace qnn;
 using qonnx_test::FileBuilder;
+using qnn::test::argmax;
+using qnn::test::differences;
+using qnn::test::floatPredictions;
+using qnn::test::randomValues;
 
 namespace {
 
@@ -41,47 +46,6 @@ using Result = qnn::test::QnnwRun;
 Result qnnw(const QStringList& args, int timeoutMs = 600000) { return qnn::test::runQnnw(args, timeoutMs); }
 
 std::string s(const QString& q) { return q.toStdString(); }
-
-int argmax(const float* v, int n)
-{
-    int best = 0;
-    for (int c = 1; c < n; ++c)
-        if (v[c] > v[best])
-            best = c;
-    return best;
-}
-
-// Predictions of the workbench's float model (torch, eval mode) on every image.
-bool floatPredictions(const Graph& graph, const WeightFile& weights, const ImageSet& set, const std::string& dataset,
-                      std::vector<int>& out, std::string& error)
-{
-    FloatModel model;
-    if (!model.load(graph, weights, error))
-        return false;
-    int inputBits = 32, classes = 10;
-    for (const auto& [id, n] : graph.nodes()) {
-        if (n.kind == LayerKind::Input)
-            inputBits = n.quant.actBits;
-        if (n.kind == LayerKind::Output)
-            classes = static_cast<int>(n.attrInt("classes"));
-    }
-    const Transform t = defaultTransform(dataset, inputBits, false);
-    out.clear();
-    const size_t batch = 500;
-    std::vector<float> images, scores;
-    std::vector<int64_t> labels(batch), idx(batch);
-    for (size_t start = 0; start < set.size(); start += batch) {
-        const size_t n = std::min(batch, set.size() - start);
-        images.resize(n * set.imageBytes());
-        for (size_t k = 0; k < n; ++k)
-            idx[k] = static_cast<int64_t>(start + k);
-        fillBatch(set, idx.data(), n, t, 0, images.data(), labels.data());
-        model.forward(images.data(), static_cast<int64_t>(n), scores);
-        for (size_t k = 0; k < n; ++k)
-            out.push_back(argmax(scores.data() + k * classes, classes));
-    }
-    return true;
-}
 
 // Predictions of the bit-exact integer engine on a run packed the way `qnnw pack` packs it.
 bool packedPredictions(const Project& project, const std::string& runDir, const std::string& outDir,
@@ -100,15 +64,6 @@ bool packedPredictions(const Project& project, const std::string& runDir, const 
     return true;
 }
 
-int differences(const std::vector<int>& a, const std::vector<int>& b)
-{
-    if (a.size() != b.size())
-        return -1;
-    int d = 0;
-    for (size_t k = 0; k < a.size(); ++k)
-        d += a[k] != b[k];
-    return d;
-}
 
 double accuracyOf(const std::vector<int>& predictions, const ImageSet& set)
 {
@@ -161,17 +116,6 @@ struct Trained {
     WeightFile weights;
     double testAccuracy = 0;
 };
-
-std::vector<float> randomValues(size_t n, float scale, unsigned seed)
-{
-    std::mt19937 rng(seed);
-    std::normal_distribution<float> d(0.0f, scale);
-    std::vector<float> v(n);
-    for (float& x : v)
-        x = d(rng);
-    return v;
-}
-
 
 // Deterministic weights for every Dense, Conv2D and BatchNorm of a graph.
 WeightFile randomWeights(const Graph& g, unsigned seed)

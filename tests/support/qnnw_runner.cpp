@@ -1,5 +1,7 @@
 #include "support/qnnw_runner.h"
 
+#include <QFileInfo>
+
 #include "core/util/child_protocol.h"
 
 #include <QFile>
@@ -9,6 +11,8 @@
 namespace qnn::test {
 
 QString qnnwPath() { return QStringLiteral(QNNW_PATH); }
+
+QString qnnwDir() { return QFileInfo(qnnwPath()).absolutePath(); }
 
 QList<QJsonObject> QnnwRun::ofEvent(const QString& event) const
 {

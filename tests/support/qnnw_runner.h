@@ -13,6 +13,8 @@ namespace qnn::test {
 
 /** The qnnw this build made (QNNW_PATH). */
 QString qnnwPath();
+/** The folder of that qnnw, where qnn-run and its cross builds are. */
+QString qnnwDir();
 
 struct QnnwRun {
     int exitCode = -1; ///< -1: crashed or timed out

@@ -5,12 +5,14 @@
 // authorized key in a temporary folder; stopped when the fixture goes.
 #include <QDir>
 #include <QFile>
+#include <QMap>
 #include <QProcess>
 #include <QString>
 #include <QTemporaryDir>
 #include <QThread>
 
 #include <arpa/inet.h>
+#include <csignal>
 #include <netinet/in.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -85,6 +87,54 @@ public:
     {
         stop();
         return keygen(path("host_key"), error) && launch(error);
+    }
+
+    /** Restarts the server with the same port and host key. */
+    bool restart(QString& error)
+    {
+        stop();
+        return launch(error);
+    }
+
+    /** Cuts every open connection the way a dropped link does, from the
+     *  server's side: each session process sshd forked is killed. With
+     *  `andListener` the server stops too, so no new connection opens
+     *  (a board that went off the network) until restart(). */
+    void dropConnections(bool andListener)
+    {
+        const qint64 root = m_sshd.processId();
+        if (root <= 0)
+            return;
+        if (andListener) {
+            ::kill(pid_t(root), SIGSTOP); // forks no new session while its children go
+        }
+        // Every descendant of the listener, found through /proc's parent ids.
+        QMap<qint64, qint64> parentOf;
+        for (const QString& entry : QDir("/proc").entryList(QDir::Dirs | QDir::NoDotAndDotDot)) {
+            bool number = false;
+            const qint64 pid = entry.toLongLong(&number);
+            if (!number)
+                continue;
+            QFile stat("/proc/" + entry + "/stat");
+            if (!stat.open(QIODevice::ReadOnly))
+                continue;
+            const QByteArray text = stat.readAll();
+            const int paren = text.lastIndexOf(')');
+            const QList<QByteArray> fields = text.mid(paren + 2).split(' ');
+            if (fields.size() > 1)
+                parentOf[pid] = fields[1].toLongLong();
+        }
+        for (auto it = parentOf.constBegin(); it != parentOf.constEnd(); ++it) {
+            qint64 p = it.value();
+            for (int depth = 0; depth < 8 && p > 1 && p != root; ++depth)
+                p = parentOf.value(p, 0);
+            if (p == root)
+                ::kill(pid_t(it.key()), SIGKILL);
+        }
+        if (andListener) {
+            m_sshd.kill();
+            m_sshd.waitForFinished(5000);
+        }
     }
 
     void stop()

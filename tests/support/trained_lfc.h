@@ -72,8 +72,10 @@ inline bool installStandInBnn(SshdFixture& sshd, QString& error)
 }
 
 /** LFC W1A1 (the prebuilt overlay's shape) on the built-in synthetic digits,
- *  trained for one short epoch with the real qnnw: `dir`/lfc.qnnproj and its run. */
-inline bool trainLfc(const QString& dir, QString& projectDir, QString& run, QString& error)
+ *  trained for one short epoch with the real qnnw: `dir`/lfc.qnnproj and its
+ *  run. Other `hiddenUnits` than 1024 give a custom network that matches no
+ *  prebuilt overlay (and trains faster). */
+inline bool trainLfc(const QString& dir, QString& projectDir, QString& run, QString& error, int hiddenUnits = 1024)
 {
     projectDir = dir;
     QDir().mkpath(dir);
@@ -81,6 +83,9 @@ inline bool trainLfc(const QString& dir, QString& projectDir, QString& run, QStr
     source.open(QIODevice::ReadOnly);
     nlohmann::json project = nlohmann::json::parse(source.readAll().toStdString());
     project["dataset"] = {{"name", "synthetic-digits"}, {"path", ""}};
+    for (auto& node : project["graph"]["nodes"])
+        if (node["kind"] == "Dense" && node["attrs"]["units"] == 1024)
+            node["attrs"]["units"] = hiddenUnits;
     std::string why;
     if (!qnn::writeFileAtomic((dir + "/lfc.qnnproj").toStdString(), project.dump(2), why)) {
         error = QString::fromStdString(why);

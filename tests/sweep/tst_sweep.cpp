@@ -2,6 +2,7 @@
 // validated, the dry run, and real sweeps on the local queue (each point a
 // run folder whose summary.json holds the hardware estimate), status,
 // results, resubmit of missing points, and a failing point's reason.
+#include "core/data/dataset.h"
 #include "core/project/project.h"
 #include "core/sweep/slurm_backend.h"
 #include "core/sweep/sweep_axis.h"
@@ -217,6 +218,53 @@ private Q_SLOTS:
         QCOMPARE(arraySpec({3}), std::string("3"));
     }
 
+    // What a GPU partition needs reaches the job script (no GPU here to run it).
+    void slurmScriptCarriesTheResources()
+    {
+        QTemporaryDir dir;
+        const QString project = copyExample(dir);
+        const Project base = example();
+        SweepSpec spec;
+        spec.axes = {axis("lr=0.001,0.002,0.003")};
+        SweepFolder sweep;
+        std::string error;
+        QVERIFY2(SweepFolder::create(dir.filePath("sweeps/g").toStdString(), project.toStdString(), base, spec,
+                                     expandSweep(base, spec), sweep, error),
+                 error.c_str());
+        SlurmOptions o;
+        o.partition = "gpu";
+        o.time = "01:00:00";
+        o.cpusPerTask = 4;
+        o.gpusPerTask = 1;
+        o.maxRunning = 2;
+        o.qnnwPath = "/shared/qnnw/bin/qnnw";
+        const QString script = QString::fromStdString(slurmScript(sweep, {0, 2}, o));
+        for (const char* line : {"#SBATCH --array=0,2%2\n", "#SBATCH --partition=gpu\n", "#SBATCH --time=01:00:00\n",
+                                 "#SBATCH --cpus-per-task=4\n", "#SBATCH --gpus-per-task=1\n"})
+            QVERIFY2(script.contains(line), qPrintable(script));
+        QVERIFY(script.contains("exec '/shared/qnnw/bin/qnnw' sweep run-point") ||
+                script.contains("exec /shared/qnnw/bin/qnnw sweep run-point"));
+    }
+
+    // A point trained with --train-limit N draws only the first N synthetic
+    // images, and they are the very bytes of the full set's first N.
+    void limitedSyntheticTrainSetIsTheFullSetsStart()
+    {
+        DatasetRequest r;
+        r.choice.name = "synthetic-digits";
+        DatasetSplits all, first;
+        std::string error;
+        QVERIFY2(loadDataset(r, all, error), error.c_str());
+        r.trainImages = 400;
+        QVERIFY2(loadDataset(r, first, error), error.c_str());
+        QCOMPARE(all.train.size(), size_t(20000));
+        QCOMPARE(first.train.size(), size_t(400));
+        QVERIFY(std::equal(first.train.pixels.begin(), first.train.pixels.end(), all.train.pixels.begin()));
+        QVERIFY(std::equal(first.train.labels.begin(), first.train.labels.end(), all.train.labels.begin()));
+        QVERIFY(first.test.pixels == all.test.pixels);
+        QVERIFY(first.validation.pixels == all.validation.pixels);
+    }
+
     void dryRunListsPointsWithoutRunning()
     {
         QTemporaryDir dir;
@@ -313,18 +361,134 @@ private Q_SLOTS:
     {
         QTemporaryDir dir;
         const QString project = copyExample(dir);
-        const Result r = qnnw(QStringList{"sweep", project, "--grid", "optimizer=adam,rmsprop", "--name", "f",
-                                          "--json"} +
+        // One point, which fails (completed ones beside a failed one: tst_sweep_views).
+        const Result r = qnnw(QStringList{"sweep", project, "--grid", "optimizer=rmsprop", "--name", "f", "--json"} +
                               shortTraining());
         QCOMPARE(r.exitCode, 1); // a point failed
         const QMap<QString, QJsonObject> pts = pointsById(lastEvent(r.out, "result"));
-        QCOMPARE(pts["p000"]["state"].toString(), QString("completed"));
-        QCOMPARE(pts["p001"]["state"].toString(), QString("failed"));
-        QVERIFY2(pts["p001"]["reason"].toString().contains("'rmsprop' is not known"),
-                 qPrintable(pts["p001"]["reason"].toString()));
+        QCOMPARE(pts.size(), 1);
+        QCOMPARE(pts["p000"]["state"].toString(), QString("failed"));
+        QVERIFY2(pts["p000"]["reason"].toString().contains("'rmsprop' is not known"),
+                 qPrintable(pts["p000"]["reason"].toString()));
         const Result table = qnnw({"sweep", "status", dir.filePath("sweeps/f")});
         QVERIFY(table.out.contains("failed"));
         QVERIFY(table.out.contains("'rmsprop' is not known"));
+    }
+
+    // A sweep saved in the project: written only when there is one, read
+    // back equal, and a mistake in it is a sentence naming the field.
+    void savedSweepRoundTripsInTheProject()
+    {
+        Project p = example();
+        const std::string plain = serializeProject(p);
+        QVERIFY(plain.find("\"sweeps\"") == std::string::npos); // older files stay byte-stable
+        SweepDefinition a;
+        a.name = "widths";
+        a.axes = {{"precision", {"W1A1", "W2A2"}}, {"dense*.units", {"32", "64"}}};
+        a.seeds = 2;
+        a.epochs = 3;
+        a.trainLimit = 400;
+        a.targetFps = 10000;
+        a.backend = "slurm";
+        a.partition = "gpu";
+        a.time = "01:00:00";
+        a.gpusPerTask = 1;
+        a.maxRunning = 4;
+        a.sbatchArgs = {"--account=me"};
+        SweepDefinition b;
+        b.name = "lr";
+        b.axes = {{"lr", {"0.001", "0.003"}}};
+        b.jobs = 2;
+        putSweepDefinition(p.sweeps, a);
+        putSweepDefinition(p.sweeps, b);
+        QCOMPARE(p.sweeps.front().name, std::string("lr")); // sorted by name, as the file has them
+        const std::string text = serializeProject(p);
+        Project back;
+        std::string error;
+        QVERIFY2(parseProject(text, back, error), error.c_str());
+        QVERIFY(back == p);
+        QCOMPARE(serializeProject(back), text);
+        QCOMPARE(back.sweeps.size(), size_t(2));
+        QCOMPARE(back.sweeps[1].gpusPerTask, 1);
+        QCOMPARE(back.sweeps[1].axes[1].values, (std::vector<std::string>{"32", "64"}));
+        // The spec it describes expands like the --grid form.
+        SweepSpec spec;
+        QVERIFY2(sweepSpecFromDefinition(back.sweeps[1], spec, error), error.c_str());
+        QCOMPARE(int(expandSweep(p, spec).size()), 8);
+    }
+
+    void savedSweepMistakesAreSentences_data()
+    {
+        QTest::addColumn<QString>("sweeps");
+        QTest::addColumn<QString>("says");
+        QTest::newRow("unknown key") << R"({"s": {"axes": [{"key": "lr", "values": ["0.1"]}], "seed": 3}})"
+                                     << "sweeps.s: unknown key 'seed' (a sweep knows axes, seeds,";
+        QTest::newRow("unknown slurm key")
+            << R"({"s": {"axes": [{"key": "lr", "values": ["0.1"]}], "slurm": {"gpus": 1}}})"
+            << "sweeps.s.slurm: unknown key 'gpus'";
+        QTest::newRow("no axes") << R"({"s": {"seeds": 2}})" << "sweeps.s.axes: expected a list";
+        QTest::newRow("bad axis") << R"({"s": {"axes": [{"key": "lr", "values": ["0.1", ""]}]}})"
+                                  << "sweeps.s.axes[0]: --grid lr=0.1,: an empty value";
+        QTest::newRow("type") << R"({"s": {"axes": [{"key": "lr", "values": ["0.1"]}], "seeds": "2"}})"
+                              << "sweeps.s.seeds: expected an integer, got a string";
+        QTest::newRow("backend") << R"({"s": {"axes": [{"key": "lr", "values": ["0.1"]}], "backend": "pbs"}})"
+                                 << "sweeps.s.backend: 'pbs' is neither local nor slurm";
+        QTest::newRow("name") << R"({"..": {"axes": [{"key": "lr", "values": ["0.1"]}]}})"
+                              << "sweeps...: the name is the sweep folder's";
+        QTest::newRow("not an object") << R"([1])" << "sweeps: expected an object";
+    }
+    void savedSweepMistakesAreSentences()
+    {
+        QFETCH(QString, sweeps);
+        QFETCH(QString, says);
+        nlohmann::json j = nlohmann::json::parse(serializeProject(example()));
+        j["sweeps"] = nlohmann::json::parse(sweeps.toStdString());
+        Project p;
+        std::string error;
+        QVERIFY(!parseProject(j.dump(), p, error));
+        QVERIFY2(QString::fromStdString(error).contains(says), error.c_str());
+    }
+
+    // --save keeps the --grid form in the project; --name alone runs it again,
+    // with options given on the command line over the saved ones.
+    void cliSavesAndRunsASavedSweep()
+    {
+        QTemporaryDir dir;
+        const QString project = copyExample(dir);
+        const Result grid = qnnw({"sweep", project, "--grid", "precision=W1A1,W2A2", "--grid", "dense*.units=32,0",
+                                  "--epochs", "2", "--backend", "slurm", "--partition", "cpu", "--save", "mine",
+                                  "--dry-run", "--json"});
+        QVERIFY2(grid.exitCode == 0, grid.err.constData());
+        Project saved;
+        std::string error;
+        QVERIFY2(loadProject(project.toStdString(), saved, error), error.c_str());
+        QCOMPARE(saved.sweeps.size(), size_t(1));
+        const SweepDefinition& d = saved.sweeps.front();
+        QCOMPARE(d.name, std::string("mine"));
+        QCOMPARE(SweepDefinition::axisText(d.axes[1]), std::string("dense*.units=32,0"));
+        QCOMPARE(d.epochs, 2);
+        QCOMPARE(d.backend, std::string("slurm"));
+        QCOMPARE(d.partition, std::string("cpu"));
+        QCOMPARE(saved.graph, example().graph); // the rest of the project as it was
+
+        const Result byName = qnnw({"sweep", project, "--name", "mine", "--dry-run", "--json"});
+        QVERIFY2(byName.exitCode == 0, byName.err.constData());
+        const QJsonObject a = lastEvent(grid.out, "result"), b = lastEvent(byName.out, "result");
+        QCOMPARE(b["sweep"].toString(), dir.filePath("sweeps/mine"));
+        QCOMPARE(b["points"].toArray(), a["points"].toArray()); // the same points, values, costs
+        QCOMPARE(b["points"].toArray()[0].toObject()["cost"].toObject()["epochs"].toInt(), 2);
+        QCOMPARE(b["valid"].toInt(), 2);
+
+        const Result override = qnnw({"sweep", project, "--name", "mine", "--seeds", "2", "--epochs", "1",
+                                      "--dry-run", "--json"});
+        QVERIFY2(override.exitCode == 0, override.err.constData());
+        const QJsonArray pts = lastEvent(override.out, "result")["points"].toArray();
+        QCOMPARE(pts.size(), 8);
+        QCOMPARE(pts[0].toObject()["cost"].toObject()["epochs"].toInt(), 1);
+
+        const Result none = qnnw({"sweep", project, "--name", "theirs", "--dry-run"});
+        QCOMPARE(none.exitCode, 2);
+        QVERIFY2(none.err.contains("the project has no saved sweep 'theirs' (it has mine)"), none.err.constData());
     }
 
     void statusOfNoSweepIsASentence()

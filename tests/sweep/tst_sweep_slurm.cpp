@@ -68,12 +68,17 @@ private Q_SLOTS:
         const QString project = copyExample(dir);
         const QStringList grid = QStringList{"--grid", "precision=W1A1,W2A2", "--grid", "dense*.units=16,24,32"} +
                                  shortTraining();
-        const Result local = qnnw(QStringList{"sweep", project, "--name", "local", "--jobs", "2", "--json"} + grid);
-        QVERIFY2(local.exitCode == 0, local.err.constData());
+        // The local sweep runs alongside the Slurm one: Slurm's waits (the
+        // scheduler's interval, the polls) leave the cores to it.
+        QProcess localSweep;
+        localSweep.start(QNNW_PATH, QStringList{"sweep", project, "--name", "local", "--jobs", "1", "--json"} + grid);
         const Result slurm = qnnw(QStringList{"sweep", project, "--name", "slurm", "--backend", "slurm", "--wait",
                                               "--poll", "0.3", "--json"} +
                                       grid,
                                   m_slurm->env());
+        QVERIFY(localSweep.waitForFinished(300000));
+        const Result local{localSweep.exitCode(), localSweep.readAllStandardOutput(), localSweep.readAllStandardError()};
+        QVERIFY2(local.exitCode == 0, local.err.constData());
         QVERIFY2(slurm.exitCode == 0, slurm.err.constData() + m_slurm->log("slurmctld.log").toUtf8());
         const QList<QJsonObject> lines = jsonLines(slurm.out);
         QCOMPARE(lines.first()["sweep"].toString(), dir.filePath("sweeps/slurm"));
@@ -198,7 +203,7 @@ private Q_SLOTS:
         QProcessEnvironment bare = QProcessEnvironment::systemEnvironment();
         bare.remove("SLURM_CONF");
         const Result r = qnnw(QStringList{"sweep", project, "--name", "ssh", "--grid", "lr=0.001,0.002", "--wait",
-                                          "--poll", "0.5", "--json"} +
+                                          "--poll", "0.3", "--json"} +
                                   shortTraining() + via,
                               bare);
         QVERIFY2(r.exitCode == 0, r.err.constData() + sshd.log().toUtf8());

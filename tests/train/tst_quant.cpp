@@ -158,7 +158,7 @@ private Q_SLOTS:
             {"id": 2, "kind": "Dense", "name": "bin", "attrs": {"units": 32, "bias": false}, "weight_bits": 1},
             {"id": 3, "kind": "BatchNorm", "name": "bn"},
             {"id": 4, "kind": "Activation", "name": "act", "attrs": {"function": "sign"}, "act_bits": 1},
-            {"id": 5, "kind": "Dense", "name": "flt", "attrs": {"units": 10, "bias": false}},
+            {"id": 5, "kind": "Dense", "name": "flt", "attrs": {"units": 10, "bias": false}, "weight_bits": 32},
             {"id": 6, "kind": "Output", "name": "out", "attrs": {"classes": 10}}
           ],
           "edges": [{"from": 1, "to": 2}, {"from": 2, "to": 3}, {"from": 3, "to": 4}, {"from": 4, "to": 5},

@@ -5,6 +5,8 @@
 #include "core/graph/graph_summary.h"
 #include "core/graph/layer_registry.h"
 #include "core/project/project.h"
+#include "core/project/project_lock.h"
+#include "core/run/run_setup.h"
 #include "widgets/editor/edge_item.h"
 #include "widgets/editor/graph_document.h"
 #include "widgets/editor/graph_scene.h"
@@ -19,6 +21,7 @@
 #include <QApplication>
 #include <QCheckBox>
 #include <QComboBox>
+#include <QElapsedTimer>
 #include <QFile>
 #include <QFileInfo>
 #include <QPushButton>
@@ -35,7 +38,9 @@
 #include <QTimer>
 #include <QUndoStack>
 
+#include <chrono>
 #include <functional>
+#include <thread>
 
 using qnn::Edge;
 using qnn::LayerKind;
@@ -126,13 +131,13 @@ void addNodesLike(GraphDocument& doc, const qnn::Graph& ref)
 // with sum:1 free, a spare Dense "c" and a spare Output "out2".
 const char* kSmallGraph = R"({
   "nodes": [
-    {"id": 1, "kind": "Input", "name": "input", "attrs": {"shape": [784]}, "pos": {"x": 0, "y": 0}},
-    {"id": 2, "kind": "Dense", "name": "a", "attrs": {"units": 64, "bias": true}, "pos": {"x": 200, "y": 0}},
-    {"id": 3, "kind": "Activation", "name": "b", "attrs": {"function": "relu"}, "pos": {"x": 400, "y": 0}},
+    {"id": 1, "kind": "Input", "name": "input", "attrs": {"shape": [784]}, "pos": {"x": 0, "y": 0}, "act_bits": 32},
+    {"id": 2, "kind": "Dense", "name": "a", "attrs": {"units": 64, "bias": true}, "pos": {"x": 200, "y": 0}, "weight_bits": 32},
+    {"id": 3, "kind": "Activation", "name": "b", "attrs": {"function": "relu"}, "pos": {"x": 400, "y": 0}, "act_bits": 32},
     {"id": 4, "kind": "Add", "name": "sum", "attrs": {}, "pos": {"x": 600, "y": 0}},
-    {"id": 5, "kind": "Dense", "name": "head", "attrs": {"units": 10, "bias": true}, "pos": {"x": 800, "y": 0}},
+    {"id": 5, "kind": "Dense", "name": "head", "attrs": {"units": 10, "bias": true}, "pos": {"x": 800, "y": 0}, "weight_bits": 32},
     {"id": 6, "kind": "Output", "name": "out", "attrs": {"classes": 10}, "pos": {"x": 1000, "y": 0}},
-    {"id": 7, "kind": "Dense", "name": "c", "attrs": {"units": 32, "bias": true}, "pos": {"x": 200, "y": 200}},
+    {"id": 7, "kind": "Dense", "name": "c", "attrs": {"units": 32, "bias": true}, "pos": {"x": 200, "y": 200}, "weight_bits": 32},
     {"id": 8, "kind": "Output", "name": "out2", "attrs": {"classes": 10}, "pos": {"x": 600, "y": 200}}
   ],
   "edges": [
@@ -991,6 +996,42 @@ private Q_SLOTS:
         QVERIFY(f.open(QIODevice::ReadOnly));
         QCOMPARE(f.readAll().toStdString(), qnn::serializeProject(window.document()->project()));
         QCOMPARE(window.document()->project().graph.node(2)->name, std::string("fc1"));
+    }
+
+    void saveKeepsTheRunAQnnwTrainRecorded()
+    {
+        // `qnnw train` in a terminal adds its run to the file the window has
+        // open; the window's next save wrote its own older list and dropped it.
+        QTemporaryDir dir;
+        const QString path = dir.filePath("p.qnnproj");
+        QVERIFY(QFile::copy(examplePath("lfc-w1a1-mnist.qnnproj"), path));
+        GraphDocument doc;
+        QString error;
+        QVERIFY2(doc.load(path, &error), qPrintable(error));
+        std::string e;
+        QVERIFY2(qnn::recordRunInProject(path.toStdString(), "from-the-terminal", e), e.c_str());
+        doc.renameNode(2, "fc1");
+        QVERIFY2(doc.save(path, &error), qPrintable(error));
+        qnn::Project saved;
+        QVERIFY2(qnn::loadProject(path.toStdString(), saved, e), e.c_str());
+        QCOMPARE(saved.graph.node(2)->name, std::string("fc1"));
+        QCOMPARE(saved.runs, std::vector<std::string>{"from-the-terminal"});
+        QCOMPARE(doc.project().runs, std::vector<std::string>{"from-the-terminal"});
+
+        // While another writer holds the project's lock, the save waits for it.
+        qnn::ProjectLock other;
+        QVERIFY2(other.acquire(path.toStdString(), 1000, e), e.c_str());
+        std::thread releaser([&] {
+            std::this_thread::sleep_for(std::chrono::milliseconds(400));
+            other.release();
+        });
+        doc.renameNode(2, "fc9");
+        QElapsedTimer timer;
+        timer.start();
+        const bool saved9 = doc.save(path, &error);
+        releaser.join();
+        QVERIFY2(saved9, qPrintable(error));
+        QVERIFY2(timer.elapsed() >= 350, qPrintable(QString::number(timer.elapsed())));
     }
 
     void promptBeforeLosingChanges()

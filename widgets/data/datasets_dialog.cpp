@@ -9,10 +9,8 @@
 
 #include <QDialogButtonBox>
 #include <QHeaderView>
-#include <QJsonDocument>
 #include <QJsonObject>
 #include <QLabel>
-#include <QProcess>
 #include <QPushButton>
 #include <QTableWidget>
 #include <QVBoxLayout>
@@ -22,7 +20,7 @@ DatasetsDialog::DatasetsDialog(QWidget* parent)
     , m_table(new QTableWidget(0, 5, this))
     , m_status(new QLabel(this))
     , m_download(new QPushButton(tr("&Download…"), this))
-    , m_list(new QProcess(this))
+    , m_list(new ChildProcess(this))
 {
     setObjectName("datasets");
     setWindowTitle(tr("Datasets"));
@@ -54,26 +52,16 @@ DatasetsDialog::DatasetsDialog(QWidget* parent)
         if (dialog.exec() == QDialog::Accepted)
             refresh();
     });
-    connect(m_list, &QProcess::finished, this, [this](int code, QProcess::ExitStatus status) {
-        const QByteArray out = m_list->readAllStandardOutput();
-        const QJsonObject result = QJsonDocument::fromJson(out.trimmed().split('\n').last()).object();
-        if (status != QProcess::NormalExit || code != 0 || result["event"].toString() != "result") {
-            const QString err = QString::fromUtf8(m_list->readAllStandardError()).trimmed();
-            m_status->setText(tr("qnnw data list failed: %1").arg(err.isEmpty() ? tr("no answer") : err));
-        } else {
-            fill(result["datasets"].toArray());
-            m_status->setText(tr("qnnw data fetch downloads into %1. The search path also has $QNN_DATASETS "
-                                 "and shared/datasets folders above the project.")
-                                  .arg(result["user_dir"].toString()));
-        }
-        Q_EMIT refreshed();
+    connect(m_list, &ChildProcess::result, this, [this](const QJsonObject& result) {
+        fill(result["datasets"].toArray());
+        m_status->setText(tr("qnnw data fetch downloads into %1. The search path also has $QNN_DATASETS "
+                             "and shared/datasets folders above the project.")
+                              .arg(result["user_dir"].toString()));
     });
-    connect(m_list, &QProcess::errorOccurred, this, [this](QProcess::ProcessError e) {
-        if (e == QProcess::FailedToStart) {
-            m_status->setText(tr("Cannot start %1: %2").arg(ChildProcess::qnnwPath(), m_list->errorString()));
-            Q_EMIT refreshed();
-        }
+    connect(m_list, &ChildProcess::failed, this, [this](const QString& message, const QJsonObject&) {
+        m_status->setText(tr("qnnw data list failed: %1").arg(message));
     });
+    connect(m_list, &ChildProcess::finished, this, [this] { Q_EMIT refreshed(); });
     updateButtons();
     refresh();
 }
@@ -82,10 +70,10 @@ QString DatasetsDialog::status() const { return m_status->text(); }
 
 void DatasetsDialog::refresh()
 {
-    if (m_list->state() != QProcess::NotRunning)
+    if (m_list->isRunning())
         return;
     m_status->setText(tr("Checking the datasets on this machine…"));
-    m_list->start(ChildProcess::qnnwPath(), {"data", "list", "--json"});
+    m_list->start({"data", "list", "--json"});
 }
 
 void DatasetsDialog::fill(const QJsonArray& datasets)

@@ -3,8 +3,8 @@
 #include <QDialog>
 #include <QJsonArray>
 
+class ChildProcess;
 class QLabel;
-class QProcess;
 class QPushButton;
 class QTableWidget;
 
@@ -36,6 +36,6 @@ private:
     QTableWidget* m_table;
     QLabel* m_status;
     QPushButton* m_download;
-    QProcess* m_list;
+    ChildProcess* m_list;
     QJsonArray m_datasets;
 };

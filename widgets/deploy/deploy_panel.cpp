@@ -73,19 +73,45 @@ DeployPanel::DeployPanel(GraphDocument* document, QWidget* parent)
     , m_engine(new QLabel("–"))
     , m_log(new QPlainTextEdit)
 {
+    m_log->setReadOnly(true);
+    m_log->setMaximumBlockCount(2000);
+    m_log->setPlaceholderText(tr("Each step of a deploy is logged here: pack, connect, upload, verify, switch, run."));
+
+    auto* layout = new QVBoxLayout(this);
+    layout->addWidget(makeBoardsBox());
+    layout->addLayout(makeRunRow());
+    layout->addWidget(m_progress);
+    layout->addWidget(makeResultsBox());
+    layout->addWidget(m_log, 1);
+
+    connectButtons();
+    connectProcess();
+    connect(m_document, &GraphDocument::fileNameChanged, this, &DeployPanel::reloadRuns);
+    connect(m_document, &GraphDocument::runsChanged, this, &DeployPanel::reloadRuns);
+    installDefaultPrompts();
+    reloadBoards();
+    reloadRuns();
+}
+
+QWidget* DeployPanel::makeBoardsBox()
+{
     m_boards->setHeaderLabels({tr("Board"), tr("Kind"), tr("Address"), tr("Current")});
     m_boards->setRootIsDecorated(false);
     m_boards->header()->setSectionResizeMode(CurrentColumn, QHeaderView::Stretch);
     m_boards->setMinimumHeight(90);
-    auto* boardButtons = new QHBoxLayout;
+    auto* buttons = new QHBoxLayout;
     for (QPushButton* b : {m_add, m_edit, m_remove, m_test})
-        boardButtons->addWidget(b);
-    boardButtons->addStretch(1);
-    auto* boardsBox = new QGroupBox(tr("Boards"));
-    auto* boardsLayout = new QVBoxLayout(boardsBox);
-    boardsLayout->addWidget(m_boards);
-    boardsLayout->addLayout(boardButtons);
+        buttons->addWidget(b);
+    buttons->addStretch(1);
+    auto* box = new QGroupBox(tr("Boards"));
+    auto* layout = new QVBoxLayout(box);
+    layout->addWidget(m_boards);
+    layout->addLayout(buttons);
+    return box;
+}
 
+QLayout* DeployPanel::makeRunRow()
+{
     m_limit->setRange(0, 1000000);
     m_limit->setValue(1000);
     m_limit->setSpecialValueText(tr("all"));
@@ -93,37 +119,37 @@ DeployPanel::DeployPanel(GraphDocument* document, QWidget* parent)
     m_limit->setToolTip(tr("First N test images (0 = the whole test set)"));
     m_run->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
     m_run->setMinimumContentsLength(18);
-    auto* runRow = new QHBoxLayout;
-    runRow->addWidget(new QLabel(tr("Run")));
-    runRow->addWidget(m_run, 1);
-    runRow->addWidget(m_limit);
-    runRow->addWidget(m_deploy);
-    runRow->addWidget(m_cancel);
+    auto* row = new QHBoxLayout;
+    row->addWidget(new QLabel(tr("Run")));
+    row->addWidget(m_run, 1);
+    row->addWidget(m_limit);
+    row->addWidget(m_deploy);
+    row->addWidget(m_cancel);
     m_deploy->setDefault(true);
     m_cancel->setEnabled(false);
     m_progress->setRange(0, 100);
     m_progress->setValue(0);
     m_progress->setFormat(tr("idle"));
+    return row;
+}
 
-    auto* results = new QGroupBox(tr("Results on the same images"));
-    auto* grid = new QFormLayout(results);
-    grid->addRow(tr("Board accuracy"), m_boardAccuracy);
-    grid->addRow(tr("Workbench (integer engine)"), m_workbenchAccuracy);
-    grid->addRow(tr("Predictions that differ"), m_differing);
-    grid->addRow(tr("Speed on the board"), m_speed);
-    grid->addRow(tr("Ran with"), m_engine);
+QWidget* DeployPanel::makeResultsBox()
+{
+    auto* box = new QGroupBox(tr("Results on the same images"));
+    auto* form = new QFormLayout(box);
+    form->addRow(tr("Board accuracy"), m_boardAccuracy);
+    form->addRow(tr("Workbench (integer engine)"), m_workbenchAccuracy);
+    form->addRow(tr("Predictions that differ"), m_differing);
+    form->addRow(tr("Speed on the board"), m_speed);
+    form->addRow(tr("Ran on"), m_engine);
+    m_engine->setToolTip(tr("FPGA overlay: the board's prebuilt BNN-PYNQ bitstream ran the network. "
+                            "CPU (qnn-run, <arch>): no overlay matches it (or the board has no bnn package), "
+                            "so the board's own CPU ran it with the bit-exact integer engine."));
+    return box;
+}
 
-    m_log->setReadOnly(true);
-    m_log->setMaximumBlockCount(2000);
-    m_log->setPlaceholderText(tr("Each step of a deploy is logged here: pack, connect, upload, verify, switch, run."));
-
-    auto* layout = new QVBoxLayout(this);
-    layout->addWidget(boardsBox);
-    layout->addLayout(runRow);
-    layout->addWidget(m_progress);
-    layout->addWidget(results);
-    layout->addWidget(m_log, 1);
-
+void DeployPanel::connectButtons()
+{
     connect(m_add, &QPushButton::clicked, this, &DeployPanel::addBoard);
     connect(m_edit, &QPushButton::clicked, this, &DeployPanel::editBoard);
     connect(m_remove, &QPushButton::clicked, this, &DeployPanel::removeBoard);
@@ -131,82 +157,19 @@ DeployPanel::DeployPanel(GraphDocument* document, QWidget* parent)
     connect(m_deploy, &QPushButton::clicked, this, &DeployPanel::deploy);
     connect(m_cancel, &QPushButton::clicked, this, &DeployPanel::cancel);
     connect(m_boards, &QTreeWidget::itemDoubleClicked, this, &DeployPanel::editBoard);
+}
 
-    connect(m_process, &ChildProcess::step, this, [this](const QJsonObject& event) {
-        const QString step = event.value("step").toString();
-        const QString message = event.value("message").toString();
-        static const QStringList order = {"pack", "connect", "upload", "verify", "switch", "run"};
-        const int index = order.indexOf(step);
-        if (index >= 0 && step != "upload")
-            m_progress->setValue(std::max(m_progress->value(), index * 100 / int(order.size())));
-        m_progress->setFormat(step + " – %p%");
-        log(step + ": " + message);
-    });
-    connect(m_process, &ChildProcess::progress, this, [this](const QJsonObject& event) {
-        // The upload is the long step: it fills 33–66 % of the bar.
-        const double total = std::max(event.value("total").toDouble(), 1.0);
-        m_progress->setValue(33 + int(33 * event.value("done").toDouble() / total));
-    });
-    connect(m_process, &ChildProcess::failed, this, [this](const QString& message, const QJsonObject& event) {
-        m_failed = true;
-        noteHostKey(event.value("host_key").toObject());
-        log(tr("error: %1").arg(message));
-    });
-    connect(m_process, &ChildProcess::result, this, [this](const QJsonObject& r) {
-        if (m_operation == "deploy") {
-            showResult(r);
-            return;
-        }
-        // board test: the result of a board that answered (one that did not is an error event).
-        log(tr("%1: reachable at %2").arg(r.value("board").toString(), r.value("address").toString()));
-        if (!r.value("host_key_fingerprint").toString().isEmpty())
-            log(tr("  host key %1").arg(r.value("host_key_fingerprint").toString()));
-        if (r.contains("python"))
-            log(tr("  python: %1; bnn: %2; qnnw: %3")
-                    .arg(r.value("python").toString(tr("missing")).isEmpty() ? tr("missing")
-                                                                              : r.value("python").toString(),
-                         r.value("bnn").toString().isEmpty() ? tr("missing") : r.value("bnn").toString(),
-                         r.value("qnnw").toString().isEmpty() ? tr("missing") : r.value("qnnw").toString()));
-        const double free = r.value("free_bytes").toDouble(-1);
-        if (free >= 0)
-            log(tr("  free disk: %1 GB").arg(free / 1e9, 0, 'f', 1));
-        showCurrent(r.value("board").toString(), r.value("current").toObject());
-    });
-    connect(m_process, &ChildProcess::finished, this, [this](int code) {
-        if (!m_pendingHostKey.isEmpty()) {
-            const QJsonObject problem = m_pendingHostKey;
-            m_pendingHostKey = {};
-            if (askHostKey(problem)) {
-                const QString fingerprint = problem.value("fingerprint").toString();
-                log(tr("host key %1 accepted; trying again").arg(fingerprint));
-                m_operation == "test" ? startTest(fingerprint) : startDeploy(fingerprint);
-                return;
-            }
-            log(tr("host key not accepted: nothing was sent to the board"));
-        }
-        const bool ok = code == 0 && !m_failed;
-        if (m_operation == "deploy") {
-            m_progress->setValue(ok ? 100 : m_progress->value());
-            m_progress->setFormat(ok ? tr("deployed") : tr("failed – see the log"));
-            if (!ok) {
-                clearResult();
-                // The error is the log's last line: show it, wherever the log was scrolled.
-                m_log->moveCursor(QTextCursor::End);
-                m_log->ensureCursorVisible();
-            }
-            if (ok)
-                showCurrent(m_operationBoard, QJsonObject{{"folder", "deployments/" + m_lastResult.value("deployment").toString()},
-                                                          {"run", m_run->currentText()},
-                                                          {"time", QDateTime::currentDateTime().toString("yyyy-MM-dd hh:mm")},
-                                                          {"accuracy", m_lastResult.value("board_accuracy")}});
-        }
-        m_password.clear();
-        setBusy(false);
-        Q_EMIT operationFinished(ok);
-    });
-    connect(m_document, &GraphDocument::fileNameChanged, this, &DeployPanel::reloadRuns);
-    connect(m_document, &GraphDocument::runsChanged, this, &DeployPanel::reloadRuns);
+void DeployPanel::connectProcess()
+{
+    connect(m_process, &ChildProcess::step, this, &DeployPanel::onStep);
+    connect(m_process, &ChildProcess::progress, this, &DeployPanel::onProgress);
+    connect(m_process, &ChildProcess::failed, this, &DeployPanel::onFailed);
+    connect(m_process, &ChildProcess::result, this, &DeployPanel::onResult);
+    connect(m_process, &ChildProcess::finished, this, &DeployPanel::onFinished);
+}
 
+void DeployPanel::installDefaultPrompts()
+{
     m_hostKeyPrompt = [this](const QJsonObject& p) {
         const QString text =
             tr("The authenticity of host '%1' can't be established.\n%2 key fingerprint is %3.\n\n"
@@ -221,8 +184,98 @@ DeployPanel::DeployPanel(GraphDocument* document, QWidget* parent)
         return QInputDialog::getText(this, tr("Password"), tr("SSH password for board '%1':").arg(board),
                                      QLineEdit::Password);
     };
-    reloadBoards();
-    reloadRuns();
+}
+
+void DeployPanel::onStep(const QJsonObject& event)
+{
+    const QString step = event.value("step").toString();
+    const QString message = event.value("message").toString();
+    static const QStringList order = {"pack", "connect", "upload", "verify", "switch", "run"};
+    const int index = order.indexOf(step);
+    if (index >= 0 && step != "upload")
+        m_progress->setValue(std::max(m_progress->value(), index * 100 / int(order.size())));
+    m_progress->setFormat(step + " – %p%");
+    log(step + ": " + message);
+}
+
+void DeployPanel::onProgress(const QJsonObject& event)
+{
+    // The upload is the long step: it fills 33–66 % of the bar.
+    const double total = std::max(event.value("total").toDouble(), 1.0);
+    m_progress->setValue(33 + int(33 * event.value("done").toDouble() / total));
+}
+
+void DeployPanel::onFailed(const QString& message, const QJsonObject& event)
+{
+    m_failed = true;
+    noteHostKey(event.value("host_key").toObject());
+    log(tr("error: %1").arg(message));
+}
+
+void DeployPanel::onResult(const QJsonObject& r)
+{
+    if (m_operation == "deploy") {
+        showResult(r);
+        return;
+    }
+    // board test: the result of a board that answered (one that did not is an error event).
+    log(tr("%1: reachable at %2").arg(r.value("board").toString(), r.value("address").toString()));
+    if (!r.value("host_key_fingerprint").toString().isEmpty())
+        log(tr("  host key %1").arg(r.value("host_key_fingerprint").toString()));
+    if (r.contains("python"))
+        log(tr("  python: %1; bnn: %2; qnnw: %3")
+                .arg(r.value("python").toString(tr("missing")).isEmpty() ? tr("missing")
+                                                                          : r.value("python").toString(),
+                     r.value("bnn").toString().isEmpty() ? tr("missing") : r.value("bnn").toString(),
+                     r.value("qnnw").toString().isEmpty() ? tr("missing") : r.value("qnnw").toString()));
+    if (const QString cpu = r.value("cpu").toString(); !cpu.isEmpty())
+        log(r.value("qnn_run").toString().isEmpty()
+                ? tr("  cpu: %1 (no qnn-run for it: only networks that match a prebuilt overlay run there)").arg(cpu)
+                : tr("  cpu: %1 (qnn-run for %2 goes along: any network runs on it)")
+                      .arg(cpu, r.value("qnn_run").toString()));
+    const double free = r.value("free_bytes").toDouble(-1);
+    if (free >= 0)
+        log(tr("  free disk: %1 GB").arg(free / 1e9, 0, 'f', 1));
+    showCurrent(r.value("board").toString(), r.value("current").toObject());
+}
+
+void DeployPanel::onFinished(int code)
+{
+    if (!m_pendingHostKey.isEmpty()) {
+        const QJsonObject problem = m_pendingHostKey;
+        m_pendingHostKey = {};
+        if (askHostKey(problem)) {
+            const QString fingerprint = problem.value("fingerprint").toString();
+            log(tr("host key %1 accepted; trying again").arg(fingerprint));
+            m_operation == "test" ? startTest(fingerprint) : startDeploy(fingerprint);
+            return;
+        }
+        log(tr("host key not accepted: nothing was sent to the board"));
+    }
+    const bool ok = code == 0 && !m_failed;
+    if (m_operation == "deploy")
+        finishDeploy(ok);
+    m_password.clear();
+    setBusy(false);
+    Q_EMIT operationFinished(ok);
+}
+
+void DeployPanel::finishDeploy(bool ok)
+{
+    m_progress->setValue(ok ? 100 : m_progress->value());
+    m_progress->setFormat(ok ? tr("deployed") : tr("failed – see the log"));
+    if (!ok) {
+        clearResult();
+        // The error is the log's last line: show it, wherever the log was scrolled.
+        m_log->moveCursor(QTextCursor::End);
+        m_log->ensureCursorVisible();
+        return;
+    }
+    showCurrent(m_operationBoard,
+                QJsonObject{{"folder", "deployments/" + m_lastResult.value("deployment").toString()},
+                            {"run", m_run->currentText()},
+                            {"time", QDateTime::currentDateTime().toString("yyyy-MM-dd hh:mm")},
+                            {"accuracy", m_lastResult.value("board_accuracy")}});
 }
 
 DeployPanel::~DeployPanel() = default;
@@ -523,16 +576,22 @@ void DeployPanel::showResult(const QJsonObject& r)
                                     .arg(QLocale().toString(1e6 / usec, 'f', 0))
                                     .arg(usec, 0, 'f', 2)
                               : tr("not measured"));
+    // "FPGA overlay" or "CPU (qnn-run, aarch64)": qnnw says it in words.
+    const QString backend = r.value("backend").toString(r.value("engine").toString());
     const QString overlay = r.value("overlay").toString();
-    m_engine->setText(r.value("engine").toString() + (overlay.isEmpty() ? QString() : tr(" (%1 overlay)").arg(overlay)));
+    m_engine->setText(r.value("engine").toString() == "bnn" && !overlay.isEmpty() ? tr("%1 (%2)").arg(backend, overlay)
+                                                                                 : backend);
     const QJsonObject s = r.value("seconds").toObject();
-    log(tr("done in %1 s: board %2, workbench %3, %4 differ")
+    log(tr("done in %1 s on the %5: board %2, workbench %3, %4 differ")
             .arg(s.value("total").toDouble(), 0, 'f', 2)
             .arg(percent(r.value("board_accuracy").toDouble()), percent(r.value("workbench_accuracy").toDouble()))
-            .arg(differ));
+            .arg(differ)
+            .arg(m_engine->text()));
 }
 
 QString DeployPanel::boardAccuracyText() const { return m_boardAccuracy->text(); }
+
+QString DeployPanel::backendText() const { return m_engine->text(); }
 
 void DeployPanel::clearResult()
 {

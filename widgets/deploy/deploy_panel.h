@@ -11,6 +11,7 @@ class ChildProcess;
 class GraphDocument;
 class QComboBox;
 class QLabel;
+class QLayout;
 class QPlainTextEdit;
 class QProgressBar;
 class QPushButton;
@@ -53,6 +54,8 @@ public:
     QString logText() const;
     /** The last deploy's result event; empty before one finished. */
     QJsonObject lastResult() const { return m_lastResult; }
+    /** What the "Ran on" line shows: "FPGA overlay (lfcW1A1)", "CPU (qnn-run, aarch64)", "–". */
+    QString backendText() const;
     /** What the "Board accuracy" line shows ("–" when no result belongs to the chosen run). */
     QString boardAccuracyText() const;
 
@@ -61,6 +64,21 @@ Q_SIGNALS:
     void operationFinished(bool ok);
 
 private:
+    // The parts of the dock, built once by the constructor.
+    QWidget* makeBoardsBox();
+    QLayout* makeRunRow();
+    QWidget* makeResultsBox();
+    void connectButtons();
+    void connectProcess();
+    void installDefaultPrompts();
+    // What the qnnw child says (ChildProcess signals).
+    void onStep(const QJsonObject& event);
+    void onProgress(const QJsonObject& event);
+    void onFailed(const QString& message, const QJsonObject& event);
+    void onResult(const QJsonObject& result);
+    void onFinished(int exitCode);
+    void finishDeploy(bool ok);
+
     void addBoard();
     void editBoard();
     void removeBoard();

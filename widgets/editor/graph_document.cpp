@@ -3,6 +3,7 @@
 #include "core/graph/graph_json.h"
 #include "core/graph/layer_registry.h"
 #include "core/graph/node_name.h"
+#include "core/project/project_lock.h"
 #include "widgets/editor/undo_commands.h"
 
 #include <QFileInfo>
@@ -171,10 +172,29 @@ bool GraphDocument::save(const QString& path, QString* error)
     if (p.name.empty() || p.name == "untitled")
         p.name = QFileInfo(path).completeBaseName().toStdString();
     std::string err;
+    // Under the project's lock (qnnw train records its run in the file while
+    // the window may be saving), and keeping the runs a qnnw command added
+    // since the file was opened: they are folders on disk, not edits of ours.
+    qnn::ProjectLock lock;
+    if (!lock.acquire(path.toStdString(), qnn::kProjectLockTimeoutMs, err)) {
+        setError(error, err);
+        return false;
+    }
+    if (path == m_fileName) {
+        qnn::Project onDisk;
+        std::string ignored;
+        if (qnn::loadProject(path.toStdString(), onDisk, ignored))
+            for (const std::string& run : onDisk.runs)
+                if (std::find(p.runs.begin(), p.runs.end(), run) == p.runs.end())
+                    p.runs.push_back(run);
+    }
     if (!qnn::saveProject(path.toStdString(), p, err)) {
         setError(error, err);
         return false;
     }
+    lock.release();
+    if (p.runs != m_project.runs)
+        setRunsRaw(p.runs);
     m_project.name = p.name;
     m_fileName = path;
     m_undoStack->setClean();
@@ -195,6 +215,12 @@ void GraphDocument::setTrainingRaw(const qnn::TrainingConfig& training, const qn
     m_project.training = training;
     m_project.dataset = dataset;
     Q_EMIT trainingChanged();
+}
+
+void GraphDocument::setSweepsRaw(const std::vector<qnn::SweepDefinition>& sweeps)
+{
+    m_project.sweeps = sweeps;
+    Q_EMIT sweepsChanged();
 }
 
 void GraphDocument::setRunsRaw(const std::vector<std::string>& runs)

@@ -144,6 +144,8 @@ Q_SIGNALS:
     /** The training or dataset section changed. */
     void trainingChanged();
     void runsChanged();
+    /** The saved sweep definitions changed (New Sweep dialog, its undo). */
+    void sweepsChanged();
     void externalDiagnosticsChanged();
     void highlightChanged(qnn::NodeId previous, qnn::NodeId current);
 
@@ -157,6 +159,9 @@ private:
     friend class MoveNodesCommand;
     friend class SetDeployCommand;
     friend class SetTrainingCommand;
+    friend class SetSweepsCommand;
+    /** The saved sweep definitions; SetSweepsCommand's (widgets/sweep). */
+    void setSweepsRaw(const std::vector<qnn::SweepDefinition>& sweeps);
     /** The deploy section (device, clock, folding); SetDeployCommand's. */
     void setDeployRaw(const qnn::DeployTarget& deploy);
     /** The training and dataset sections; SetTrainingCommand's (widgets/training). */

@@ -69,7 +69,8 @@ void GraphView::fitToContents()
         resetTransform();
         centerOn(0, 0);
     } else {
-        fitInView(bounds.adjusted(-40, -40, 40, 40), Qt::KeepAspectRatio);
+        // Wider margins at the sides, where edges back to the next row loop round.
+        fitInView(bounds.adjusted(-40, -24, 40, 24), Qt::KeepAspectRatio);
         // A small graph should not be blown up beyond its natural size.
         if (zoom() > 1.0) {
             resetTransform();

@@ -9,8 +9,22 @@
 #include <QStandardPaths>
 
 #include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <thread>
 
 namespace {
+
+// QProcess kills a child it still counts as running when it is destroyed;
+// a released child must live on, so it is first marked as not running
+// (setProcessState is QProcess' own hook for subclasses).
+class ReleasableProcess : public QProcess
+{
+public:
+    using QProcess::QProcess;
+    void forget() { setProcessState(QProcess::NotRunning); }
+};
 
 QJsonObject toQt(const nlohmann::json& j)
 {
@@ -21,8 +35,13 @@ QJsonObject toQt(const nlohmann::json& j)
 
 ChildProcess::ChildProcess(QObject* parent)
     : QObject(parent)
-    , m_process(new QProcess(this))
+    , m_process(new ReleasableProcess(this))
     , m_reader(std::make_unique<qnn::protocol::ChildLineReader>())
+{
+    connectProcess();
+}
+
+void ChildProcess::connectProcess()
 {
     connect(m_process, &QProcess::readyReadStandardOutput, this, [this] { readOutput(false); });
     connect(m_process, &QProcess::readyReadStandardError, this, [this] {
@@ -83,6 +102,8 @@ void ChildProcess::start(const QStringList& arguments, const QByteArray& input)
     m_sawError = false;
     m_sawResult = false;
     m_protocolBroken = false;
+    if (m_ownSession)
+        m_process->setChildProcessModifier([] { ::setsid(); });
     m_process->start(qnnwPath(), arguments);
     if (!input.isEmpty()) {
         m_process->write(input);
@@ -115,6 +136,22 @@ void ChildProcess::stop(int graceMs)
 bool ChildProcess::isRunning() const { return m_process->state() != QProcess::NotRunning; }
 
 qint64 ChildProcess::processId() const { return m_process->processId(); }
+
+qint64 ChildProcess::release()
+{
+    if (!isRunning())
+        return 0;
+    const qint64 pid = m_process->processId();
+    m_process->disconnect(this);
+    static_cast<ReleasableProcess*>(m_process)->forget();
+    delete m_process; // closes the pipes; the child is not signalled
+    m_process = new ReleasableProcess(this);
+    connectProcess();
+    // Nobody else waits for it now: reap it when it ends, so that it leaves
+    // no zombie behind for as long as this program runs.
+    std::thread([pid] { ::waitpid(static_cast<pid_t>(pid), nullptr, __WALL); }).detach();
+    return pid;
+}
 
 void ChildProcess::readOutput(bool atEnd)
 {

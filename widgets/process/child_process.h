@@ -41,6 +41,17 @@ public:
     bool isRunning() const;
     qint64 processId() const;
 
+    /** Children started from now on get a session of their own, so that a
+     *  terminal's Ctrl+C or hang-up aimed at the window does not reach them
+     *  and release() can leave them running. Training runs use it. */
+    void setOwnSession(bool on) { m_ownSession = on; }
+    /** Lets go of the running child without stopping it: no more signals
+     *  come from it, its output is no longer read (its pipes close: the child
+     *  must carry on without them, as `qnnw train` does, writing into its run
+     *  folder), and this object will not stop it when destroyed. Returns its
+     *  process id, or 0 when none was running. */
+    qint64 release();
+
 Q_SIGNALS:
     void progress(const QJsonObject& event);
     void step(const QJsonObject& event);
@@ -53,6 +64,7 @@ Q_SIGNALS:
     void finished(int exitCode, bool crashed);
 
 private:
+    void connectProcess();
     void readOutput(bool atEnd);
     void fail(const QString& message, const QJsonObject& event = {});
 
@@ -62,4 +74,5 @@ private:
     bool m_sawError = false;
     bool m_sawResult = false;
     bool m_protocolBroken = false;
+    bool m_ownSession = false;
 };

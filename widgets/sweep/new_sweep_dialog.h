@@ -4,6 +4,7 @@
 
 #include <QDialog>
 
+class GraphDocument;
 class QComboBox;
 class QDoubleSpinBox;
 class QLabel;
@@ -12,19 +13,38 @@ class QPlainTextEdit;
 class QSpinBox;
 class QTableWidget;
 
-/** Training > New Sweep: the axes (one `KEY=V1,V2,...` per line), seeds and
- *  the training overrides, the backend, and a dry-run preview that lists
- *  every point, the invalid ones with their reason and each one's estimated
- *  hardware cost, updated as the axes are typed. Accepting gives the
- *  arguments of `qnnw sweep PROJECT ...`. */
+/** Training > New Sweep: a sweep saved in the project, chosen or named in
+ *  the first box: the axes (one `KEY=V1,V2,...` per line), seeds and the
+ *  training overrides, the backend, and a dry-run preview that lists every
+ *  point, the invalid ones with their reason and each one's estimated
+ *  hardware cost, updated as the axes are typed. Save and Start sweep put
+ *  the definition into the document as one undo step; Start also gives the
+ *  arguments of `qnnw sweep PROJECT ...` to run. */
 class NewSweepDialog : public QDialog
 {
     Q_OBJECT
 public:
-    NewSweepDialog(const QString& projectPath, const qnn::Project& project, QWidget* parent = nullptr);
+    NewSweepDialog(GraphDocument* document, QWidget* parent = nullptr);
 
-    /** `sweep PROJECT --grid ... --json`: what to run. */
+    /** `sweep PROJECT --grid ... --name NAME --json`: what to run. */
     QStringList arguments() const;
+    /** The definition as the fields say (its fields the dialog does not
+     *  show come from the saved one of that name). */
+    qnn::SweepDefinition definition() const;
+    /** Puts definition() into the document's saved sweeps as one undo step;
+     *  nothing when it is saved already as it is. False with a sentence when
+     *  the fields do not make a sweep. */
+    bool saveDefinition(QString* error = nullptr);
+    /** Fills the fields from the saved sweep of that name. */
+    void loadDefinition(const QString& name);
+    /** Whether the dialog was closed with Start sweep (rather than Save). */
+    bool startRequested() const { return m_start; }
+
+    QComboBox* nameBox() const { return m_name; }
+    QSpinBox* epochsBox() const { return m_epochs; }
+    QSpinBox* jobsBox() const { return m_jobs; }
+    QLineEdit* partitionEdit() const { return m_partition; }
+    QSpinBox* gpusBox() const { return m_gpus; }
     /** The preview's counts. */
     int pointCount() const { return m_points; }
     int invalidCount() const { return m_invalid; }
@@ -40,9 +60,12 @@ public:
 
 private:
     QStringList gridArguments(QString* error) const;
+    void finish(bool start);
 
+    GraphDocument* m_document;
     QString m_projectPath;
     qnn::Project m_project;
+    QComboBox* m_name;
     QPlainTextEdit* m_axes;
     QSpinBox* m_seeds;
     QSpinBox* m_epochs;
@@ -53,8 +76,11 @@ private:
     QLineEdit* m_partition;
     QLineEdit* m_time;
     QSpinBox* m_maxRunning;
+    QSpinBox* m_cpus;
+    QSpinBox* m_gpus;
     QLabel* m_summary;
     QTableWidget* m_preview;
     int m_points = 0;
     int m_invalid = 0;
+    bool m_start = false;
 };

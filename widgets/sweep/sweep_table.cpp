@@ -3,20 +3,17 @@
 #include "core/run/run_info.h"
 #include "core/sweep/slurm_backend.h"
 #include "widgets/training/pareto_view.h"
-#include "widgets/training/run_launcher.h"
+#include "widgets/process/child_process.h"
 
 #include <QFileInfo>
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QLabel>
-#include <QProcess>
 #include <QPushButton>
 #include <QSplitter>
 #include <QTableWidget>
 #include <QTimer>
 #include <QVBoxLayout>
-
-#include <csignal>
 
 namespace {
 
@@ -55,8 +52,9 @@ SweepTable::SweepTable(QWidget* parent)
     , m_resubmit(new QPushButton(tr("Resubmit"), this))
     , m_openProject(new QPushButton(tr("Open as project"), this))
     , m_timer(new QTimer(this))
-    , m_process(new QProcess(this))
-    , m_qnnw(ProcessRunLauncher::qnnwPath())
+    , m_process(new ChildProcess(this))
+    , m_canceller(new ChildProcess(this))
+    , m_problem(new QLabel(this))
 {
     setObjectName("SweepTable");
     m_cancel->setToolTip(tr("Stop every point that waits or runs (scancel on Slurm); they resume on a resubmit"));
@@ -64,6 +62,10 @@ SweepTable::SweepTable(QWidget* parent)
     m_openProject->setToolTip(tr("Open the selected point's graph as a project to edit"));
     auto* top = new QHBoxLayout;
     top->addWidget(m_title, 1);
+    m_problem->setObjectName("sweepProblem");
+    m_problem->setStyleSheet("color: #b00020");
+    m_problem->hide();
+    top->addWidget(m_problem);
     top->addWidget(m_openProject);
     top->addWidget(m_resubmit);
     top->addWidget(m_cancel);
@@ -85,7 +87,7 @@ SweepTable::SweepTable(QWidget* parent)
     connect(m_timer, &QTimer::timeout, this, &SweepTable::refresh);
     m_timer->setInterval(1000);
     connect(m_cancel, &QPushButton::clicked, this,
-            [this] { runQnnw({"sweep", "cancel", QString::fromStdString(m_sweep.dir())}); });
+            [this] { runQnnw({"sweep", "cancel", QString::fromStdString(m_sweep.dir()), "--json"}); });
     connect(m_resubmit, &QPushButton::clicked, this,
             [this] { runQnnw({"sweep", "resubmit", QString::fromStdString(m_sweep.dir()), "--json"}); });
     connect(m_openProject, &QPushButton::clicked, this, [this] {
@@ -96,29 +98,40 @@ SweepTable::SweepTable(QWidget* parent)
     connect(m_table, &QTableWidget::itemSelectionChanged, this, [this] {
         const int i = selectedIndex();
         m_openProject->setEnabled(i >= 0 && m_status[size_t(i)].point->valid);
+        if (!m_refreshing && !runOf(i).isEmpty())
+            Q_EMIT runSelected(runOf(i));
     });
     connect(m_table, &QTableWidget::cellDoubleClicked, this, [this](int row, int) {
-        if (row >= 0 && size_t(row) < m_status.size() && !m_status[size_t(row)].run.empty())
-            Q_EMIT runOpened(QString::fromStdString(m_status[size_t(row)].run));
+        if (!runOf(row).isEmpty())
+            Q_EMIT runOpened(runOf(row));
     });
     connect(m_pareto, &ParetoView::runClicked, this, [this](const QString& name) {
-        for (size_t i = 0; i < m_status.size(); ++i)
-            if (!m_status[i].run.empty() && QFileInfo(QString::fromStdString(m_status[i].run)).fileName() == name) {
-                m_table->selectRow(int(i));
-                Q_EMIT runOpened(QString::fromStdString(m_status[i].run));
+        for (int i = 0; i < int(m_status.size()); ++i)
+            if (!runOf(i).isEmpty() && QFileInfo(runOf(i)).fileName() == name) {
+                const bool already = selectedIndex() == i;
+                m_table->selectRow(i);
+                if (already) // no selection change, so say it here
+                    Q_EMIT runSelected(runOf(i));
+                return;
             }
     });
-    connect(m_process, &QProcess::finished, this, &SweepTable::refresh);
+    for (ChildProcess* child : {m_process, m_canceller}) {
+        connect(child, &ChildProcess::finished, this, &SweepTable::refresh);
+        // A sweep command that fails says why beside the buttons (a cancel of an
+        // ended sweep, a resubmit qnnw refused), until the next command starts.
+        connect(child, &ChildProcess::failed, this, [this](const QString& message) {
+            m_problem->setText(message);
+            m_problem->setToolTip(message);
+            m_problem->show();
+        });
+    }
 }
 
 SweepTable::~SweepTable()
 {
     // A resubmit on the local backend runs the queue in this child: stop it
     // resumably rather than leave it orphaned.
-    if (m_process->state() != QProcess::NotRunning) {
-        ::kill(static_cast<pid_t>(m_process->processId()), SIGINT);
-        m_process->waitForFinished(10000);
-    }
+    m_process->stop(10000);
 }
 
 bool SweepTable::setSweep(const QString& dir, QString* error)
@@ -143,9 +156,16 @@ bool SweepTable::setSweep(const QString& dir, QString* error)
     m_table->horizontalHeader()->setStretchLastSection(true);
     for (QPushButton* b : {m_cancel, m_resubmit})
         b->setEnabled(true);
+    m_signature.clear();
     refresh();
     m_timer->start();
+    Q_EMIT sweepChanged(QString::fromStdString(m_sweep.dir()));
     return true;
+}
+
+QString SweepTable::runOf(int row) const
+{
+    return row >= 0 && size_t(row) < m_status.size() ? QString::fromStdString(m_status[size_t(row)].run) : QString();
 }
 
 QString SweepTable::sweepDir() const
@@ -168,8 +188,10 @@ void SweepTable::refresh()
         qnn::querySlurm(m_sweep, tasks, ignored);
     }
     const int selected = selectedIndex();
+    m_refreshing = true;
     m_status = qnn::collectSweepStatus(m_sweep, tasks);
     m_table->setRowCount(int(m_status.size()));
+    QString signature;
     QStringList counts;
     for (const auto& [state, n] : qnn::countStates(m_status))
         counts << QString("%1 %2").arg(n).arg(QString::fromStdString(state));
@@ -179,6 +201,7 @@ void SweepTable::refresh()
     std::vector<qnn::RunInfo> runs;
     for (size_t r = 0; r < m_status.size(); ++r) {
         const qnn::PointStatus& s = m_status[r];
+        signature += QString("%1 %2 %3\n").arg(QString::fromStdString(s.state)).arg(s.epoch).arg(QString::fromStdString(s.run));
         QStringList cells{QString::fromStdString(s.point->id)};
         for (const auto& kv : s.point->values)
             cells << QString::fromStdString(kv.second);
@@ -215,25 +238,30 @@ void SweepTable::refresh()
     m_table->resizeColumnsToContents();
     if (selected >= 0 && selected < m_table->rowCount())
         m_table->selectRow(selected);
+    m_refreshing = false;
     m_pareto->setRuns(runs);
     m_pareto->setHardware(hardware, capacity, m_sweep.spec().targetFps);
-    if (qnn::sweepEnded(m_status) && m_process->state() == QProcess::NotRunning)
+    if (qnn::sweepEnded(m_status) && !m_process->isRunning())
         m_cancel->setEnabled(false);
     else
         m_cancel->setEnabled(true);
+    if (signature != m_signature) {
+        m_signature = signature;
+        Q_EMIT pointsChanged();
+    }
 }
 
 void SweepTable::runQnnw(const QStringList& args)
 {
-    if (m_process->state() != QProcess::NotRunning && args.value(1) == "resubmit")
-        return;
-    if (args.value(1) == "cancel" && m_process->state() != QProcess::NotRunning) {
-        // The local queue runs in our own child: stop it directly.
-        ::kill(static_cast<pid_t>(m_process->processId()), SIGINT);
-        QProcess::startDetached(m_qnnw, args);
+    m_problem->hide();
+    if (args.value(1) == "cancel") {
+        // The local queue runs in our own child: stop it directly, and let
+        // `sweep cancel` mark the points (and scancel on Slurm).
+        m_process->interrupt();
+        m_canceller->start(args);
         return;
     }
-    m_process->start(m_qnnw, args);
+    m_process->start(args); // a resubmit while one runs is ignored
 }
 
 int SweepTable::selectedIndex() const
@@ -241,3 +269,5 @@ int SweepTable::selectedIndex() const
     const auto rows = m_table->selectionModel() ? m_table->selectionModel()->selectedRows() : QModelIndexList{};
     return rows.isEmpty() ? -1 : rows.first().row();
 }
+
+QString SweepTable::problem() const { return m_problem->isHidden() ? QString() : m_problem->text(); }

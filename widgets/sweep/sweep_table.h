@@ -4,9 +4,9 @@
 
 #include <QWidget>
 
+class ChildProcess;
 class ParetoView;
 class QLabel;
-class QProcess;
 class QPushButton;
 class QTableWidget;
 class QTimer;
@@ -38,11 +38,17 @@ public:
     QPushButton* resubmitButton() const { return m_resubmit; }
     const std::vector<qnn::PointStatus>& status() const { return m_status; }
 
-    /** qnnw to run Cancel and Resubmit with; the workbench's by default. */
-    void setQnnwPath(const QString& path) { m_qnnw = path; }
+    /** Why the last Cancel or Resubmit failed, as shown beside the buttons; empty when it did not. */
+    QString problem() const;
 
 Q_SIGNALS:
-    /** A point's run folder, from a double click on its row or on its Pareto point. */
+    /** Another sweep is shown (its folder). */
+    void sweepChanged(const QString& sweepDir);
+    /** A point's state, epoch or run changed since the last re-read. */
+    void pointsChanged();
+    /** A point's run folder, when a click selects its row or its Pareto point. */
+    void runSelected(const QString& runDir);
+    /** A point's run folder, from a double click on its row. */
     void runOpened(const QString& runDir);
     /** A point's project file ("Open as project"). */
     void projectOpened(const QString& projectPath);
@@ -50,6 +56,8 @@ Q_SIGNALS:
 private:
     void runQnnw(const QStringList& args);
     int selectedIndex() const;
+    /** The run of the point in `row`; empty when it has none yet. */
+    QString runOf(int row) const;
 
     qnn::SweepFolder m_sweep;
     bool m_hasSweep = false;
@@ -61,6 +69,12 @@ private:
     QPushButton* m_resubmit;
     QPushButton* m_openProject;
     QTimer* m_timer;
-    QProcess* m_process;
-    QString m_qnnw;
+    /** Resubmit (the local queue runs in it) and Cancel: qnnw children on the one protocol. */
+    ChildProcess* m_process;
+    ChildProcess* m_canceller;
+    QLabel* m_problem;
+    /** Every point's state, epoch and run at the last re-read. */
+    QString m_signature;
+    /** Set while refresh() rebuilds the rows, whose selection is not a click. */
+    bool m_refreshing = false;
 };

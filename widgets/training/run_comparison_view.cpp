@@ -24,7 +24,7 @@ namespace {
 QString cell(const nlohmann::json& run, const std::string& key)
 {
     const nlohmann::json& v = run[key];
-    if (v.is_null())
+    if (v.is_null() || (v.is_string() && v.get<std::string>().empty()))
         return QStringLiteral("–");
     if (key.find("accuracy") != std::string::npos)
         return QString::number(100 * v.get<double>(), 'f', 2) + " %";
@@ -61,7 +61,7 @@ RunComparisonView::RunComparisonView(QWidget* parent)
     top->addWidget(exportPlot);
     top->addWidget(exportCsv);
 
-    m_plot->setMinimumHeight(180);
+    m_plot->setMinimumHeight(150);
     m_plot->xAxis->setLabel(tr("epoch"));
     m_plot->yAxis->setLabel(tr("validation accuracy (%)"));
     m_plot->yAxis2->setVisible(true);
@@ -122,7 +122,9 @@ void RunComparisonView::resizeEvent(QResizeEvent* event)
     QWidget::resizeEvent(event);
     // A wide, low dock (a bottom dock on a wide screen) puts the table beside
     // the plot, so that the plot has the dock's whole height; a tall one stacks them.
-    const Qt::Orientation wanted = width() > 3 * height() ? Qt::Horizontal : Qt::Vertical;
+    // At 1280×800 the Analysis tab is about 760×220: stacked, plot and table
+    // did not fit and the tab scrolled; side by side the plot has 200 px.
+    const Qt::Orientation wanted = width() > 2 * height() ? Qt::Horizontal : Qt::Vertical;
     if (m_split->orientation() != wanted) {
         m_split->setOrientation(wanted);
         m_split->setSizes({3000, 2000});
@@ -219,7 +221,7 @@ void RunComparisonView::update()
         {tr("best val accuracy"), "best_val_accuracy"}, {tr("final val accuracy"), "final_val_accuracy"},
         {tr("parameters"), "params"},           {tr("weight memory"), "weight_bits"},
         {tr("BOPs"), "bops"},                   {tr("compression"), "compression"},
-        {tr("training time"), "wall_s"}};
+        {tr("training time"), "wall_s"},        {tr("recipe"), "recipe"}};
     m_table->setRowCount(static_cast<int>(rows.size()) + 1);
     QStringList labels;
     int row = 0;

@@ -53,6 +53,9 @@ ProcessRunLauncher::ProcessRunLauncher(QObject* parent)
     qRegisterMetaType<RunStartEvent>();
     qRegisterMetaType<RunBatchEvent>();
     qRegisterMetaType<qnn::RunEpoch>();
+    // A session of its own: the run can outlive the window (release()), and a
+    // Ctrl+C in the terminal the window was started from does not end it.
+    m_child->setOwnSession(true);
     connect(m_child, &ChildProcess::step, this, [this](const QJsonObject& o) {
         const QString step = o.value("step").toString();
         if (step == "start")
@@ -80,5 +83,7 @@ void ProcessRunLauncher::stop() { m_child->interrupt(); }
 void ProcessRunLauncher::kill() { m_child->kill(); }
 
 bool ProcessRunLauncher::isRunning() const { return m_child->isRunning(); }
+
+qint64 ProcessRunLauncher::release() { return m_child->release(); }
 
 qint64 ProcessRunLauncher::processId() const { return m_child->processId(); }

@@ -44,6 +44,10 @@ public:
     /** Ends it at once (SIGKILL): what a crash looks like. */
     virtual void kill() = 0;
     virtual bool isRunning() const = 0;
+    /** Lets the run train on without this launcher (its window closes): no
+     *  signals come from it any more. Returns the process id it goes on in, or
+     *  0 when this launcher cannot let go of it (it then keeps running here). */
+    virtual qint64 release() { return 0; }
 
 Q_SIGNALS:
     void runStarted(const RunStartEvent& event);
@@ -72,6 +76,7 @@ public:
     void stop() override;
     void kill() override;
     bool isRunning() const override;
+    qint64 release() override;
     qint64 processId() const;
 
 private:

@@ -1,12 +1,16 @@
 #include "widgets/training/runs_panel.h"
 
 #include "core/project/project.h"
+#include "core/project/project_lock.h"
 #include "core/run/run_paths.h"
 #include "core/run/run_setup.h"
 #include "core/run/seed_stats.h"
+#include "core/sweep/sweep_folder.h"
 #include "widgets/editor/graph_document.h"
 #include "widgets/training/training_controller.h"
 
+#include <QDir>
+#include <QFileInfo>
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QInputDialog>
@@ -23,7 +27,7 @@
 
 namespace {
 
-enum Column { Name, Started, Precision, Status, BestVal, Test, Speed, ColumnCount };
+enum Column { Name, Started, Precision, Status, BestVal, Test, Speed, RecipeColumn, ColumnCount };
 
 QString percent(double v) { return v < 0 ? QStringLiteral("–") : QString::number(100 * v, 'f', 2) + " %"; }
 
@@ -74,7 +78,8 @@ RunsPanel::RunsPanel(GraphDocument* document, TrainingController* controller, QW
 {
     setObjectName("RunsPanel");
     m_table->setHorizontalHeaderLabels(
-        {tr("Run"), tr("Started"), tr("Precision"), tr("Status"), tr("Best val"), tr("Test"), tr("Images/s")});
+        {tr("Run"), tr("Started"), tr("Precision"), tr("Status"), tr("Best val"), tr("Test"), tr("Images/s"),
+         tr("Recipe")});
     m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
     m_table->setSelectionMode(QAbstractItemView::ExtendedSelection);
     m_table->setEditTriggers(QAbstractItemView::NoEditTriggers);
@@ -175,6 +180,27 @@ void RunsPanel::refresh()
     for (const auto& r : selectedRuns())
         selected << QString::fromStdString(r.name);
     m_runs = path.isEmpty() ? std::vector<qnn::RunInfo>{} : qnn::listRuns(path.toStdString(), m_document->project());
+    // The Sweep dock's sweep: each point's newest run, so that its curves,
+    // confusion matrix and comparison are one click away like any run's.
+    m_sweepRuns = 0;
+    qnn::SweepFolder sweep;
+    std::string ignored;
+    if (!m_sweepDir.isEmpty() && qnn::SweepFolder::open(m_sweepDir.toStdString(), sweep, ignored)) {
+        const auto& palette = qnn::runPalette();
+        for (const qnn::SweepPoint& p : sweep.points()) {
+            const std::string dir = sweep.latestRun(p);
+            if (dir.empty())
+                continue;
+            qnn::RunInfo r = qnn::readRunInfo(dir);
+            r.name = sweep.name() + "/" + p.id;
+            // Every point's runs/ holds one run, so each would take the first colour.
+            r.colour = palette[size_t(p.index) % palette.size()];
+            r.listed = true; // listed by the sweep, not missing from the project
+            r.resumable = false;
+            m_runs.push_back(std::move(r));
+            ++m_sweepRuns;
+        }
+    }
     fillQueue();
     fillTable();
     m_table->blockSignals(true);
@@ -199,7 +225,8 @@ void RunsPanel::fillTable()
         auto* item = new QTableWidgetItem(swatch(QColor(QString::fromStdString(r.colour.empty() ? "#7f7f7f" : r.colour))),
                                           r.fp32Twin ? name + tr(" (FP32 twin)") : name);
         item->setData(Qt::UserRole, name);
-        item->setToolTip(QString::fromStdString(r.dir));
+        item->setToolTip(isSweepRun(r.name) ? tr("A run of the sweep in the Sweep dock: %1").arg(QString::fromStdString(r.dir))
+                                            : QString::fromStdString(r.dir));
         m_table->setItem(row, Name, item);
         m_table->setItem(row, Started, new QTableWidgetItem(QString::fromStdString(r.started)));
         m_table->setItem(row, Precision, new QTableWidgetItem(QString::fromStdString(r.precision)));
@@ -211,6 +238,9 @@ void RunsPanel::fillTable()
         m_table->setItem(row, BestVal, new QTableWidgetItem(percent(r.bestValAccuracy)));
         m_table->setItem(row, Test, new QTableWidgetItem(percent(r.testAccuracy)));
         m_table->setItem(row, Speed, new QTableWidgetItem(r.imagesPerSecond > 0 ? QString::number(qRound(r.imagesPerSecond)) : QString("–")));
+        // The exact preset and version, as config.json recorded it when the run started.
+        m_table->setItem(row, RecipeColumn,
+                         new QTableWidgetItem(r.recipe.empty() ? QString("–") : QString::fromStdString(r.recipe)));
         unlisted += r.listed ? 0 : 1;
         ++row;
     }
@@ -224,6 +254,10 @@ void RunsPanel::fillTable()
     for (const qnn::RunInfo& r : m_runs)
         if (!r.seedGroup.empty() && r.testAccuracy >= 0)
             groups[r.seedGroup].push_back(r.testAccuracy);
+    if (m_sweepRuns > 0)
+        notes << tr("The last %n row(s) are the runs of the sweep %1 (its points' newest runs).", nullptr,
+                    int(m_sweepRuns))
+                     .arg(QFileInfo(m_sweepDir).fileName());
     for (const auto& [group, values] : groups) {
         const qnn::MeanStd m = qnn::meanStd(values);
         notes << tr("Seed group %1: test accuracy %2 ± %3 % over %4 runs")
@@ -266,6 +300,31 @@ void RunsPanel::selectRun(const QString& name)
             return;
         }
     }
+}
+
+bool RunsPanel::selectRunDir(const QString& dir)
+{
+    const QString want = QDir::cleanPath(dir);
+    for (const qnn::RunInfo& r : m_runs)
+        if (QDir::cleanPath(QString::fromStdString(r.dir)) == want) {
+            selectRun(QString::fromStdString(r.name));
+            return true;
+        }
+    return false;
+}
+
+void RunsPanel::setSweep(const QString& sweepDir)
+{
+    m_sweepDir = sweepDir;
+    refresh();
+}
+
+bool RunsPanel::isSweepRun(const std::string& name) const
+{
+    for (size_t i = m_runs.size() - m_sweepRuns; i < m_runs.size(); ++i)
+        if (m_runs[i].name == name)
+            return true;
+    return false;
 }
 
 void RunsPanel::fillQueue()
@@ -325,19 +384,21 @@ void RunsPanel::updateButtons()
     m_jobUp->setEnabled(job != 0 && jobRow > 0);
     m_jobDown->setEnabled(job != 0 && jobRow + 1 < m_queueTable->rowCount());
     const auto sel = selectedRuns();
-    m_resume->setEnabled(sel.size() == 1 && sel[0].resumable);
-    m_compare->setEnabled(sel.size() == 1 || sel.size() == 2);
-    m_rename->setEnabled(sel.size() == 1 && sel[0].status != "running");
-    bool anyRunning = false;
-    for (const auto& r : sel)
+    bool anyRunning = false, anySweep = false;
+    for (const auto& r : sel) {
         anyRunning = anyRunning || r.status == "running";
-    m_delete->setEnabled(!sel.empty() && !anyRunning);
+        anySweep = anySweep || isSweepRun(r.name);
+    }
+    m_resume->setEnabled(sel.size() == 1 && sel[0].resumable && !anySweep);
+    m_compare->setEnabled(sel.size() == 1 || sel.size() == 2);
+    m_rename->setEnabled(sel.size() == 1 && sel[0].status != "running" && !anySweep);
+    m_delete->setEnabled(!sel.empty() && !anyRunning && !anySweep);
 }
 
 bool RunsPanel::resumeSelected(QString* error)
 {
     const auto sel = selectedRuns();
-    if (sel.size() != 1 || !sel[0].resumable) {
+    if (sel.size() != 1 || !sel[0].resumable || isSweepRun(sel[0].name)) {
         if (error)
             *error = tr("Select one stopped run that has a checkpoint to resume it.");
         return false;
@@ -348,21 +409,29 @@ bool RunsPanel::resumeSelected(QString* error)
 bool RunsPanel::writeRunsList(const std::vector<std::string>& runs, QString* error)
 {
     // The list is a fact about the folders on disk, not an edit to undo: it goes
-    // into the file at once (atomically) and into the open document.
+    // into the file at once (atomically, under the project's lock) and into the
+    // open document. Runs a qnnw command listed since the document last saw the
+    // file stay listed.
+    const std::vector<std::string> known = m_document->project().runs;
+    std::vector<std::string> written = runs;
     std::string e;
-    qnn::Project p;
-    if (!qnn::loadProject(m_document->fileName().toStdString(), p, e)) {
+    const bool ok = qnn::updateProjectFile(
+        m_document->fileName().toStdString(),
+        [&](qnn::Project& p) {
+            for (const std::string& r : p.runs)
+                if (std::find(known.begin(), known.end(), r) == known.end() &&
+                    std::find(written.begin(), written.end(), r) == written.end())
+                    written.push_back(r);
+            p.runs = written;
+            return true;
+        },
+        e);
+    if (!ok) {
         if (error)
             *error = QString::fromStdString(e);
         return false;
     }
-    p.runs = runs;
-    if (!qnn::saveProject(m_document->fileName().toStdString(), p, e)) {
-        if (error)
-            *error = QString::fromStdString(e);
-        return false;
-    }
-    m_document->setRunsRaw(runs);
+    m_document->setRunsRaw(written);
     return true;
 }
 
@@ -371,6 +440,13 @@ bool RunsPanel::deleteSelected(bool confirm, QString* error)
     const auto sel = selectedRuns();
     if (sel.empty())
         return false;
+    for (const auto& r : sel)
+        if (isSweepRun(r.name)) {
+            if (error)
+                *error = tr("%1 is a sweep's run: the sweep keeps its points' folders.")
+                             .arg(QString::fromStdString(r.name));
+            return false;
+        }
     QStringList names;
     for (const auto& r : sel)
         names << QString::fromStdString(r.name);
@@ -422,7 +498,7 @@ int RunsPanel::addUnlisted(QString* error)
     std::vector<std::string> list = m_document->project().runs;
     int added = 0;
     for (const qnn::RunInfo& r : m_runs)
-        if (!r.listed && r.readable) {
+        if (!r.listed && r.readable && !isSweepRun(r.name)) {
             list.push_back(r.name);
             ++added;
         }

@@ -37,6 +37,17 @@ public:
     /** The selected runs, in list order. */
     std::vector<qnn::RunInfo> selectedRuns() const;
     void selectRun(const QString& name);
+    /** Selects the run whose folder is `dir` (a sweep point's run); false when none is listed. */
+    bool selectRunDir(const QString& dir);
+
+    /** Lists the runs of the sweep in `sweepDir` (the Sweep dock's) below
+     *  the project's, one per point that has a run, named "SWEEP/pNNN";
+     *  empty = none. They are read-only here: no Resume, Rename or Delete
+     *  (the sweep's Resubmit does that). */
+    void setSweep(const QString& sweepDir);
+    QString sweepDir() const { return m_sweepDir; }
+    /** Whether `name` is one of the sweep's runs rather than the project's. */
+    bool isSweepRun(const std::string& name) const;
 
     /** Re-reads the project's run folders. */
     void refresh();
@@ -78,4 +89,7 @@ private:
     QPushButton* m_delete;
     QPushButton* m_add;
     std::vector<qnn::RunInfo> m_runs;
+    QString m_sweepDir;
+    /** How many of m_runs (at the end) are the sweep's. */
+    size_t m_sweepRuns = 0;
 };

@@ -6,11 +6,7 @@
 #include "core/run/run_info.h"
 #include "core/run/run_paths.h"
 
-#include <QCoreApplication>
-#include <QElapsedTimer>
 #include <QFileInfo>
-#include <QPointer>
-#include <QProcess>
 
 #include <algorithm>
 
@@ -237,42 +233,22 @@ QString TrainingController::settingsOf(const Job& job) const
     return parts.join(QStringLiteral(" · "));
 }
 
-QStringList TrainingController::continueInBackground(QString* error, int waitMs)
+QStringList TrainingController::continueInBackground(QString* error)
 {
     m_queue.clear();
-    QStringList names;
-    std::vector<QPointer<RunLauncher>> launchers;
-    for (const Active& a : m_active)
-        if (a.started) {
-            names << a.start.name;
-            launchers.push_back(a.launcher);
-        }
-    for (const QPointer<RunLauncher>& l : launchers)
-        l->stop();
-    // Each stops after its batch with a checkpoint; wait for them, then resume detached.
-    QElapsedTimer clock;
-    clock.start();
-    while (clock.elapsed() < waitMs &&
-           std::any_of(launchers.begin(), launchers.end(), [](const QPointer<RunLauncher>& l) { return l && l->isRunning(); }))
-        QCoreApplication::processEvents(QEventLoop::AllEvents, 50);
     QStringList handed, problems;
-    const QString project = m_document->fileName();
-    for (int i = 0; i < names.size(); ++i) {
-        const qnn::RunInfo r = qnn::readRunInfo(qnn::runsDirOf(project.toStdString()) + "/" + names[i].toStdString());
-        if (!r.resumable) {
-            problems << tr("%1 did not stop in time or has no checkpoint (%2)").arg(names[i], QString::fromStdString(r.status));
+    for (auto it = m_active.begin(); it != m_active.end();) {
+        const QString name = it->started ? it->start.name : it->label;
+        if (it->launcher->release() > 0) {
+            handed << name;
+            it->launcher->deleteLater();
+            it = m_active.erase(it);
             continue;
         }
-        QProcess child;
-        child.setProgram(ProcessRunLauncher::qnnwPath());
-        child.setArguments(QStringList{"train", project, "--resume", names[i]} + m_extra);
-        // No one reads its output: the run folder is where the next window follows it.
-        child.setStandardOutputFile(QProcess::nullDevice());
-        child.setStandardErrorFile(QProcess::nullDevice());
-        if (child.startDetached())
-            handed << names[i];
-        else
-            problems << tr("%1 could not be continued: %2").arg(names[i], child.errorString());
+        // A launcher that cannot let go: the run stops resumably rather than dying with the window.
+        it->launcher->stop();
+        problems << tr("%1 cannot train on without this window: it is stopped, and Resume continues it").arg(name);
+        ++it;
     }
     if (error)
         *error = problems.join('\n');

@@ -74,12 +74,13 @@ public:
     /** The run being trained (its start event), if any. */
     const RunStartEvent* currentRun() const;
 
-    /** Hands the running runs to processes of their own that outlive this
-     *  window: each stops after its batch (writing its checkpoint) and a
-     *  detached `qnnw train --resume` continues it from there, recording in
-     *  its run folder as before. Waiting jobs are dropped. Returns the names
-     *  handed over; `error` says which could not be (they stay stopped, resumable). */
-    QStringList continueInBackground(QString* error = nullptr, int waitMs = 20000);
+    /** Lets the running runs train on after this window closes: their
+     *  processes are released (they have sessions of their own and write
+     *  everything into their run folders), so they keep training, and the
+     *  next window that opens the project follows them there. Waiting jobs
+     *  are dropped. Returns the names handed over; `error` says which could
+     *  not be (they are stopped, resumable). */
+    QStringList continueInBackground(QString* error = nullptr);
 
 Q_SIGNALS:
     void runStarted(const RunStartEvent& event);

@@ -54,8 +54,9 @@ TrainingDashboard::TrainingDashboard(QWidget* parent)
 {
     setObjectName("TrainingDashboard");
     // Both plots grow with the dock, the curves most: a tall dock is for them.
-    m_plot->setMinimumHeight(80);
-    m_lrPlot->setMinimumHeight(52);
+    m_plot->setMinimumHeight(100);
+    m_lrPlot->setMinimumHeight(48);
+    m_lrPlot->setMaximumHeight(96);
     m_progress->setRange(0, 1000);
     m_progress->setValue(0);
     m_progress->setTextVisible(false);
@@ -75,8 +76,11 @@ TrainingDashboard::TrainingDashboard(QWidget* parent)
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(4, 4, 4, 4);
     layout->setSpacing(4);
-    layout->addWidget(m_plot, 4);
+    // The learning rate is a strip above the curves, on their epoch axis: the
+    // epoch's tick labels are drawn once, under the curves, which get the
+    // height a low dock has (at 1280×800 they had 30 px under two axes).
     layout->addWidget(m_lrPlot, 1);
+    layout->addWidget(m_plot, 5);
     layout->addLayout(bar);
 
     m_redrawTimer->setSingleShot(true);
@@ -96,7 +100,8 @@ void TrainingDashboard::setupAxes()
     m_plot->xAxis->setLabel(tr("epoch"));
     m_plot->yAxis->setLabel(tr("loss"));
     m_plot->yAxis2->setVisible(true);
-    m_plot->yAxis2->setLabel(tr("accuracy (%)"));
+    // Short: the label stands along an axis that is 65 px high at 1280×800.
+    m_plot->yAxis2->setLabel(tr("acc. %"));
     m_plot->yAxis2->setRange(0, 100);
     putLegendBelow(m_plot, 5);
     m_plot->setInteractions(QCP::iRangeDrag | QCP::iRangeZoom);
@@ -105,8 +110,19 @@ void TrainingDashboard::setupAxes()
         p->axisRect()->setAutoMargins(QCP::msTop | QCP::msBottom);
         p->axisRect()->setMargins(QMargins(62, 0, 52, 0));
     }
-    // The epoch axis is labelled once, on the plot above.
-    m_lrPlot->yAxis->setLabel(tr("lr"));
+    // The epoch axis is labelled once, on the curves below the strip.
+    m_lrPlot->xAxis->setTickLabels(false);
+    m_lrPlot->xAxis->setTicks(false);
+    m_lrPlot->axisRect()->setAutoMargins(QCP::msNone);
+    m_lrPlot->axisRect()->setMargins(QMargins(62, 6, 52, 2));
+    // Named inside the strip: a rotated axis label did not fit its 40 px.
+    auto* lrName = new QCPItemText(m_lrPlot);
+    lrName->setClipToAxisRect(false);
+    lrName->position->setType(QCPItemPosition::ptAxisRectRatio);
+    lrName->position->setCoords(0.005, 0.0);
+    lrName->setPositionAlignment(Qt::AlignLeft | Qt::AlignTop);
+    lrName->setText(tr("learning rate"));
+    lrName->setColor(QColor("#555555"));
     m_lrPlot->yAxis->setScaleType(QCPAxis::stLogarithmic);
     // Few ticks, one line each ("1e-05"): the superscript powers of "eb" were
     // two lines tall and ran into each other on this short axis.

@@ -124,8 +124,8 @@ TrainingWorkbench::TrainingWorkbench(QMainWindow* window, GraphDocument* documen
     m_newSweep = menu->addAction(tr("New S&weep…"), this, [this] {
         if (m_ensureSaved && !m_ensureSaved())
             return;
-        NewSweepDialog dialog(m_document->fileName(), m_document->project(), m_window);
-        if (dialog.exec() == QDialog::Accepted)
+        NewSweepDialog dialog(m_document, m_window);
+        if (dialog.exec() == QDialog::Accepted && dialog.startRequested())
             startSweep(dialog.arguments());
     });
     m_newSweep->setStatusTip(tr("Train a grid of precisions, layer sizes and settings; see accuracy against LUTs and FPS"));
@@ -137,8 +137,30 @@ TrainingWorkbench::TrainingWorkbench(QMainWindow* window, GraphDocument* documen
         else if (!dir.isEmpty())
             m_sweepDock->raise();
     });
-    connect(m_sweep, &SweepTable::runOpened, this, [this](const QString& runDir) {
-        showMessage(tr("Run folder: %1").arg(runDir));
+    // A sweep's runs are listed in the Runs dock; a click on a point (its row
+    // or its Pareto marker) selects its run there, and the Training curves,
+    // the confusion matrix and Compare follow as for any run.
+    connect(m_sweep, &SweepTable::sweepChanged, m_runs, &RunsPanel::setSweep);
+    connect(m_sweep, &SweepTable::pointsChanged, m_runs, &RunsPanel::refresh);
+    auto selectSweepRun = [this](const QString& runDir) {
+        if (!m_runs->selectRunDir(runDir)) {
+            m_runs->refresh(); // a run that started since the last re-read
+            if (!m_runs->selectRunDir(runDir)) {
+                showMessage(tr("Run folder: %1").arg(runDir));
+                return false;
+            }
+        }
+        const auto selected = m_runs->selectedRuns();
+        if (!selected.empty())
+            showMessage(tr("Run %1 selected in the Runs dock").arg(QString::fromStdString(selected.front().name)));
+        return true;
+    };
+    connect(m_sweep, &SweepTable::runSelected, this, selectSweepRun);
+    connect(m_sweep, &SweepTable::runOpened, this, [this, selectSweepRun](const QString& runDir) {
+        if (selectSweepRun(runDir)) {
+            m_trainingDock->show();
+            m_trainingDock->raise();
+        }
     });
     // The sweep's first step names its folder: the table follows it from there.
     auto follow = [this](const QJsonObject& o) {

@@ -180,8 +180,10 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent), m_document(new Gr
     // The run selected in the Runs dock is the one Verify and Deploy take by default
     // (Verify's dock is made in createActions(), before this).
     if (auto* runs = findChild<RunsPanel*>())
-        connect(runs, &RunsPanel::selectionChanged, this, [this](const std::vector<qnn::RunInfo>& selected) {
-            if (selected.empty())
+        connect(runs, &RunsPanel::selectionChanged, this, [this, runs](const std::vector<qnn::RunInfo>& selected) {
+            // A sweep's run is not under the project's runs/: Verify and Deploy
+            // keep the project's run (Open as project takes a point further).
+            if (selected.empty() || runs->isSweepRun(selected.front().name))
                 return;
             const QString name = QString::fromStdString(selected.front().name);
             if (auto* verify = findChild<VerifyPanel*>())
@@ -654,7 +656,9 @@ void MainWindow::resetLayout()
         d->show();
     }
     setCorner(Qt::BottomRightCorner, Qt::RightDockWidgetArea);
-    setCorner(Qt::BottomLeftCorner, Qt::LeftDockWidgetArea);
+    // The bottom tabs run under the Layers panel too (its list is short): the
+    // plots and tables there get its width.
+    setCorner(Qt::BottomLeftCorner, Qt::BottomDockWidgetArea);
     if (palette)
         addDockWidget(Qt::LeftDockWidgetArea, palette);
     for (QDockWidget* d : {inspector, hardware})
@@ -692,13 +696,16 @@ void MainWindow::applyDefaultSizes()
     QDockWidget* hardware = dock("hardware");
     QDockWidget* bottom = dock("issues");
     // Shares of the window, within bounds: at 1280×800 the canvas keeps about
-    // 600×400 (an example's names at 8 px and more) and the bottom tabs 250 px
-    // (the plots whole, six runs); at 4K the panels stop growing where their
-    // content stops gaining. The right column is at least as wide as the
+    // 620×320 (an example's names at 8 px and more: the arranged examples are
+    // wider than tall) and the bottom tabs 320 px, where the curves get 120 px
+    // and more (with 250 px they had 30); at 4K the panels stop growing where
+    // their content stops gaining. The right column is at least as wide as the
     // Hardware dock's folding table.
     const int left = palette ? std::clamp(w * 10 / 100, 140, 240) : 0;
     const int right = std::clamp(w * 24 / 100, 300, 600);
-    const int below = std::clamp(h * 27 / 100, 250, 700);
+    // A laptop's 800 px: a third for the bottom tabs; from 900 px up the
+    // canvas keeps more (CNV's 31 layers arranged stay readable at 1600×1000).
+    const int below = std::clamp(h * (h <= 800 ? 34 : 28) / 100, 270, 800);
     if (palette && inspector)
         resizeDocks({palette, inspector}, {left, right}, Qt::Horizontal);
     if (bottom)

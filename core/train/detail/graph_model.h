@@ -54,6 +54,10 @@ public:
     std::shared_ptr<LayerImpl> layerOf(NodeId id) const;
     /** Latent weights of quantized Dense/Conv2D layers: clipped to [-1, 1] after each step. */
     const std::vector<torch::Tensor>& clippedWeights() const { return m_clipped; }
+    /** Whether W1A1 Dense layers may compute their forward product by
+     *  XNOR-popcount (detail/xnor_dense.h); on unless QNN_TRAIN_XNOR=0.
+     *  Results are the same bits either way: this is for tests and benchmarks. */
+    void setXnorForward(bool on);
     /** Shape of one sample at the Input node. */
     const Shape& inputShape() const { return m_inputShape; }
     int inputActBits() const { return m_inputActBits; }

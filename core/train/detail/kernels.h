@@ -29,5 +29,15 @@ void sgdUpdate(float* p, const float* g, float* buf, int64_t n, float lr, float 
 void signForward(const float* x, float* out, bool* mask, int64_t n, float scale);
 /** out = mask ? g : 0. */
 void maskedCopy(const float* g, const bool* mask, float* out, int64_t n);
+/** Packs n values that are each +s or -s into bits, 1 for +s: bit b of word
+ *  k holds x[64k + b]; word k is written to out[k * stride], the bits past n
+ *  in the last word are 0. False as soon as a value is neither +s nor -s
+ *  (out is then partly written): the XNOR forward of a Dense layer uses this
+ *  to find out whether its input is binary at all. */
+bool packSigns(const float* x, int64_t n, float s, uint64_t* out, int64_t stride);
+/** The same for values that are +s, -s or 0 (binary activations after a
+ *  dropout): two bit-planes, `plus` where x is +s and `minus` where it is -s,
+ *  word k at plus[k] and minus[k]. False as soon as a value is none of the three. */
+bool packTernary(const float* x, int64_t n, float s, uint64_t* plus, uint64_t* minus);
 
 } // namespace qnn::detail
