@@ -130,8 +130,12 @@ json nodeToJson(const Node& n)
     j["kind"] = spec.name;
     j["name"] = n.name;
     json attrs = json::object();
-    for (const auto& [key, value] : n.attrs)
+    for (const auto& [key, value] : n.attrs) {
+        const AttrSpec* as = spec.attr(key);
+        if (as && !as->writtenWhenDefault && value == as->defaultValue)
+            continue;
         attrs[key] = attrToJson(value);
+    }
     j["attrs"] = attrs;
     // Bits are written where they mean something, and anywhere they are not the
     // default, so a file that is wrong stays wrong on a round trip and validation can say so.

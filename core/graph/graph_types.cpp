@@ -114,6 +114,7 @@ std::string attrValueToString(const AttrValue& value)
 int64_t Node::attrInt(const std::string& key) const { return attrOr<int64_t>(*this, key, 0); }
 double Node::attrFloat(const std::string& key) const { return attrOr<double>(*this, key, 0.0); }
 bool Node::attrBool(const std::string& key) const { return attrOr<bool>(*this, key, false); }
+bool Node::attrBoolOr(const std::string& key, bool fallback) const { return attrOr<bool>(*this, key, fallback); }
 std::string Node::attrString(const std::string& key) const { return attrOr<std::string>(*this, key, {}); }
 std::vector<int64_t> Node::attrInts(const std::string& key) const
 {

@@ -124,7 +124,12 @@ LayerSpec inputSpec()
     shape.listLengths = {1, 3};
     shape.doc = "Flat size (e.g. 784) or channels, height, width (e.g. 3, 32, 32).";
     shape.required = true;
-    s.attrs = {shape};
+    AttrSpec narrow = boolAttr("narrow", true,
+                               "Signed codes ±(2^(n-1)-1) of 1/(2^(n-1)-1). Off: the fixed point of [-1, 1), "
+                               "codes -2^(n-1) … 2^(n-1)-1 of 2^-(n-1) (Brevitas' narrow_range=False input "
+                               "quantizer, BNN-PYNQ's ap_fixed<8,1>).");
+    narrow.writtenWhenDefault = false;
+    s.attrs = {shape, narrow};
     s.hasActivationBits = true;
     s.infer = [](const Node& n, const std::vector<TensorType>&) {
         TensorType t;
@@ -193,6 +198,21 @@ LayerSpec poolSpec(LayerKind kind)
                                        : "Mean of each window, per channel.";
     s.attrs = {requiredAttr(intAttr("kernel", 2, 1, 16, "Square window size.")),
                requiredAttr(intAttr("stride", 2, 1, 16, "Step of the window."))};
+    if (kind == LayerKind::AvgPool) {
+        // Brevitas' TruncAvgPool2d (QONNX AveragePool → Mul k² → Trunc):
+        // the window's sum in steps of the input's scale, shifted right.
+        AttrSpec scale = floatAttr("trunc_scale", 0.0, 0.0, 1e6,
+                                   "0: the exact mean. Else the input's quantization step s: the output is "
+                                   "s · floor(round(sum of the window / s) / 2^trunc_bits), as Brevitas' "
+                                   "truncating average pool computes it.");
+        AttrSpec bits = intAttr("trunc_bits", 0, 0, 16,
+                                "Bits the window's sum is shifted right by (with trunc_scale; 2·log2(kernel) "
+                                "gives the floored mean).");
+        scale.writtenWhenDefault = false;
+        bits.writtenWhenDefault = false;
+        s.attrs.push_back(scale);
+        s.attrs.push_back(bits);
+    }
     s.infer = [kind](const Node& n, const std::vector<TensorType>& in) {
         if (!isImage(in[0]))
             return inferWindow(n, in[0], 0, false);

@@ -29,6 +29,9 @@ struct AttrSpec {
     /** A file must give it: its default would silently change the network
      *  (a Dense whose "units" is lost must not become 64 units). */
     bool required = false;
+    /** Written to a file even when it has its default. False for attributes
+     *  added later, so that files written before them stay byte-stable. */
+    bool writtenWhenDefault = true;
 };
 
 /** Result of shape inference for one node: a type, or a sentence saying why not. */

@@ -32,6 +32,8 @@ struct Node {
     int64_t attrInt(const std::string& key) const;
     double attrFloat(const std::string& key) const;
     bool attrBool(const std::string& key) const;
+    /** The bool, or `fallback` when the node lacks it (one built before the attribute existed). */
+    bool attrBoolOr(const std::string& key, bool fallback) const;
     std::string attrString(const std::string& key) const;
     std::vector<int64_t> attrInts(const std::string& key) const;
 

@@ -110,6 +110,7 @@ void addInput(DataflowWalk& w, NodeId id, const Node& n)
 {
     const TensorType* t = w.analysis.outputType(id);
     w.df.inputBits = t ? t->bits : n.quant.actBits;
+    w.df.inputNarrow = n.attrBoolOr("narrow", true);
     w.inputNode = id;
     w.df.inputShape = t ? t->shape : Shape{};
 }
@@ -222,6 +223,16 @@ const KindTable<DataflowStep>& dataflowSteps()
 
 void refuseKind(DataflowWalk& w, NodeId id, const Node& n)
 {
+    if (n.kind == LayerKind::AvgPool && n.attrFloat("trunc_scale") > 0) {
+        // Exact on the codes (floor of the window's code sum / 2^bits), but no unit computes it.
+        w.df.problems.push_back(problem(id,
+                                        "the dataflow has no unit for the truncating AvgPool " + n.name +
+                                            " (Brevitas' TruncAvgPool2d: floor of the window's sum / 2^" +
+                                            std::to_string(n.attrInt("trunc_bits")) +
+                                            "); the FINN/BNN-PYNQ pipeline and the packed engine pool with MaxPool only",
+                                        "evaluate it with qnnw eval or eval-onnx, or train a MaxPool in its place"));
+        return;
+    }
     const std::string reason = dataflowSteps().refusal(n.kind);
     w.df.problems.push_back(problem(id,
                                     "the dataflow has no unit for " + layerKindName(n.kind) + " (" + n.name +

@@ -71,6 +71,8 @@ struct Dataflow {
     std::vector<MatrixLayer> layers;
     /** Bits of one input element of the network, and the input's size. */
     int inputBits = 32;
+    /** The Input's "narrow" option (inputLevels): false = one more code below zero. */
+    bool inputNarrow = true;
     Shape inputShape;
     /** Problems that stop the graph from becoming a dataflow pipeline
      *  (category hardware-fit, naming the node): graph errors, float

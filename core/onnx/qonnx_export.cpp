@@ -165,7 +165,7 @@ void exportInput(NodeExport& x)
                                          {scaled, x.b.scalar(x.name + ".pixel_shift", 1.0f)}, x.name + "_centred",
                                          x.outShape)
                                     .output(0);
-    x.out = x.b.quantize(x.name, centred, inputLevels(x.n.quant.actBits), x.outShape, x.name + ".act");
+    x.out = x.b.quantize(x.name, centred, inputLevels(x.n.quant.actBits, x.n.attrBoolOr("narrow", true)), x.outShape, x.name + ".act");
 }
 
 void exportDense(NodeExport& x)
@@ -210,13 +210,36 @@ void exportConv(NodeExport& x)
     Builder::attr(node, "group", int64_t{1});
 }
 
+// The Mul by k² and the Trunc after a truncating pool's AveragePool ("<name>_mean").
+void exportTrunc(NodeExport& x, int64_t k)
+{
+    const std::string& name = x.name;
+    const std::string sum =
+        x.b.node("Mul", name + "_sum", {name + "_mean", x.b.scalar(name + ".window", float(k * k))}, name + "_sum",
+                 x.outShape)
+            .output(0);
+    // Only the difference of the bit widths counts; the output keeps the input's bits.
+    const int outBits = x.inTypes[0].bits >= 2 && x.inTypes[0].bits <= 8 ? x.inTypes[0].bits : 8;
+    auto& t = x.b.node("Trunc", name + "_trunc",
+                       {sum, x.b.scalar(name + ".trunc_scale", static_cast<float>(x.n.attrFloat("trunc_scale"))),
+                        x.b.scalar(name + ".trunc_zeropt", 0.0f),
+                        x.b.scalar(name + ".trunc_in_bits", float(outBits + x.n.attrInt("trunc_bits"))),
+                        x.b.scalar(name + ".trunc_out_bits", float(outBits))},
+                       x.out, x.outShape, true);
+    Builder::attr(t, "rounding_mode", std::string("FLOOR"));
+}
+
 KindExporter exportPool(const char* op)
 {
     return [op](NodeExport& x) {
-        auto& node = x.b.node(op, x.name, {x.in[0]}, x.out, x.outShape);
+        // A truncating pool is Brevitas' TruncAvgPool2d: AveragePool, Mul by k², Trunc.
+        const bool trunc = x.n.kind == LayerKind::AvgPool && x.n.attrFloat("trunc_scale") > 0;
         const int64_t k = x.n.attrInt("kernel"), s = x.n.attrInt("stride");
+        auto& node = x.b.node(op, x.name, {x.in[0]}, trunc ? x.name + "_mean" : x.out, x.outShape);
         Builder::attr(node, "kernel_shape", std::vector<int64_t>{k, k});
         Builder::attr(node, "strides", std::vector<int64_t>{s, s});
+        if (trunc)
+            exportTrunc(x, k);
     };
 }
 

@@ -436,17 +436,23 @@ private:
         bool identity = true;
         for (size_t c = 0; c < v.mul.size(); ++c)
             identity = identity && near(v.mul[c], 1.0) && std::fabs(v.add[c]) < 1e-6;
-        const QuantLevels inputL = inputLevels(l.bits);
         const bool symmetric = l.minLevel == -l.maxLevel;
-        const bool asInput = v.rawInput && identity && symmetric && l.isSigned == inputL.isSigned &&
+        // A signed narrow = 0 quantizer of step 2^-(n-1) is the Input's fixed-point encoding (narrow off).
+        const QuantLevels inputL = inputLevels(l.bits, symmetric);
+        const bool asInput = v.rawInput && identity && l.isSigned == inputL.isSigned &&
+                             l.minLevel == inputL.minLevel && l.maxLevel == inputL.maxLevel &&
                              static_cast<float>(inputL.scale) == static_cast<float>(l.scale);
         if (asInput) {
             v.mul.clear();
             v.add.clear();
             v.rawInput = false;
             m_out.graph.node(m_inputNode)->quant.actBits = l.bits;
+            if (!symmetric)
+                m_out.graph.node(m_inputNode)->attrs["narrow"] = false;
             m_out.notes.push_back("the pixel scaling and " + onnx_io::nodeLabel(n) + " are the Input's " +
-                                  std::to_string(l.bits) + "-bit encoding");
+                                  std::to_string(l.bits) + "-bit encoding" +
+                                  (symmetric ? "" : " (narrow off: codes -" + std::to_string(-l.minLevel) + " … " +
+                                                        std::to_string(l.maxLevel) + ")"));
             Value out = v;
             setOutput(n, out);
             return;
@@ -900,6 +906,208 @@ private:
         setOutput(n, std::move(v));
     }
 
+    /** Brevitas' TruncAvgPool2d: AveragePool, Mul by the window's k², Trunc;
+     *  the pool keeps the sum's step and shift (AvgPool's trunc_scale, trunc_bits). */
+    void mapTrunc(const onnx::NodeProto& n)
+    {
+        const Value x = value(n, 0);
+        Node* pool = x.kind == Value::Dyn ? m_out.graph.node(x.node) : nullptr;
+        if (!pool || pool->kind != LayerKind::AvgPool || pool->attrFloat("trunc_scale") > 0)
+            fail(n, "truncates what is not an average pool; the workbench truncates only after one, as Brevitas' "
+                    "TruncAvgPool2d exports it (AveragePool, Mul by the window's size, Trunc)");
+        const int64_t k = pool->attrInt("kernel");
+        bool timesWindow = x.hasAffine();
+        for (size_t c = 0; c < x.mul.size(); ++c)
+            timesWindow = timesWindow && near(x.mul[c], double(k * k)) && x.add[c] == 0.0;
+        if (!timesWindow)
+            fail(n, "its input is not " + pool->name + "'s mean times the window's " + std::to_string(k * k) +
+                        " elements (the window's sum, as Brevitas' TruncAvgPool2d multiplies before Trunc)");
+        auto scalar = [&](int index, const char* what) {
+            if (n.input_size() <= index || n.input(index).empty())
+                fail(n, std::string("it has no ") + what);
+            const Tensor& t = constant(n, index);
+            if (t.size() != 1)
+                fail(n, std::string("its ") + what + " has " + std::to_string(t.size()) +
+                            " values; the workbench's truncating pool takes one");
+            return t.at(0);
+        };
+        const double scale = scalar(1, "scale");
+        const double zeropt = scalar(2, "zero point");
+        const double inBits = scalar(3, "input bit width");
+        const double outBits = scalar(4, "output bit width");
+        if (!(scale > 0) || !std::isfinite(scale) || scale > 1e6)
+            fail(n, "its scale " + std::to_string(scale) + " is not a positive number up to 1e6");
+        if (zeropt != 0)
+            fail(n, "its zero point is " + std::to_string(zeropt) + "; the workbench's truncating pool has none (0)");
+        if (inBits != std::floor(inBits) || outBits != std::floor(outBits) || outBits < 1 || inBits < outBits ||
+            inBits - outBits > 16)
+            fail(n, "it truncates " + std::to_string(inBits) + " to " + std::to_string(outBits) +
+                        " bits; the workbench drops 0 to 16 whole bits");
+        const std::string rounding = onnx_io::attrString(n, "rounding_mode", "FLOOR");
+        if (rounding != "FLOOR" && rounding != "floor")
+            fail(n, "it rounds with " + rounding + "; the workbench's truncating pool floors, as Brevitas' does");
+        pool->attrs["trunc_scale"] = static_cast<double>(static_cast<float>(scale));
+        pool->attrs["trunc_bits"] = static_cast<int64_t>(inBits - outBits);
+        m_out.notes.push_back(onnx_io::nodeLabel(n) + " and the Mul before it are " + pool->name +
+                              "'s truncation (" + std::to_string(int64_t(inBits - outBits)) + " bits)");
+        setOutput(n, dyn(x.node));
+    }
+
+    /** A node whose inputs are all constants (initializers, Constant nodes,
+     *  shapes known from the graph's input) runs in the interpreter now;
+     *  weights behind a quantizer keep what the quantizer said. */
+    void foldConstantNode(const onnx::NodeProto& n, bool anyQ)
+    {
+        static const std::set<std::string> shapeOps{"Transpose", "Reshape", "Identity", "Flatten", "Squeeze",
+                                                    "Unsqueeze", "Dropout"};
+        const std::string& op = n.op_type();
+        std::vector<const Tensor*> args;
+        for (int k = 0; k < n.input_size(); ++k)
+            args.push_back(n.input(k).empty() ? nullptr : &value(n, k).t);
+        std::vector<Tensor> outs;
+        std::string error;
+        if (!onnx_io::runOp(n, args, outs, error))
+            throw ImportError{error};
+        Value v;
+        if (outs.empty())
+            fail(n, "gives no output");
+        v.t = std::move(outs[0]);
+        if (anyQ && value(n, 0).kind == Value::QConst && shapeOps.count(op)) {
+            const Value& first = value(n, 0);
+            v.kind = Value::QConst;
+            v.q = first.q;
+            args[0] = &first.q.raw;
+            if (onnx_io::runOp(n, args, outs, error))
+                v.q.raw = std::move(outs[0]);
+            args[0] = &first.q.elemScale;
+            if (onnx_io::runOp(n, args, outs, error))
+                v.q.elemScale = std::move(outs[0]);
+        }
+        setOutput(n, std::move(v));
+    }
+
+    void mapPassThrough(const onnx::NodeProto& n) { setOutput(n, value(n, 0)); }
+
+    void mapArithmetic(const onnx::NodeProto& n)
+    {
+        const std::string& op = n.op_type();
+        if (n.input_size() != 2)
+            fail(n, "has " + std::to_string(n.input_size()) + " inputs; " + op + " takes two");
+        const bool d0 = value(n, 0).kind == Value::Dyn, d1 = value(n, 1).kind == Value::Dyn;
+        if (d0 && d1) {
+            if (op != "Add")
+                fail(n, "combines two tensors that both depend on the input; the workbench has no layer kind for " + op);
+            const NodeId a = dynInput(n, 0), b = dynInput(n, 1);
+            return setOutput(n, dyn(addNode(LayerKind::Add, n.name().empty() ? "add" : n.name(), {a, b})));
+        }
+        mapAffine(n, d0 ? 0 : 1);
+    }
+
+    void mapMatMul(const onnx::NodeProto& n)
+    {
+        const Value w = value(n, 1);
+        if (w.kind == Value::Dyn)
+            fail(n, "multiplies two tensors that both depend on the input; the workbench needs constant weights");
+        mapDense(n, w, false, nullptr);
+    }
+
+    void mapClipOrRelu(const onnx::NodeProto& n)
+    {
+        float lo = 0.0f, hi = std::numeric_limits<float>::infinity();
+        if (n.op_type() == "Clip") {
+            lo = onnx_io::attrFloat(n, "min", -std::numeric_limits<float>::infinity());
+            hi = onnx_io::attrFloat(n, "max", std::numeric_limits<float>::infinity());
+            if (n.input_size() > 1 && !n.input(1).empty())
+                lo = static_cast<float>(constant(n, 1).at(0));
+            if (n.input_size() > 2 && !n.input(2).empty())
+                hi = static_cast<float>(constant(n, 2).at(0));
+        }
+        std::string fn;
+        if (lo == 0.0f && std::isinf(hi))
+            fn = "relu";
+        else if (lo == -1.0f && hi == 1.0f)
+            fn = "hardtanh";
+        else
+            fail(n, "clips to [" + std::to_string(lo) + ", " + std::to_string(hi) +
+                        "]; the workbench has ReLU ([0, ∞)) and HardTanh ([-1, 1])");
+        const NodeId from = dynInput(n, 0);
+        const NodeId id = addNode(LayerKind::Activation, n.name().empty() ? fn : n.name(), {from});
+        m_out.graph.node(id)->attrs["function"] = fn;
+        m_out.graph.node(id)->quant.actBits = 32;
+        setOutput(n, dyn(id));
+    }
+
+    void mapFlattenOp(const onnx::NodeProto& n)
+    {
+        if (onnx_io::attrInt(n, "axis", 1) != 1)
+            fail(n, "flattens at axis " + std::to_string(onnx_io::attrInt(n, "axis", 1)) + "; the workbench flattens at axis 1");
+        const Value& x = value(n, 0);
+        mapFlatten(n, {1, shapeSize(x.shape)});
+    }
+
+    void mapReshape(const onnx::NodeProto& n)
+    {
+        // The target shape, as ONNX computes it for this input (0 and -1 resolved).
+        const Value& x = value(n, 0);
+        const Tensor& spec = constant(n, 1);
+        std::vector<Tensor> outs;
+        Tensor shaped = Tensor::ofFloats(fullShape(x), std::vector<float>(static_cast<size_t>(shapeSize(x.shape)), 0.0f));
+        std::string error;
+        if (!onnx_io::runOp(n, {&shaped, &spec}, outs, error))
+            throw ImportError{error};
+        mapFlatten(n, outs[0].shape);
+    }
+
+    void mapConcat(const onnx::NodeProto& n)
+    {
+        if (onnx_io::attrInt(n, "axis", 0) != 1)
+            fail(n, "joins along axis " + std::to_string(onnx_io::attrInt(n, "axis", 0)) + "; the workbench joins channels (axis 1)");
+        std::vector<NodeId> ins;
+        for (int k = 0; k < n.input_size(); ++k)
+            ins.push_back(dynInput(n, k));
+        if (ins.size() < 2 || ins.size() > 8)
+            fail(n, "joins " + std::to_string(ins.size()) + " tensors; the Concat layer takes 2 to 8");
+        const NodeId id = addNode(LayerKind::Concat, n.name().empty() ? "concat" : n.name(), ins);
+        m_out.graph.node(id)->attrs["inputs"] = static_cast<int64_t>(ins.size());
+        setOutput(n, dyn(id));
+    }
+
+    void mapSoftmax(const onnx::NodeProto& n)
+    {
+        const auto& outs = m_model.graph().output();
+        if (n.output_size() == 1 && outs.size() == 1 && outs[0].name() == n.output(0)) {
+            m_out.notes.push_back("the final " + onnx_io::nodeLabel(n) +
+                                  " was left out: it changes no prediction, and the Output's scores are taken before it");
+            return setOutput(n, value(n, 0));
+        }
+        fail(n, "a " + n.op_type() + " inside the network has no layer kind in the workbench");
+    }
+
+    void refuseSign(const onnx::NodeProto& n)
+    {
+        fail(n, "ONNX's Sign maps 0 to 0; the workbench's sign maps 0 to +1 (use BipolarQuant)");
+    }
+
+    using Handler = void (Importer::*)(const onnx::NodeProto&);
+
+    /** The handler of each operator on data that depends on the input. */
+    static const std::map<std::string, Handler>& handlers()
+    {
+        static const std::map<std::string, Handler> table{
+            {"Identity", &Importer::mapPassThrough},   {"Dropout", &Importer::mapPassThrough},
+            {"Mul", &Importer::mapArithmetic},         {"Add", &Importer::mapArithmetic},
+            {"Sub", &Importer::mapArithmetic},         {"Div", &Importer::mapArithmetic},
+            {"MatMul", &Importer::mapMatMul},          {"Gemm", &Importer::mapGemm},
+            {"Conv", &Importer::mapConv},              {"BatchNormalization", &Importer::mapBatchNorm},
+            {"MaxPool", &Importer::mapPool},           {"AveragePool", &Importer::mapPool},
+            {"Relu", &Importer::mapClipOrRelu},        {"Clip", &Importer::mapClipOrRelu},
+            {"Flatten", &Importer::mapFlattenOp},      {"Reshape", &Importer::mapReshape},
+            {"Concat", &Importer::mapConcat},          {"Softmax", &Importer::mapSoftmax},
+            {"LogSoftmax", &Importer::mapSoftmax},     {"Trunc", &Importer::mapTrunc},
+            {"Sign", &Importer::refuseSign}};
+        return table;
+    }
+
     void mapNode(const onnx::NodeProto& n)
     {
         const std::string& op = n.op_type();
@@ -909,7 +1117,6 @@ private:
                     "(qonnx.custom_op.general, onnx.brevitas)");
         if (qonnx && op != "Quant" && op != "IntQuant" && op != "BipolarQuant" && op != "Trunc")
             failIs(n, "an unknown custom operator of the domain '" + n.domain() + "'");
-        // Constants and shapes fold away.
         bool anyDyn = false, anyQ = false;
         for (int k = 0; k < n.input_size(); ++k) {
             if (n.input(k).empty())
@@ -920,138 +1127,19 @@ private:
         }
         if (qonnx && op != "Trunc")
             return mapQuant(n);
-        if (op == "Shape") {
+        // The shape of the data is known from the graph's input: a constant.
+        if (op == "Shape" && value(n, 0).kind == Value::Dyn) {
             const Value& x = value(n, 0);
-            if (x.kind == Value::Dyn) {
-                Value v;
-                v.t = Tensor::ofInts({static_cast<int64_t>(x.shape.size() + 1)}, fullShape(x));
-                return setOutput(n, std::move(v));
-            }
-        }
-        if (!anyDyn) {
-            static const std::set<std::string> shapeOps{"Transpose", "Reshape", "Identity", "Flatten", "Squeeze",
-                                                        "Unsqueeze", "Dropout"};
-            std::vector<const Tensor*> args;
-            for (int k = 0; k < n.input_size(); ++k)
-                args.push_back(n.input(k).empty() ? nullptr : &value(n, k).t);
-            std::vector<Tensor> outs;
-            std::string error;
-            if (!onnx_io::runOp(n, args, outs, error))
-                throw ImportError{error};
             Value v;
-            if (outs.empty())
-                fail(n, "gives no output");
-            v.t = std::move(outs[0]);
-            if (anyQ && value(n, 0).kind == Value::QConst && shapeOps.count(op)) {
-                const Value& first = value(n, 0);
-                // Weights behind a quantizer keep what the quantizer said.
-                v.kind = Value::QConst;
-                v.q = first.q;
-                args[0] = &first.q.raw;
-                if (onnx_io::runOp(n, args, outs, error))
-                    v.q.raw = std::move(outs[0]);
-                args[0] = &first.q.elemScale;
-                if (onnx_io::runOp(n, args, outs, error))
-                    v.q.elemScale = std::move(outs[0]);
-            }
+            v.t = Tensor::ofInts({static_cast<int64_t>(x.shape.size() + 1)}, fullShape(x));
             return setOutput(n, std::move(v));
         }
-        if (op == "Identity" || op == "Dropout")
-            return setOutput(n, value(n, 0));
-        if (op == "Mul" || op == "Add" || op == "Sub" || op == "Div") {
-            if (n.input_size() != 2)
-                fail(n, "has " + std::to_string(n.input_size()) + " inputs; " + op + " takes two");
-            const bool d0 = value(n, 0).kind == Value::Dyn, d1 = value(n, 1).kind == Value::Dyn;
-            if (d0 && d1) {
-                if (op != "Add")
-                    fail(n, "combines two tensors that both depend on the input; the workbench has no layer kind for " + op);
-                const NodeId a = dynInput(n, 0), b = dynInput(n, 1);
-                return setOutput(n, dyn(addNode(LayerKind::Add, n.name().empty() ? "add" : n.name(), {a, b})));
-            }
-            return mapAffine(n, d0 ? 0 : 1);
-        }
-        if (op == "MatMul") {
-            const Value w = value(n, 1);
-            if (w.kind == Value::Dyn)
-                fail(n, "multiplies two tensors that both depend on the input; the workbench needs constant weights");
-            return mapDense(n, w, false, nullptr);
-        }
-        if (op == "Gemm")
-            return mapGemm(n);
-        if (op == "Conv")
-            return mapConv(n);
-        if (op == "BatchNormalization")
-            return mapBatchNorm(n);
-        if (op == "MaxPool" || op == "AveragePool")
-            return mapPool(n);
-        if (op == "Relu" || op == "Clip") {
-            float lo = 0.0f, hi = std::numeric_limits<float>::infinity();
-            if (op == "Clip") {
-                lo = onnx_io::attrFloat(n, "min", -std::numeric_limits<float>::infinity());
-                hi = onnx_io::attrFloat(n, "max", std::numeric_limits<float>::infinity());
-                if (n.input_size() > 1 && !n.input(1).empty())
-                    lo = static_cast<float>(constant(n, 1).at(0));
-                if (n.input_size() > 2 && !n.input(2).empty())
-                    hi = static_cast<float>(constant(n, 2).at(0));
-            }
-            std::string fn;
-            if (lo == 0.0f && std::isinf(hi))
-                fn = "relu";
-            else if (lo == -1.0f && hi == 1.0f)
-                fn = "hardtanh";
-            else
-                fail(n, "clips to [" + std::to_string(lo) + ", " + std::to_string(hi) +
-                            "]; the workbench has ReLU ([0, ∞)) and HardTanh ([-1, 1])");
-            const NodeId from = dynInput(n, 0);
-            const NodeId id = addNode(LayerKind::Activation, n.name().empty() ? fn : n.name(), {from});
-            m_out.graph.node(id)->attrs["function"] = fn;
-            m_out.graph.node(id)->quant.actBits = 32;
-            return setOutput(n, dyn(id));
-        }
-        if (op == "Flatten") {
-            if (onnx_io::attrInt(n, "axis", 1) != 1)
-                fail(n, "flattens at axis " + std::to_string(onnx_io::attrInt(n, "axis", 1)) + "; the workbench flattens at axis 1");
-            const Value& x = value(n, 0);
-            return mapFlatten(n, {1, shapeSize(x.shape)});
-        }
-        if (op == "Reshape") {
-            const Value& x = value(n, 0);
-            const Tensor& spec = constant(n, 1);
-            onnx::NodeProto probe = n;
-            std::vector<Tensor> outs;
-            Tensor shaped = Tensor::ofFloats(fullShape(x), std::vector<float>(static_cast<size_t>(shapeSize(x.shape)), 0.0f));
-            std::string error;
-            if (!onnx_io::runOp(probe, {&shaped, &spec}, outs, error))
-                throw ImportError{error};
-            return mapFlatten(n, outs[0].shape);
-        }
-        if (op == "Concat") {
-            if (onnx_io::attrInt(n, "axis", 0) != 1)
-                fail(n, "joins along axis " + std::to_string(onnx_io::attrInt(n, "axis", 0)) + "; the workbench joins channels (axis 1)");
-            std::vector<NodeId> ins;
-            for (int k = 0; k < n.input_size(); ++k)
-                ins.push_back(dynInput(n, k));
-            if (ins.size() < 2 || ins.size() > 8)
-                fail(n, "joins " + std::to_string(ins.size()) + " tensors; the Concat layer takes 2 to 8");
-            const NodeId id = addNode(LayerKind::Concat, n.name().empty() ? "concat" : n.name(), ins);
-            m_out.graph.node(id)->attrs["inputs"] = static_cast<int64_t>(ins.size());
-            return setOutput(n, dyn(id));
-        }
-        if (op == "Softmax" || op == "LogSoftmax") {
-            const auto& outs = m_model.graph().output();
-            if (n.output_size() == 1 && outs.size() == 1 && outs[0].name() == n.output(0)) {
-                m_out.notes.push_back("the final " + onnx_io::nodeLabel(n) +
-                                      " was left out: it changes no prediction, and the Output's scores are taken before it");
-                return setOutput(n, value(n, 0));
-            }
-            fail(n, "a " + op + " inside the network has no layer kind in the workbench");
-        }
-        if (op == "Trunc")
-            fail(n, "truncating average pooling (Brevitas' QuantAvgPool) has no layer kind in the workbench: its AvgPool "
-                    "keeps the exact mean");
-        if (op == "Sign")
-            fail(n, "ONNX's Sign maps 0 to 0; the workbench's sign maps 0 to +1 (use BipolarQuant)");
-        fail(n, "the workbench has no layer kind for " + op);
+        if (!anyDyn)
+            return foldConstantNode(n, anyQ);
+        const auto handler = handlers().find(op);
+        if (handler == handlers().end())
+            fail(n, "the workbench has no layer kind for " + op);
+        (this->*handler->second)(n);
     }
 
     const onnx::ModelProto& m_model;

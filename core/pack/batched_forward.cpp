@@ -107,7 +107,7 @@ bool BatchedForward::prepare(const PackedNet& net, std::string& why)
     if (e.bits <= 1) {
         m_input = Planes{};
     } else {
-        const int64_t hi = (int64_t(1) << (e.bits - 1)) - 1, lo = e.rounding == "floor" ? -hi - 1 : -hi;
+        const int64_t hi = (int64_t(1) << (e.bits - 1)) - 1, lo = e.lowestCode();
         m_input = Planes{bitsFor(hi - lo), lo, 1};
     }
     Planes in = m_input;

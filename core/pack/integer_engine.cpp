@@ -152,7 +152,7 @@ void IntegerEngine::encode(const uint8_t* pixels, int8_t* codes) const
     const int c = m_net.channels, hw = m_net.height * m_net.width;
     const InputEncoding& e = m_net.input;
     const int64_t hi = (int64_t(1) << (std::max(1, e.bits) - 1)) - 1;
-    const int64_t lo = e.rounding == "floor" ? -hi - 1 : -hi;
+    const int64_t lo = e.lowestCode();
     for (int ch = 0; ch < c; ++ch)
         for (int p = 0; p < hw; ++p) {
             const uint8_t byte = pixels[ch * hw + p];

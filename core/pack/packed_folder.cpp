@@ -369,6 +369,8 @@ bool readPackedFolder(const std::string& dir, const std::string& network, Packed
         fi.optionalInteger("bits", net.input.bits, 1, 8);
         fi.optionalNumber("scale", net.input.scale, 1e-30, 1e30);
         fi.optionalText("rounding", net.input.rounding);
+        if (fi.has("narrow"))
+            fi.flag("narrow", net.input.narrow);
         if (fi.ok() && int64_t(net.channels) * net.height * net.width > kMaxPackedElements)
             fi.fail("an input of " + std::to_string(net.channels) + "×" + std::to_string(net.height) + "×" +
                     std::to_string(net.width) + " is larger than a packed model may take");
@@ -562,6 +564,9 @@ bool writePackedFolder(const std::string& dir, const PackedNet& net, const Manif
     nlohmann::json layers = nlohmann::json::array();
     for (const PackedLayer& l : net.layers)
         layers.push_back(layerToJson(l));
+    // Written only when off, so that folders packed before the option keep their bytes.
+    if (!net.input.narrow)
+        m["input"]["narrow"] = false;
     m["layers"] = layers;
     m["classes"] = net.classes;
     if (!extras.foldingSource.empty())

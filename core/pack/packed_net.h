@@ -1,5 +1,6 @@
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -69,6 +70,15 @@ struct InputEncoding {
     double scale = 1.0;
     /** "half-even" (the trainer's Input quantizer) or "floor" (ap_fixed truncation). */
     std::string rounding = "half-even";
+    /** Codes ±(2^(bits-1)-1); false: -2^(bits-1) … 2^(bits-1)-1 (the Input's narrow
+     *  option off, inputLevels). "floor" implies the wider range too (ap_fixed). */
+    bool narrow = true;
+    /** The lowest code an n-bit input takes. */
+    int64_t lowestCode() const
+    {
+        const int64_t hi = (int64_t(1) << (std::max(1, bits) - 1)) - 1;
+        return rounding == "floor" || !narrow ? -hi - 1 : -hi;
+    }
 };
 
 /** A packed network: what a packed folder holds. */

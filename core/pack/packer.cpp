@@ -118,6 +118,9 @@ struct Stream {
     int64_t dim = 0;
     int64_t channels = 0;
     double scale = 1.0;
+    // The largest magnitude of an input code: 2^(n-1) where the levels go one
+    // below -(2^(n-1)-1) (narrow off), which bounds the accumulator.
+    int64_t magnitude = 1;
 };
 
 // The graph must be a dataflow pipeline and the folding must fit it.
@@ -147,9 +150,12 @@ PackedNet packInput(const Dataflow& df, const PackRequest& request, Stream& stre
     else
         net.channels = 1, net.height = 1, net.width = int(shapeSize(in));
     net.input.bits = df.inputBits;
-    net.input.scale = df.inputBits == 1 ? 1.0 : inputLevels(df.inputBits).scale;
+    const QuantLevels inputL = inputLevels(df.inputBits, df.inputNarrow);
+    net.input.scale = df.inputBits == 1 ? 1.0 : inputL.scale;
     net.input.rounding = "half-even";
+    net.input.narrow = df.inputBits == 1 || df.inputNarrow;
     stream.scale = net.input.scale;
+    stream.magnitude = df.inputBits == 1 ? 1 : std::max(-inputL.minLevel, inputL.maxLevel);
     if (in.size() == 3 && df.layers.front().kind == LayerKind::Conv2D)
         stream.channels = in[0], stream.dim = in[1];
     return net;
@@ -285,7 +291,7 @@ bool outputLevels(const MatrixLayer& ml, const Tail& tail, bool thresholdedMlp, 
 // Weight codes, integer thresholds and (last unit) class scores, row by row:
 // y = a * acc + b folds scale, bias and batch norm; a negative slope negates the row.
 void foldRows(const MatrixLayer& ml, const Tail& tail, const UnitTensors& t, const std::vector<int64_t>& fromGraph,
-              const QuantLevels& outLevels, double inScale, PackedLayer& l)
+              const QuantLevels& outLevels, double inScale, int64_t inMagnitude, PackedLayer& l)
 {
     const std::vector<float>& w = *t.weight;
     const QuantLevels wl = weightLevelsOf(ml.weightBits, w.data(), w.size());
@@ -297,8 +303,10 @@ void foldRows(const MatrixLayer& ml, const Tail& tail, const UnitTensors& t, con
     const int64_t npad = l.mw - l.cols;
     // Σ w_pad * x_pad: a padded binary column adds (+1)(-1); n-bit pads add 0.
     const int64_t padContribution = (binaryW && binaryIn) ? -npad : 0;
-    const int64_t maxAcc = l.mw * std::max<int64_t>(1, wl.maxLevel) *
-                           (binaryIn ? 1 : std::max<int64_t>(1, (int64_t(1) << (ml.inputBits - 1)) - 1));
+    // |acc| ≤ columns × the largest weight code × the largest input code (the
+    // input's -2^(n-1) when not narrow). A threshold at `never` must lie beyond it.
+    const int64_t maxAcc = l.mw * std::max<int64_t>({1, wl.maxLevel, -wl.minLevel}) *
+                           (binaryIn ? 1 : std::max<int64_t>(1, inMagnitude));
     const int64_t never = maxAcc < 32767 ? 32767 : std::numeric_limits<int32_t>::max();
     l.thresholds.assign(size_t(l.mh * l.thresholdsPerRow), never);
     if (last) {
@@ -353,6 +361,7 @@ void foldRows(const MatrixLayer& ml, const Tail& tail, const UnitTensors& t, con
 void advanceStream(const PackedLayer& l, const QuantLevels& outLevels, Stream& stream)
 {
     stream.scale = l.thresholdsPerRow == 0 ? 1.0 : outLevels.scale;
+    stream.magnitude = outLevels.isBipolar() ? 1 : std::max(-outLevels.minLevel, outLevels.maxLevel);
     if (l.conv) {
         stream.channels = l.mh;
         stream.dim = l.outputDim();
@@ -382,7 +391,7 @@ bool packGraph(const Graph& graph, const WeightFile& weights, const PackRequest&
             !outputLevels(ml, tail, ml.last && df.isMlp(), l, outLevels, error) ||
             !readBiasAndNorm(ml, *graph.node(ml.node), weights, tail, tensors, error))
             return false;
-        foldRows(ml, tail, tensors, streamColumnOrder(ml, stream), outLevels, stream.scale, l);
+        foldRows(ml, tail, tensors, streamColumnOrder(ml, stream), outLevels, stream.scale, stream.magnitude, l);
         advanceStream(l, outLevels, stream);
         net.layers.push_back(std::move(l));
     }

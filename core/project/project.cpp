@@ -117,6 +117,8 @@ std::string serializeProject(const Project& p)
     if (!p.deploy.folding.empty())
         j["deploy"]["folding"] = {{"source", p.deploy.folding.source},
                                   {"layers", foldingLayersToJson(p.deploy.folding)}};
+    if (!p.deploy.finnReports.empty())
+        j["deploy"]["finn_reports"] = p.deploy.finnReports;
     j["runs"] = p.runs;
     if (!p.sweeps.empty()) {
         json sweeps = json::object();
@@ -220,6 +222,7 @@ bool parseProject(const std::string& text, Project& out, std::string& error)
         r.str("part", p.deploy.part);
         r.number("clock_mhz", p.deploy.clockMhz);
         r.str("host", p.deploy.host);
+        r.str("finn_reports", p.deploy.finnReports);
         if (!r.ok())
             return false;
         if (auto folding = section->find("folding"); folding != section->end()) {

@@ -56,10 +56,14 @@ struct DeployTarget {
     /** The folding chosen last (qnnw estimate, the Hardware dock); empty =
      *  none chosen. Written only when set, so older files stay byte-stable. */
     Folding folding;
+    /** The folder FINN's reports are read from (a `qnnw export --finn-build`
+     *  folder, FINN's output_dir or its report/), relative to the project
+     *  file's folder unless absolute; empty = none. Written only when set. */
+    std::string finnReports;
     bool operator==(const DeployTarget& o) const
     {
         return board == o.board && part == o.part && clockMhz == o.clockMhz && host == o.host &&
-               folding == o.folding && folding.source == o.folding.source;
+               folding == o.folding && folding.source == o.folding.source && finnReports == o.finnReports;
     }
 };
 

@@ -71,7 +71,14 @@ QuantLevels weightLevelsOf(int bits, const float* values, size_t count)
     return weightLevels(bits, weightRange(values, count));
 }
 
-QuantLevels inputLevels(int bits) { return activationLevels(bits, true, 1.0); }
+QuantLevels inputLevels(int bits, bool narrow)
+{
+    if (narrow || bits <= 1 || bits >= 32)
+        return activationLevels(bits, true, 1.0);
+    // activationLevels keeps the step range / (2^(n-1)-1) when not narrow.
+    const double top = double((int64_t(1) << (bits - 1)) - 1);
+    return activationLevels(bits, true, top / double(int64_t(1) << (bits - 1)), false);
+}
 
 QuantLevels activationFunctionLevels(const std::string& function, int bits)
 {

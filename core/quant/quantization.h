@@ -53,9 +53,14 @@ double weightRange(const float* values, size_t count);
 /** weightLevels(bits, weightRange(values)) for n-bit weights; bipolar and float as weightLevels(bits). */
 QuantLevels weightLevelsOf(int bits, const float* values, size_t count);
 
-/** The Input node at `bits`: signed over [-1, 1] (pixels arrive scaled to
- *  [-1, 1]; 1 bit binarizes at 0, 8 bits gives codes -127..127 of 1/127). */
-QuantLevels inputLevels(int bits);
+/** The Input node at `bits`: pixels arrive scaled to [-1, 1]; 1 bit
+ *  binarizes at 0. `narrow` (the default): codes -(2^(n-1)-1) … 2^(n-1)-1 of
+ *  1/(2^(n-1)-1), so 8 bits gives -127..127 of 1/127. Not narrow: the
+ *  two's-complement fixed point of [-1, 1), codes -2^(n-1) … 2^(n-1)-1 of
+ *  2^-(n-1) (8 bits: -128..127 of 1/128; -1 is code -128, +1 clips to 127),
+ *  what Brevitas' signed input quantizers with narrow_range=False and a
+ *  power-of-two scale, and BNN-PYNQ's ap_fixed<8,1> input, hold. */
+QuantLevels inputLevels(int bits, bool narrow = true);
 /** An Activation node: "sign" or 1 bit is bipolar; "relu" is unsigned over
  *  [0, 1]; "hardtanh" (and others) signed over [-1, 1]. */
 QuantLevels activationFunctionLevels(const std::string& function, int bits);

@@ -113,18 +113,19 @@ struct UniformSte : public torch::autograd::Function<UniformSte> {
 class InputLayer : public LayerImpl
 {
 public:
-    explicit InputLayer(int bits) : m_bits(bits) {}
+    InputLayer(int bits, bool narrow) : m_bits(bits), m_narrow(narrow) {}
     Tensor forward(const std::vector<Tensor>& in) override
     {
         if (m_bits == 1)
             return binaryActivation(in[0]);
         if (m_bits < 32)
-            return uniformQuantize(in[0], inputLevels(m_bits));
+            return uniformQuantize(in[0], inputLevels(m_bits, m_narrow));
         return in[0];
     }
 
 private:
     int m_bits;
+    bool m_narrow;
 };
 
 class DenseLayer : public LayerImpl
@@ -188,17 +189,33 @@ private:
 class PoolLayer : public LayerImpl
 {
 public:
-    PoolLayer(bool max, int64_t kernel, int64_t stride) : m_max(max), m_kernel(kernel), m_stride(stride) {}
+    PoolLayer(bool max, int64_t kernel, int64_t stride, double truncScale = 0, int64_t truncBits = 0)
+        : m_max(max), m_kernel(kernel), m_stride(stride), m_truncScale(truncScale), m_truncBits(truncBits)
+    {
+    }
     Tensor forward(const std::vector<Tensor>& in) override
     {
         if (m_max)
             return torch::max_pool2d(in[0], {m_kernel, m_kernel}, {m_stride, m_stride});
-        return torch::avg_pool2d(in[0], {m_kernel, m_kernel}, {m_stride, m_stride});
+        Tensor mean = torch::avg_pool2d(in[0], {m_kernel, m_kernel}, {m_stride, m_stride});
+        if (m_truncScale <= 0)
+            return mean;
+        // Brevitas' truncating pool, in the order QONNX's Trunc computes it (float32):
+        // the sum, its integer in steps of s, shifted right, floored, back to real.
+        const float s = static_cast<float>(m_truncScale);
+        const float shift = static_cast<float>(std::ldexp(1.0, int(m_truncBits)));
+        Tensor sum = mean * static_cast<float>(m_kernel * m_kernel);
+        Tensor q = torch::floor(torch::round(sum / s) / shift) * s;
+        // Straight through for training: the gradient of sum / 2^bits.
+        Tensor through = sum / shift;
+        return through + (q - through).detach();
     }
 
 private:
     bool m_max;
     int64_t m_kernel, m_stride;
+    double m_truncScale;
+    int64_t m_truncBits;
 };
 
 class BatchNormLayer : public LayerImpl
@@ -308,7 +325,10 @@ const KindTable<LayerBuilder>& layerBuilders()
     static const KindTable<LayerBuilder> table(
         "the torch builder",
         {
-            {LayerKind::Input, [](const Node& n, const Shape&) { return std::make_shared<InputLayer>(n.quant.actBits); }},
+            {LayerKind::Input,
+             [](const Node& n, const Shape&) {
+                 return std::make_shared<InputLayer>(n.quant.actBits, n.attrBoolOr("narrow", true));
+             }},
             {LayerKind::Dense,
              [](const Node& n, const Shape& in) {
                  return std::make_shared<DenseLayer>(in[0], n.attrInt("units"), n.attrBool("bias"), n.quant.weightBits);
@@ -320,7 +340,8 @@ const KindTable<LayerBuilder>& layerBuilders()
              }},
             {LayerKind::AvgPool,
              [](const Node& n, const Shape&) {
-                 return std::make_shared<PoolLayer>(false, n.attrInt("kernel"), n.attrInt("stride"));
+                 return std::make_shared<PoolLayer>(false, n.attrInt("kernel"), n.attrInt("stride"),
+                                                    n.attrFloat("trunc_scale"), n.attrInt("trunc_bits"));
              }},
             {LayerKind::BatchNorm,
              [](const Node& n, const Shape& in) {

@@ -341,6 +341,100 @@ private slots:
         }
     }
 
+    // The Input's narrow option off: codes -128 … 127 of 1/128, so an accumulator
+    // reaches columns × weight × 128, one step past the 127 a narrow input gives.
+    // 256 columns of 2-bit weights -1 on inputs -128 sum to 32768: the packer's
+    // "never" threshold for a row must lie beyond that (32767 would fire).
+    void narrowOffInputAtTheAccumulatorBound()
+    {
+        const QuantLevels wide = inputLevels(8, false);
+        QCOMPARE(wide.scale, 1.0 / 128);
+        QCOMPARE(wide.minLevel, int64_t(-128));
+        QCOMPARE(wide.maxLevel, int64_t(127));
+        QCOMPARE(quantizeToLevel(-1.0, wide), int64_t(-128));
+        QCOMPARE(quantizeToLevel(1.0, wide), int64_t(127));
+        QCOMPARE(inputLevels(8).minLevel, int64_t(-127));
+
+        Graph g;
+        auto chain = [&g](NodeId from, LayerKind kind, const char* name) {
+            const NodeId id = g.addNode(kind, name);
+            g.connect({from, 0, id, 0});
+            return id;
+        };
+        const NodeId in = g.addNode(LayerKind::Input, "input");
+        g.node(in)->attrs["shape"] = std::vector<int64_t>{256};
+        g.node(in)->attrs["narrow"] = false;
+        g.node(in)->quant.actBits = 8;
+        const NodeId d1 = chain(in, LayerKind::Dense, "dense1");
+        g.node(d1)->attrs["units"] = int64_t(2);
+        g.node(d1)->attrs["bias"] = false;
+        g.node(d1)->quant.weightBits = 2;
+        const NodeId bn1 = chain(d1, LayerKind::BatchNorm, "bn1");
+        g.node(bn1)->attrs["eps"] = kEps;
+        const NodeId act = chain(bn1, LayerKind::Activation, "act1");
+        g.node(act)->attrs["function"] = std::string("sign");
+        g.node(act)->quant.actBits = 1;
+        const NodeId d2 = chain(act, LayerKind::Dense, "dense2");
+        g.node(d2)->attrs["units"] = int64_t(2);
+        g.node(d2)->attrs["bias"] = false;
+        g.node(d2)->quant.weightBits = 1;
+        const NodeId bn2 = chain(d2, LayerKind::BatchNorm, "bn2");
+        g.node(bn2)->attrs["eps"] = kEps;
+        const NodeId out = chain(bn2, LayerKind::Output, "output");
+        g.node(out)->attrs["classes"] = int64_t(2);
+
+        // Row 0: every weight -0.5 (code -1 of step 0.5); row 1: +0.5. One accumulator step
+        // is 0.5 × 1/128 = 1/256 in real terms; row 0 fires from 40000 steps (beta -156.25),
+        // which 256 × 128 = 32768 never reaches.
+        std::vector<float> w1(512, -0.5f);
+        std::fill(w1.begin() + 256, w1.end(), 0.5f);
+        WeightFile wf;
+        NodeWeights n1;
+        n1.node = d1;
+        n1.kind = "Dense";
+        n1.tensors = {tensor("weight", {2, 256}, w1)};
+        wf.nodes[d1] = n1;
+        wf.nodes[bn1] = normWeights(bn1, {1.0f, 1.0f}, {-156.25f, 0.0f}, {0.0f, 0.0f}, {float(1 - kEps), float(1 - kEps)});
+        NodeWeights n2;
+        n2.node = d2;
+        n2.kind = "Dense";
+        n2.tensors = {tensor("weight", {2, 2}, {1.0f, -1.0f, -1.0f, 1.0f})};
+        wf.nodes[d2] = n2;
+        wf.nodes[bn2] = normWeights(bn2, {1.0f, 1.0f}, {0.0f, 0.0f}, {0.0f, 0.0f}, {1.0f, 1.0f});
+
+        pack::PackRequest r;
+        r.folding.layers = {{"dense1", {1, 1}}, {"dense2", {1, 1}}};
+        r.network = "bound";
+        pack::PackedNet net;
+        std::string error;
+        QVERIFY2(pack::packGraph(g, wf, r, net, error), error.c_str());
+        QVERIFY(!net.input.narrow);
+        QCOMPARE(net.input.scale, 1.0 / 128);
+        QCOMPARE(net.input.lowestCode(), int64_t(-128));
+        const pack::PackedLayer& l0 = net.layers[0];
+        QCOMPARE(l0.thresholds[0], int64_t(39999)); // fires when the accumulator exceeds it
+        QVERIFY(l0.thresholds[0] > 32768);
+
+        pack::IntegerEngine engine;
+        QVERIFY2(engine.load(net, error), error.c_str());
+        // Black pixels are -1.0: code -128; white clips to 127.
+        std::vector<uint8_t> pixels(256, 0);
+        pixels[255] = 255;
+        std::vector<int8_t> codes(256);
+        engine.encode(pixels.data(), codes.data());
+        QCOMPARE(int(codes[0]), -128);
+        QCOMPARE(int(codes[255]), 127);
+        std::fill(codes.begin(), codes.end(), int8_t(-128));
+        pack::EngineTrace trace;
+        engine.classify(codes.data(), &trace, true);
+        QCOMPARE(trace.accumulators[0][0], int64_t(32768));
+        // Float: 32768 / 256 - 156.25 = -28.25 < 0, so -1; row 1: -128 < 0, so -1.
+        QCOMPARE(int(trace.outputs[0][0]), -1);
+        QCOMPARE(int(trace.outputs[0][1]), -1);
+        // The same through the batched kernels.
+        QCOMPARE(engine.classifyCodes(codes.data(), 1, 1).at(0), engine.classify(codes.data()));
+    }
+
     void manifestListsEveryFileWithItsChecksum()
     {
         const pack::PackedNet net = packHand(handNet(2));

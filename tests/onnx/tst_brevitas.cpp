@@ -67,6 +67,8 @@ struct Variant {
     bool wideActivations = false;
     /** The BNN-PYNQ 8-bit input quantizer: narrow = 0, scale 2^-7 as Pow(2, -7). */
     bool wideInput = false;
+    /** A small CNN with Brevitas' TruncAvgPool2d instead of the TFC (buildTruncPool). */
+    bool truncPool = false;
 };
 
 /** A TFC as Brevitas' bnn_pynq FC model exports it: x.view(N, -1) as
@@ -169,6 +171,88 @@ void buildTfc(FileBuilder& b, const Variant& v, unsigned seed)
     b.output(x, {1, 10});
 }
 
+/** Brevitas' TruncAvgPool2d in a small CNN: the 8-bit input quantizer, a
+ *  3×3 Conv of 4 channels (Quant weights) → BatchNormalization → unsigned
+ *  Quant (actBits, scale 1/(2^bits - 1)) → AveragePool 2×2 → Mul 4 → Trunc
+ *  (the activation's scale, bits + 2 → bits, FLOOR) → Flatten → MatMul →
+ *  BatchNormalization. */
+void buildTruncPool(FileBuilder& b, const Variant& v, unsigned seed)
+{
+    b.initializersAsInputs = v.initializersAsInputs;
+    b.input("global_in", {1, 1, 28, 28});
+    auto quant = [&](const std::string& name, const std::string& in, float scale, int bits, bool isSigned) {
+        auto& n = b.node("Quant", name, {in, b.scalar(name + ".scale", scale), b.scalar(name + ".zeropt", 0.0f),
+                                         b.scalar(name + ".bits", float(bits))},
+                         name + "_out", v.domain);
+        FileBuilder::attr(n, "signed", isSigned ? 1 : 0);
+        FileBuilder::attr(n, "narrow", isSigned ? 1 : 0);
+        FileBuilder::attrS(n, "rounding_mode", "ROUND");
+        return n.output(0);
+    };
+    std::string x = b.node("Mul", "/Mul", {"global_in", b.scalar("/two", 2.0f)}, "x2").output(0);
+    x = b.node("Sub", "/Sub", {x, b.scalar("/one", 1.0f)}, "xc").output(0);
+    x = quant("input_quant", x, 1.0f / 127.0f, 8, true);
+    const int maxLevel = (1 << (v.weightBits - 1)) - 1;
+    auto weights = [&](const std::string& name, std::vector<int64_t> dims, size_t count, float spread, unsigned s) {
+        std::vector<float> w = randomValues(count, spread, s);
+        float m = 0;
+        for (float f : w)
+            m = std::max(m, std::fabs(f));
+        return quant(name + "_wq", b.init(name + ".weight", dims, w), m / float(maxLevel), v.weightBits, true);
+    };
+    auto norm = [&](const std::string& bn, const std::string& in, int64_t ch, unsigned s) {
+        std::vector<float> var = randomValues(size_t(ch), 0.3f, s);
+        for (float& f : var)
+            f = 0.2f + std::fabs(f);
+        auto& n = b.node("BatchNormalization", bn,
+                         {in, b.init(bn + ".gamma", {ch}, randomValues(size_t(ch), 1.0f, s + 1)),
+                          b.init(bn + ".beta", {ch}, randomValues(size_t(ch), 0.3f, s + 2)),
+                          b.init(bn + ".mean", {ch}, randomValues(size_t(ch), 0.3f, s + 3)), b.init(bn + ".var", {ch}, var)},
+                         bn + "_out");
+        FileBuilder::attrF(n, "epsilon", 1e-4f);
+        return n.output(0);
+    };
+    auto& conv = b.node("Conv", "conv1", {x, weights("conv1", {4, 1, 3, 3}, 36, 0.5f, seed)}, "conv1_out");
+    FileBuilder::attrs(conv, "kernel_shape", {3, 3});
+    // The background (-1 everywhere) maps just below 0, so that only the strokes
+    // reach the classifier and random weights still tell the digits apart: the
+    // batch norm's mean is the conv's output on the background, -Σ of the quantized weights.
+    {
+        const std::vector<float> w = randomValues(36, 0.5f, seed);
+        float m = 0;
+        for (float f : w)
+            m = std::max(m, std::fabs(f));
+        const float step = m / float(maxLevel);
+        std::vector<float> mean(4, 0.0f);
+        for (int c = 0; c < 4; ++c)
+            for (int k = 0; k < 9; ++k)
+                mean[size_t(c)] -= std::clamp(std::nearbyint(w[size_t(c * 9 + k)] / step), -float(maxLevel), float(maxLevel)) * step;
+        auto& n = b.node("BatchNormalization", "bn1",
+                         {conv.output(0), b.init("bn1.gamma", {4}, {1.0f, 0.8f, 1.2f, 0.6f}),
+                          b.init("bn1.beta", {4}, {-0.05f, -0.05f, -0.05f, -0.05f}), b.init("bn1.mean", {4}, mean),
+                          b.init("bn1.var", {4}, {1.0f, 1.0f, 1.0f, 1.0f})},
+                         "bn1_out");
+        FileBuilder::attrF(n, "epsilon", 1e-4f);
+        x = n.output(0);
+    }
+    const float actScale = 1.0f / float((1 << v.actBits) - 1);
+    x = quant("act1", x, actScale, v.actBits, false);
+    auto& pool = b.node("AveragePool", "pool1", {x}, "pool1_out");
+    FileBuilder::attrs(pool, "kernel_shape", {2, 2});
+    FileBuilder::attrs(pool, "strides", {2, 2});
+    x = b.node("Mul", "pool1/Mul", {pool.output(0), b.scalar("pool1.window", 4.0f)}, "pool1_sum").output(0);
+    auto& trunc = b.node("Trunc", "pool1/Trunc",
+                         {x, b.scalar("pool1.scale", actScale), b.scalar("pool1.zeropt", 0.0f),
+                          b.scalar("pool1.in_bits", float(v.actBits + 2)), b.scalar("pool1.out_bits", float(v.actBits))},
+                         "pool1_trunc", v.domain);
+    FileBuilder::attrS(trunc, "rounding_mode", "FLOOR");
+    FileBuilder::attr(b.node("Flatten", "flatten", {trunc.output(0)}, "flat"), "axis", 1);
+    FileBuilder::attrs(b.node("Transpose", "fc_t", {weights("fc", {10, 676}, 6760, 0.1f, seed + 20)}, "fc_wt"), "perm",
+                       {1, 0});
+    x = b.node("MatMul", "fc", {"flat", "fc_wt"}, "fc_out").output(0);
+    b.output(norm("bn2", x, 10, seed + 30), {1, 10});
+}
+
 /** Moves every initializer of more than 64 values into `weights.bin` beside the model. */
 bool externalize(onnx::ModelProto& m, const QString& dir)
 {
@@ -211,7 +295,10 @@ private:
     {
         QDir().mkpath(path(name));
         FileBuilder b(v.ir, v.domain, v.opset);
-        buildTfc(b, v, 7);
+        if (v.truncPool)
+            buildTruncPool(b, v, 7);
+        else
+            buildTfc(b, v, 7);
         if (v.external && !externalize(b.model(), path(name)))
             return {};
         const QString file = path(name + "/" + name + ".onnx");
@@ -242,7 +329,7 @@ private Q_SLOTS:
         QTest::addColumn<int>("actBits");
         QTest::addColumn<bool>("perChannel");
         QTest::addColumn<bool>("external");
-        QTest::addColumn<int>("wide"); // 1: activations with narrow = 0, 2: the 8-bit input with narrow = 0
+        QTest::addColumn<int>("wide"); // 1: activations with narrow = 0, 2: the 8-bit input with narrow = 0, 3: Trunc
         QTest::newRow("constant subgraphs, qonnx domain, opset 13, W2A2") << "tfc-qonnx" << 0 << 13 << 2 << 2 << false << false << 0;
         QTest::newRow("constant subgraphs, onnx.brevitas, opset 9, IR 4") << "tfc-brevitas" << 1 << 9 << 2 << 2 << false << false << 0;
         QTest::newRow("per-channel 4-bit weight scales") << "tfc-perchannel" << 0 << 11 << 4 << 2 << true << false << 0;
@@ -250,6 +337,8 @@ private Q_SLOTS:
         QTest::newRow("external-data initializers") << "tfc-external" << 0 << 13 << 3 << 3 << false << true << 0;
         QTest::newRow("signed activations with narrow = 0") << "tfc-wide" << 0 << 13 << 2 << 3 << false << false << 1;
         QTest::newRow("narrow = 0 8-bit signed input, scale 2^-7") << "tfc-wide-input" << 0 << 13 << 2 << 2 << false << false << 2;
+        QTest::newRow("Trunc after average pooling (TruncAvgPool2d), onnx.brevitas")
+            << "cnv-trunc" << 1 << 11 << 4 << 3 << false << false << 3;
     }
 
     void brevitasNetworks()
@@ -265,6 +354,7 @@ private Q_SLOTS:
         Variant v;
         v.wideActivations = wide == 1;
         v.wideInput = wide == 2;
+        v.truncPool = wide == 3;
         v.domain = domain == 0 ? "qonnx.custom_op.general" : "onnx.brevitas";
         v.opset = opset;
         v.ir = domain == 0 ? 8 : 4;
@@ -297,17 +387,22 @@ private Q_SLOTS:
         QVERIFY2(importQonnx(s(file), imported, error), error.c_str());
         const Node* input = imported.graph.node(imported.graph.findByName("global_in"));
         QVERIFY(input);
-        // The narrow = 0 input stays float, its quantizer a QuantAct right after it.
-        QCOMPARE(input->quant.actBits, v.wideInput ? 32 : 8);
+        // The narrow = 0 input of step 2^-7 is the Input's 8-bit encoding with narrow off (codes -128 … 127).
+        QCOMPARE(input->quant.actBits, 8);
+        QCOMPARE(input->attrBoolOr("narrow", true), !v.wideInput);
         int wideQuantActs = 0;
         for (const auto& [id, n] : imported.graph.nodes()) {
-            if (n.kind == LayerKind::Dense)
+            if (n.kind == LayerKind::Dense || n.kind == LayerKind::Conv2D)
                 QCOMPARE(n.quant.weightBits, weightBits);
+            if (n.kind == LayerKind::AvgPool) { // the Mul by 4 and the Trunc are its truncation
+                QCOMPARE(n.attrInt("trunc_bits"), int64_t(2));
+                QCOMPARE(float(n.attrFloat("trunc_scale")), 1.0f / float((1 << actBits) - 1));
+            }
             if (n.kind == LayerKind::Activation || (n.kind == LayerKind::QuantAct && n.name != "input_quant"))
                 QCOMPARE(n.quant.actBits, actBits);
             wideQuantActs += n.kind == LayerKind::QuantAct && !n.attrBool("narrow");
         }
-        QCOMPARE(wideQuantActs, wide == 1 ? 3 : wide == 2 ? 1 : 0);
+        QCOMPARE(wideQuantActs, wide == 1 ? 3 : 0);
         std::vector<int> ours;
         QVERIFY2(floatPredictions(imported.graph, imported.weights, m_test, "mnist", ours, error), error.c_str());
         const int floatDiff = differences(ours, fromFile.predictions);
@@ -341,17 +436,31 @@ private Q_SLOTS:
         request.runDir = s(run);
         request.outDir = s(path(name + "/packed"));
         pack::RunPackResult packed;
-        if (v.wideInput) {
-            // The dataflow takes 1- to 8-bit pixels, not a float input with a quantizer behind it.
+        if (v.truncPool) {
+            // Exact in the float paths; the packed engine has no average pool, and says which.
             QVERIFY(!pack::packRun(p, request, packed, error));
-            QVERIFY2(error.find("the input is float") != std::string::npos, error.c_str());
-            qInfo("%s: float model %d, qnnw eval %d prediction(s) differ from the file; packing refused: %s", qPrintable(name),
-                  floatDiff, evalDiff, error.c_str());
+            QVERIFY2(error.find("the dataflow has no unit for the truncating AvgPool pool1 (Brevitas' TruncAvgPool2d: "
+                                "floor of the window's sum / 2^2)") != std::string::npos,
+                     error.c_str());
+            qInfo("%s: eval-onnx %.2f%%; float model %d, qnnw eval %d prediction(s) differ from the file; packing "
+                  "refused: %s",
+                  qPrintable(name), 100 * fromFile.accuracy(), floatDiff, evalDiff, error.c_str());
             QCOMPARE(floatDiff, 0);
             QCOMPARE(evalDiff, 0);
+            // Exported again, the truncation is AveragePool, Mul, Trunc, and the interpreter agrees.
+            const QString again = path(name + "/again.onnx");
+            r = qnnw({"export", project, "--run", run, "--qonnx", again});
+            QVERIFY2(r.exitCode == 0, r.err.constData());
+            QonnxInterpreter reread;
+            QVERIFY2(reread.load(s(again), error), error.c_str());
+            QonnxEvalResult fromAgain;
+            QVERIFY2(evaluateQonnx(reread, m_test, 0, fromAgain, error), error.c_str());
+            QCOMPARE(differences(fromAgain.predictions, fromFile.predictions), 0);
             return;
         }
         QVERIFY2(pack::packRun(p, request, packed, error), error.c_str());
+        QCOMPARE(packed.net.input.narrow, !v.wideInput);
+        QCOMPARE(packed.net.input.lowestCode(), v.wideInput ? -128 : -127);
         pack::IntegerEngine engine;
         QVERIFY2(engine.load(packed.net, error) && engine.accepts(m_test, error), error.c_str());
         const std::vector<int> integer = engine.classifyAll(m_test, 2);
@@ -625,6 +734,22 @@ private Q_SLOTS:
         QCOMPARE(j.value("post_synth_resources").toObject().value("total").toObject().value("FF").toDouble(), 3100.0);
         QVERIFY(j.value("ours").toObject().value("lut").toDouble() > 0);
         QVERIFY(j.value("ours").toObject().value("fps").toDouble() > 0);
+        // The Hardware dock's table: FINN's units on our layers (MVAU_hls_0 is the first matrix layer).
+        const QJsonObject cmp = j.value("comparison").toObject();
+        const QJsonObject first = cmp.value("layers").toArray().at(0).toObject();
+        QCOMPARE(first.value("layer").toString(), QString("fc1"));
+        QCOMPARE(first.value("finn_estimate").toObject().value("lut").toDouble(), 5120.5);
+        QCOMPARE(first.value("post_synthesis").toObject().value("lut").toDouble(), 4800.0);
+        QCOMPARE(first.value("post_synthesis").toObject().value("bram_18k").toDouble(), 4.0); // 2 BRAM_36K
+        QCOMPARE(first.value("ours").toObject().value("lut").toDouble() > 0, true);
+        QCOMPARE(cmp.value("total").toObject().value("finn_estimate").toObject().value("lut").toDouble(), 6020.5);
+        QCOMPARE(cmp.value("bottleneck").toObject().value("finn_estimate").toString(), QString("fc1"));
+        r = qnnw({"finn-report", dir, "--project", project});
+        QVERIFY2(r.exitCode == 0 && r.out.contains("Ours next to FINN's (estimate, post-synthesis):"), r.out.constData());
+        // Without DIR, the folder the project remembers; this one remembers none.
+        r = qnnw({"finn-report", "--project", project});
+        QCOMPARE(r.exitCode, 1);
+        QVERIFY2(r.err.contains("the project remembers none"), r.err.constData());
 
         // A malformed report names the file.
         QVERIFY(write(dir + "/output/report/estimate_network_performance.json", R"({"estimated_throughput_fps": "fast"})"));

@@ -715,7 +715,8 @@ private Q_SLOTS:
         QTest::newRow("input of rank 3") << "rank3" << "the graph input 'x' has shape 1×28×28; the workbench takes N×features or N×C×H×W";
         QTest::newRow("Dense on an image") << "image" << "node 'fc' (MatMul): multiplies a 1×1×28×28 tensor; a Dense layer takes N×features";
         QTest::newRow("one output value") << "oneclass" << "the graph output 'y' has shape 1×1; the workbench's Output takes N×classes with at least 2 classes";
-        QTest::newRow("Trunc") << "trunc" << "node 'trunc' (Trunc): truncating average pooling";
+        QTest::newRow("Trunc not after an average pool")
+            << "trunc" << "node 'trunc' (Trunc): truncates what is not an average pool; the workbench truncates only after one";
         QTest::newRow("product of data") << "square" << "node 'sq' (Mul): combines two tensors that both depend on the input";
         QTest::newRow("reshape to an image") << "reshape" << "node 'rs' (Reshape): reshapes 1×784 into 1×16×49";
         QTest::newRow("clip range") << "clip" << "node 'clip' (Clip): clips to [-2.000000, 2.000000]";

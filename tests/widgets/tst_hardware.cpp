@@ -11,6 +11,10 @@
 
 #include <QApplication>
 #include <QComboBox>
+#include <QFile>
+#include <QDir>
+#include <QPushButton>
+#include <QTemporaryDir>
 #include <QLabel>
 #include <qcustomplot.h>
 #include <QTableWidget>
@@ -52,6 +56,7 @@ private Q_SLOTS:
     void peakTableAndChart();
     void overlayVerdictFollowsFolding();
     void summaryBarAgreesWithIssues();
+    void finnReportsBesideOurs();
 };
 
 void TestHardware::bitWidthChangesLutAndUndoRestores()
@@ -268,6 +273,117 @@ void TestHardware::summaryBarAgreesWithIssues()
     QCOMPARE(window.summaryBar()->figure("status"), QString("%1 error(s)").arg(errors)); // tr("%n error(s)") untranslated
     window.document()->undoStack()->undo();
     QCOMPARE(window.summaryBar()->figure("status"), QString("✓ no problems"));
+}
+
+// FINN's reports, in the files and names its build writes (FINN 0.10: MVAU_hls_N;
+// post-synthesis names carry the dataflow partition, Vivado's BRAM_36K and DSP48E1).
+void TestHardware::finnReportsBesideOurs()
+{
+    QTemporaryDir tmp;
+    QVERIFY(tmp.isValid());
+    GraphDocument doc;
+    const QString projectFile = tmp.filePath("lfc.qnnproj");
+    doc.setProject(loadExample("lfc-w1a1-mnist.qnnproj"), projectFile);
+    HardwarePanel panel(&doc);
+    QCOMPARE(panel.finnTable()->rowCount(), 0);
+    QVERIFY(!panel.findChild<QPushButton*>("forgetFinnReports")->isEnabled());
+
+    const QString build = tmp.filePath("finn-build");
+    QVERIFY(QDir().mkpath(build + "/output/report"));
+    auto write = [&](const QString& name, const QByteArray& text) {
+        QFile f(build + "/output/report/" + name);
+        return f.open(QIODevice::WriteOnly) && f.write(text) == text.size();
+    };
+    // Before FINN ran: a sentence, and nothing changes.
+    QString error;
+    QVERIFY(!panel.loadFinnReports(build, &error));
+    QVERIFY2(error.startsWith("no FINN report in " + build), qPrintable(error));
+    QCOMPARE(doc.undoStack()->count(), 0);
+
+    QVERIFY(write("estimate_layer_resources.json",
+                  R"({"MVAU_hls_0": {"BRAM_18K": 28, "BRAM_efficiency": 0.93, "LUT": 9112, "URAM": 0, "URAM_efficiency": 1, "DSP": 0},
+                      "MVAU_hls_1": {"BRAM_18K": 8, "BRAM_efficiency": 0.5, "LUT": 5031, "URAM": 0, "URAM_efficiency": 1, "DSP": 0},
+                      "MVAU_hls_2": {"BRAM_18K": 8, "BRAM_efficiency": 0.5, "LUT": 5031, "URAM": 0, "URAM_efficiency": 1, "DSP": 0},
+                      "MVAU_hls_3": {"BRAM_18K": 1, "BRAM_efficiency": 0.1, "LUT": 1308, "URAM": 0, "URAM_efficiency": 1, "DSP": 0},
+                      "StreamingFIFO_rtl_0": {"BRAM_18K": 0, "LUT": 40, "URAM": 0, "DSP": 0},
+                      "total": {"BRAM_18K": 45.0, "LUT": 20522.0, "URAM": 0.0, "DSP": 0.0}})"));
+    QVERIFY(write("estimate_layer_cycles.json",
+                  R"({"MVAU_hls_0": 512, "MVAU_hls_1": 512, "MVAU_hls_2": 512, "MVAU_hls_3": 160, "StreamingFIFO_rtl_0": 2})"));
+    QVERIFY(write("estimate_network_performance.json",
+                  R"({"critical_path_cycles": 1698, "max_cycles": 512, "max_cycles_node_name": "MVAU_hls_1",
+                      "estimated_throughput_fps": 195312.5, "estimated_latency_ns": 16980.0})"));
+    QVERIFY(write("post_synth_resources.json",
+                  R"({"StreamingDataflowPartition_1_MVAU_hls_0": {"LUT": 8020, "FF": 6100, "BRAM_36K": 13, "BRAM_18K": 1, "DSP48E1": 0},
+                      "StreamingDataflowPartition_1_MVAU_hls_3": {"LUT": 1290, "FF": 900, "BRAM_36K": 0, "BRAM_18K": 1, "DSP48E1": 2}})"));
+
+    QVERIFY2(panel.loadFinnReports(build, &error), qPrintable(error));
+    QCOMPARE(doc.undoStack()->count(), 1);
+    // Inside the project's folder: stored relative, so the two move together.
+    QCOMPARE(doc.project().deploy.finnReports, std::string("finn-build"));
+    QVERIFY(panel.findChild<QPushButton*>("forgetFinnReports")->isEnabled());
+    QTableWidget* t = panel.finnTable();
+    // Four matrix layers, the other units (our infrastructure, FINN's FIFO), the total.
+    QCOMPARE(t->rowCount(), 6);
+    QCOMPARE(t->item(0, 0)->text(), QString("dense1"));
+    QCOMPARE(t->item(0, 2)->text(), QString("9,112"));   // LUT, FINN's estimate
+    QCOMPARE(t->item(0, 3)->text(), QString("8,020"));   // LUT after synthesis
+    QCOMPARE(t->item(0, 5)->text(), QString("28"));      // BRAM18, FINN's estimate
+    QCOMPARE(t->item(0, 6)->text(), QString("27"));      // 13 BRAM36 + 1 BRAM18 after synthesis
+    QCOMPARE(t->item(3, 9)->text(), QString("2"));       // DSP48E1 after synthesis
+    QCOMPARE(t->item(1, 11)->text(), QString("512"));    // cycles, FINN's estimate
+    QCOMPARE(t->item(2, 3)->text(), QString("–"));       // dense3 was not in the synthesis report
+    QCOMPARE(t->item(4, 0)->text(), QString("other units"));
+    QCOMPARE(t->item(4, 2)->text(), QString("40"));
+    QCOMPARE(t->item(5, 0)->text(), QString("total"));
+    QCOMPARE(t->item(5, 2)->text(), QString("20,522"));
+    QCOMPARE(t->item(5, 3)->text(), QString("9,310"));   // the synthesis layers summed
+    QVERIFY(!t->isColumnHidden(3));
+    // Ours in the same rows: what the folding table shows for the layer and the estimate's total.
+    QCOMPARE(t->item(0, 1)->text(), panel.foldingTable()->item(0, 4)->text());
+    QCOMPARE(t->item(0, 10)->text(), panel.foldingTable()->item(0, 3)->text());
+    QCOMPARE(t->item(5, 1)->text(), panel.figure("lut"));
+    QCOMPARE(panel.finnComparison().finnBottleneck, std::string("dense2"));
+    QVERIFY2(panel.figure("finn").startsWith("Throughput: ours 195,313 FPS, FINN's estimate 195,313 FPS. Latency: ours "),
+             qPrintable(panel.figure("finn")));
+    QVERIFY2(panel.figure("finnSource").contains("estimate_layer_resources.json, estimate_layer_cycles.json, "
+                                                 "estimate_network_performance.json, post_synth_resources.json"),
+             qPrintable(panel.figure("finnSource")));
+
+    // The folder is in the project file; a copy of the project opened elsewhere reads it again.
+    QString saveError;
+    QVERIFY2(doc.save(projectFile, &saveError), qPrintable(saveError));
+    QFile saved(projectFile);
+    QVERIFY(saved.open(QIODevice::ReadOnly));
+    QVERIFY(saved.readAll().contains(R"("finn_reports": "finn-build")"));
+    GraphDocument reopened;
+    QVERIFY(reopened.load(projectFile, &saveError));
+    HardwarePanel other(&reopened);
+    QCOMPARE(other.finnTable()->rowCount(), 6);
+    QCOMPARE(other.finnTable()->item(5, 2)->text(), QString("20,522"));
+
+    if (qEnvironmentVariableIsSet("QNN_GRAB_DIR")) {
+        panel.resize(720, panel.sizeHint().height());
+        panel.grab().save(qEnvironmentVariable("QNN_GRAB_DIR") + "/hardware-finn.png");
+    }
+
+    // Without synthesis, its columns go; one undo forgets the folder, redo brings it back.
+    QVERIFY(QFile::remove(build + "/output/report/post_synth_resources.json"));
+    QVERIFY(panel.loadFinnReports(build));
+    QVERIFY(t->isColumnHidden(3));
+    QCOMPARE(doc.undoStack()->count(), 1); // the same folder: read again, no new step
+    doc.undoStack()->undo();
+    QCOMPARE(doc.project().deploy.finnReports, std::string());
+    QCOMPARE(t->rowCount(), 0);
+    QVERIFY(panel.figure("finn").isEmpty());
+    doc.undoStack()->redo();
+    QCOMPARE(t->rowCount(), 6);
+
+    // A folder whose report went bad since: the reader's sentence in the dock, no crash.
+    QVERIFY(write("estimate_network_performance.json", R"({"estimated_throughput_fps": "fast"})"));
+    panel.forgetFinnReports();
+    QVERIFY(!panel.loadFinnReports(build, &error));
+    QVERIFY2(error.contains("estimate_network_performance.json: \"estimated_throughput_fps\" is not a number"),
+             qPrintable(error));
 }
 
 QTEST_MAIN(TestHardware)

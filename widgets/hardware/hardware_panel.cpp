@@ -4,7 +4,10 @@
 #include "widgets/hardware/set_deploy_command.h"
 
 #include <QComboBox>
+#include <QDir>
 #include <QDoubleSpinBox>
+#include <QFileDialog>
+#include <QFileInfo>
 #include <QFormLayout>
 #include <QGridLayout>
 #include <QGroupBox>
@@ -13,6 +16,7 @@
 #include <QLabel>
 #include <QLocale>
 #include <QProgressBar>
+#include <QScrollBar>
 #include <QPushButton>
 #include <QTableWidget>
 #include <QUndoStack>
@@ -25,6 +29,16 @@
 namespace {
 
 enum Column { ColLayer, ColPe, ColSimd, ColCycles, ColLut, ColBram, ColWeights, ColumnCount };
+
+// FINN's figures next to ours: each resource as ours | FINN's estimate | after synthesis.
+enum FinnColumn {
+    FinnLayer,
+    FinnLutOurs, FinnLutEstimate, FinnLutSynth,
+    FinnBramOurs, FinnBramEstimate, FinnBramSynth,
+    FinnDspOurs, FinnDspEstimate, FinnDspSynth,
+    FinnCyclesOurs, FinnCyclesEstimate,
+    FinnColumnCount
+};
 
 QString number(double v, int digits = 0) { return QLocale(QLocale::English).toString(v, 'f', digits); }
 
@@ -160,6 +174,47 @@ HardwarePanel::HardwarePanel(GraphDocument* document, QWidget* parent) : QWidget
     layout->addWidget(m_provenanceLabel);
     layout->addWidget(m_messageLabel);
 
+    // FINN's own figures for this network, once its build has run on the
+    // folder `qnnw export --finn-build` wrote.
+    auto* finnBox = new QGroupBox(tr("FINN's figures next to ours"), this);
+    auto* finnLayout = new QVBoxLayout(finnBox);
+    auto* finnButtons = new QHBoxLayout;
+    m_finnLoadButton = new QPushButton(tr("Load FINN reports…"), finnBox);
+    m_finnLoadButton->setObjectName("loadFinnReports");
+    m_finnLoadButton->setToolTip(tr("A folder written by qnnw export --finn-build after FINN's build ran on it, FINN's "
+                                    "output_dir or its report/ folder: estimate_layer_resources.json, "
+                                    "estimate_network_performance.json, post_synth_resources.json"));
+    m_finnForgetButton = new QPushButton(tr("Forget"), finnBox);
+    m_finnForgetButton->setObjectName("forgetFinnReports");
+    finnButtons->addWidget(m_finnLoadButton);
+    finnButtons->addWidget(m_finnForgetButton);
+    finnButtons->addStretch(1);
+    finnLayout->addLayout(finnButtons);
+    m_finnSource = new QLabel(finnBox);
+    m_finnSource->setObjectName("finnSource");
+    m_finnSource->setWordWrap(true);
+    m_finnSource->setStyleSheet("color: #616e7c;");
+    finnLayout->addWidget(m_finnSource);
+    m_finnTable = new QTableWidget(0, FinnColumnCount, finnBox);
+    m_finnTable->setObjectName("finnTable");
+    m_finnTable->setHorizontalHeaderLabels({tr("Layer"), tr("LUT\nours"), tr("LUT\nFINN"), tr("LUT\nsynth"),
+                                            tr("BRAM18\nours"), tr("BRAM18\nFINN"), tr("BRAM18\nsynth"),
+                                            tr("DSP\nours"), tr("DSP\nFINN"), tr("DSP\nsynth"), tr("Cycles\nours"),
+                                            tr("Cycles\nFINN")});
+    m_finnTable->horizontalHeaderItem(FinnLutEstimate)->setToolTip(tr("FINN's estimate (estimate_layer_resources.json)"));
+    m_finnTable->horizontalHeaderItem(FinnLutSynth)->setToolTip(tr("After synthesis (post_synth_resources.json)"));
+    m_finnTable->verticalHeader()->hide();
+    m_finnTable->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
+    m_finnTable->setSelectionMode(QAbstractItemView::NoSelection);
+    m_finnTable->setEditTriggers(QAbstractItemView::NoEditTriggers);
+    m_finnTable->verticalHeader()->setDefaultSectionSize(fontMetrics().height() + 8);
+    finnLayout->addWidget(m_finnTable);
+    m_finnSummary = new QLabel(finnBox);
+    m_finnSummary->setObjectName("finnSummary");
+    m_finnSummary->setWordWrap(true);
+    finnLayout->addWidget(m_finnSummary);
+    layout->addWidget(finnBox);
+
     // What the device can do at each precision (the seed's view), with this
     // network's need drawn on it: ops per frame × the target FPS.
     auto* peakBox = new QGroupBox(tr("Peak operations per second by precision"), this);
@@ -242,6 +297,8 @@ HardwarePanel::HardwarePanel(GraphDocument* document, QWidget* parent) : QWidget
         if (!useFastestThatFits(&e))
             showError(e);
     });
+    connect(m_finnLoadButton, &QPushButton::clicked, this, &HardwarePanel::chooseFinnFolder);
+    connect(m_finnForgetButton, &QPushButton::clicked, this, &HardwarePanel::forgetFinnReports);
     connect(m_targetFps, &QDoubleSpinBox::valueChanged, this, [this] { updatePeak(); });
     connect(document, &GraphDocument::analysisChanged, this, &HardwarePanel::recompute);
     connect(document, &GraphDocument::graphReset, this, &HardwarePanel::recompute);
@@ -320,6 +377,7 @@ void HardwarePanel::recompute()
     else
         updateTableValues();
     updateFigures();
+    updateFinn();
     updatePeak();
     Q_EMIT estimateChanged();
 }
@@ -560,6 +618,10 @@ QString HardwarePanel::figure(const QString& key) const
         return m_errorLabel->text();
     if (key == "need")
         return m_needLabel->text();
+    if (key == "finn")
+        return m_finnSummary->text();
+    if (key == "finnSource")
+        return m_finnSource->text();
     return {};
 }
 
@@ -655,4 +717,129 @@ bool HardwarePanel::useFastestThatFits(QString* error)
     after.folding = f;
     pushDeploy(after, tr("Use the fastest folding that fits"));
     return true;
+}
+
+void HardwarePanel::updateFinn()
+{
+    const std::string stored = m_document->project().deploy.finnReports;
+    const std::string folder = qnn::finnReportsPath(m_document->fileName().toStdString(), stored);
+    if (folder != m_finnReadFrom) {
+        m_finnReadFrom = folder;
+        m_finnError.clear();
+        m_finnRead = !folder.empty() && qnn::readFinnReport(folder, m_finnReport, m_finnError);
+    }
+    m_finnForgetButton->setEnabled(!stored.empty());
+    m_finnComparison = m_finnRead ? qnn::compareWithFinn(m_dataflow, m_estimate, m_finnReport) : qnn::FinnComparison{};
+    const qnn::FinnComparison& c = m_finnComparison;
+    if (stored.empty()) {
+        m_finnSource->setText(tr("Export the network with qnnw export --finn-build, run FINN's build on the folder, then "
+                                 "load its reports here."));
+        m_finnSource->setStyleSheet("color: #616e7c;");
+    } else if (!m_finnRead) {
+        m_finnSource->setText(QString::fromStdString(m_finnError));
+        m_finnSource->setStyleSheet("color: #c62828;");
+    } else {
+        QStringList names;
+        for (const std::string& f : m_finnReport.files)
+            names << QFileInfo(QString::fromStdString(f)).fileName();
+        m_finnSource->setText(tr("From %1: %2").arg(QDir::toNativeSeparators(QString::fromStdString(m_finnReport.folder)),
+                                                    names.join(", ")));
+        m_finnSource->setStyleSheet("color: #616e7c;");
+    }
+    m_finnTable->setVisible(m_finnRead);
+    m_finnSummary->setVisible(m_finnRead);
+    for (int col : {FinnLutSynth, FinnBramSynth, FinnDspSynth})
+        m_finnTable->setColumnHidden(col, !c.hasSynthesis);
+    m_finnTable->setRowCount(m_finnRead ? int(c.rows.size()) + 1 : 0);
+    auto text = [](const qnn::ResourceFigures& f, double v, int digits = 0) {
+        return f.present ? number(v, digits) : QStringLiteral("–");
+    };
+    auto bramText = [&](const qnn::ResourceFigures& f) { return text(f, f.bram18, f.bram18 == std::floor(f.bram18) ? 0 : 1); };
+    auto cyclesText = [&](const qnn::ResourceFigures& f) { return f.present && f.cycles >= 0 ? number(f.cycles) : QStringLiteral("–"); };
+    for (int row = 0; row < m_finnTable->rowCount(); ++row) {
+        const bool total = row == int(c.rows.size());
+        const qnn::FinnComparisonRow& r = total ? c.total : c.rows[size_t(row)];
+        const QStringList cells{QString::fromStdString(r.layer),
+                                text(r.ours, r.ours.lut), text(r.estimate, r.estimate.lut), text(r.synthesis, r.synthesis.lut),
+                                bramText(r.ours), bramText(r.estimate), bramText(r.synthesis),
+                                text(r.ours, r.ours.dsp), text(r.estimate, r.estimate.dsp), text(r.synthesis, r.synthesis.dsp),
+                                cyclesText(r.ours), cyclesText(r.estimate)};
+        QStringList units;
+        for (const std::string& u : r.finnUnits)
+            units << QString::fromStdString(u);
+        for (int col = 0; col < FinnColumnCount; ++col) {
+            auto* item = new QTableWidgetItem(cells[col]);
+            item->setTextAlignment(col == FinnLayer ? Qt::AlignLeft | Qt::AlignVCenter : Qt::AlignRight | Qt::AlignVCenter);
+            if (!units.isEmpty())
+                item->setToolTip(tr("FINN: %1").arg(units.join(", ")));
+            QFont f = item->font();
+            f.setBold(total);
+            item->setFont(f);
+            // FINN's columns in its own shade, so the eye pairs ours with theirs.
+            if (col != FinnLayer && col != FinnLutOurs && col != FinnBramOurs && col != FinnDspOurs && col != FinnCyclesOurs)
+                item->setBackground(QColor("#eef4fb"));
+            m_finnTable->setItem(row, col, item);
+        }
+    }
+    // Every row in view, the total included: the table is short and what it is for.
+    m_finnTable->setFixedHeight(m_finnTable->horizontalHeader()->sizeHint().height() +
+                                m_finnTable->rowCount() * m_finnTable->verticalHeader()->defaultSectionSize() +
+                                2 * m_finnTable->frameWidth() + m_finnTable->horizontalScrollBar()->sizeHint().height());
+    if (!m_finnRead) {
+        m_finnSummary->clear();
+        return;
+    }
+    QString summary;
+    if (c.hasPerformance)
+        summary = tr("Throughput: ours %1 FPS, FINN's estimate %2 FPS. Latency: ours %3 µs, FINN's %4 µs. "
+                     "Slowest layer: ours %5 (%6 cycles), FINN's %7 (%8 cycles).")
+                      .arg(number(c.oursFps), number(c.finnFps), number(c.oursLatencyUs, 1), number(c.finnLatencyUs, 1),
+                           QString::fromStdString(c.oursBottleneck), number(c.oursMaxCycles),
+                           QString::fromStdString(c.finnBottleneck), number(c.finnMaxCycles));
+    else
+        summary = tr("No estimate_network_performance.json: FINN's throughput is not known.");
+    if (c.hasEstimate && c.total.ours.present && c.total.estimate.lut > 0)
+        summary += QLatin1Char(' ') + tr("LUT ours / FINN's estimate: %1×.").arg(number(c.total.ours.lut / c.total.estimate.lut, 2));
+    if (c.hasSynthesis && c.total.ours.present && c.total.synthesis.lut > 0)
+        summary += QLatin1Char(' ') + tr("Ours / synthesis: %1×.").arg(number(c.total.ours.lut / c.total.synthesis.lut, 2));
+    m_finnSummary->setText(summary);
+}
+
+void HardwarePanel::chooseFinnFolder()
+{
+    const QString start = m_finnReadFrom.empty() ? QFileInfo(m_document->fileName()).path()
+                                                 : QString::fromStdString(m_finnReadFrom);
+    const QString folder = QFileDialog::getExistingDirectory(this, tr("Load FINN reports"), start);
+    if (folder.isEmpty())
+        return;
+    QString e;
+    if (!loadFinnReports(folder, &e))
+        showError(e);
+}
+
+bool HardwarePanel::loadFinnReports(const QString& folder, QString* error)
+{
+    qnn::FinnReport report;
+    std::string e;
+    if (!qnn::readFinnReport(folder.toStdString(), report, e)) {
+        if (error)
+            *error = QString::fromStdString(e);
+        return false;
+    }
+    qnn::DeployTarget after = m_document->project().deploy;
+    after.finnReports = qnn::finnReportsToStore(m_document->fileName().toStdString(), folder.toStdString());
+    // Read again even when the folder is the one shown: FINN may have run since.
+    m_finnReadFrom.clear();
+    if (after == m_document->project().deploy)
+        recompute();
+    else
+        pushDeploy(after, tr("Load FINN reports from %1").arg(QDir::toNativeSeparators(folder)));
+    return true;
+}
+
+void HardwarePanel::forgetFinnReports()
+{
+    qnn::DeployTarget after = m_document->project().deploy;
+    after.finnReports.clear();
+    pushDeploy(after, tr("Forget FINN reports"));
 }

@@ -3,6 +3,8 @@
 #include "core/hw/dataflow.h"
 #include "core/hw/device.h"
 #include "core/hw/estimate.h"
+#include "core/hw/finn_comparison.h"
+#include "core/hw/finn_report.h"
 #include "core/hw/overlay.h"
 #include "core/hw/peak.h"
 #include "core/project/project.h"
@@ -27,7 +29,10 @@ class QTableWidget;
  *  (device, clock, a PE or SIMD, "fit target FPS", "use prebuilt overlay")
  *  is one undo step on the document's stack, stored in the project's
  *  deploy section. It reports hardware-fit problems to the document's
- *  Issues and highlights the bottleneck on the canvas. */
+ *  Issues and highlights the bottleneck on the canvas. With FINN's reports
+ *  loaded ("Load FINN reports…", the folder remembered in the project), it
+ *  shows FINN's estimate and post-synthesis figures next to ours, per layer
+ *  and in total (`qnnw finn-report --project` prints the same). */
 class HardwarePanel : public QWidget
 {
     Q_OBJECT
@@ -56,6 +61,16 @@ public:
     bool fitTargetFps(double fps, QString* error = nullptr);
     bool usePrebuiltOverlay(QString* error = nullptr);
     bool useFastestThatFits(QString* error = nullptr);
+    /** Remembers `folder` (a --finn-build folder, FINN's output_dir or its
+     *  report/) in the project as one undo step and shows its figures; false
+     *  with the reader's sentence (and no change) when it holds no readable report. */
+    bool loadFinnReports(const QString& folder, QString* error = nullptr);
+    /** Forgets the folder (one undo step). */
+    void forgetFinnReports();
+
+    /** FINN's figures next to ours, as last read; rows empty when none loaded. */
+    const qnn::FinnComparison& finnComparison() const { return m_finnComparison; }
+    QTableWidget* finnTable() const { return m_finnTable; }
 
 Q_SIGNALS:
     /** After every recomputation. */
@@ -67,6 +82,8 @@ private:
     void updateTableValues();
     void updateFigures();
     void updatePeak();
+    void updateFinn();
+    void chooseFinnFolder();
     void pushDeploy(const qnn::DeployTarget& after, const QString& text);
     qnn::EstimateOptions options() const;
     void showError(const QString& text);
@@ -80,6 +97,12 @@ private:
     qnn::OverlayMatch m_overlay;
     qnn::PeakTable m_peak;
     double m_requiredOps = 0;
+    /** The folder last read and what it held, so an edit does not re-read it. */
+    std::string m_finnReadFrom;
+    bool m_finnRead = false;
+    std::string m_finnError;
+    qnn::FinnReport m_finnReport;
+    qnn::FinnComparison m_finnComparison;
     std::vector<std::string> m_tableLayers;
     bool m_updating = false;
 
@@ -106,4 +129,9 @@ private:
     QCustomPlot* m_peakPlot;
     QLabel* m_provenanceLabel;
     QLabel* m_messageLabel;
+    QPushButton* m_finnLoadButton;
+    QPushButton* m_finnForgetButton;
+    QLabel* m_finnSource;
+    QTableWidget* m_finnTable;
+    QLabel* m_finnSummary;
 };
