@@ -38,6 +38,8 @@ def train(qnnw, project, recipe, args, out_dir):
         cmd += ["--data", args.data]
     if args.epochs:
         cmd += ["--epochs", str(args.epochs)]
+    if args.threads:
+        cmd += ["--threads", str(args.threads)]
     start = time.time()
     proc = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     wall = time.time() - start
@@ -56,6 +58,7 @@ def main():
     ap.add_argument("--qnnw", default=os.path.join(ROOT, "build", "bin", "qnnw"))
     ap.add_argument("--data", help="MNIST folder (default: where qnnw train finds it)")
     ap.add_argument("--epochs", type=int, help="override every recipe's epochs (for a quick look)")
+    ap.add_argument("--threads", type=int, help="training threads (default: every core)")
     ap.add_argument("--only", help="rows whose project name contains this")
     ap.add_argument("--out", help="write the Markdown table here too")
     ap.add_argument("--runs-dir", help="keep the run folders here (default: a temporary folder, removed at the end)")
