@@ -15,9 +15,12 @@
 #include <QListWidget>
 #include <QMessageBox>
 #include <QPushButton>
+#include <QScrollArea>
 #include <QSplitter>
 #include <QTableWidget>
 #include <QVBoxLayout>
+
+#include <algorithm>
 
 namespace {
 
@@ -124,7 +127,15 @@ void RunComparisonView::resizeEvent(QResizeEvent* event)
     // the plot, so that the plot has the dock's whole height; a tall one stacks them.
     // At 1280×800 the Analysis tab is about 760×220: stacked, plot and table
     // did not fit and the tab scrolled; side by side the plot has 200 px.
-    const Qt::Orientation wanted = width() > 2 * height() ? Qt::Horizontal : Qt::Vertical;
+    // The height the dock offers, not this widget's: in a scroll area a
+    // stacked layout's minimum made it taller, and it then never turned.
+    int offered = height();
+    for (QWidget* p = parentWidget(); p; p = p->parentWidget())
+        if (auto* area = qobject_cast<QScrollArea*>(p)) {
+            offered = std::min(offered, area->viewport()->height());
+            break;
+        }
+    const Qt::Orientation wanted = width() > 2 * offered ? Qt::Horizontal : Qt::Vertical;
     if (m_split->orientation() != wanted) {
         m_split->setOrientation(wanted);
         m_split->setSizes({3000, 2000});
