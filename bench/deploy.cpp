@@ -6,6 +6,8 @@
 // qnn-run), median of 5 deploys after one that packs. Targets: run step
 // under 0.3 s, whole deploy under 2 s on an idle machine. One JSON line.
 // Needs ../shared (BNN-PYNQ lfcW1A1 parameters, MNIST); says so without.
+#include "tests/support/free_port.h"
+
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
@@ -61,18 +63,7 @@ int run(const std::vector<std::string>& command, std::string& out, const std::st
     return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 }
 
-int freePort()
-{
-    int s = ::socket(AF_INET, SOCK_STREAM, 0);
-    sockaddr_in a{};
-    a.sin_family = AF_INET;
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    ::bind(s, reinterpret_cast<sockaddr*>(&a), sizeof a);
-    socklen_t len = sizeof a;
-    ::getsockname(s, reinterpret_cast<sockaddr*>(&a), &len);
-    ::close(s);
-    return ntohs(a.sin_port);
-}
+int freePort() { return qnn::test::freeLoopbackPort(); }
 
 bool portOpen(int port)
 {

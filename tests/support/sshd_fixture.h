@@ -3,6 +3,8 @@
 // A real OpenSSH server for tests: /usr/sbin/sshd started unprivileged-style
 // on 127.0.0.1 on a free port, with its own host key, sshd_config and
 // authorized key in a temporary folder; stopped when the fixture goes.
+#include "tests/support/free_port.h"
+
 #include <QDir>
 #include <QFile>
 #include <QMap>
@@ -26,18 +28,7 @@ public:
     ~SshdFixture() { stop(); }
 
     /** A TCP port on 127.0.0.1 that nothing listens on right now. */
-    static int freePort()
-    {
-        int s = ::socket(AF_INET, SOCK_STREAM, 0);
-        sockaddr_in a{};
-        a.sin_family = AF_INET;
-        a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-        ::bind(s, reinterpret_cast<sockaddr*>(&a), sizeof a);
-        socklen_t len = sizeof a;
-        ::getsockname(s, reinterpret_cast<sockaddr*>(&a), &len);
-        ::close(s);
-        return ntohs(a.sin_port);
-    }
+    static int freePort() { return qnn::test::freeLoopbackPort(); }
 
     static bool keygen(const QString& path, QString& error)
     {
