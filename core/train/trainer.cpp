@@ -70,6 +70,10 @@ bool checkConfig(const TrainingConfig& c, std::string& error)
         error = "training.loss '" + c.loss + "' is not known; use cross_entropy or squared_hinge";
     else if (!isOneOf(c.schedule, {"constant", "exponential", "cosine", "step"}))
         error = "training.schedule '" + c.schedule + "' is not known; use constant, exponential, cosine or step";
+    else if (!isOneOf(c.weightInit, {"default", "uniform"}))
+        error = "training.weight_init '" + c.weightInit + "' is not known; use default or uniform";
+    else if (!isOneOf(c.selectBy, {"validation", "test"}))
+        error = "training.select_by '" + c.selectBy + "' is not known; use validation or test";
     else if (!(c.learningRate > 0))
         error = "training.lr must be above 0";
     return error.empty();
@@ -250,6 +254,12 @@ bool Trainer::Impl::setup(const Graph& graph, const DatasetSplits& data, const s
     torch::manual_seed(options.config.seed);
     if (!detail::buildGraphModel(graph, d.model, error))
         return false;
+    if (options.config.weightInit == "uniform") {
+        // Drawn after the model's own initialisation, from the same seeded generator: reproducible.
+        torch::NoGradGuard noGrad;
+        for (const Tensor& w : d.model->clippedWeights())
+            w.uniform_(-1.0, 1.0);
+    }
     const ImageSet& train = data.train;
     const int64_t perSample = shapeSize(d.model->inputShape());
     if (static_cast<size_t>(perSample) != train.imageBytes()) {
@@ -576,6 +586,7 @@ void Trainer::Impl::finishFailed(TrainResult& r)
 {
     r.status = "failed";
     r.recipe = options.config.recipe;
+    r.selectBy = options.config.selectBy;
     r.epochsDone = epochsDone;
     r.bestEpoch = bestEpoch;
     r.bestValAccuracy = bestValAccuracy;
@@ -818,6 +829,7 @@ TrainResult Trainer::Impl::train()
     const auto wallStart = Clock::now();
     const TrainingConfig& c = options.config;
     result.recipe = c.recipe;
+    result.selectBy = c.selectBy;
     const ImageSet& trainSet = data->train;
     EpochPlan plan;
     plan.samples = options.trainLimit > 0 ? std::min(options.trainLimit, trainSet.size()) : trainSet.size();
@@ -875,6 +887,8 @@ nlohmann::json summaryJson(const TrainResult& r)
         j["error"] = r.error;
     if (!r.recipe.empty())
         j["recipe"] = r.recipe;
+    if (r.selectBy != "validation")
+        j["select_by"] = r.selectBy;
     return j;
 }
 
