@@ -195,8 +195,9 @@ int trainOne(const Options& o, const RunRequest& request)
                                                                 epochJson(m)));
             return;
         }
-        std::fprintf(stderr, "%sepoch %d/%d  train loss %.4f acc %.2f%%  val loss %.4f acc %.2f%%  lr %.2g  %.0f img/s  %.1f s\n",
-                     tty ? "\r\033[K" : "", m.epoch, c.epochs, m.trainLoss, 100 * m.trainAccuracy, m.valLoss,
+        std::fprintf(stderr, "%sepoch %d/%d  train loss %.4f acc %.2f%%  %s loss %.4f acc %.2f%%  lr %.2g  %.0f img/s  %.1f s\n",
+                     tty ? "\r\033[K" : "", m.epoch, c.epochs, m.trainLoss, 100 * m.trainAccuracy,
+                     c.selectBy == "test" ? "test" : "val", m.valLoss,
                      100 * m.valAccuracy, m.learningRate, m.imagesPerSecond, m.seconds);
     });
     trainer.setCancelFlag(&g_interrupted);

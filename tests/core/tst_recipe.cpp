@@ -175,6 +175,12 @@ private slots:
         QCOMPARE(std::vector<uint8_t>(onTest.data.train.pixels.end() - held.data.validation.pixels.size(),
                                       onTest.data.train.pixels.end()),
                  held.data.validation.pixels);
+        // The run says so: `qnnw runs`, its --json and the Runs dock read it back.
+        std::string warning;
+        QVERIFY2(startRun(request, onTest, nlohmann::json::object(), error, warning), error.c_str());
+        const RunInfo info = readRunInfo(onTest.store.dir());
+        QCOMPARE(QString::fromStdString(info.selectBy), QString("test"));
+        QCOMPARE(QString::fromStdString(runInfoJson(info).value("select_by", "")), QString("test"));
     }
 
     void convolutionsGetNoDropout()
