@@ -535,6 +535,45 @@ private Q_SLOTS:
         QCOMPARE(QString::fromStdString(error), QString("training.select_by 'luck' is not known; use validation or test"));
     }
 
+    void testAccuracyIsTheBestEpochs()
+    {
+        // Two epochs that learn, then a rate 100 times higher that scrambles the weights' signs: the best
+        // epoch is not the last.
+        QTemporaryDir dir;
+        std::string error;
+        RunStore store;
+        QVERIFY(RunStore::create(dir.path().toStdString(), "best", store, error));
+        TrainOptions o = smallOptions(3);
+        o.config.schedule = "step";
+        o.config.stepEpochs = 2;
+        o.config.stepGamma = 100;
+        o.config.learningRate = 0.01;
+        o.trainLimit = 800;
+        Trainer t;
+        QVERIFY2(t.setup(parseGraph(kSmallBnn), m_data, "synthetic-digits", o, error), error.c_str());
+        t.setRunStore(&store);
+        const TrainResult r = t.train();
+        QCOMPARE(QString::fromStdString(r.status), QString("completed"));
+        QVERIFY2(r.bestEpoch < r.epochsDone, qPrintable(QString("best epoch %1 of %2").arg(r.bestEpoch).arg(r.epochsDone)));
+        // The weights pack and deploy use by default, scored again on the test set by a fresh trainer.
+        WeightFile best;
+        QVERIFY2(readWeightFile(store.dir() + "/" + kWeightFileBest, best, error), error.c_str());
+        QCOMPARE(best.epoch, r.bestEpoch);
+        Trainer fresh;
+        QVERIFY(fresh.setup(parseGraph(kSmallBnn), m_data, "synthetic-digits", o, error));
+        QVERIFY2(fresh.loadWeightFile(best, error), error.c_str());
+        const EvalResult again = fresh.evaluate(m_data.test);
+        QCOMPARE(r.testAccuracy, again.accuracy);
+        QVERIFY(r.confusion == again.confusion);
+        // ...and the last epoch's differ (else this test would not tell the two apart).
+        WeightFile last;
+        QVERIFY(readWeightFile(store.dir() + "/" + kWeightFileLast, last, error));
+        QVERIFY(fresh.loadWeightFile(last, error));
+        QVERIFY(fresh.evaluate(m_data.test).accuracy != r.testAccuracy);
+        // The trainer's own model is left as the last epoch made it.
+        QCOMPARE(t.evaluate(m_data.test).accuracy, fresh.evaluate(m_data.test).accuracy);
+    }
+
     void setupRefusesMismatches()
     {
         std::string error;
