@@ -84,10 +84,23 @@ private slots:
             form.resize(460, 720);
             form.grab().save(qEnvironmentVariable("QNN_SCREENSHOTS") + "/recipe-form-brevitas.png");
         }
+        // The step schedule's fields show the recipe's and are the ones that can be edited.
+        QCOMPARE(form.stepEpochsBox()->value(), 40);
+        QCOMPARE(form.stepGammaBox()->value(), 0.5);
+        QVERIFY(form.stepEpochsBox()->isEnabled());
+        QVERIFY(!form.finalRateBox()->isEnabled());
+        int before = doc.undoStack()->count();
+        form.stepEpochsBox()->setValue(30);
+        QCOMPARE(doc.project().training.stepEpochs, 30);
+        QCOMPARE(doc.undoStack()->count(), before + 1);
+        doc.undoStack()->undo();
+        QCOMPARE(doc.project().training.stepEpochs, 40);
+        QCOMPARE(form.stepEpochsBox()->value(), 40);
+        QCOMPARE(QString::fromStdString(doc.project().training.recipe), QString("brevitas@2"));
         // Choosing the held-out images by hand is one undo step and no longer the recipe.
-        const int steps = doc.undoStack()->count();
+        const int steps = doc.undoStack()->index();
         form.selectByBox()->setCurrentIndex(form.selectByBox()->findData("validation"));
-        QCOMPARE(doc.undoStack()->count(), steps + 1);
+        QCOMPARE(doc.undoStack()->index(), steps + 1);
         QCOMPARE(QString::fromStdString(doc.project().training.selectBy), QString("validation"));
         QVERIFY(doc.project().training.recipe.empty());
         QCOMPARE(QString::fromStdString(doc.project().training.weightInit), QString("uniform"));

@@ -52,6 +52,8 @@ TrainingSettingsForm::TrainingSettingsForm(GraphDocument* document, QWidget* par
     , m_schedule(comboOf(this, {"constant", "exponential", "cosine", "step"}))
     , m_loss(comboOf(this, {"cross_entropy", "squared_hinge"}))
     , m_weightInit(new QComboBox(this))
+    , m_stepEpochs(new QSpinBox(this))
+    , m_stepGamma(new QDoubleSpinBox(this))
     , m_selectBy(new QComboBox(this))
     , m_seed(new QSpinBox(this))
     , m_threads(new QSpinBox(this))
@@ -72,6 +74,13 @@ TrainingSettingsForm::TrainingSettingsForm(GraphDocument* document, QWidget* par
         b->setRange(1e-8, 10);
         b->setSingleStep(1e-4);
     }
+    m_stepEpochs->setRange(1, 100000);
+    m_stepEpochs->setSuffix(tr(" epochs"));
+    m_stepGamma->setDecimals(4);
+    m_stepGamma->setRange(1e-4, 1);
+    m_stepGamma->setSingleStep(0.1);
+    m_stepEpochs->setToolTip(tr("Step schedule: the rate is multiplied by the factor every this many epochs"));
+    m_stepGamma->setToolTip(m_stepEpochs->toolTip());
     // The words a user reads, the project's values as item data.
     m_weightInit->addItem(tr("PyTorch's default"), "default");
     m_weightInit->addItem(tr("uniform on [-1, 1] (Brevitas)"), "uniform");
@@ -114,6 +123,8 @@ TrainingSettingsForm::TrainingSettingsForm(GraphDocument* document, QWidget* par
     form->addRow(tr("Learning rate"), m_lr);
     form->addRow(tr("Final rate"), m_lrEnd);
     form->addRow(tr("Schedule"), m_schedule);
+    form->addRow(tr("Step every"), m_stepEpochs);
+    form->addRow(tr("Step factor"), m_stepGamma);
     form->addRow(tr("Loss"), m_loss);
     form->addRow(tr("Latent weights"), m_weightInit);
     form->addRow(tr("Best epoch by"), m_selectBy);
@@ -149,7 +160,12 @@ TrainingSettingsForm::TrainingSettingsForm(GraphDocument* document, QWidget* par
     connect(m_optimizer, &QComboBox::currentTextChanged, this, [this] { commit(tr("optimizer")); });
     connect(m_lr, &QDoubleSpinBox::valueChanged, this, [this] { commit(tr("learning rate"), true); });
     connect(m_lrEnd, &QDoubleSpinBox::valueChanged, this, [this] { commit(tr("final rate"), true); });
-    connect(m_schedule, &QComboBox::currentTextChanged, this, [this] { commit(tr("schedule")); });
+    connect(m_schedule, &QComboBox::currentTextChanged, this, [this] {
+        enableScheduleFields();
+        commit(tr("schedule"));
+    });
+    connect(m_stepEpochs, &QSpinBox::valueChanged, this, [this] { commit(tr("step epochs"), true); });
+    connect(m_stepGamma, &QDoubleSpinBox::valueChanged, this, [this] { commit(tr("step factor"), true); });
     connect(m_loss, &QComboBox::currentTextChanged, this, [this] { commit(tr("loss")); });
     connect(m_weightInit, &QComboBox::currentIndexChanged, this, [this] { commit(tr("latent weights")); });
     connect(m_selectBy, &QComboBox::currentIndexChanged, this, [this] { commit(tr("best epoch choice")); });
@@ -176,6 +192,9 @@ void TrainingSettingsForm::load()
     m_lr->setValue(c.learningRate);
     m_lrEnd->setValue(c.learningRateEnd);
     m_schedule->setCurrentText(QString::fromStdString(c.schedule));
+    m_stepEpochs->setValue(c.stepEpochs);
+    m_stepGamma->setValue(c.stepGamma);
+    enableScheduleFields();
     m_loss->setCurrentText(QString::fromStdString(c.loss));
     m_weightInit->setCurrentIndex(m_weightInit->findData(QString::fromStdString(c.weightInit)));
     m_selectBy->setCurrentIndex(m_selectBy->findData(QString::fromStdString(c.selectBy)));
@@ -186,6 +205,15 @@ void TrainingSettingsForm::load()
     m_loading = false;
     showRecipe();
     checkDataset();
+}
+
+void TrainingSettingsForm::enableScheduleFields()
+{
+    // Only the fields the chosen schedule reads can be edited: a final rate under "step" would do nothing.
+    const QString s = m_schedule->currentText();
+    m_lrEnd->setEnabled(s == "exponential" || s == "cosine");
+    m_stepEpochs->setEnabled(s == "step");
+    m_stepGamma->setEnabled(s == "step");
 }
 
 QString TrainingSettingsForm::recipeNote() const { return m_recipeNote->text(); }
@@ -231,6 +259,8 @@ void TrainingSettingsForm::commit(const QString& field, bool merges)
     c.learningRate = m_lr->value();
     c.learningRateEnd = m_lrEnd->value();
     c.schedule = m_schedule->currentText().toStdString();
+    c.stepEpochs = m_stepEpochs->value();
+    c.stepGamma = m_stepGamma->value();
     c.loss = m_loss->currentText().toStdString();
     // A value the list does not have (a hand-edited file) stays as it is; training then names it.
     if (m_weightInit->currentIndex() >= 0)

@@ -30,6 +30,9 @@ public:
     QComboBox* scheduleBox() const { return m_schedule; }
     QComboBox* lossBox() const { return m_loss; }
     QComboBox* weightInitBox() const { return m_weightInit; }
+    QSpinBox* stepEpochsBox() const { return m_stepEpochs; }
+    QDoubleSpinBox* stepGammaBox() const { return m_stepGamma; }
+    QDoubleSpinBox* finalRateBox() const { return m_lrEnd; }
     QComboBox* selectByBox() const { return m_selectBy; }
     QSpinBox* seedBox() const { return m_seed; }
     /** Empty when the dataset is found; otherwise the sentence shown. */
@@ -45,6 +48,7 @@ public:
     void checkDataset();
 
 private:
+    void enableScheduleFields();
     void load();
     /** One undo step; `merges` for numbers typed digit by digit. */
     void commit(const QString& field, bool merges = false);
@@ -66,6 +70,8 @@ private:
     QComboBox* m_schedule;
     QComboBox* m_loss;
     QComboBox* m_weightInit;
+    QSpinBox* m_stepEpochs;
+    QDoubleSpinBox* m_stepGamma;
     QComboBox* m_selectBy;
     QSpinBox* m_seed;
     QSpinBox* m_threads;
