@@ -1,9 +1,9 @@
 #include "core/pack/batched_forward.h"
 
 #include <algorithm>
-#include <chrono>
 #include <cstdlib>
 #include <cstring>
+#include <ctime>
 #include <limits>
 
 namespace qnn::pack {
@@ -89,51 +89,63 @@ void packCodes(const int8_t* codes, Act& act)
     }
 }
 
-// Adds the time of its scope to *sum (nothing when sum is null): the per-layer profile.
+// Adds this thread's CPU time in its scope to *sum (nothing when sum is null):
+// the per-layer profile. CPU time, not wall time, so that other processes on a
+// shared machine do not land in whichever layer they interrupt.
 class Lap
 {
 public:
-    explicit Lap(double* sum) : m_sum(sum)
-    {
-        if (m_sum)
-            m_start = std::chrono::steady_clock::now();
-    }
+    explicit Lap(double* sum) : m_sum(sum), m_start(m_sum ? now() : 0) {}
     ~Lap()
     {
         if (m_sum)
-            *m_sum += std::chrono::duration<double>(std::chrono::steady_clock::now() - m_start).count();
+            *m_sum += now() - m_start;
     }
     Lap(const Lap&) = delete;
     Lap& operator=(const Lap&) = delete;
 
 private:
+    static double now()
+    {
+        timespec t{};
+        clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t);
+        return double(t.tv_sec) + 1e-9 * double(t.tv_nsec);
+    }
     double* m_sum;
-    std::chrono::steady_clock::time_point m_start;
+    double m_start;
 };
 
 // Each vector's window (a dense layer's whole input) as int16 codes, `len`
 // per vector, the padded columns (code 0) left out: the direct layer's input.
+// Vectors vecs..vecsPad are left as they are (their sums are never read).
 void gatherCodes(const int8_t* codes, const PackedLayer& l, size_t n, int64_t inputSize, int64_t len, size_t vecsPad,
-                 std::vector<int16_t>& x16)
+                 std::vector<int16_t>& x16, std::vector<int16_t>& wide)
 {
     const int64_t opix = l.ofmPixels();
-    x16.assign(vecsPad * size_t(len), 0);
+    x16.resize(vecsPad * size_t(len));
+    wide.resize(size_t(inputSize));
     for (size_t img = 0; img < n; ++img) {
         const int8_t* in = codes + img * size_t(inputSize);
+        // Widened once per image; the windows overlap k² times.
+        for (int64_t i = 0; i < inputSize; ++i)
+            wide[size_t(i)] = in[i];
         for (int64_t px = 0; px < opix; ++px) {
             int16_t* dst = x16.data() + (img * size_t(opix) + size_t(px)) * size_t(len);
+            int64_t at = 0;
             if (l.conv) {
                 // A window row (k pixels of ifmCh channels) is contiguous in the codes.
                 const int64_t oy = px / l.ofmDim, ox = px % l.ofmDim, run = l.k * l.ifmCh;
-                for (int ky = 0; ky < l.k; ++ky) {
-                    const int8_t* row = in + ((oy * l.stride + ky) * l.ifmDim + ox * l.stride) * l.ifmCh;
+                for (int ky = 0; ky < l.k; ++ky, at += run) {
+                    const int16_t* row = wide.data() + ((oy * l.stride + ky) * l.ifmDim + ox * l.stride) * l.ifmCh;
                     for (int64_t j = 0; j < run; ++j)
-                        dst[ky * run + j] = row[j];
+                        dst[at + j] = row[j];
                 }
             } else {
-                for (int64_t c = 0; c < l.cols; ++c)
-                    dst[c] = in[c];
+                for (; at < l.cols; ++at)
+                    dst[at] = wide[size_t(at)];
             }
+            for (; at < len; ++at) // an odd column count's last pair
+                dst[at] = 0;
         }
     }
 }
@@ -141,7 +153,7 @@ void gatherCodes(const int8_t* codes, const PackedLayer& l, size_t n, int64_t in
 struct Scratch {
     Act a, b;
     std::vector<uint64_t> x;
-    std::vector<int16_t> x16;
+    std::vector<int16_t> x16, wide;
     std::vector<int32_t> counts;
     std::vector<int8_t> codes, pooled;
 };
@@ -330,7 +342,13 @@ void BatchedForward::run(const int8_t* codes, size_t n, const EngineKernel& kern
 
         if (!L.direct) {
             // Gather each output pixel's window (or a dense layer's whole input) as bits.
-            s.x.assign(size_t(L.in.count) * planeWords, 0);
+            // Windows of whole 64-channel words fill every word of x: no zeroing first.
+            const bool wholeWords = l.conv && l.ifmCh % 64 == 0 && cur->wordsPerVec == l.ifmCh / 64 &&
+                                    L.words == l.k * l.k * (l.ifmCh / 64);
+            if (wholeWords)
+                s.x.resize(size_t(L.in.count) * planeWords);
+            else
+                s.x.assign(size_t(L.in.count) * planeWords, 0);
             for (int b = 0; b < L.in.count; ++b)
                 for (size_t img = 0; img < n; ++img)
                     for (int64_t px = 0; px < opix; ++px) {
@@ -339,7 +357,15 @@ void BatchedForward::run(const int8_t* codes, size_t n, const EngineKernel& kern
                             const int64_t oy = px / l.ofmDim, ox = px % l.ofmDim;
                             const uint64_t* src = cur->vec(b, img, 0);
                             const int64_t spw = cur->wordsPerVec;
-                            if (l.ifmCh % 64 == 0) {
+                            if (wholeWords) {
+                                // A window row's k taps are contiguous words: one copy per row.
+                                const int64_t run = l.k * spw;
+                                for (int ky = 0; ky < l.k; ++ky) {
+                                    const uint64_t* row = src + ((oy * l.stride + ky) * l.ifmDim + ox * l.stride) * spw;
+                                    for (int64_t j = 0; j < run; ++j) // a few words: a loop beats memmove's call
+                                        dst[ky * run + j] = row[j];
+                                }
+                            } else if (l.ifmCh % 64 == 0) {
                                 // Whole words per tap: a copy.
                                 const int64_t wpc = l.ifmCh / 64;
                                 for (int ky = 0; ky < l.k; ++ky) {
@@ -384,7 +410,7 @@ void BatchedForward::run(const int8_t* codes, size_t n, const EngineKernel& kern
             if (L.direct) {
                 const int64_t rowsPad = L.groups * 8;
                 s.counts.resize(vecsPad * size_t(rowsPad));
-                gatherCodes(codes, l, n, m_inputSize, L.pairs * 2, vecsPad, s.x16);
+                gatherCodes(codes, l, n, m_inputSize, L.pairs * 2, vecsPad, s.x16, s.wide);
                 kernel.dot16(L.w16.data(), L.groups / 2, L.pairs, s.x16.data(), int64_t(vecsPad), s.counts.data());
                 kernel.sumsToBits(s.counts.data(), rowsPad, int64_t(vecsPad), L.t32.data(), o.bits.data(), outWords);
             } else {
@@ -419,7 +445,7 @@ void BatchedForward::run(const int8_t* codes, size_t n, const EngineKernel& kern
         const int64_t rowsPad = L.groups * 8;
         s.counts.resize(vecsPad * size_t(rowsPad));
         if (L.direct) {
-            gatherCodes(codes, l, n, m_inputSize, L.pairs * 2, vecsPad, s.x16);
+            gatherCodes(codes, l, n, m_inputSize, L.pairs * 2, vecsPad, s.x16, s.wide);
             kernel.dot16(L.w16.data(), L.groups / 2, L.pairs, s.x16.data(), int64_t(vecsPad), s.counts.data());
         } else if (L.xnor) {
             kernel.counts(L.w[0].data(), L.groups, L.words, s.x.data(), int64_t(vecsPad), true, 0, false,

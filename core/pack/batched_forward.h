@@ -29,9 +29,9 @@ public:
 
     /** Predictions (and, when `scores` is given, n × classes class scores) of
      *  n inputs of `inputSize` codes each, in the first layer's order. When
-     *  `layerSeconds` is given (layerCount() + 1 values), the wall time of
-     *  turning the codes into bits is added to [0] and each layer's to
-     *  [1 + layer]: the benchmark's per-layer profile. */
+     *  `layerSeconds` is given (layerCount() + 1 values), this thread's CPU
+     *  time in turning the codes into bits is added to [0] and each layer's
+     *  to [1 + layer]: the benchmark's per-layer profile. */
     void run(const int8_t* codes, size_t n, const EngineKernel& kernel, int* predictions,
              std::vector<double>* scores = nullptr, double* layerSeconds = nullptr) const;
     size_t layerCount() const { return m_layers.size(); }

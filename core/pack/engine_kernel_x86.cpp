@@ -81,36 +81,47 @@ void avx512XnorThreshold(const uint64_t* w, int64_t groups, int64_t words, const
     avx512Block<true, true>(w, groups, words, x, vecs, t, nullptr, out, outWords);
 }
 
+// One body for both: with VNNI, vpdpwssd does the multiply and the add in one
+// instruction. (Two functions, not one with a runtime flag: a function compiled
+// for VNNI may use it anywhere.)
+#define QNN_AVX512_DOT16_GROUPS(NAME, TARGET, ACCUMULATE)                                                              \
+    template <int G>                                                                                                   \
+    __attribute__((target(TARGET))) inline void NAME(const int16_t* w, int64_t pairs, const int16_t* x0,               \
+                                                     const int16_t* x1, int64_t g0, int32_t* out0, int32_t* out1)      \
+    {                                                                                                                  \
+        __m512i a0[G], a1[G];                                                                                          \
+        for (int j = 0; j < G; ++j)                                                                                    \
+            a0[j] = a1[j] = _mm512_setzero_si512();                                                                    \
+        for (int64_t p = 0; p < pairs; ++p) {                                                                          \
+            const __m512i b0 = _mm512_set1_epi32(columnPair(x0 + 2 * p));                                              \
+            const __m512i b1 = _mm512_set1_epi32(columnPair(x1 + 2 * p));                                              \
+            for (int j = 0; j < G; ++j) {                                                                              \
+                const __m512i wv = _mm512_loadu_si512(w + ((g0 + j) * pairs + p) * 32);                                \
+                a0[j] = ACCUMULATE(a0[j], wv, b0);                                                                     \
+                a1[j] = ACCUMULATE(a1[j], wv, b1);                                                                     \
+            }                                                                                                          \
+        }                                                                                                              \
+        for (int j = 0; j < G; ++j) {                                                                                  \
+            _mm512_storeu_si512(out0 + (g0 + j) * 16, a0[j]);                                                          \
+            _mm512_storeu_si512(out1 + (g0 + j) * 16, a1[j]);                                                          \
+        }                                                                                                              \
+    }
+#define QNN_MADD_ADD(acc, a, b) _mm512_add_epi32(acc, _mm512_madd_epi16(a, b))
+QNN_AVX512_DOT16_GROUPS(avx512Dot16Groups, "avx512f,avx512bw", QNN_MADD_ADD)
+QNN_AVX512_DOT16_GROUPS(avx512VnniDot16Groups, "avx512f,avx512bw,avx512vnni", _mm512_dpwssd_epi32)
+#undef QNN_MADD_ADD
+#undef QNN_AVX512_DOT16_GROUPS
+
 // Sixteen rows in the sixteen 32-bit lanes: vpmaddwd multiplies a column pair
 // of sixteen rows by the same pair of one vector (broadcast) and adds the two
 // products; G groups and two vectors at a time so that every weight load
 // serves two vectors and every broadcast G groups.
-template <int G>
-__attribute__((target("avx512f,avx512bw"))) inline void avx512Dot16Groups(const int16_t* w, int64_t groups,
-                                                                          int64_t pairs, const int16_t* x0,
-                                                                          const int16_t* x1, int64_t g0,
-                                                                          int32_t* out0, int32_t* out1)
-{
-    __m512i a0[G], a1[G];
-    for (int j = 0; j < G; ++j)
-        a0[j] = a1[j] = _mm512_setzero_si512();
-    for (int64_t p = 0; p < pairs; ++p) {
-        const __m512i b0 = _mm512_set1_epi32(columnPair(x0 + 2 * p)), b1 = _mm512_set1_epi32(columnPair(x1 + 2 * p));
-        for (int j = 0; j < G; ++j) {
-            const __m512i wv = _mm512_loadu_si512(w + ((g0 + j) * pairs + p) * 32);
-            a0[j] = _mm512_add_epi32(a0[j], _mm512_madd_epi16(wv, b0));
-            a1[j] = _mm512_add_epi32(a1[j], _mm512_madd_epi16(wv, b1));
-        }
-    }
-    for (int j = 0; j < G; ++j) {
-        _mm512_storeu_si512(out0 + (g0 + j) * 16, a0[j]);
-        _mm512_storeu_si512(out1 + (g0 + j) * 16, a1[j]);
-    }
-    (void)groups;
-}
-
-__attribute__((target("avx512f,avx512bw"))) void avx512Dot16(const int16_t* w, int64_t groups, int64_t pairs,
-                                                              const int16_t* x, int64_t vecs, int32_t* out)
+template <void (*Groups4)(const int16_t*, int64_t, const int16_t*, const int16_t*, int64_t, int32_t*, int32_t*),
+          void (*Groups3)(const int16_t*, int64_t, const int16_t*, const int16_t*, int64_t, int32_t*, int32_t*),
+          void (*Groups2)(const int16_t*, int64_t, const int16_t*, const int16_t*, int64_t, int32_t*, int32_t*),
+          void (*Groups1)(const int16_t*, int64_t, const int16_t*, const int16_t*, int64_t, int32_t*, int32_t*)>
+inline void avx512Dot16Vectors(const int16_t* w, int64_t groups, int64_t pairs, const int16_t* x, int64_t vecs,
+                               int32_t* out)
 {
     for (int64_t v = 0; v < vecs; v += 2) {
         const int16_t* x0 = x + v * pairs * 2;
@@ -120,14 +131,25 @@ __attribute__((target("avx512f,avx512bw"))) void avx512Dot16(const int16_t* w, i
         int32_t* o1 = v + 1 < vecs ? o0 + groups * 16 : o0;
         int64_t g = 0;
         for (; g + 4 <= groups; g += 4)
-            avx512Dot16Groups<4>(w, groups, pairs, x0, x1, g, o0, o1);
+            Groups4(w, pairs, x0, x1, g, o0, o1);
         switch (groups - g) {
-        case 3: avx512Dot16Groups<3>(w, groups, pairs, x0, x1, g, o0, o1); break;
-        case 2: avx512Dot16Groups<2>(w, groups, pairs, x0, x1, g, o0, o1); break;
-        case 1: avx512Dot16Groups<1>(w, groups, pairs, x0, x1, g, o0, o1); break;
+        case 3: Groups3(w, pairs, x0, x1, g, o0, o1); break;
+        case 2: Groups2(w, pairs, x0, x1, g, o0, o1); break;
+        case 1: Groups1(w, pairs, x0, x1, g, o0, o1); break;
         default: break;
         }
     }
+}
+
+void avx512Dot16(const int16_t* w, int64_t groups, int64_t pairs, const int16_t* x, int64_t vecs, int32_t* out)
+{
+    static const bool vnni = __builtin_cpu_supports("avx512vnni");
+    if (vnni)
+        avx512Dot16Vectors<avx512VnniDot16Groups<4>, avx512VnniDot16Groups<3>, avx512VnniDot16Groups<2>,
+                           avx512VnniDot16Groups<1>>(w, groups, pairs, x, vecs, out);
+    else
+        avx512Dot16Vectors<avx512Dot16Groups<4>, avx512Dot16Groups<3>, avx512Dot16Groups<2>, avx512Dot16Groups<1>>(
+            w, groups, pairs, x, vecs, out);
 }
 
 // Sixteen rows per compare, their mask straight into the output word.
