@@ -5,7 +5,8 @@
 // kernel chosen at run time (QNN_ENGINE_KERNEL forces one), and in the same
 // run with the AVX2 and portable kernels; LibTorch float inference of the
 // same model (FloatModel on the imported graph) for LFC W1A1 and CNV W1A1;
-// and how long packing LFC takes. One JSON line.
+// and how long packing LFC takes; where one thread's time goes, layer by
+// layer, with the chosen kernel. One JSON line.
 #include "core/data/idx_reader.h"
 #include "core/hw/overlay.h"
 #include "core/pack/bnn_pynq_import.h"
@@ -111,6 +112,33 @@ double torchRate(const qnn::pack::PackedNet& net, const qnn::ImageSet& images, s
     return double(count) / best;
 }
 
+// Where one thread's time goes: µs per image of turning codes into bits and of
+// each layer, with `kernel`, in the engine's blocks of images (best of `reps`).
+nlohmann::json layerProfile(const qnn::pack::IntegerEngine& engine, const std::vector<int8_t>& codes, size_t n,
+                            const qnn::pack::EngineKernel& kernel, int reps)
+{
+    const size_t layers = engine.net().layers.size(), block = engine.batchImages();
+    std::vector<double> best(layers + 1, 1e9);
+    std::vector<int> predictions(block);
+    for (int rep = 0; rep < reps; ++rep) {
+        std::vector<double> sum(layers + 1, 0.0);
+        for (size_t s = 0; s < n; s += block)
+            engine.classifyBatched(codes.data() + s * size_t(engine.inputSize()), std::min(block, n - s), kernel,
+                                   predictions.data(), nullptr, sum.data());
+        for (size_t i = 0; i <= layers; ++i)
+            best[i] = std::min(best[i], sum[i]);
+    }
+    nlohmann::json out = nlohmann::json::array();
+    double total = 0;
+    for (size_t i = 0; i <= layers; ++i) {
+        const double us = 1e6 * best[i] / double(n);
+        total += us;
+        out.push_back({{"layer", i == 0 ? std::string("input bits") : engine.net().layers[i - 1].name}, {"us", us}});
+    }
+    out.push_back({{"layer", "total"}, {"us", total}});
+    return out;
+}
+
 } // namespace
 
 int main()
@@ -183,6 +211,8 @@ int main()
                 right += predictions[i] == images.labels[i];
             r["accuracy"] = 100.0 * double(right) / double(n);
         }
+        if (engine.batched())
+            r["one_thread_us_per_image"] = layerProfile(engine, codes, n, chosen, lfc ? 3 : 2);
         for (const char* other : {"avx2", "portable"})
             if (const qnn::pack::EngineKernel* k = kernelNamed(other); k && k != &chosen)
                 r[std::string(other) + "_images_per_second"] = engineRate(engine, codes, n, threads, *k, lfc ? 3 : 1);

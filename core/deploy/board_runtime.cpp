@@ -37,7 +37,7 @@ std::string hostRuntimeArch()
 
 std::string runtimeFileName(const std::string& arch)
 {
-    return arch == hostRuntimeArch() ? std::string("qnn-run") : "qnn-run-" + arch;
+    return "qnn-run-" + arch;
 }
 
 bool findBoardRuntime(const std::string& machine, const std::string& dir, BoardRuntime& out, std::string& error)
@@ -49,13 +49,21 @@ bool findBoardRuntime(const std::string& machine, const std::string& dir, BoardR
                 "' (uname -m), and qnn-run is built for x86_64, aarch64 and armv7 (armhf) only";
         return false;
     }
-    const fs::path path = fs::path(dir) / runtimeFileName(arch);
-    struct stat st {};
-    if (::stat(path.c_str(), &st) != 0 || !S_ISREG(st.st_mode)) {
+    const auto isFile = [](const fs::path& p) {
+        struct stat st {};
+        return ::stat(p.c_str(), &st) == 0 && S_ISREG(st.st_mode);
+    };
+    fs::path path = fs::path(dir) / runtimeFileName(arch);
+    // A build without the static board builds (QNN_CROSS_QNN_RUN off) still
+    // serves a board like this machine with its own qnn-run, if the board's
+    // glibc is as new.
+    if (!isFile(path) && arch == hostRuntimeArch() && isFile(fs::path(dir) / "qnn-run"))
+        path = fs::path(dir) / "qnn-run";
+    if (!isFile(path)) {
         const std::string compiler = arch == "aarch64" ? "g++-aarch64-linux-gnu" : "g++-arm-linux-gnueabihf";
         error = "the board is " + machine + " and needs qnn-run for " + arch + ", but " + path.string() +
                 " is not there" +
-                (arch == hostRuntimeArch() ? std::string(" (build the qnn-run target)")
+                (arch == hostRuntimeArch() ? std::string(" (build the qnn-run-" + arch + " target)")
                                            : " (this build was made without " + compiler +
                                                  ": install it, scripts/install-deps.sh does, and build again)");
         return false;

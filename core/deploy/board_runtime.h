@@ -23,16 +23,18 @@ struct BoardRuntime {
  *  empty for any other (armv6l, mips, riscv64, ...). */
 std::string runtimeArchFor(const std::string& machine);
 
-/** The build's file name beside qnnw: "qnn-run" for this machine's own
- *  architecture, "qnn-run-<arch>" for a cross build. */
+/** The board build's file name beside qnnw: "qnn-run-<arch>", statically
+ *  linked (a cross build, or x86_64's own); "qnn-run" is this machine's,
+ *  dynamically linked, which findBoardRuntime takes for a board of this
+ *  machine's architecture only when the static build is missing. */
 std::string runtimeFileName(const std::string& arch);
 
 /** The architecture this executable was built for ("x86_64", "aarch64", "armhf"). */
 std::string hostRuntimeArch();
 
-/** Finds the qnn-run build for `machine` in `dir`. False with a sentence when
- *  the architecture has no build at all, or when this installation lacks it
- *  (cross compilers missing at build time). */
+/** Finds the qnn-run build for `machine` in `dir` (runtimeFileName). False
+ *  with a sentence when the architecture has no build at all, or when this
+ *  installation lacks it (cross compilers missing at build time). */
 bool findBoardRuntime(const std::string& machine, const std::string& dir, BoardRuntime& out, std::string& error);
 
 /** The folder of the running executable (/proc/self/exe), where qnnw finds

@@ -525,7 +525,7 @@ bool SshBoard::uploadFiles(const std::string& deployment, const std::vector<Uplo
     std::string mk = "mkdir -p " + shellQuote(remoteDir() + "/deployments") + " && { mkdir " + shellQuote(base) +
                      " 2>/dev/null || { test -e " + shellQuote(base) + " && { echo exists; exit 3; }; mkdir " +
                      shellQuote(base) + "; }; } && printf %s " + std::to_string(abandonAfterSeconds()) + " > " +
-                     shellQuote(base + "/" + kUploadMarker);
+                     shellQuote(base + "/" + kUploadMarker) + " && { command -v tar >/dev/null 2>&1 || echo no-tar; }";
     std::string out, err;
     int status = 0;
     if (!exec(mk, out, err, status, error))
@@ -536,6 +536,9 @@ bool SshBoard::uploadFiles(const std::string& deployment, const std::vector<Uplo
         return false;
     }
     noteCreated(deployment);
+    // A board without tar (a minimal busybox) gets the files one by one through
+    // `cat`: a round trip each, but the same bytes, checked by the same SHA-256 step.
+    const bool tar = out.find("no-tar") == std::string::npos;
     if (!dirs.empty()) {
         std::string sub = "mkdir -p";
         for (const auto& d : dirs)
@@ -547,7 +550,7 @@ bool SshBoard::uploadFiles(const std::string& deployment, const std::vector<Uplo
             return false;
         }
     }
-    if (!streamArchive(base, files, progress, error))
+    if (!(tar ? streamArchive(base, files, progress, error) : streamFiles(base, files, progress, error)))
         return false;
     // The marker goes last: a folder without it holds a complete upload.
     if (!exec("rm -f " + shellQuote(base + "/" + kUploadMarker), out, err, status, error) || status != 0) {
@@ -558,27 +561,20 @@ bool SshBoard::uploadFiles(const std::string& deployment, const std::vector<Uplo
     return true;
 }
 
-bool SshBoard::streamArchive(const std::string& base, const std::vector<UploadItem>& files,
-                             const ProgressFn& progress, std::string& error)
+bool SshBoard::pipeToBoard(const std::string& command, const std::string& what, Clock::time_point start,
+                           const std::function<bool(const SendFn&, std::string&)>& body, std::string& error)
 {
-    uint64_t total = 0, done = 0;
-    for (const auto& f : files) {
-        std::error_code ec;
-        total += fs::file_size(f.localPath, ec);
-    }
-    // One channel, one `tar -xf -` in the new folder: the files travel as one
-    // stream, with no round trip per file. The group marker comes first, so
-    // that a cancel or a timeout can stop tar on the board.
-    const std::string command = std::string("echo ") + kGroupMarker + "$$; cd " + shellQuote(base) + " && tar -xf -";
+    // The group marker comes first, so that a cancel or a timeout can stop the
+    // command on the board, not just close its channel.
+    const std::string wrapped = std::string("echo ") + kGroupMarker + "$$; " + command;
     ssh_session session = m_impl->session;
     ssh_channel ch = ssh_channel_new(session);
-    if (!ch || ssh_channel_open_session(ch) != SSH_OK || ssh_channel_request_exec(ch, command.c_str()) != SSH_OK) {
+    if (!ch || ssh_channel_open_session(ch) != SSH_OK || ssh_channel_request_exec(ch, wrapped.c_str()) != SSH_OK) {
         error = "cannot start the upload on " + where() + ": " + ssh_get_error(session);
         if (ch)
             ssh_channel_free(ch);
         return false;
     }
-    const auto start = Clock::now();
     const auto timedOut = [&] { return millisSince(start) > stepTimeoutMs(); };
     const std::string timeoutMessage =
         "the upload did not finish within " + std::to_string(stepTimeoutMs() / 1000) + " s";
@@ -603,11 +599,11 @@ bool SshBoard::streamArchive(const std::string& base, const std::vector<UploadIt
     }
     if (out.compare(0, std::strlen(kGroupMarker), kGroupMarker) == 0)
         group = std::atol(out.c_str() + std::strlen(kGroupMarker));
-    const auto send = [&](const char* data, size_t n) {
+    const SendFn send = [&](const char* data, size_t n) {
         while (n > 0) {
             const int written = ssh_channel_write(ch, data, static_cast<uint32_t>(n));
             if (written == SSH_ERROR || written < 0) {
-                // tar may have stopped (no tar, a full disk): its own words say more than the channel's.
+                // The command may have stopped (a full disk): its own words say more than the channel's.
                 std::string said;
                 char text[4096];
                 int e = 0;
@@ -620,55 +616,19 @@ bool SshBoard::streamArchive(const std::string& base, const std::vector<UploadIt
             }
             data += written;
             n -= static_cast<size_t>(written);
+            if (cancelled()) {
+                error = "cancelled during the upload";
+                return false;
+            }
+            if (timedOut()) {
+                error = timeoutMessage;
+                return false;
+            }
         }
         return true;
     };
-    const std::string zeros(2 * kTarBlock, '\0');
-    for (size_t i = 0; ok && i < files.size(); ++i) {
-        const UploadItem& f = files[i];
-        std::ifstream in(f.localPath, std::ios::binary);
-        std::error_code ec;
-        const uint64_t size = fs::file_size(f.localPath, ec);
-        std::string header;
-        if (!in || ec) {
-            error = "cannot read " + f.localPath;
-            ok = false;
-            break;
-        }
-        if (!tarFileHeader(f.remotePath, size, f.executable, header, error) || !send(header.data(), header.size())) {
-            ok = false;
-            break;
-        }
-        uint64_t sent = 0;
-        while (ok && sent < size) {
-            in.read(buffer, std::streamsize(std::min<uint64_t>(sizeof buffer, size - sent)));
-            const std::streamsize n = in.gcount();
-            if (n <= 0) {
-                error = f.localPath + " changed during the upload (it is shorter than it was)";
-                ok = false;
-                break;
-            }
-            if (!send(buffer, size_t(n))) {
-                ok = false;
-                break;
-            }
-            sent += uint64_t(n);
-            done += uint64_t(n);
-            if (progress)
-                progress(done, total);
-            if (cancelled()) {
-                error = "cancelled during the upload of " + f.remotePath;
-                ok = false;
-            } else if (timedOut()) {
-                error = timeoutMessage;
-                ok = false;
-            }
-        }
-        if (ok && !send(zeros.data(), tarPadding(size)))
-            ok = false;
-    }
-    // The end of the archive; then tar's verdict.
-    if (ok && send(zeros.data(), zeros.size())) {
+    // The body, the end of its input; then the command's verdict.
+    if (ok && body(send, error)) {
         ssh_channel_send_eof(ch);
         while (true) {
             const int n = ssh_channel_read_timeout(ch, buffer, sizeof buffer, 0, 100);
@@ -693,8 +653,7 @@ bool SshBoard::streamArchive(const std::string& base, const std::vector<UploadIt
         }
         const int status = ok ? ssh_channel_get_exit_status(ch) : 0;
         if (ok && status != 0) {
-            error = "unpacking the upload in " + base + " on the board failed (tar -xf -, exit status " +
-                    std::to_string(status) + "): " + err.substr(0, 400);
+            error = what + " on the board failed (exit status " + std::to_string(status) + "): " + err.substr(0, 400);
             ok = false;
         }
     } else {
@@ -705,6 +664,89 @@ bool SshBoard::streamArchive(const std::string& base, const std::vector<UploadIt
     if (!ok && group > 1)
         killRemoteGroup(group);
     return ok;
+}
+
+bool SshBoard::sendFile(const UploadItem& f, const SendFn& send, const ProgressFn& progress, uint64_t& done,
+                        uint64_t total, std::string& error)
+{
+    std::ifstream in(f.localPath, std::ios::binary);
+    std::error_code ec;
+    const uint64_t size = fs::file_size(f.localPath, ec);
+    if (!in || ec) {
+        error = "cannot read " + f.localPath;
+        return false;
+    }
+    char buffer[32768];
+    uint64_t sent = 0;
+    while (sent < size) {
+        in.read(buffer, std::streamsize(std::min<uint64_t>(sizeof buffer, size - sent)));
+        const std::streamsize n = in.gcount();
+        if (n <= 0) {
+            error = f.localPath + " changed during the upload (it is shorter than it was)";
+            return false;
+        }
+        if (!send(buffer, size_t(n)))
+            return false;
+        sent += uint64_t(n);
+        done += uint64_t(n);
+        if (progress)
+            progress(done, total);
+    }
+    return true;
+}
+
+bool SshBoard::streamArchive(const std::string& base, const std::vector<UploadItem>& files,
+                             const ProgressFn& progress, std::string& error)
+{
+    uint64_t total = 0, done = 0;
+    for (const auto& f : files) {
+        std::error_code ec;
+        total += fs::file_size(f.localPath, ec);
+    }
+    // One channel, one `tar -xf -` in the new folder: the files travel as one
+    // stream, with no round trip per file.
+    const std::string zeros(2 * kTarBlock, '\0');
+    return pipeToBoard(
+        "cd " + shellQuote(base) + " && tar -xf -", "unpacking the upload in " + base + " (tar -xf -)", Clock::now(),
+        [&](const SendFn& send, std::string& e) {
+            for (const UploadItem& f : files) {
+                std::error_code ec;
+                const uint64_t size = fs::file_size(f.localPath, ec);
+                std::string header;
+                if (ec) {
+                    e = "cannot read " + f.localPath;
+                    return false;
+                }
+                if (!tarFileHeader(f.remotePath, size, f.executable, header, e) || !send(header.data(), header.size()) ||
+                    !sendFile(f, send, progress, done, total, e) || !send(zeros.data(), tarPadding(size)))
+                    return false;
+            }
+            return send(zeros.data(), zeros.size()); // the end of the archive
+        },
+        error);
+}
+
+bool SshBoard::streamFiles(const std::string& base, const std::vector<UploadItem>& files, const ProgressFn& progress,
+                           std::string& error)
+{
+    uint64_t total = 0, done = 0;
+    for (const auto& f : files) {
+        std::error_code ec;
+        total += fs::file_size(f.localPath, ec);
+    }
+    // One channel per file into `cat`; the time limit holds for them all, as for one archive.
+    const auto start = Clock::now();
+    for (const UploadItem& f : files) {
+        const std::string target = shellQuote(f.remotePath);
+        std::string command = "cd " + shellQuote(base) + " && cat > " + target;
+        if (f.executable)
+            command += " && chmod 755 " + target;
+        if (!pipeToBoard(
+                command, "writing " + base + "/" + f.remotePath + " (cat)", start,
+                [&](const SendFn& send, std::string& e) { return sendFile(f, send, progress, done, total, e); }, error))
+            return false;
+    }
+    return true;
 }
 
 std::vector<std::string> SshBoard::removeAbandonedUploads()

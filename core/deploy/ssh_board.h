@@ -3,6 +3,8 @@
 #include "core/deploy/board.h"
 #include "core/deploy/board_config.h"
 
+#include <chrono>
+#include <functional>
 #include <memory>
 
 namespace qnn::deploy {
@@ -24,7 +26,8 @@ struct SshOptions {
 };
 
 /** A PYNQ-style board over SSH (libssh): commands by exec, files as one tar
- *  stream into the board's `tar -xf -`, host keys checked as OpenSSH does.
+ *  stream into the board's `tar -xf -` (file by file into `cat` on a board
+ *  without tar), host keys checked as OpenSSH does.
  *  The runner is `python3 runner.py` in the deployment folder; checksums
  *  come from the board's sha256sum. */
 class SshBoard : public Board
@@ -66,9 +69,22 @@ protected:
     std::vector<std::string> removeAbandonedUploads() override;
 
 private:
+    using SendFn = std::function<bool(const char*, size_t)>;
     /** Streams the files as one tar archive into `tar -xf -` in `base`. */
     bool streamArchive(const std::string& base, const std::vector<UploadItem>& files, const ProgressFn& progress,
                        std::string& error);
+    /** The same files one channel each into `cat > FILE`: for a board without tar. */
+    bool streamFiles(const std::string& base, const std::vector<UploadItem>& files, const ProgressFn& progress,
+                     std::string& error);
+    /** Runs `command` on the board with what `body` sends as its input; `what`
+     *  names it in the error when it exits non-zero. Cancel and the step time
+     *  limit (counted from `start`) stop it, and everything it started. */
+    bool pipeToBoard(const std::string& command, const std::string& what,
+                     std::chrono::steady_clock::time_point start,
+                     const std::function<bool(const SendFn&, std::string&)>& body, std::string& error);
+    /** Sends one file's bytes, counting them into `done` for the progress. */
+    bool sendFile(const UploadItem& f, const SendFn& send, const ProgressFn& progress, uint64_t& done, uint64_t total,
+                  std::string& error);
     void killRemoteGroup(long processGroup);
     struct Impl;
     bool openSocket(int& fd, std::string& error);

@@ -28,9 +28,13 @@ public:
     size_t batchImages() const { return m_batchImages; }
 
     /** Predictions (and, when `scores` is given, n × classes class scores) of
-     *  n inputs of `inputSize` codes each, in the first layer's order. */
+     *  n inputs of `inputSize` codes each, in the first layer's order. When
+     *  `layerSeconds` is given (layerCount() + 1 values), this thread's CPU
+     *  time in turning the codes into bits is added to [0] and each layer's
+     *  to [1 + layer]: the benchmark's per-layer profile. */
     void run(const int8_t* codes, size_t n, const EngineKernel& kernel, int* predictions,
-             std::vector<double>* scores = nullptr) const;
+             std::vector<double>* scores = nullptr, double* layerSeconds = nullptr) const;
+    size_t layerCount() const { return m_layers.size(); }
 
 private:
     /** How a layer's codes are written as bit-planes: code = offset + step·u. */
@@ -49,7 +53,16 @@ private:
         Planes weight;
         /** XNOR path: both sides bipolar. */
         bool xnor = false;
-        /** XNOR with one threshold and bipolar output: bits straight out of the kernel. */
+        /** Integer path (EngineKernel::dot16): the first layer on multi-bit
+         *  codes, taken as they are instead of as bit-planes (an 8-bit input
+         *  would be eight AND passes over a word or two). */
+        bool direct = false;
+        /** direct: weights as int16, sixteen rows × column pairs (engine_kernel.h). */
+        std::vector<int16_t> w16;
+        int64_t pairs = 0;
+        /** direct with bitsOut: row r fires when its sum exceeds t32[r] (padded rows never). */
+        std::vector<int32_t> t32;
+        /** One threshold and bipolar output, XNOR or direct: bits straight out of the kernel. */
         bool bitsOut = false;
         /** Per weight plane: interleaved rows (engine_kernel.h). */
         std::vector<std::vector<uint64_t>> w;
@@ -65,6 +78,9 @@ private:
         std::vector<std::vector<uint64_t>> padBits;
         Planes out;
     };
+    /** The direct layer's integer form of `l`, or false when its sums could overflow 32 bits. */
+    static bool prepareDirect(const PackedLayer& l, int inputBits, bool last, Layer& L);
+
     std::vector<Layer> m_layers;
     Planes m_input;
     int m_channels = 1;

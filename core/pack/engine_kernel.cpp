@@ -58,6 +58,37 @@ void portableXnorThreshold(const uint64_t* w, int64_t groups, int64_t words, con
 
 } // namespace
 
+void portableDot16(const int16_t* w, int64_t groups, int64_t pairs, const int16_t* x, int64_t vecs, int32_t* out)
+{
+    for (int64_t v = 0; v < vecs; ++v) {
+        const int16_t* xv = x + v * pairs * 2;
+        for (int64_t g = 0; g < groups; ++g) {
+            int32_t acc[16] = {0};
+            for (int64_t p = 0; p < pairs; ++p) {
+                const int16_t* wp = w + (g * pairs + p) * 32;
+                for (int j = 0; j < 16; ++j)
+                    acc[j] += int32_t(wp[j * 2]) * xv[p * 2] + int32_t(wp[j * 2 + 1]) * xv[p * 2 + 1];
+            }
+            std::memcpy(out + (v * groups + g) * 16, acc, sizeof acc);
+        }
+    }
+}
+
+void portableSumsToBits(const int32_t* sums, int64_t rows, int64_t vecs, const int32_t* t, uint64_t* out,
+                        int64_t outWords)
+{
+    for (int64_t v = 0; v < vecs; ++v) {
+        const int32_t* p = sums + v * rows;
+        uint64_t* o = out + v * outWords;
+        for (int64_t r0 = 0; r0 < rows; r0 += 64) {
+            uint64_t word = 0;
+            for (int64_t j = 0; j < 64 && r0 + j < rows; ++j)
+                word |= uint64_t(p[r0 + j] > t[r0 + j]) << j;
+            o[r0 / 64] = word;
+        }
+    }
+}
+
 void portableThresholdPlanes(const int32_t* p, int64_t rows, int64_t c, int64_t s, const int64_t* t, int thresholds,
                              bool bipolar, int planes, uint64_t* out, size_t planeStride)
 {
@@ -81,7 +112,8 @@ void portableThresholdPlanes(const int32_t* p, int64_t rows, int64_t c, int64_t 
 
 namespace {
 
-const EngineKernel kPortable{"portable", portableCounts, portableXnorThreshold, portableThresholdPlanes};
+const EngineKernel kPortable{"portable", portableCounts, portableXnorThreshold, portableThresholdPlanes, portableDot16,
+                            portableSumsToBits};
 
 bool cpuRuns(const EngineKernel& k)
 {
@@ -91,6 +123,7 @@ bool cpuRuns(const EngineKernel& k)
     __builtin_cpu_init();
     if (&k == &kAvx512Kernel)
         return __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512dq") &&
+               __builtin_cpu_supports("avx512bw") &&
                __builtin_cpu_supports("avx512vpopcntdq");
     if (&k == &kAvx2Kernel)
         return __builtin_cpu_supports("avx2");

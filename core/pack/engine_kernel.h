@@ -28,6 +28,18 @@ struct EngineKernel {
      *  of out + b*planeStride (whole words, `rows` bits). */
     void (*thresholdPlanes)(const int32_t* p, int64_t rows, int64_t c, int64_t s, const int64_t* t, int thresholds,
                             bool bipolar, int planes, uint64_t* out, size_t planeStride) = nullptr;
+    /** Integer dot products of a layer that takes multi-bit codes (a CNV's
+     *  8-bit pixels): out[v*groups*16 + r] = Σ_c w[r][c]·x[v][c] over 2·pairs
+     *  columns, exact in 32 bits (the caller checks the bound). Rows in groups
+     *  of sixteen, columns in pairs: column 2p+i of row g*16+j sits at
+     *  w[(g*pairs + p)*32 + j*2 + i]; vector v's columns are x[v*2*pairs ...].
+     *  Cheaper than bit-planes where the input has many bits and few columns. */
+    void (*dot16)(const int16_t* w, int64_t groups, int64_t pairs, const int16_t* x, int64_t vecs,
+                  int32_t* out) = nullptr;
+    /** dot16's sums to bits: bit r of out[v*outWords ...] = (sums[v*rows + r] > t[r]),
+     *  r < rows (a multiple of 16, at most 64·outWords). */
+    void (*sumsToBits)(const int32_t* sums, int64_t rows, int64_t vecs, const int32_t* t, uint64_t* out,
+                       int64_t outWords) = nullptr;
 };
 
 /** The kernel the engine uses: the fastest this CPU runs (AVX-512 with

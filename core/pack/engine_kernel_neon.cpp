@@ -6,9 +6,19 @@
 #if defined(__ARM_NEON) && (defined(__aarch64__) || defined(QNN_HAVE_NEON_KERNEL))
 #include <arm_neon.h>
 
+#include <cstring>
+
 namespace qnn::pack {
 
 namespace {
+
+// Two int16 columns as one 32-bit value, for a broadcast (memcpy: no aliasing through int32_t*).
+inline int32_t columnPair(const int16_t* x)
+{
+    int32_t v;
+    std::memcpy(&v, x, sizeof v);
+    return v;
+}
 
 // Rows in pairs of 64-bit lanes, four pairs per group of eight, four input
 // vectors per weight load; byte popcounts (vcnt) summed every 31 words.
@@ -82,12 +92,42 @@ void neonXnorThreshold(const uint64_t* w, int64_t groups, int64_t words, const u
     neonBlock<true, true>(w, groups, words, x, vecs, t, nullptr, out, outWords);
 }
 
+// Sixteen rows as eight int32x4 accumulators, each two rows × the two columns
+// of a pair (vmlal_s16 against the pair repeated); the column halves are
+// added pairwise at the end (vpadd_s32, which armv7 has too).
+void neonDot16(const int16_t* w, int64_t groups, int64_t pairs, const int16_t* x, int64_t vecs, int32_t* out)
+{
+    for (int64_t v = 0; v < vecs; ++v) {
+        const int16_t* xv = x + v * pairs * 2;
+        for (int64_t g = 0; g < groups; ++g) {
+            int32x4_t acc[8];
+            for (int m = 0; m < 8; ++m)
+                acc[m] = vdupq_n_s32(0);
+            for (int64_t p = 0; p < pairs; ++p) {
+                const int16x4_t xx = vreinterpret_s16_s32(vdup_n_s32(columnPair(xv + 2 * p)));
+                const int16_t* wp = w + (g * pairs + p) * 32;
+                for (int q = 0; q < 4; ++q) {
+                    const int16x8_t wv = vld1q_s16(wp + q * 8);
+                    acc[2 * q] = vmlal_s16(acc[2 * q], vget_low_s16(wv), xx);
+                    acc[2 * q + 1] = vmlal_s16(acc[2 * q + 1], vget_high_s16(wv), xx);
+                }
+            }
+            int32_t* o = out + (v * groups + g) * 16;
+            for (int m = 0; m < 8; ++m)
+                vst1_s32(o + 2 * m, vpadd_s32(vget_low_s32(acc[m]), vget_high_s32(acc[m])));
+        }
+    }
+}
+
 } // namespace
 
 void portableThresholdPlanes(const int32_t* p, int64_t rows, int64_t c, int64_t s, const int64_t* t, int thresholds,
                              bool bipolar, int planes, uint64_t* out, size_t planeStride);
+void portableSumsToBits(const int32_t* sums, int64_t rows, int64_t vecs, const int32_t* t, uint64_t* out,
+                        int64_t outWords);
 extern const EngineKernel kNeonKernel;
-const EngineKernel kNeonKernel{"neon", neonCounts, neonXnorThreshold, portableThresholdPlanes};
+const EngineKernel kNeonKernel{"neon", neonCounts, neonXnorThreshold, portableThresholdPlanes, neonDot16,
+                               portableSumsToBits};
 
 } // namespace qnn::pack
 #endif

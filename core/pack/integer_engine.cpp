@@ -86,9 +86,9 @@ bool IntegerEngine::load(const PackedNet& net, std::string& error)
 }
 
 void IntegerEngine::classifyBatched(const int8_t* codes, size_t n, const EngineKernel& kernel, int* predictions,
-                                    std::vector<double>* scores) const
+                                    std::vector<double>* scores, double* layerSeconds) const
 {
-    m_forward.run(codes, n, kernel, predictions, scores);
+    m_forward.run(codes, n, kernel, predictions, scores, layerSeconds);
 }
 
 int IntegerEngine::classifyBinaryChain(const int8_t* codes) const

@@ -56,14 +56,17 @@ public:
     std::vector<int> classifyCodes(const int8_t* codes, size_t n, int threads = 0,
                                    const EngineKernel* kernel = nullptr) const;
 
+    /** Images per call of classifyBatched() that keep its vectors cache-sized. */
+    size_t batchImages() const { return m_forward.batchImages(); }
     /** True when classifyCodes() runs the batched kernels; else the reference loop below. */
     bool batched() const { return m_batched; }
     /** Why the batched kernels do not cover this net (empty when they do). */
     const std::string& whyNotBatched() const { return m_whyNotBatched; }
     /** The batched path on this thread with a given kernel, for tests and the
-     *  benchmark: predictions of n inputs and, optionally, their class scores. */
+     *  benchmark: predictions of n inputs and, optionally, their class scores
+     *  and the time of each layer (BatchedForward::run). */
     void classifyBatched(const int8_t* codes, size_t n, const EngineKernel& kernel, int* predictions,
-                         std::vector<double>* scores = nullptr) const;
+                         std::vector<double>* scores = nullptr, double* layerSeconds = nullptr) const;
 
 private:
     struct Prepared {

@@ -49,6 +49,7 @@ private Q_SLOTS:
     void qnnwTrainLinksTorchButNoQt();
     void qnnRunLinksNoTorchQtOrSsh();
     void qnnRunJsonSpeaksTheProtocol();
+    void x86BoardBuildIsStaticAndAgrees();
     void trainHelpComesFromQnnwTrain();
     void missingQnnwTrainIsASentence();
 };
@@ -112,6 +113,33 @@ void TestExecutables::qnnRunJsonSpeaksTheProtocol()
     QCOMPARE(e[0]["version"].toInt(), 1);
     QCOMPARE(e[0]["images"].toInt(), 50);
     QCOMPARE(e[0]["predictions"].toArray().size(), 50);
+}
+
+// The build an x86_64 board gets: statically linked like the ARM ones (a
+// board's glibc may be older than this machine's), the same predictions.
+void TestExecutables::x86BoardBuildIsStaticAndAgrees()
+{
+#if !defined(__x86_64__)
+    QSKIP("not an x86_64 build");
+#endif
+    const QString board = beside("qnn-run-x86_64");
+    if (!QFileInfo::exists(board))
+        QSKIP("this build has no qnn-run-x86_64 (QNN_CROSS_QNN_RUN is off)");
+    const Result ldd = run("ldd", {board});
+    QVERIFY2((ldd.out + ldd.err).contains("not a dynamic executable"), (ldd.out + ldd.err).constData());
+    const QString lfc = QNN_SOURCE_DIR "/../shared/bnn-pynq-params/mnist/lfcW1A1";
+    const QString mnist = QNN_SOURCE_DIR "/../shared/datasets/mnist";
+    if (!QFileInfo::exists(lfc) || !QFileInfo::exists(mnist))
+        QSKIP("../shared has no BNN-PYNQ lfcW1A1 parameters or MNIST");
+    const QStringList args{lfc, "--data", mnist, "--limit", "200", "--predictions", "--json"};
+    const Result host = run(beside("qnn-run"), args), fromBoard = run(board, args);
+    QCOMPARE(fromBoard.exitCode, 0);
+    // One protocol line each.
+    const QJsonObject a = QJsonDocument::fromJson(host.out.trimmed()).object();
+    const QJsonObject b = QJsonDocument::fromJson(fromBoard.out.trimmed()).object();
+    QCOMPARE(b["event"].toString(), QString("result"));
+    QCOMPARE(b["predictions"].toArray().size(), 200);
+    QCOMPARE(b["predictions"], a["predictions"]);
 }
 
 void TestExecutables::trainHelpComesFromQnnwTrain()

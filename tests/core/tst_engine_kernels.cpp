@@ -2,7 +2,8 @@
 // AVX2, NEON, portable) against the portable one and a naive loop, and the
 // batched forward pass (bit-planes, thresholds to bits, convolutions on packed
 // bits) against the reference loop of IntegerEngine::classify, class score by
-// class score, on random layers and on Xilinx's BNN-PYNQ parameters.
+// class score, on random layers and on Xilinx's BNN-PYNQ parameters; the
+// int16 dot products of a multi-bit first layer (dot16, sumsToBits) too.
 #include "support/random_packed_layer.h"
 #include "core/pack/engine_kernel.h"
 #include "core/pack/integer_engine.h"
@@ -139,6 +140,45 @@ private slots:
         }
     }
 
+    // The direct path of a multi-bit first layer: int16 dot products (the
+    // extremes -128 and 127 included) and their thresholds to bits.
+    void dot16AgreesWithANaiveLoop()
+    {
+        for (int64_t pairs : {1, 3, 14, 37}) {
+            const int64_t groups = 5, vecs = 9, rows = groups * 16, outWords = (rows + 63) / 64;
+            std::vector<int16_t> w(size_t(groups * pairs * 32)), x(size_t(vecs * pairs * 2));
+            for (auto& v : w)
+                v = int16_t(int(rng() % 256) - 128);
+            for (auto& v : x)
+                v = int16_t(int(rng() % 256) - 128);
+            w[0] = x[0] = -128, w[1] = 127, x[1] = -128;
+            std::vector<int32_t> naive(size_t(vecs * rows));
+            for (int64_t v = 0; v < vecs; ++v)
+                for (int64_t r = 0; r < rows; ++r) {
+                    int64_t s = 0;
+                    for (int64_t c = 0; c < pairs * 2; ++c)
+                        s += int64_t(w[size_t(((r / 16) * pairs + c / 2) * 32 + (r % 16) * 2 + c % 2)]) *
+                             x[size_t(v * pairs * 2 + c)];
+                    naive[size_t(v * rows + r)] = int32_t(s);
+                }
+            std::vector<int32_t> t(static_cast<size_t>(rows));
+            for (int64_t r = 0; r < rows; ++r)
+                t[size_t(r)] = naive[size_t(r % vecs * rows + r)] - 1 + int32_t(rng() % 3); // near the sums: ties too
+            for (const pack::EngineKernel* k : kernels()) {
+                std::vector<int32_t> got(naive.size(), -1);
+                k->dot16(w.data(), groups, pairs, x.data(), vecs, got.data());
+                QVERIFY2(got == naive, qPrintable(QString("%1 dot16, %2 pairs").arg(k->name).arg(pairs)));
+                std::vector<uint64_t> bits(size_t(vecs * outWords), ~uint64_t(0));
+                k->sumsToBits(naive.data(), rows, vecs, t.data(), bits.data(), outWords);
+                for (int64_t v = 0; v < vecs; ++v)
+                    for (int64_t r = 0; r < rows; ++r)
+                        QVERIFY2(((bits[size_t(v * outWords + r / 64)] >> (r % 64)) & 1) ==
+                                     uint64_t(naive[size_t(v * rows + r)] > t[size_t(r)]),
+                                 qPrintable(QString("%1 sumsToBits, vector %2 row %3").arg(k->name).arg(v).arg(r)));
+            }
+        }
+    }
+
     void denseNetsMatchTheReferenceLoop_data()
     {
         QTest::addColumn<int>("wBits");
@@ -149,6 +189,8 @@ private slots:
         QTest::newRow("W1A2 bit-planes") << 1 << 2 << 4;
         QTest::newRow("W2A2 bit-planes") << 2 << 2 << 4;
         QTest::newRow("W4 on 8-bit inputs") << 4 << 8 << 3;
+        QTest::newRow("W1 on 8-bit inputs, A1 out (direct, bits out)") << 1 << 8 << 2;
+        QTest::newRow("W8 on 8-bit inputs (direct)") << 8 << 8 << 4;
     }
 
     void denseNetsMatchTheReferenceLoop()
@@ -178,6 +220,7 @@ private slots:
         QTest::newRow("CNV-like W1A1: bits OR-pooled") << 1 << 1;
         QTest::newRow("W1A2: codes pooled, then planes") << 1 << 2;
         QTest::newRow("W2A2") << 2 << 2;
+        QTest::newRow("W4A2") << 4 << 2;
     }
 
     void convNetsMatchTheReferenceLoop()

@@ -972,7 +972,7 @@ private Q_SLOTS:
         QTest::newRow("arm64") << "arm64" << "qnn-run-aarch64" << "aarch64";
         QTest::newRow("armv7l (PYNQ-Z1)") << "armv7l" << "qnn-run-armhf" << "armhf";
         QTest::newRow("armv8l (32-bit user space)") << "armv8l" << "qnn-run-armhf" << "armhf";
-        QTest::newRow("x86_64") << "x86_64" << "qnn-run" << "x86_64";
+        QTest::newRow("x86_64") << "x86_64" << "qnn-run-x86_64" << "x86_64";
         QTest::newRow("armv6l") << "armv6l" << "" << "";
         QTest::newRow("mips") << "mips" << "" << "";
         QTest::newRow("riscv64") << "riscv64" << "" << "";
@@ -983,7 +983,7 @@ private Q_SLOTS:
         QFETCH(QString, file);
         QFETCH(QString, arch);
         QTemporaryDir bin;
-        for (const char* name : {"qnn-run", "qnn-run-aarch64", "qnn-run-armhf"}) {
+        for (const char* name : {"qnn-run", "qnn-run-x86_64", "qnn-run-aarch64", "qnn-run-armhf"}) {
             std::string error;
             QVERIFY(writeFileAtomic((bin.path() + "/" + name).toStdString(), name, error));
         }
@@ -1004,6 +1004,12 @@ private Q_SLOTS:
 
         // This installation without that build (no cross compiler when it was built): a sentence that says so.
         QVERIFY(QFile::remove(bin.path() + "/" + file));
+        if (arch.toStdString() == hostRuntimeArch()) {
+            // Built without the static board builds: this machine's own qnn-run serves a board like it.
+            QVERIFY2(findBoardRuntime(machine.toStdString(), bin.path().toStdString(), runtime, error), error.c_str());
+            QCOMPARE(QString::fromStdString(runtime.path), bin.path() + "/qnn-run");
+            QVERIFY(QFile::remove(bin.path() + "/qnn-run"));
+        }
         QVERIFY(!findBoardRuntime(machine.toStdString(), bin.path().toStdString(), runtime, error));
         QVERIFY2(error.find(bin.path().toStdString() + "/" + file.toStdString() + " is not there") != std::string::npos,
                  error.c_str());
@@ -1101,9 +1107,9 @@ private Q_SLOTS:
         QVERIFY(result.value("usec_per_image").toDouble() > 0);
         QVERIFY2(out.contains("the board's CPU is x86_64: qnn-run for x86_64 goes along"), qPrintable(out));
 
-        // What ran is the build beside qnnw, byte for byte, named in deploy.json with its SHA-256.
+        // What ran is the static board build beside qnnw, byte for byte, named in deploy.json with its SHA-256.
         const QString current = m_sshd.path("board-linux/current");
-        QCOMPARE(fileBytes(current + "/qnn-run"), fileBytes(qnn::test::qnnwDir() + "/qnn-run"));
+        QCOMPARE(fileBytes(current + "/qnn-run"), fileBytes(qnn::test::qnnwDir() + "/qnn-run-x86_64"));
         // The tar stream carries the modes: qnn-run executable, the model's files not.
         QVERIFY(QFileInfo(current + "/qnn-run").isExecutable());
         QVERIFY(!QFileInfo(current + "/model/manifest.json").isExecutable());

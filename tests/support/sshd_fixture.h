@@ -139,6 +139,9 @@ public:
     }
 
     int port() const { return m_port; }
+    /** The PATH of the board's commands (before start()); empty: sshd's default.
+     *  A folder without tar in it makes a board that has no tar. */
+    void setBoardPath(const QString& path) { m_boardPath = path; }
     QString path(const QString& name) const { return m_dir.path() + "/" + name; }
     QString log() { return QString::fromUtf8(m_sshd.readAllStandardError()); }
 
@@ -163,11 +166,12 @@ private:
                              "UsePAM no\n"
                              // A home of its own: the test user's real ~/.bashrc (sourced by
                              // bash for every ssh command) may take seconds on a busy machine.
-                             "SetEnv HOME=%2/home PYTHONPATH=%2/site\n"
+                             "SetEnv HOME=%2/home PYTHONPATH=%2/site%3\n"
                              "Subsystem sftp internal-sftp\n"
                              "LogLevel ERROR\n")
                          .arg(m_port)
                          .arg(d)
+                         .arg(m_boardPath.isEmpty() ? QString() : " PATH=" + m_boardPath)
                          .toUtf8());
         config.close();
         m_sshd.start("/usr/sbin/sshd", {"-D", "-e", "-f", d + "/sshd_config"});
@@ -200,4 +204,5 @@ private:
     QTemporaryDir m_dir;
     QProcess m_sshd;
     int m_port = 0;
+    QString m_boardPath;
 };
