@@ -26,6 +26,7 @@
 #include <QThread>
 
 #include <fcntl.h>
+#include <pwd.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -849,6 +850,37 @@ private Q_SLOTS:
         SshBoard pinned(sshBoard(m_sshd.path("client_key")), options);
         QVERIFY2(pinned.connect(error), error.c_str());
         QVERIFY(fileBytes(m_sshd.path("pinned_known_hosts")).find("[127.0.0.1]:") != std::string::npos);
+    }
+
+    void shellCharactersInNamesAreNeverRun()
+    {
+        // Names reach the board's shell in every step (mkdir, tar, sha256sum,
+        // ln, the runner, current); quoted, none of these may run.
+        const QString marker = m_work.path() + "/ran-from-the-dir";
+        BoardConfig config = sshBoard(m_sshd.path("client_key"));
+        config.remoteDir = m_sshd.path("board-$(touch " + marker + ")`touch " + marker + "`;touch " + marker + ";'q'")
+                               .toStdString();
+        SshBoard board(config, trusting());
+        Deployer deployer(board);
+        const DeploymentPackage p =
+            package("r$(touch pwned)`touch pwned`;touch pwned 'q' \"q\" &&touch pwned", 2000,
+                    runnerScript("answers-quoted", "print('{\"predictions\": [3], \"accuracy\": 1}')\n"));
+        QVERIFY(!p.name.empty());
+        DeployResult result;
+        std::string error;
+        QVERIFY2(deployer.deploy(p, result, error), error.c_str());
+        const QString folder = QString::fromStdString(config.remoteDir) + "/deployments/" + QString::fromStdString(p.name);
+        QVERIFY(QFileInfo::exists(folder + "/deploy.json"));
+        QCOMPARE(QFileInfo(QString::fromStdString(config.remoteDir) + "/current").symLinkTarget(), folder);
+        CurrentDeployment now;
+        QVERIFY2(board.connect(error) && board.current(now, error), error.c_str());
+        QCOMPARE(now.folder, "deployments/" + p.name);
+        board.disconnect();
+        QVERIFY(!QFileInfo::exists(marker));
+        const passwd* user = ::getpwuid(::geteuid());
+        for (const QString& where : {QString(user ? user->pw_dir : "/"), QDir::homePath(), m_sshd.path(""),
+                                     QString::fromStdString(config.remoteDir), folder})
+            QVERIFY2(!QFileInfo::exists(where + "/pwned"), qPrintable(where));
     }
 
     void deployJsonOfTheWrongShapeIsASentence()
