@@ -63,7 +63,9 @@ int runRuns(const RunsOptions& o)
         if (!r.listed)
             status += " (not listed)";
         std::printf("%-40s %-19s %-9s %-10s %9s %9s %8.0f  %s\n", r.name.c_str(), r.started.c_str(),
-                    r.precision.c_str(), status.c_str(), percent(r.bestValAccuracy).c_str(),
+                    r.precision.c_str(), status.c_str(),
+                    // The test set chose the epoch: there is no validation figure, only the test's.
+                    r.selectBy == "test" ? "test set" : percent(r.bestValAccuracy).c_str(),
                     percent(r.testAccuracy).c_str(), r.imagesPerSecond, r.recipe.empty() ? "-" : r.recipe.c_str());
         if (!r.readable)
             std::printf("    unreadable: %s\n", r.problem.c_str());

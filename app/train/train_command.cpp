@@ -195,8 +195,9 @@ int trainOne(const Options& o, const RunRequest& request)
                                                                 epochJson(m)));
             return;
         }
-        std::fprintf(stderr, "%sepoch %d/%d  train loss %.4f acc %.2f%%  val loss %.4f acc %.2f%%  lr %.2g  %.0f img/s  %.1f s\n",
-                     tty ? "\r\033[K" : "", m.epoch, c.epochs, m.trainLoss, 100 * m.trainAccuracy, m.valLoss,
+        std::fprintf(stderr, "%sepoch %d/%d  train loss %.4f acc %.2f%%  %s loss %.4f acc %.2f%%  lr %.2g  %.0f img/s  %.1f s\n",
+                     tty ? "\r\033[K" : "", m.epoch, c.epochs, m.trainLoss, 100 * m.trainAccuracy,
+                     c.selectBy == "test" ? "test" : "val", m.valLoss,
                      100 * m.valAccuracy, m.learningRate, m.imagesPerSecond, m.seconds);
     });
     trainer.setCancelFlag(&g_interrupted);
@@ -211,8 +212,12 @@ int trainOne(const Options& o, const RunRequest& request)
         protocol::writeEvent(std::cout, protocol::resultEvent(s));
     } else {
         if (r.status == "completed") {
-            std::printf("test accuracy %.2f%%  (best validation %.2f%% at epoch %d)\n", 100 * r.testAccuracy,
-                        100 * r.bestValAccuracy, r.bestEpoch);
+            if (r.selectBy == "test")
+                std::printf("test accuracy %.2f%%  (the best epoch's, %d, chosen on the test set)\n",
+                            100 * r.testAccuracy, r.bestEpoch);
+            else
+                std::printf("test accuracy %.2f%%  (best validation %.2f%% at epoch %d)\n", 100 * r.testAccuracy,
+                            100 * r.bestValAccuracy, r.bestEpoch);
             std::printf("%.0f training images/s, %.1f s in all\n", r.imagesPerSecond, r.wallSeconds);
         } else if (r.status == "stopped") {
             std::printf("stopped after epoch %d; continue with: qnnw train %s --resume %s\n", r.epochsDone,
@@ -342,7 +347,7 @@ void addTrainCommand(CLI::App& app, int& exitCode)
     addProjectArgument(*c, o->project);
     c->add_option("--data", o->data, "dataset folder (default: the project's, then shared/datasets/<name>)");
     c->add_option("--recipe", r.recipe,
-                  "a recipe preset for this run: binarynet, brevitas or quick (its settings and dropout; "
+                  "a recipe preset for this run: binarynet, brevitas, brevitas-short or quick (its settings and dropout; "
                   "the other options still override it)");
     c->add_option("--epochs", r.epochs, "epochs (overrides the project's setting)")->check(CLI::PositiveNumber);
     c->add_option("--batch-size", r.batchSize, "images per batch")->check(CLI::PositiveNumber);

@@ -324,4 +324,11 @@ bool loadDataset(const DatasetRequest& r, DatasetSplits& out, std::string& error
     return true;
 }
 
+void selectOnTestSet(DatasetSplits& splits)
+{
+    if (!splits.train.append(splits.validation))
+        return; // every loader gives its splits one geometry
+    splits.validation = splits.test;
+}
+
 } // namespace qnn

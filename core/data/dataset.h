@@ -53,4 +53,9 @@ std::string findDatasetDir(const DatasetRequest& request);
  *  gives a sentence saying which files to put where. */
 bool loadDataset(const DatasetRequest& request, DatasetSplits& out, std::string& error);
 
+/** The splits of training.select_by "test": the held-out validation images
+ *  join the training set, and the test set picks the best epoch (Brevitas'
+ *  and BNN-PYNQ's protocol). */
+void selectOnTestSet(DatasetSplits& splits);
+
 } // namespace qnn

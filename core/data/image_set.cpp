@@ -28,4 +28,13 @@ void ImageSet::truncate(size_t n)
     pixels.resize(n * imageBytes());
 }
 
+bool ImageSet::append(const ImageSet& more)
+{
+    if (more.channels != channels || more.height != height || more.width != width)
+        return false;
+    labels.insert(labels.end(), more.labels.begin(), more.labels.end());
+    pixels.insert(pixels.end(), more.pixels.begin(), more.pixels.end());
+    return true;
+}
+
 } // namespace qnn

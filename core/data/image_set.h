@@ -27,6 +27,8 @@ struct ImageSet {
     ImageSet slice(size_t begin, size_t end) const;
     /** Keeps only the first n images (no-op when n == 0 or n >= size()). */
     void truncate(size_t n);
+    /** Adds the images of `more`, which must have this set's geometry (false, unchanged, otherwise). */
+    bool append(const ImageSet& more);
 };
 
 } // namespace qnn

@@ -18,7 +18,8 @@ bool TrainingConfig::operator==(const TrainingConfig& o) const
            learningRate == o.learningRate && learningRateEnd == o.learningRateEnd && schedule == o.schedule &&
            stepEpochs == o.stepEpochs && stepGamma == o.stepGamma && momentum == o.momentum &&
            weightDecay == o.weightDecay && loss == o.loss && seed == o.seed && threads == o.threads &&
-           logEveryBatches == o.logEveryBatches && randomShift == o.randomShift && recipe == o.recipe;
+           logEveryBatches == o.logEveryBatches && randomShift == o.randomShift && recipe == o.recipe &&
+           weightInit == o.weightInit && selectBy == o.selectBy;
 }
 
 namespace {
@@ -110,6 +111,11 @@ std::string serializeProject(const Project& p)
                      {"random_shift", t.randomShift}};
     if (!t.recipe.empty())
         j["training"]["recipe"] = t.recipe;
+    // Written only when not the default, so that older files stay byte-stable.
+    if (t.weightInit != TrainingConfig().weightInit)
+        j["training"]["weight_init"] = t.weightInit;
+    if (t.selectBy != TrainingConfig().selectBy)
+        j["training"]["select_by"] = t.selectBy;
     j["deploy"] = {{"board", p.deploy.board},
                    {"part", p.deploy.part},
                    {"clock_mhz", p.deploy.clockMhz},
@@ -211,6 +217,8 @@ bool parseProject(const std::string& text, Project& out, std::string& error)
         r.integer("log_every_batches", t.logEveryBatches);
         r.integer("random_shift", t.randomShift);
         r.str("recipe", t.recipe);
+        r.str("weight_init", t.weightInit);
+        r.str("select_by", t.selectBy);
         if (!r.ok())
             return false;
     }

@@ -43,6 +43,18 @@ struct TrainingConfig {
     /** The recipe preset these settings came from, as "name@version"
      *  (see core/project/recipe.h); empty = none. Written only when set. */
     std::string recipe;
+    /** How the latent weights of quantized layers start: "default" (PyTorch's
+     *  Kaiming-uniform, as for float layers) or "uniform" (uniform on [-1, 1],
+     *  as Brevitas' bnn_pynq models start them: with Adam at 0.02 a sign then
+     *  flips only after consistent gradients, not at the first steps). */
+    std::string weightInit = "default";
+    /** Which images pick the best epoch: "validation" (the last training
+     *  images are held out and never trained on; the test set is scored once,
+     *  at the end) or "test" (every training image is trained on and the best
+     *  epoch is the one with the best test accuracy, the protocol behind
+     *  Brevitas' and BNN-PYNQ's published figures: optimistic, since the test
+     *  set then takes part in a choice). */
+    std::string selectBy = "validation";
 
     bool operator==(const TrainingConfig& o) const;
 };

@@ -84,6 +84,7 @@ bool readConfigPart(const RunStore& store, RunInfo& r, std::string& error)
         r.seedGroup = config.value("seed_group", std::string());
         // config.json names the recipe on its own; the project in it says the same.
         r.recipe = config.value("recipe", p.training.recipe);
+        r.selectBy = p.training.selectBy;
         const GraphSummary s = summarizeGraph(p.graph);
         r.params = s.params;
         r.weightBits = s.weightMemoryBits;
@@ -288,6 +289,7 @@ nlohmann::json runInfoJson(const RunInfo& r)
                      {"seed", r.seed},
                      {"seed_group", r.seedGroup},
                      {"recipe", r.recipe},
+                     {"select_by", r.selectBy},
                      {"epochs", r.epochs},
                      {"epochs_done", r.epochsDone},
                      {"best_epoch", r.bestEpoch},

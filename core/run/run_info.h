@@ -42,6 +42,9 @@ struct RunInfo {
     std::string seedGroup;
     /** The recipe preset the run trained with, "brevitas@1"; empty = none. */
     std::string recipe;
+    /** training.select_by of the run: "test" when the test set chose its best
+     *  epoch (then best_val_accuracy is that epoch's test accuracy). */
+    std::string selectBy = "validation";
     uint64_t seed = 0;
     int epochs = 0, epochsDone = 0, bestEpoch = 0;
     double bestValAccuracy = -1, finalValAccuracy = -1, testAccuracy = -1;

@@ -136,7 +136,11 @@ bool prepareRun(const RunRequest& request, PreparedRun& run, std::string& error)
     data.dataDir = run.dataDir;
     data.projectDir = projectDir;
     data.trainImages = run.trainLimit;
-    return loadDataset(data, run.data, error);
+    if (!loadDataset(data, run.data, error))
+        return false;
+    if (c.selectBy == "test")
+        selectOnTestSet(run.data);
+    return true;
 }
 
 namespace {

@@ -3,6 +3,7 @@
 
 #include "core/train/detail/graph_model.h"
 #include "core/train/detail/weight_io.h"
+#include "core/weights/weight_file.h"
 #include "core/train/detail/kernels.h"
 #include "core/run/run_store.h"
 #include "core/train/torch_info.h"
@@ -70,6 +71,10 @@ bool checkConfig(const TrainingConfig& c, std::string& error)
         error = "training.loss '" + c.loss + "' is not known; use cross_entropy or squared_hinge";
     else if (!isOneOf(c.schedule, {"constant", "exponential", "cosine", "step"}))
         error = "training.schedule '" + c.schedule + "' is not known; use constant, exponential, cosine or step";
+    else if (!isOneOf(c.weightInit, {"default", "uniform"}))
+        error = "training.weight_init '" + c.weightInit + "' is not known; use default or uniform";
+    else if (!isOneOf(c.selectBy, {"validation", "test"}))
+        error = "training.select_by '" + c.selectBy + "' is not known; use validation or test";
     else if (!(c.learningRate > 0))
         error = "training.lr must be above 0";
     return error.empty();
@@ -125,6 +130,9 @@ struct Trainer::Impl {
     int epochsDone = 0;
     int bestEpoch = 0;
     double bestValAccuracy = 0;
+    /** The best epoch's weights, kept since it improved in this session (after
+     *  a resume, weights-best.qnnw holds them): the test set scores these. */
+    WeightFile bestWeights;
     bool resumed = false;
     /** A stop inside an epoch: how far it got, so that a resume continues from
      *  that batch with the epoch's running sums (0: at an epoch boundary). */
@@ -156,6 +164,8 @@ struct Trainer::Impl {
     }
     TrainResult train();
     void finishFailed(TrainResult& r);
+    /** The test set scored with the best epoch's weights (the model is left as it was). */
+    EvalResult evaluateBest();
 
     // The steps of train(), in the order it takes them.
     /** How many samples an epoch draws and in how many batches. */
@@ -250,6 +260,12 @@ bool Trainer::Impl::setup(const Graph& graph, const DatasetSplits& data, const s
     torch::manual_seed(options.config.seed);
     if (!detail::buildGraphModel(graph, d.model, error))
         return false;
+    if (options.config.weightInit == "uniform") {
+        // Drawn after the model's own initialisation, from the same seeded generator: reproducible.
+        torch::NoGradGuard noGrad;
+        for (const Tensor& w : d.model->clippedWeights())
+            w.uniform_(-1.0, 1.0);
+    }
     const ImageSet& train = data.train;
     const int64_t perSample = shapeSize(d.model->inputShape());
     if (static_cast<size_t>(perSample) != train.imageBytes()) {
@@ -290,6 +306,7 @@ bool Trainer::Impl::setup(const Graph& graph, const DatasetSplits& data, const s
     d.epochsDone = 0;
     d.bestEpoch = 0;
     d.bestValAccuracy = 0;
+    d.bestWeights = WeightFile();
     d.resumed = false;
     return true;
 }
@@ -472,13 +489,11 @@ bool Trainer::Impl::saveCheckpoint(const std::string& path, std::string& error)
 
 bool Trainer::Impl::saveWeightFiles(const std::string& runDir, bool best, std::string& error)
 {
-    WeightFile file = detail::weightFileFromModel(graph, model, epochsDone, "last");
+    const WeightFile file = detail::weightFileFromModel(graph, model, epochsDone, "last");
     if (!writeWeightFile(runDir + "/" + kWeightFileLast, file, error))
         return false;
-    if (!best)
-        return true;
-    file.tag = "best";
-    return writeWeightFile(runDir + "/" + kWeightFileBest, file, error);
+    // bestWeights was taken from the model a moment ago, when this epoch improved.
+    return !best || writeWeightFile(runDir + "/" + kWeightFileBest, bestWeights, error);
 }
 
 bool Trainer::Impl::loadCheckpoint(const std::string& path, bool weightsOnly, std::string& error)
@@ -576,6 +591,7 @@ void Trainer::Impl::finishFailed(TrainResult& r)
 {
     r.status = "failed";
     r.recipe = options.config.recipe;
+    r.selectBy = options.config.selectBy;
     r.epochsDone = epochsDone;
     r.bestEpoch = bestEpoch;
     r.bestValAccuracy = bestValAccuracy;
@@ -781,6 +797,7 @@ bool Trainer::Impl::endEpoch(int epoch, double lr, const Partial& sums, Clock::t
     if (improved) {
         bestEpoch = epoch;
         bestValAccuracy = m.valAccuracy;
+        bestWeights = detail::weightFileFromModel(graph, model, epoch, "best");
     }
     result.history.push_back(m);
     std::string error;
@@ -795,6 +812,25 @@ bool Trainer::Impl::endEpoch(int epoch, double lr, const Partial& sums, Clock::t
     return true;
 }
 
+EvalResult Trainer::Impl::evaluateBest()
+{
+    // The best epoch's weights, not the last epoch's: weights-best.qnnw is what
+    // pack, export and deploy use by default, so the run's test accuracy must be theirs.
+    std::string error;
+    WeightFile fromDisk;
+    const WeightFile* best = bestWeights.nodes.empty() ? nullptr : &bestWeights;
+    if (!best && store && readWeightFile(store->dir() + "/" + kWeightFileBest, fromDisk, error))
+        best = &fromDisk;
+    if (!best || best->epoch == epochsDone)
+        return evaluate(data->test);
+    const WeightFile last = detail::weightFileFromModel(graph, model, epochsDone, "last");
+    if (!detail::loadWeightFileIntoModel(graph, *best, model, error))
+        return evaluate(data->test);
+    const EvalResult test = evaluate(data->test);
+    detail::loadWeightFileIntoModel(graph, last, model, error);
+    return test;
+}
+
 void Trainer::Impl::finishRun(const RunPace& pace, Clock::time_point wallStart, TrainResult& result)
 {
     result.epochsDone = epochsDone;
@@ -802,7 +838,7 @@ void Trainer::Impl::finishRun(const RunPace& pace, Clock::time_point wallStart, 
     result.bestValAccuracy = bestValAccuracy;
     result.imagesPerSecond = pace.trainSeconds > 0 ? pace.trainImages / pace.trainSeconds : 0;
     if (result.status == "completed") {
-        const EvalResult test = evaluate(data->test);
+        const EvalResult test = evaluateBest();
         result.testAccuracy = data->test.size() ? test.accuracy : -1;
         result.confusion = test.confusion;
     }
@@ -818,6 +854,7 @@ TrainResult Trainer::Impl::train()
     const auto wallStart = Clock::now();
     const TrainingConfig& c = options.config;
     result.recipe = c.recipe;
+    result.selectBy = c.selectBy;
     const ImageSet& trainSet = data->train;
     EpochPlan plan;
     plan.samples = options.trainLimit > 0 ? std::min(options.trainLimit, trainSet.size()) : trainSet.size();
@@ -875,6 +912,8 @@ nlohmann::json summaryJson(const TrainResult& r)
         j["error"] = r.error;
     if (!r.recipe.empty())
         j["recipe"] = r.recipe;
+    if (r.selectBy != "validation")
+        j["select_by"] = r.selectBy;
     return j;
 }
 

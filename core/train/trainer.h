@@ -83,6 +83,9 @@ struct TrainResult {
     std::vector<EpochMetrics> history;
     /** The recipe preset of the settings ("brevitas@1"), for summary.json; empty = none. */
     std::string recipe;
+    /** training.select_by: "test" when the test set chose the best epoch
+     *  (then best_val_accuracy is a test accuracy too); summary.json writes it only then. */
+    std::string selectBy = "validation";
 };
 
 /** Trains a graph as drawn (bit-widths included) on a dataset. Set up once,

@@ -50,7 +50,7 @@ class TestRecipe : public QObject
 private slots:
     void lookup()
     {
-        QCOMPARE(QString::fromStdString(recipeNames()), QString("binarynet, brevitas, quick"));
+        QCOMPARE(QString::fromStdString(recipeNames()), QString("binarynet, brevitas, brevitas-short, quick"));
         QVERIFY(findRecipe("binarynet"));
         QCOMPARE(findRecipe("binarynet@1"), findRecipe("binarynet"));
         QVERIFY(!findRecipe("binarynet@2"));
@@ -123,7 +123,64 @@ private slots:
         QCOMPARE(p.training.stepEpochs, 40);
         QCOMPARE(p.training.stepGamma, 0.5);
         QCOMPARE(p.training.learningRate, 0.02);
-        QCOMPARE(QString::fromStdString(p.training.recipe), QString("brevitas@1"));
+        QCOMPARE(p.training.epochs, 400);
+        // Version 2: Brevitas' initialisation and its protocol (the test set picks the epoch).
+        QCOMPARE(QString::fromStdString(p.training.weightInit), QString("uniform"));
+        QCOMPARE(QString::fromStdString(p.training.selectBy), QString("test"));
+        QCOMPARE(QString::fromStdString(p.training.recipe), QString("brevitas@2"));
+        // The project file keeps both, and an old id still names the preset.
+        Project reread;
+        QVERIFY2(parseProject(serializeProject(p), reread, error), error.c_str());
+        QVERIFY(reread == p);
+        QVERIFY(findRecipe("brevitas@2") == findRecipe("brevitas"));
+        QVERIFY(findRecipe("brevitas@1") == nullptr);
+    }
+
+    void brevitasShortHalvesEveryTwentyEpochs()
+    {
+        Project p = load("lfc-w1a1-mnist.qnnproj");
+        std::string error;
+        QVERIFY(applyRecipe(*findRecipe("brevitas-short"), p, nullptr, error));
+        QCOMPARE(p.training.epochs, 200);
+        QCOMPARE(p.training.stepEpochs, 20);
+        QCOMPARE(p.training.stepGamma, 0.5);
+        QCOMPARE(QString::fromStdString(p.training.selectBy), QString("test"));
+        QCOMPARE(QString::fromStdString(p.training.recipe), QString("brevitas-short@1"));
+        // The same rates as the full preset, each held half as long.
+        Project full = load("lfc-w1a1-mnist.qnnproj");
+        QVERIFY(applyRecipe(*findRecipe("brevitas"), full, nullptr, error));
+        QCOMPARE(p.training.learningRate, full.training.learningRate);
+        QCOMPARE(2 * p.training.stepEpochs, full.training.stepEpochs);
+        QCOMPARE(2 * p.training.epochs, full.training.epochs);
+        QCOMPARE(QString::fromStdString(p.training.weightInit), QString::fromStdString(full.training.weightInit));
+    }
+
+    void selectingOnTheTestSetTrainsOnEveryTrainingImage()
+    {
+        QTemporaryDir tmp;
+        RunRequest request;
+        request.projectPath = QNN_SOURCE_DIR "/projects/synthetic-digits-w1a1.qnnproj";
+        request.outDir = tmp.path().toStdString();
+        PreparedRun held;
+        std::string error;
+        QVERIFY2(prepareRun(request, held, error), error.c_str());
+        request.recipe = "brevitas";
+        PreparedRun onTest;
+        QVERIFY2(prepareRun(request, onTest, error), error.c_str());
+        QCOMPARE(onTest.data.train.size(), held.data.train.size() + held.data.validation.size());
+        QCOMPARE(onTest.data.validation.labels, held.data.test.labels);
+        QCOMPARE(onTest.data.validation.pixels, held.data.test.pixels);
+        QCOMPARE(onTest.data.test.labels, held.data.test.labels);
+        // The held-out images come last, after the training images they join.
+        QCOMPARE(std::vector<uint8_t>(onTest.data.train.pixels.end() - held.data.validation.pixels.size(),
+                                      onTest.data.train.pixels.end()),
+                 held.data.validation.pixels);
+        // The run says so: `qnnw runs`, its --json and the Runs dock read it back.
+        std::string warning;
+        QVERIFY2(startRun(request, onTest, nlohmann::json::object(), error, warning), error.c_str());
+        const RunInfo info = readRunInfo(onTest.store.dir());
+        QCOMPARE(QString::fromStdString(info.selectBy), QString("test"));
+        QCOMPARE(QString::fromStdString(runInfoJson(info).value("select_by", "")), QString("test"));
     }
 
     void convolutionsGetNoDropout()
@@ -198,7 +255,7 @@ private slots:
         PreparedRun refused;
         QVERIFY(!prepareRun(request, refused, error));
         QCOMPARE(QString::fromStdString(error),
-                 QString("unknown recipe 'fast'; the recipes are binarynet, brevitas, quick"));
+                 QString("unknown recipe 'fast'; the recipes are binarynet, brevitas, brevitas-short, quick"));
     }
 };
 

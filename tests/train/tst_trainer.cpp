@@ -6,6 +6,7 @@
 #include "core/train/run_store.h"
 #include "core/train/trainer.h"
 #include "core/util/atomic_file.h"
+#include "core/weights/weight_file.h"
 
 #include <QTemporaryDir>
 #include "support/test_graphs.h"
@@ -484,6 +485,93 @@ private Q_SLOTS:
         QVERIFY2(QString::fromStdString(error).contains("does not exist"), error.c_str());
         QVERIFY(!RunStore::open(a.dir(), c, error)); // no config.json yet
         QVERIFY2(QString::fromStdString(error).contains("has no config.json"), error.c_str());
+    }
+
+    void uniformInitialisationOfLatentWeights()
+    {
+        // The latent weights a run starts from, as the first epoch's weight file holds them (the rate is
+        // too small to move them): Brevitas' uniform on [-1, 1] for quantized layers, PyTorch's default else.
+        auto firstWeights = [this](const std::string& init, NodeId node) {
+            QTemporaryDir dir;
+            std::string error;
+            RunStore store;
+            [&] { QVERIFY(RunStore::create(dir.path().toStdString(), init, store, error)); }();
+            TrainOptions o = smallOptions(1);
+            o.config.weightInit = init;
+            o.config.optimizer = "sgd";
+            o.config.learningRate = 1e-30;
+            o.trainLimit = 200;
+            Trainer t;
+            [&] { QVERIFY2(t.setup(parseGraph(kSmallBnn), m_data, "synthetic-digits", o, error), error.c_str()); }();
+            t.setRunStore(&store);
+            t.train();
+            WeightFile file;
+            [&] { QVERIFY2(readWeightFile(store.dir() + "/" + kWeightFileLast, file, error), error.c_str()); }();
+            return file.find(node)->find("weight")->values;
+        };
+        for (NodeId node : {NodeId(2), NodeId(6)}) {
+            const std::vector<float> uniform = firstWeights("uniform", node);
+            const auto [lo, hi] = std::minmax_element(uniform.begin(), uniform.end());
+            QVERIFY2(*lo >= -1 && *lo < -0.98 && *hi <= 1 && *hi > 0.98, qPrintable(QString::number(*hi)));
+            double meanAbs = 0;
+            for (float w : uniform)
+                meanAbs += std::fabs(w) / uniform.size();
+            QVERIFY2(std::fabs(meanAbs - 0.5) < 0.03, qPrintable(QString::number(meanAbs)));
+            const std::vector<float> plain = firstWeights("default", node);
+            const float bound = node == 2 ? 1 / std::sqrt(784.0f) : 1 / std::sqrt(64.0f);
+            for (float w : plain)
+                QVERIFY(std::fabs(w) <= bound * 1.0001f);
+            QCOMPARE(firstWeights("uniform", node), uniform); // seeded: the same every time
+        }
+        TrainOptions o = smallOptions(1);
+        o.config.weightInit = "glorot";
+        std::string error;
+        Trainer t;
+        QVERIFY(!t.setup(parseGraph(kSmallBnn), m_data, "synthetic-digits", o, error));
+        QCOMPARE(QString::fromStdString(error), QString("training.weight_init 'glorot' is not known; use default or uniform"));
+        o.config.weightInit = "default";
+        o.config.selectBy = "luck";
+        QVERIFY(!t.setup(parseGraph(kSmallBnn), m_data, "synthetic-digits", o, error));
+        QCOMPARE(QString::fromStdString(error), QString("training.select_by 'luck' is not known; use validation or test"));
+    }
+
+    void testAccuracyIsTheBestEpochs()
+    {
+        // Two epochs that learn, then a rate 100 times higher that scrambles the weights' signs: the best
+        // epoch is not the last.
+        QTemporaryDir dir;
+        std::string error;
+        RunStore store;
+        QVERIFY(RunStore::create(dir.path().toStdString(), "best", store, error));
+        TrainOptions o = smallOptions(3);
+        o.config.schedule = "step";
+        o.config.stepEpochs = 2;
+        o.config.stepGamma = 100;
+        o.config.learningRate = 0.01;
+        o.trainLimit = 800;
+        Trainer t;
+        QVERIFY2(t.setup(parseGraph(kSmallBnn), m_data, "synthetic-digits", o, error), error.c_str());
+        t.setRunStore(&store);
+        const TrainResult r = t.train();
+        QCOMPARE(QString::fromStdString(r.status), QString("completed"));
+        QVERIFY2(r.bestEpoch < r.epochsDone, qPrintable(QString("best epoch %1 of %2").arg(r.bestEpoch).arg(r.epochsDone)));
+        // The weights pack and deploy use by default, scored again on the test set by a fresh trainer.
+        WeightFile best;
+        QVERIFY2(readWeightFile(store.dir() + "/" + kWeightFileBest, best, error), error.c_str());
+        QCOMPARE(best.epoch, r.bestEpoch);
+        Trainer fresh;
+        QVERIFY(fresh.setup(parseGraph(kSmallBnn), m_data, "synthetic-digits", o, error));
+        QVERIFY2(fresh.loadWeightFile(best, error), error.c_str());
+        const EvalResult again = fresh.evaluate(m_data.test);
+        QCOMPARE(r.testAccuracy, again.accuracy);
+        QVERIFY(r.confusion == again.confusion);
+        // ...and the last epoch's differ (else this test would not tell the two apart).
+        WeightFile last;
+        QVERIFY(readWeightFile(store.dir() + "/" + kWeightFileLast, last, error));
+        QVERIFY(fresh.loadWeightFile(last, error));
+        QVERIFY(fresh.evaluate(m_data.test).accuracy != r.testAccuracy);
+        // The trainer's own model is left as the last epoch made it.
+        QCOMPARE(t.evaluate(m_data.test).accuracy, fresh.evaluate(m_data.test).accuracy);
     }
 
     void setupRefusesMismatches()

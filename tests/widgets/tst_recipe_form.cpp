@@ -67,6 +67,35 @@ private slots:
         QCOMPARE(doc.project().training.epochs, 250);
     }
 
+    void brevitasShowsItsInitialisationAndProtocol()
+    {
+        GraphDocument doc;
+        QString error;
+        QVERIFY(doc.load(QNN_SOURCE_DIR "/projects/tfc-w1a1-mnist.qnnproj", &error));
+        TrainingSettingsForm form(&doc);
+        QCOMPARE(form.weightInitBox()->currentData().toString(), QString("default"));
+        QCOMPARE(form.selectByBox()->currentData().toString(), QString("validation"));
+        form.recipeBox()->setCurrentIndex(form.recipeBox()->findData("brevitas"));
+        form.applyRecipeButton()->click();
+        QCOMPARE(form.weightInitBox()->currentText(), QString("uniform on [-1, 1] (Brevitas)"));
+        QCOMPARE(form.selectByBox()->currentText(), QString("the test set (Brevitas' protocol)"));
+        QCOMPARE(QString::fromStdString(doc.project().training.recipe), QString("brevitas@2"));
+        if (qEnvironmentVariableIsSet("QNN_SCREENSHOTS")) {
+            form.resize(460, 720);
+            form.grab().save(qEnvironmentVariable("QNN_SCREENSHOTS") + "/recipe-form-brevitas.png");
+        }
+        // Choosing the held-out images by hand is one undo step and no longer the recipe.
+        const int steps = doc.undoStack()->count();
+        form.selectByBox()->setCurrentIndex(form.selectByBox()->findData("validation"));
+        QCOMPARE(doc.undoStack()->count(), steps + 1);
+        QCOMPARE(QString::fromStdString(doc.project().training.selectBy), QString("validation"));
+        QVERIFY(doc.project().training.recipe.empty());
+        QCOMPARE(QString::fromStdString(doc.project().training.weightInit), QString("uniform"));
+        doc.undoStack()->undo();
+        QCOMPARE(QString::fromStdString(doc.project().training.selectBy), QString("test"));
+        QCOMPARE(form.selectByBox()->currentData().toString(), QString("test"));
+    }
+
     void aRecipeThatDoesNotFitSaysWhy()
     {
         GraphDocument doc;

@@ -235,7 +235,11 @@ void RunsPanel::fillTable()
         if (!r.readable || r.status == "failed" || r.status == "diverged")
             status->setForeground(QColor("#b00020"));
         m_table->setItem(row, Status, status);
-        m_table->setItem(row, BestVal, new QTableWidgetItem(percent(r.bestValAccuracy)));
+        auto* bestVal = new QTableWidgetItem(r.selectBy == "test" ? tr("test set") : percent(r.bestValAccuracy));
+        if (r.selectBy == "test")
+            bestVal->setToolTip(tr("Every training image was trained on and the test set chose the best epoch "
+                                   "(Brevitas' protocol): the Test column is that epoch's, an optimistic figure"));
+        m_table->setItem(row, BestVal, bestVal);
         m_table->setItem(row, Test, new QTableWidgetItem(percent(r.testAccuracy)));
         m_table->setItem(row, Speed, new QTableWidgetItem(r.imagesPerSecond > 0 ? QString::number(qRound(r.imagesPerSecond)) : QString("–")));
         // The exact preset and version, as config.json recorded it when the run started.

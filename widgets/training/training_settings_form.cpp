@@ -51,6 +51,8 @@ TrainingSettingsForm::TrainingSettingsForm(GraphDocument* document, QWidget* par
     , m_lrEnd(new QDoubleSpinBox(this))
     , m_schedule(comboOf(this, {"constant", "exponential", "cosine", "step"}))
     , m_loss(comboOf(this, {"cross_entropy", "squared_hinge"}))
+    , m_weightInit(new QComboBox(this))
+    , m_selectBy(new QComboBox(this))
     , m_seed(new QSpinBox(this))
     , m_threads(new QSpinBox(this))
     , m_recipe(new QComboBox(this))
@@ -70,6 +72,15 @@ TrainingSettingsForm::TrainingSettingsForm(GraphDocument* document, QWidget* par
         b->setRange(1e-8, 10);
         b->setSingleStep(1e-4);
     }
+    // The words a user reads, the project's values as item data.
+    m_weightInit->addItem(tr("PyTorch's default"), "default");
+    m_weightInit->addItem(tr("uniform on [-1, 1] (Brevitas)"), "uniform");
+    m_weightInit->setToolTip(tr("How the latent weights of quantized layers start"));
+    m_selectBy->addItem(tr("held-out validation images"), "validation");
+    m_selectBy->addItem(tr("the test set (Brevitas' protocol)"), "test");
+    m_selectBy->setToolTip(tr("Which images choose the best epoch. With the test set, every training image is "
+                              "trained on and the test accuracy is the best epoch's: how published figures were "
+                              "made, and optimistic"));
     m_seed->setRange(0, 2147483647);
     m_threads->setRange(0, 1024);
     m_threads->setSpecialValueText(tr("every core"));
@@ -104,6 +115,8 @@ TrainingSettingsForm::TrainingSettingsForm(GraphDocument* document, QWidget* par
     form->addRow(tr("Final rate"), m_lrEnd);
     form->addRow(tr("Schedule"), m_schedule);
     form->addRow(tr("Loss"), m_loss);
+    form->addRow(tr("Latent weights"), m_weightInit);
+    form->addRow(tr("Best epoch by"), m_selectBy);
     form->addRow(tr("Seed"), m_seed);
     form->addRow(tr("Threads"), m_threads);
     auto* layout = new QVBoxLayout(this);
@@ -138,6 +151,8 @@ TrainingSettingsForm::TrainingSettingsForm(GraphDocument* document, QWidget* par
     connect(m_lrEnd, &QDoubleSpinBox::valueChanged, this, [this] { commit(tr("final rate"), true); });
     connect(m_schedule, &QComboBox::currentTextChanged, this, [this] { commit(tr("schedule")); });
     connect(m_loss, &QComboBox::currentTextChanged, this, [this] { commit(tr("loss")); });
+    connect(m_weightInit, &QComboBox::currentIndexChanged, this, [this] { commit(tr("latent weights")); });
+    connect(m_selectBy, &QComboBox::currentIndexChanged, this, [this] { commit(tr("best epoch choice")); });
     connect(m_seed, &QSpinBox::valueChanged, this, [this] { commit(tr("seed"), true); });
     connect(m_threads, &QSpinBox::valueChanged, this, [this] { commit(tr("threads"), true); });
     connect(m_recipe, &QComboBox::currentIndexChanged, this, &TrainingSettingsForm::showRecipe);
@@ -162,6 +177,8 @@ void TrainingSettingsForm::load()
     m_lrEnd->setValue(c.learningRateEnd);
     m_schedule->setCurrentText(QString::fromStdString(c.schedule));
     m_loss->setCurrentText(QString::fromStdString(c.loss));
+    m_weightInit->setCurrentIndex(m_weightInit->findData(QString::fromStdString(c.weightInit)));
+    m_selectBy->setCurrentIndex(m_selectBy->findData(QString::fromStdString(c.selectBy)));
     m_seed->setValue(static_cast<int>(std::min<uint64_t>(c.seed, 2147483647)));
     m_threads->setValue(c.threads);
     if (const qnn::Recipe* r = qnn::findRecipe(c.recipe))
@@ -215,6 +232,11 @@ void TrainingSettingsForm::commit(const QString& field, bool merges)
     c.learningRateEnd = m_lrEnd->value();
     c.schedule = m_schedule->currentText().toStdString();
     c.loss = m_loss->currentText().toStdString();
+    // A value the list does not have (a hand-edited file) stays as it is; training then names it.
+    if (m_weightInit->currentIndex() >= 0)
+        c.weightInit = m_weightInit->currentData().toString().toStdString();
+    if (m_selectBy->currentIndex() >= 0)
+        c.selectBy = m_selectBy->currentData().toString().toStdString();
     c.seed = static_cast<uint64_t>(m_seed->value());
     c.threads = m_threads->value();
     // A setting changed by hand is no longer the recipe's: the run must not claim it.

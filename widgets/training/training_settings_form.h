@@ -29,6 +29,8 @@ public:
     QComboBox* optimizerBox() const { return m_optimizer; }
     QComboBox* scheduleBox() const { return m_schedule; }
     QComboBox* lossBox() const { return m_loss; }
+    QComboBox* weightInitBox() const { return m_weightInit; }
+    QComboBox* selectByBox() const { return m_selectBy; }
     QSpinBox* seedBox() const { return m_seed; }
     /** Empty when the dataset is found; otherwise the sentence shown. */
     QString datasetProblem() const;
@@ -63,6 +65,8 @@ private:
     QDoubleSpinBox* m_lrEnd;
     QComboBox* m_schedule;
     QComboBox* m_loss;
+    QComboBox* m_weightInit;
+    QComboBox* m_selectBy;
     QSpinBox* m_seed;
     QSpinBox* m_threads;
     QComboBox* m_recipe;
