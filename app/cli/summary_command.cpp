@@ -46,7 +46,9 @@ int runCheck(const Options& o)
     Project p;
     if (!loadProjectOrSay(o.project, p, o.json))
         return 1;
-    const GraphAnalysis analysis = analyzeGraph(p.graph);
+    GraphAnalysis analysis = analyzeGraph(p.graph);
+    // What the file left to a default comes first: it is about the file, not the graph.
+    analysis.diagnostics.insert(analysis.diagnostics.begin(), p.fileNotes.begin(), p.fileNotes.end());
     if (o.json) {
         nlohmann::json list = nlohmann::json::array();
         for (const Diagnostic& d : analysis.diagnostics)

@@ -93,6 +93,12 @@ bool Board::verify(const std::string& deployment, const std::map<std::string, st
                 " files differ from what was sent: " + problems;
         return false;
     }
+    // Only now is the folder a deployment. A folder someone else is uploading
+    // keeps its marker: only the upload that created it may call it whole.
+    if (m_created.count(deployment) && !removeUploadMarker(deployment, error)) {
+        error = "every file matched, but the folder could not be marked complete: " + error;
+        return false;
+    }
     return true;
 }
 

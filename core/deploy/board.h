@@ -119,7 +119,9 @@ public:
     const std::vector<std::string>& removedAbandoned() const { return m_removedAbandoned; }
 
     /** Compares checksums() with `expected` (file → hex); the error names
-     *  every file that differs or is missing. */
+     *  every file that differs or is missing. When every file matches and
+     *  upload() on this object created the deployment, its upload marker is
+     *  removed: from then on the folder is a whole, verified deployment. */
     bool verify(const std::string& deployment, const std::map<std::string, std::string>& expected,
                 std::string& error);
 
@@ -141,13 +143,20 @@ protected:
     void noteCreated(const std::string& deployment) { m_created.insert(deployment); }
 
     /** An upload keeps this file in its new folder until every file is
-     *  there. It holds the seconds after which its upload has certainly
-     *  ended (abandonAfterSeconds()): a folder whose marker is older was cut
-     *  off (a dropped connection that could not be reopened to clean up, a
-     *  killed qnnw) and is removed by the next upload to the board. */
+     *  there and verify() found each one whole: a folder with it is never a
+     *  deployment. It holds the seconds after which its deploy has certainly
+     *  moved past verification (abandonAfterSeconds()): a folder whose marker
+     *  is older was cut off (a connection that dropped mid-upload or between
+     *  the upload and the checksum check and could not be reopened to clean
+     *  up, a killed qnnw) and is removed by the next upload to the board.
+     *  uploadFiles() writes it when it creates the folder and writes it again
+     *  (a fresh time) when the last file is there, for the verification. */
     static constexpr const char* kUploadMarker = ".uploading";
-    /** Twice the step limit, plus a second: an upload stops at its limit. */
+    /** Twice the step limit, plus a second: an upload, and then the checksum
+     *  check, each stop at the step limit. */
     int abandonAfterSeconds() const { return 2 * ((m_stepTimeoutMs + 999) / 1000) + 1; }
+    /** Removes the upload marker of a deployment whose files were verified. */
+    virtual bool removeUploadMarker(const std::string& deployment, std::string& error) = 0;
     /** Removes the deployments/ folders whose upload marker is older than the
      *  limit written in it, never the one `current` names; their names. */
     virtual std::vector<std::string> removeAbandonedUploads() { return {}; }

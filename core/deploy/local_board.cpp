@@ -131,8 +131,23 @@ bool LocalBoard::uploadFiles(const std::string& deployment, const std::vector<Up
         if (!ok)
             return false;
     }
-    if (!fs::remove(marker, ec)) {
-        error = "cannot finish the upload into " + base.string() + ": " + ec.message();
+    // The marker stays until verify() removes it; written again, its time
+    // counts from here, so that it outlasts the checksum check.
+    if (!fs::remove(marker, ec) || !writeMarker(marker, abandonAfterSeconds())) {
+        error = "cannot finish the upload into " + base.string() + ": " +
+                (ec ? ec.message() : std::string(std::strerror(errno)));
+        return false;
+    }
+    return true;
+}
+
+bool LocalBoard::removeUploadMarker(const std::string& deployment, std::string& error)
+{
+    const fs::path marker = fs::path(m_folder) / "deployments" / deployment / kUploadMarker;
+    std::error_code ec;
+    fs::remove(marker, ec);
+    if (ec) {
+        error = "cannot remove " + marker.string() + ": " + ec.message();
         return false;
     }
     return true;

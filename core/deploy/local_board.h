@@ -27,6 +27,7 @@ protected:
                      std::string& error) override;
     void removeDeploymentFolder(const std::string& deployment) override;
     std::vector<std::string> removeAbandonedUploads() override;
+    bool removeUploadMarker(const std::string& deployment, std::string& error) override;
 
 private:
     std::string m_folder;

@@ -552,10 +552,27 @@ bool SshBoard::uploadFiles(const std::string& deployment, const std::vector<Uplo
     }
     if (!(tar ? streamArchive(base, files, progress, error) : streamFiles(base, files, progress, error)))
         return false;
-    // The marker goes last: a folder without it holds a complete upload.
-    if (!exec("rm -f " + shellQuote(base + "/" + kUploadMarker), out, err, status, error) || status != 0) {
+    // The marker stays until verify() removes it; written again, its time
+    // counts from here, so that it outlasts the checksum check.
+    if (!exec("printf %s " + std::to_string(abandonAfterSeconds()) + " > " + shellQuote(base + "/" + kUploadMarker),
+              out, err, status, error) ||
+        status != 0) {
         if (error.empty())
             error = "cannot finish the upload into " + base + " on the board: " + err;
+        return false;
+    }
+    return true;
+}
+
+bool SshBoard::removeUploadMarker(const std::string& deployment, std::string& error)
+{
+    const std::string marker = remoteDir() + "/deployments/" + deployment + "/" + kUploadMarker;
+    std::string out, err;
+    int status = 0;
+    if (!exec("rm -f " + shellQuote(marker), out, err, status, error))
+        return false;
+    if (status != 0) {
+        error = "cannot remove " + marker + " on the board: " + err;
         return false;
     }
     return true;

@@ -158,7 +158,8 @@ json graphToJson(const Graph& graph)
     return {{"nodes", nodes}, {"edges", edges}};
 }
 
-bool nodeFromJson(const json& j, Node& out, std::string& error, const std::string& where)
+bool nodeFromJson(const json& j, Node& out, std::string& error, const std::string& where,
+                  std::vector<Diagnostic>* defaulted)
 {
     if (!j.is_object()) {
         error = where + ": expected an object, got " + jsonTypeName(j);
@@ -239,6 +240,15 @@ bool nodeFromJson(const json& j, Node& out, std::string& error, const std::strin
             error = node + ": " + a + " needs \"act_bits\" (1, 2 to 8, or 32 for float values)" + fix;
             return false;
         }
+        // Taken from the registry, but said: the default is not the only one a user could have meant.
+        for (const AttrSpec& as : spec.attrs)
+            if (defaulted && !as.absentNote.empty() && (attrs == j.end() || !attrs->contains(as.name)))
+                defaulted->push_back({n.id, Severity::Warning, DiagnosticCategory::Attribute,
+                                      "the file gives no \"" + as.name + "\", so " +
+                                          attrValueToString(as.defaultValue) + " is used (" + as.doc + "); " +
+                                          as.absentNote,
+                                      "write \"" + as.name + "\" into the node's \"attrs\" (saving the project "
+                                      "from the window writes it)"});
     }
     if (!optionalInt(j, "weight_bits", where, error, n.quant.weightBits) ||
         !optionalInt(j, "act_bits", where, error, n.quant.actBits))
@@ -256,7 +266,8 @@ bool nodeFromJson(const json& j, Node& out, std::string& error, const std::strin
     return true;
 }
 
-bool graphFromJson(const json& j, Graph& out, std::string& error, const std::string& where)
+bool graphFromJson(const json& j, Graph& out, std::string& error, const std::string& where,
+                   std::vector<Diagnostic>* defaulted)
 {
     if (!j.is_object()) {
         error = where + ": expected an object, got " + jsonTypeName(j);
@@ -272,7 +283,7 @@ bool graphFromJson(const json& j, Graph& out, std::string& error, const std::str
     for (size_t i = 0; i < nodes->size(); ++i) {
         const std::string at = where + ".nodes[" + std::to_string(i) + "]";
         Node n;
-        if (!nodeFromJson((*nodes)[i], n, error, at))
+        if (!nodeFromJson((*nodes)[i], n, error, at, defaulted))
             return false;
         if (!g.insertNode(n)) {
             error = at + ".id: the id " + std::to_string(n.id) + " is used twice";

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "core/graph/diagnostic.h"
 #include "core/graph/graph.h"
 
 #include <nlohmann/json.hpp>
@@ -16,8 +17,12 @@ nlohmann::json nodeToJson(const Node& node);
 /** Reads a graph written by graphToJson (or by hand). On failure returns
  *  false and sets error to a sentence naming the place, such as
  *  "graph.nodes[3].kind: unknown layer kind 'Dens'". `where` prefixes paths. */
-bool graphFromJson(const nlohmann::json& json, Graph& out, std::string& error, const std::string& where = "graph");
-bool nodeFromJson(const nlohmann::json& json, Node& out, std::string& error, const std::string& where);
+bool graphFromJson(const nlohmann::json& json, Graph& out, std::string& error, const std::string& where = "graph",
+                   std::vector<Diagnostic>* defaulted = nullptr);
+/** `defaulted`, when given, receives a warning for each attribute the node
+ *  lacks whose default a user might not expect (AttrSpec::absentNote). */
+bool nodeFromJson(const nlohmann::json& json, Node& out, std::string& error, const std::string& where,
+                  std::vector<Diagnostic>* defaulted = nullptr);
 
 /** The JSON type of a value in words ("a string", "an object"), for messages. */
 std::string jsonTypeName(const nlohmann::json& value);

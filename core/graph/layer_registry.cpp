@@ -15,6 +15,12 @@ AttrSpec requiredAttr(AttrSpec a)
     return a;
 }
 
+AttrSpec noteWhenAbsent(AttrSpec a, std::string why)
+{
+    a.absentNote = std::move(why);
+    return a;
+}
+
 AttrSpec intAttr(std::string name, int64_t def, double lo, double hi, std::string doc)
 {
     AttrSpec a;
@@ -54,6 +60,13 @@ AttrSpec enumAttr(std::string name, std::string def, std::vector<std::string> ch
     a.choices = std::move(choices);
     a.doc = std::move(doc);
     return a;
+}
+
+// PyTorch's layers have a bias by default; BNN-PYNQ's, before a BatchNorm, have none.
+AttrSpec biasAttr()
+{
+    return noteWhenAbsent(boolAttr("bias", true, "Add a learned bias (usually off when BatchNorm follows)."),
+                          "PyTorch's layers add one, the BNN-PYNQ networks' layers before a BatchNorm do not");
 }
 
 std::string shapeWord(const TensorType& t) { return shapeToString(t.shape); }
@@ -148,7 +161,7 @@ LayerSpec denseSpec()
     s.category = "Layers";
     s.doc = "Fully connected layer (a matrix–vector unit on the FPGA).";
     s.attrs = {requiredAttr(intAttr("units", 64, 1, 65536, "Number of output neurons.")),
-               boolAttr("bias", true, "Add a learned bias (usually off when BatchNorm follows).")};
+               biasAttr()};
     s.hasWeights = true;
     s.infer = [](const Node& n, const std::vector<TensorType>& in) {
         if (!isFlat(in[0]))
@@ -175,7 +188,7 @@ LayerSpec convSpec()
                requiredAttr(intAttr("kernel", 3, 1, 15, "Square kernel size.")),
                intAttr("stride", 1, 1, 8, "Step of the window."),
                intAttr("padding", 0, 0, 7, "Zero padding on each side (0 = valid)."),
-               boolAttr("bias", true, "Add a learned bias (usually off when BatchNorm follows).")};
+               biasAttr()};
     s.hasWeights = true;
     s.infer = [](const Node& n, const std::vector<TensorType>& in) {
         if (isImage(in[0]) && tooManyWeights(in[0].shape[0] * n.attrInt("kernel") * n.attrInt("kernel"),
@@ -267,11 +280,16 @@ LayerSpec quantActSpec()
     s.category = "Quantization";
     s.doc = "Uniform quantizer to the node's activation bits over a fixed range.";
     s.defaultQuant.actBits = 8;
-    s.attrs = {boolAttr("signed", true, "Levels span [-range, range] when on, [0, range] when off."),
-               floatAttr("range", 1.0, 1e-6, 1e6, "Largest magnitude represented; values beyond are clipped."),
-               boolAttr("narrow", true,
-                        "Signed levels are symmetric, ±(2^(n-1)-1) steps, when on; off adds the level -2^(n-1) "
-                        "(two's complement, Brevitas' default for activations).")};
+    // A lost range would clip at 1.0 and a lost sign drop every negative
+    // value: neither default is one a reader of the file could guess.
+    s.attrs = {requiredAttr(boolAttr("signed", true, "Levels span [-range, range] when on, [0, range] when off.")),
+               requiredAttr(
+                   floatAttr("range", 1.0, 1e-6, 1e6, "Largest magnitude represented; values beyond are clipped.")),
+               noteWhenAbsent(boolAttr("narrow", true,
+                                       "Signed levels are symmetric, ±(2^(n-1)-1) steps, when on; off adds the level "
+                                       "-2^(n-1) (two's complement, Brevitas' default for activations)."),
+                              "files written before the option existed meant true, but Brevitas' default for "
+                              "activations is false")};
     s.hasActivationBits = true;
     s.infer = [](const Node& n, const std::vector<TensorType>& in) {
         TensorType t;
@@ -290,7 +308,8 @@ LayerSpec dropoutSpec()
     s.name = "Dropout";
     s.category = "Layers";
     s.doc = "Zeroes a random fraction of values while training; nothing at inference.";
-    s.attrs = {floatAttr("p", 0.2, 0.0, 0.99, "Probability of dropping each value.")};
+    s.attrs = {noteWhenAbsent(floatAttr("p", 0.2, 0.0, 0.99, "Probability of dropping each value."),
+                              "PyTorch's Dropout drops half (0.5)")};
     s.infer = [](const Node&, const std::vector<TensorType>& in) { return InferResult::success(passThrough(in[0])); };
     return s;
 }

@@ -29,6 +29,13 @@ struct AttrSpec {
     /** A file must give it: its default would silently change the network
      *  (a Dense whose "units" is lost must not become 64 units). */
     bool required = false;
+    /** Non-empty: a file without it still loads with the default, but
+     *  `qnnw check` warns, naming the node, the key and the value used, and
+     *  this says why a user might have expected another value. For defaults
+     *  that are documented but not the one everyone would guess (PyTorch's
+     *  Dropout drops half, ours a fifth). Empty and not required: the default
+     *  is the obvious one (a Conv2D's stride 1) and is taken silently. */
+    std::string absentNote;
     /** Written to a file even when it has its default. False for attributes
      *  added later, so that files written before them stay byte-stable. */
     bool writtenWhenDefault = true;

@@ -735,6 +735,9 @@ private:
             b = value(n, 2);
             if (b.kind == Value::Dyn)
                 fail(n, "its bias depends on the input");
+            // Reshaped to one value per filter below: a bias of any other size would be read past its end.
+            if (b.t.size() != f)
+                fail(n, "its bias has " + std::to_string(b.t.size()) + " values for " + std::to_string(f) + " filters");
             Tensor t = b.t;
             t.shape = {1, f, 1, 1};
             b.t = t;

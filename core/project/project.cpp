@@ -183,7 +183,7 @@ bool parseProject(const std::string& text, Project& out, std::string& error)
         error = "missing field 'graph'";
         return false;
     }
-    if (!graphFromJson(*graph, p.graph, error, "graph"))
+    if (!graphFromJson(*graph, p.graph, error, "graph", &p.fileNotes))
         return false;
 
     const json* section = nullptr;

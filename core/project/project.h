@@ -1,6 +1,7 @@
 #pragma once
 
 #include "core/data/dataset_choice.h"
+#include "core/graph/diagnostic.h"
 #include "core/graph/graph.h"
 #include "core/hw/folding.h"
 #include "core/project/sweep_definition.h"
@@ -92,6 +93,10 @@ struct Project {
     /** Saved sweep definitions, sorted by name (the file's "sweeps" object,
      *  written only when there is one, so older files stay byte-stable). */
     std::vector<SweepDefinition> sweeps;
+    /** Warnings about the file as read, not part of the project: attributes
+     *  it left to a default a user might not expect (AttrSpec::absentNote).
+     *  Never saved (a save writes every attribute) and not compared. */
+    std::vector<Diagnostic> fileNotes;
 
     bool operator==(const Project& o) const
     {

@@ -34,7 +34,16 @@ bool parseJson(const std::string& text, nlohmann::json& out, std::string& error)
         const std::string what = e.what();
         // Keep nlohmann's reason, drop its "[json.exception.parse_error.101] parse error at ...:" prefix.
         const auto colon = what.find(": ", what.find("parse error"));
-        const std::string reason = colon == std::string::npos ? what : what.substr(colon + 2);
+        std::string reason = colon == std::string::npos ? what : what.substr(colon + 2);
+        // nlohmann quotes the whole token it stopped in, which in a file of a
+        // long string is megabytes in one sentence: its last 40 bytes say where.
+        const std::string lastRead = "; last read: '";
+        if (const auto quote = reason.find(lastRead); quote != std::string::npos) {
+            const size_t from = quote + lastRead.size();
+            const size_t end = reason.size() > from && reason.back() == '\'' ? reason.size() - 1 : reason.size();
+            if (end > from + 40)
+                reason = reason.substr(0, from) + "…" + reason.substr(end - 40, 40) + "'";
+        }
         // The reason quotes the bytes it stopped at: they may be invalid UTF-8, which no JSON output can carry.
         error = "not valid JSON at " + lineColumn(text, e.byte) + ": " + validUtf8(reason);
         return false;

@@ -32,7 +32,7 @@ QString example(const char* name) { return exampleProject(name); }
 const char* kBroken = R"({"format": "qnn-workbench-project", "version": 1, "name": "broken",
   "graph": {"nodes": [
       {"id": 1, "kind": "Input", "name": "in", "attrs": {"shape": [1, 28, 28]}, "act_bits": 32},
-      {"id": 2, "kind": "Dense", "name": "fc", "attrs": {"units": 10}, "weight_bits": 1},
+      {"id": 2, "kind": "Dense", "name": "fc", "attrs": {"units": 10, "bias": false}, "weight_bits": 1},
       {"id": 3, "kind": "Add", "name": "sum"},
       {"id": 4, "kind": "Output", "name": "out", "attrs": {"classes": 10}}],
     "edges": [{"from": 1, "to": 2}, {"from": 2, "to": 3}, {"from": 3, "to": 4}]}})";
@@ -51,6 +51,7 @@ private Q_SLOTS:
     void checkReportsEveryDiagnostic();
     void checkJson();
     void malformedFileIsASentence();
+    void checkNamesTheDefaultsAFileLeftOut();
     void usageErrors();
     void trainSyntheticThenEval();
     void interruptThenResumeEqualsUnbrokenRun();
@@ -199,6 +200,43 @@ void TestCli::malformedFileIsASentence()
                                     .arg(name)
                                     .toUtf8()),
              check.err);
+}
+
+void TestCli::checkNamesTheDefaultsAFileLeftOut()
+{
+    // A hand-written LFC without a Dense's "bias": it loads with a bias, as
+    // before, but `check` no longer says "0 warnings" about it.
+    QTemporaryDir dir;
+    QFile lfc(example("lfc-w1a1-mnist"));
+    QVERIFY(lfc.open(QIODevice::ReadOnly));
+    QJsonObject project = QJsonDocument::fromJson(lfc.readAll()).object();
+    QJsonObject graph = project["graph"].toObject();
+    QJsonArray nodes = graph["nodes"].toArray();
+    QString name;
+    for (int i = 0; i < nodes.size() && name.isEmpty(); ++i)
+        if (nodes[i].toObject()["kind"].toString() == "Dense") {
+            QJsonObject n = nodes[i].toObject();
+            QJsonObject attrs = n["attrs"].toObject();
+            QCOMPARE(attrs["bias"].toBool(true), false);
+            attrs.remove("bias");
+            n["attrs"] = attrs;
+            nodes[i] = n;
+            name = n["name"].toString();
+        }
+    QVERIFY(!name.isEmpty());
+    graph["nodes"] = nodes;
+    project["graph"] = graph;
+    const QString path = writeFile(dir, "nobias.qnnproj", QJsonDocument(project).toJson());
+    const Result r = qnnw({"check", path});
+    QCOMPARE(r.exitCode, 0);
+    const QString text = QString::fromUtf8(r.out);
+    QVERIFY2(text.startsWith(name + ": warning: the file gives no \"bias\", so true is used"), qPrintable(text));
+    QVERIFY2(text.endsWith("nobias.qnnproj: 0 errors, 1 warning\n"), qPrintable(text));
+    const Result j = qnnw({"check", path, "--json"});
+    const QJsonObject first = j.last("result")["diagnostics"].toArray()[0].toObject();
+    QCOMPARE(first["name"].toString(), name);
+    QCOMPARE(first["severity"].toString(), QString("warning"));
+    QCOMPARE(first["category"].toString(), QString("attribute"));
 }
 
 void TestCli::hostileInputsAreSentences()

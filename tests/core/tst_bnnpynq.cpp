@@ -14,6 +14,8 @@
 
 #include <QtTest>
 
+#include <functional>
+
 #include <QTemporaryDir>
 
 #include <filesystem>
@@ -219,6 +221,32 @@ private slots:
         QCOMPARE(differ, 0);
         // The predictions are not all one class (the check could not fail otherwise).
         QVERIFY(std::count(pa.begin(), pa.end(), pa[0]) < int(pa.size()));
+    }
+
+    void importRefusesImpossibleLayers()
+    {
+        // importBnnPynq divides by ifm_ch and indexes by k, rows and columns:
+        // a network that did not come through readPackedFolder (which checks
+        // the same) must be refused with a sentence, not divided by zero.
+        const pack::PackedNet cnv = readXilinx("cnvW1A1");
+        const auto refused = [&](const std::function<void(pack::PackedLayer&)>& change, const std::string& why) {
+            pack::PackedNet net = cnv;
+            change(net.layers[1]);
+            Project project;
+            WeightFile weights;
+            std::string error;
+            QVERIFY(!pack::importBnnPynq(net, project, weights, error));
+            QVERIFY2(error.find("has an impossible shape: " + why) != std::string::npos, error.c_str());
+        };
+        refused([](pack::PackedLayer& l) { l.ifmCh = 0; }, "a 3×3 kernel at stride 1 over 30×30×0");
+        refused([](pack::PackedLayer& l) { l.k = 0; }, "a 0×0 kernel");
+        refused([](pack::PackedLayer& l) { l.stride = 0; }, "a 3×3 kernel at stride 0");
+        refused([](pack::PackedLayer& l) { l.rows = l.mh + 1; }, "65 rows × 576 columns in a padded 64 × 576 matrix");
+        refused([](pack::PackedLayer& l) { l.mh = int64_t(1) << 33; }, "MH 8589934592");
+        Project project;
+        WeightFile weights;
+        std::string error;
+        QVERIFY2(pack::importBnnPynq(cnv, project, weights, error), error.c_str()); // the unchanged net imports
     }
 
     void brokenFoldersGiveSentences()

@@ -13,6 +13,7 @@
 #include "core/pack/packed_folder.h"
 #include "core/util/atomic_file.h"
 #include "core/util/json_fields.h"
+#include "core/util/sha256.h"
 #include "core/weights/weight_file.h"
 #include "core/graph/graph_summary.h"
 #include "core/project/project.h"
@@ -28,6 +29,7 @@
 #include <cstdio>
 #include <cmath>
 #include <limits>
+#include <map>
 #include <random>
 
 using namespace qnn;
@@ -277,8 +279,11 @@ void TestFuzz::nanQuantizesToZero()
 }
 
 // A packed folder's manifest with hostile values, resealed (its own
-// SHA-256 recomputed) so that the mutation reaches the layer checks; what
-// loads must also load into the integer engine and classify an image.
+// SHA-256 recomputed) so that the mutation reaches the layer checks; in a
+// third of the cases one of its weight or threshold files is also cut,
+// grown or changed, with the checksum the manifest lists for it recomputed
+// (as a hostile folder would). What loads must also load into the integer
+// engine and classify an image.
 void TestFuzz::mutatedPackedManifestsLoadOrSaySentence()
 {
     QTemporaryDir tmp;
@@ -288,12 +293,38 @@ void TestFuzz::mutatedPackedManifestsLoadOrSaySentence()
     std::string text;
     QVERIFY(readFile(dir + "/manifest.json", text, error));
     const json original = json::parse(text);
+    std::map<std::string, std::string> files; // the .bin files as written
+    for (const auto& [name, sha] : original["files"].items())
+        if (name.size() > 4 && name.compare(name.size() - 4, 4, ".bin") == 0)
+            QVERIFY(readFile(dir + "/" + name, files[name], error));
+    QVERIFY(!files.empty());
     std::mt19937 rng(20261206);
     // Each case writes and hashes a folder: a tenth of the project cases keeps CI fast.
     const int cases = std::max(50, caseCount() / 10);
     int loaded = 0, refused = 0;
+    std::string changed; // the file the last case changed
     for (int i = 0; i < cases; ++i) {
         json m = original;
+        if (!changed.empty()) {
+            QVERIFY(writePlain(dir + "/" + changed, files[changed]));
+            changed.clear();
+        }
+        if (rng() % 3 == 0) {
+            auto it = files.begin();
+            std::advance(it, rng() % files.size());
+            std::string bytes = it->second;
+            switch (rng() % 4) {
+            case 0: bytes.resize(rng() % (bytes.size() + 1)); break;
+            case 1: bytes += std::string(1 + rng() % 64, char(rng())); break;
+            case 2: bytes.clear(); break;
+            default:
+                for (int k = 1 + int(rng() % 8); k > 0 && !bytes.empty(); --k)
+                    bytes[rng() % bytes.size()] = char(rng());
+            }
+            QVERIFY(writePlain(dir + "/" + it->first, bytes));
+            m["files"][it->first] = sha256Hex(bytes);
+            changed = it->first;
+        }
         // Mostly the layer, where the geometry lives.
         json& target = rng() % 4 ? m["layers"][0] : m;
         const int edits = 1 + int(rng() % 2);

@@ -350,7 +350,7 @@ void TestGraph::elementTypes()
         {"id": 2, "kind": "Dense", "name": "fc", "attrs": {"units": 1024}, "weight_bits": 1},
         {"id": 3, "kind": "Activation", "name": "sign", "attrs": {"function": "sign"}, "act_bits": 1},
         {"id": 4, "kind": "Activation", "name": "relu", "attrs": {"function": "relu"}, "act_bits": 4},
-        {"id": 5, "kind": "QuantAct", "name": "q", "attrs": {"signed": true}, "act_bits": 2}],
+        {"id": 5, "kind": "QuantAct", "name": "q", "attrs": {"signed": true, "range": 1.0}, "act_bits": 2}],
       "edges": [{"from": 1, "to": 2}, {"from": 2, "to": 3}, {"from": 3, "to": 4}, {"from": 4, "to": 5}]})");
     const GraphAnalysis a = analyzeGraph(g);
     QCOMPARE(tensorTypeToString(*a.outputType(1)), std::string("784 · bipolar"));

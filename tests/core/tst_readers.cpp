@@ -167,6 +167,11 @@ private Q_SLOTS:
         QVERIFY(!parseJson("{\"name\": \"\xff\xfe\"}", j, error));
         QCOMPARE(validUtf8(error), error);
         QVERIFY(json(error).dump().size() > 2);
+        // A long string cut by a bad byte: nlohmann quotes all of it; the sentence keeps its end.
+        QVERIFY(!parseJson("{\"name\": \"" + std::string(100000, 'a') + "\xff\"}", j, error));
+        QVERIFY2(error.size() < 300, error.c_str());
+        QVERIFY2(error.find("last read: '…aaaa") != std::string::npos, error.c_str());
+        QCOMPARE(validUtf8(error), error);
         QCOMPARE(validUtf8("a\xc3\xa9z"), std::string("a\xc3\xa9z"));
         QCOMPARE(validUtf8("a\xff" "b\xc0\xaf"), std::string("a?b??"));
 
@@ -221,8 +226,16 @@ private Q_SLOTS:
             << R"(graph.nodes[1] (Activation "a"): an Activation needs "act_bits")";
         QTest::newRow("Activation function") << R"({"id": 2, "kind": "Activation", "name": "a", "act_bits": 1})"
                                              << R"(an Activation needs "attrs": {"function": ...})";
-        QTest::newRow("QuantAct act_bits") << R"({"id": 2, "kind": "QuantAct", "name": "q"})"
-                                           << R"(graph.nodes[1] (QuantAct "q"): a QuantAct needs "act_bits")";
+        QTest::newRow("QuantAct act_bits")
+            << R"({"id": 2, "kind": "QuantAct", "name": "q", "attrs": {"signed": true, "range": 2.0}})"
+            << R"(graph.nodes[1] (QuantAct "q"): a QuantAct needs "act_bits")";
+        // A lost range clipped at 1.0 and a lost sign dropped every negative value, silently.
+        QTest::newRow("QuantAct range")
+            << R"({"id": 2, "kind": "QuantAct", "name": "q", "attrs": {"signed": true}, "act_bits": 4})"
+            << R"(graph.nodes[1] (QuantAct "q"): a QuantAct needs "attrs": {"range": ...})";
+        QTest::newRow("QuantAct signed")
+            << R"({"id": 2, "kind": "QuantAct", "name": "q", "attrs": {"range": 2.0}, "act_bits": 4})"
+            << R"(graph.nodes[1] (QuantAct "q"): a QuantAct needs "attrs": {"signed": ...})";
     }
 
     void requiredAttributesAreRequired()
@@ -254,6 +267,54 @@ private Q_SLOTS:
             {"id": 1, "kind": "Output", "name": "out"}], "edges": []}})",
                               p, why));
         QVERIFY2(why.find(R"(an Output needs "attrs": {"classes": ...})") != std::string::npos, why.c_str());
+    }
+
+    void optionalAttributesAreTakenOrSaid()
+    {
+        // Defaults a user would not guess load, and the file's notes name the
+        // node, the key and the value used; obvious ones (a Conv2D's stride
+        // 1 and padding 0, BatchNorm's eps) load silently.
+        const std::string text = R"({"format": "qnn-workbench-project", "version": 1, "graph": {"nodes": [
+            {"id": 1, "kind": "Input", "name": "in", "attrs": {"shape": [1, 8, 8]}, "act_bits": 32},
+            {"id": 2, "kind": "Conv2D", "name": "conv", "attrs": {"filters": 4, "kernel": 3, "bias": false},
+             "weight_bits": 1},
+            {"id": 3, "kind": "BatchNorm", "name": "bn"},
+            {"id": 4, "kind": "QuantAct", "name": "q", "attrs": {"signed": false, "range": 2.0}, "act_bits": 4},
+            {"id": 5, "kind": "Flatten", "name": "flat"},
+            {"id": 6, "kind": "Dropout", "name": "drop"},
+            {"id": 7, "kind": "Dense", "name": "fc", "attrs": {"units": 10}, "weight_bits": 1},
+            {"id": 8, "kind": "Output", "name": "out", "attrs": {"classes": 10}}],
+            "edges": [{"from": 1, "to": 2}, {"from": 2, "to": 3}, {"from": 3, "to": 4}, {"from": 4, "to": 5},
+                      {"from": 5, "to": 6}, {"from": 6, "to": 7}, {"from": 7, "to": 8}]}})";
+        Project p;
+        std::string why;
+        QVERIFY2(parseProject(text, p, why), why.c_str());
+        std::vector<std::string> notes;
+        for (const Diagnostic& d : p.fileNotes) {
+            QCOMPARE(d.severity, Severity::Warning);
+            QCOMPARE(d.category, DiagnosticCategory::Attribute);
+            QVERIFY(!d.fix.empty());
+            notes.push_back(std::to_string(d.node) + " " + d.message);
+        }
+        QCOMPARE(notes.size(), size_t(3));
+        QVERIFY2(notes[0].rfind(R"(4 the file gives no "narrow", so true is used (Signed levels are symmetric)", 0) == 0,
+                 notes[0].c_str());
+        QVERIFY2(notes[0].find("Brevitas' default for activations is false") != std::string::npos, notes[0].c_str());
+        QVERIFY2(notes[1].rfind(R"(6 the file gives no "p", so 0.2 is used)", 0) == 0, notes[1].c_str());
+        QVERIFY2(notes[1].find("PyTorch's Dropout drops half (0.5)") != std::string::npos, notes[1].c_str());
+        QVERIFY2(notes[2].rfind(R"(7 the file gives no "bias", so true is used)", 0) == 0, notes[2].c_str());
+        // The values used are the documented defaults.
+        QCOMPARE(p.graph.node(2)->attrInt("stride"), int64_t(1));
+        QCOMPARE(p.graph.node(2)->attrInt("padding"), int64_t(0));
+        QCOMPARE(p.graph.node(3)->attrFloat("eps"), 1e-5);
+        QCOMPARE(p.graph.node(4)->attrBool("narrow"), true);
+        QCOMPARE(p.graph.node(6)->attrFloat("p"), 0.2);
+        QCOMPARE(p.graph.node(7)->attrBool("bias"), true);
+        // Saved, the file holds every one, and read back it has nothing to say.
+        Project again;
+        QVERIFY2(parseProject(serializeProject(p), again, why), why.c_str());
+        QVERIFY(again.fileNotes.empty());
+        QVERIFY(again == p);
     }
 
     void weightFileBoundsAreOverflowSafe()

@@ -487,6 +487,9 @@ private Q_SLOTS:
         QTest::addColumn<QString>("evalSentence"); // empty: eval-onnx may run it, but must not crash
         QTest::newRow("Conv kernel_shape over the weights") << "conv-kernel" << "its kernel_shape does not match its weights of shape 8×1×3×3"
                                                             << "kernel_shape 5×5 does not match its weights' 3×3 kernel";
+        // Found by the fuzzer under ASan: the bias was reshaped to one value per filter and read past its end.
+        QTest::newRow("Conv bias of one value for 8 filters") << "conv-bias" << "its bias has 1 values for 8 filters"
+                                                              << "its bias has 1 values for 8 filters";
         QTest::newRow("Concat of scalars") << "concat-scalars" << "joins scalars; Concat needs tensors of rank 1 or more"
                                            << "joins scalars; Concat needs tensors of rank 1 or more";
         QTest::newRow("negative dimension") << "negative-dims" << "has the dimensions -1×10, which are negative"
@@ -518,13 +521,16 @@ private Q_SLOTS:
         QDir().mkpath(dir);
         const QString file = dir + "/model.onnx";
         FileBuilder b(8, "qonnx.custom_op.general", 13);
-        const bool image = defect == "conv-kernel" || defect == "maxpool-dilations";
+        const bool image = defect == "conv-kernel" || defect == "conv-bias" || defect == "maxpool-dilations";
         b.input("x", image ? std::vector<int64_t>{1, 1, 28, 28} : std::vector<int64_t>{1, 784});
         std::string x = "x";
         std::string w = "w";
-        if (defect == "conv-kernel") {
-            auto& c = b.node("Conv", "conv", {x, b.init("conv.w", {8, 1, 3, 3}, randomValues(72, 0.5f, 1))}, "c");
-            FileBuilder::attrs(c, "kernel_shape", {5, 5});
+        if (defect == "conv-kernel" || defect == "conv-bias") {
+            std::vector<std::string> inputs{x, b.init("conv.w", {8, 1, 3, 3}, randomValues(72, 0.5f, 1))};
+            if (defect == "conv-bias")
+                inputs.push_back(b.scalar("conv.b", 0.1f));
+            auto& c = b.node("Conv", "conv", inputs, "c");
+            FileBuilder::attrs(c, "kernel_shape", {defect == "conv-bias" ? 3 : 5, defect == "conv-bias" ? 3 : 5});
             x = b.node("Flatten", "flat", {"c"}, "f").output(0);
             b.node("MatMul", "fc", {x, b.init("w", {8 * 26 * 26, 10}, randomValues(8 * 26 * 26 * 10, 0.1f, 2))}, "y");
         } else if (defect == "maxpool-dilations") {

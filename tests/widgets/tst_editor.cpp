@@ -272,6 +272,44 @@ private Q_SLOTS:
         QCOMPARE(doc.graphJson(), bytes(qnn::Graph()));
     }
 
+    void newNodesAreSavedWithEveryAttribute()
+    {
+        // Whatever way the editor makes a node, the saved file names each of
+        // its attributes, so that no default is left for a reader to guess
+        // (only those added later and still at their default are left out,
+        // by design: they keep older files byte-stable).
+        GraphDocument doc;
+        for (const qnn::LayerSpec& spec : qnn::LayerRegistry::all())
+            doc.addNode(spec.kind, {0, 0});
+        const NodeId first = doc.addNode(LayerKind::Input, {0, 0});
+        for (const qnn::LayerSpec& spec : qnn::LayerRegistry::all())
+            if (spec.kind != LayerKind::Input && spec.kind != LayerKind::Output)
+                doc.addNodeAfter(spec.kind, {0, 0}, first);
+        QTemporaryDir dir;
+        QString error;
+        QVERIFY2(doc.save(dir.filePath("every.qnnproj"), &error), qPrintable(error));
+        QFile f(dir.filePath("every.qnnproj"));
+        QVERIFY(f.open(QIODevice::ReadOnly));
+        const auto file = nlohmann::json::parse(f.readAll().toStdString());
+        int nodes = 0;
+        for (const auto& n : file["graph"]["nodes"]) {
+            ++nodes;
+            const qnn::LayerSpec& spec = qnn::LayerRegistry::spec(*qnn::layerKindFromName(n["kind"].get<std::string>()));
+            for (const qnn::AttrSpec& a : spec.attrs)
+                if (a.writtenWhenDefault)
+                    QVERIFY2(n["attrs"].contains(a.name), qPrintable(QString::fromStdString(spec.name + "." + a.name)));
+            if (spec.hasWeights)
+                QVERIFY2(n.contains("weight_bits"), spec.name.c_str());
+            if (spec.hasActivationBits)
+                QVERIFY2(n.contains("act_bits"), spec.name.c_str());
+        }
+        QCOMPARE(nodes, int(2 * qnn::LayerRegistry::all().size()) - 1);
+        qnn::Project read;
+        std::string why;
+        QVERIFY2(qnn::loadProject(dir.filePath("every.qnnproj").toStdString(), read, why), why.c_str());
+        QVERIFY(read.fileNotes.empty());
+    }
+
     void buildLfcWithMouse()
     {
         const qnn::Project ref = loadRowExample("lfc-w1a1-mnist.qnnproj");

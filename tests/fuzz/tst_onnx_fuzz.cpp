@@ -12,7 +12,7 @@
 #include "core/onnx/qonnx_import.h"
 #include "core/onnx/qonnx_interpreter.h"
 
-#include "qonnx_test_files.h"
+#include "onnx/qonnx_test_files.h"
 
 #include <QtTest>
 
