@@ -49,6 +49,8 @@ struct Options {
     int seeds = 1;
     int threads = -1;
     std::string data;
+    /** eval: "best" (weights-best.qnnw, what the run's test accuracy and pack use) or "last". */
+    std::string epoch = "best";
 };
 
 std::string formatDuration(double seconds)
@@ -309,28 +311,39 @@ int runEval(const Options& o)
     TrainOptions options;
     options.config = run.project.training;
     Trainer trainer;
-    // A run made by `qnnw import` holds weight files but no checkpoint.
+    // The weight file of the epoch asked for: the best one is what the run's
+    // test accuracy, pack, export and deploy use. A run from before weight
+    // files has only its checkpoint (the last epoch).
     std::error_code ec;
-    const std::string bestWeights = run.store.dir() + "/" + kWeightFileBest;
-    const bool imported = !std::filesystem::exists(run.store.checkpointPath(), ec) &&
-                          std::filesystem::exists(bestWeights, ec);
+    const std::string weightPath = run.store.dir() + "/" + (o.epoch == "last" ? kWeightFileLast : kWeightFileBest);
+    const bool fromFile = std::filesystem::exists(weightPath, ec);
+    if (!fromFile && !std::filesystem::exists(run.store.checkpointPath(), ec)) {
+        sayError(o, "the run " + run.store.dir() + " has neither " + weightPath + " nor a checkpoint to evaluate");
+        return 1;
+    }
     WeightFile weights;
     if (!trainer.setup(run.project.graph, run.data, run.project.dataset.name, options, error) ||
-        (imported ? !readWeightFile(bestWeights, weights, error) || !trainer.loadWeightFile(weights, error)
+        (fromFile ? !readWeightFile(weightPath, weights, error) || !trainer.loadWeightFile(weights, error)
                   : !trainer.loadWeights(run.store.checkpointPath(), error))) {
         sayError(o, error);
         return 1;
     }
     const EvalResult r = trainer.evaluate(run.data.test);
+    const std::string which = fromFile ? o.epoch : "checkpoint";
+    const nlohmann::json epoch = fromFile ? nlohmann::json(weights.epoch) : nlohmann::json(nullptr);
     if (o.json) {
         protocol::writeEvent(std::cout, protocol::resultEvent({{"run", run.store.dir()},
+                                                               {"weights", which},
+                                                               {"epoch", epoch},
                                                                {"test_accuracy", r.accuracy},
                                                                {"test_loss", r.loss},
                                                                {"images", r.images},
                                                                {"confusion_matrix", r.confusion}}));
     } else {
-        std::printf("test accuracy %.2f%% (%lld images), loss %.4f\n", 100 * r.accuracy,
-                    static_cast<long long>(r.images), r.loss);
+        const std::string from = fromFile ? "the " + which + " epoch's weights, epoch " + std::to_string(weights.epoch)
+                                          : std::string("the checkpoint's weights");
+        std::printf("test accuracy %.2f%% (%lld images, %s), loss %.4f\n", 100 * r.accuracy,
+                    static_cast<long long>(r.images), from.c_str(), r.loss);
         printConfusion(r.confusion, run.data.test.classNames);
     }
     return 0;
@@ -379,6 +392,8 @@ void addEvalCommand(CLI::App& app, int& exitCode)
     c->add_option("--run", o->run, "a run folder, or its name under runs/ beside the project")->required();
     c->add_option("--data", o->data, "dataset folder (default: the one the run used)");
     c->add_option("--threads", o->threads, "CPU threads (0: every core)")->check(CLI::NonNegativeNumber);
+    c->add_option("--epoch", o->epoch, "best (the weights the run's test accuracy and pack use, default) or last")
+        ->check(CLI::IsMember({"best", "last"}));
     c->add_flag("--json", o->json, "accuracy, loss and confusion matrix as JSON");
     c->callback([o, &exitCode] { exitCode = runEval(*o); });
 }

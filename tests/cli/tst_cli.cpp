@@ -333,6 +333,11 @@ void TestCli::trainSyntheticThenEval()
     const QJsonObject ej = e.last("result");
     QCOMPARE(ej["test_accuracy"].toDouble(), testAccuracy);
     QCOMPARE(ej["images"].toInteger(), total);
+    QCOMPARE(ej["weights"].toString(), QString("best"));
+    QCOMPARE(ej["epoch"].toInt(), summary["best_epoch"].toInt());
+    const Result lastEpoch = qnnw({"eval", example("synthetic-digits-w1a1"), "--run", run, "--epoch", "last", "--json"});
+    QVERIFY2(lastEpoch.exitCode == 0, lastEpoch.err.constData());
+    QCOMPARE(lastEpoch.last("result")["epoch"].toInt(), 2);
     const Result text = qnnw({"eval", example("synthetic-digits-w1a1"), "--run", run});
     QCOMPARE(text.exitCode, 0);
     QVERIFY(text.out.startsWith("test accuracy " + QByteArray::number(100 * testAccuracy, 'f', 2) + "%"));
