@@ -166,8 +166,9 @@ bool BatchedForward::prepareDirect(const PackedLayer& l, int inputBits, bool las
     for (int64_t r = 0; r < L.rowsOut; ++r)
         for (int64_t c = 0; c < l.cols; ++c)
             maxW = std::max<int64_t>(maxW, std::abs(int64_t(l.weights[size_t(r * l.mw + c)])));
-    // |x| ≤ 2^(bits-1); the padded columns take code 0 and are left out.
-    const int64_t maxX = int64_t(1) << (std::max(1, inputBits) - 1);
+    // Codes are int8, so |x| ≤ 128 whatever the encoding says (a caller of
+    // classifyCodes may hand any); the padded columns take code 0 and are left out.
+    const int64_t maxX = 128;
     if (inputBits > 8 || maxW * maxX * l.cols > std::numeric_limits<int32_t>::max())
         return false;
     const int64_t groups16 = ceilDiv(L.rowsOut, 16);
