@@ -135,9 +135,14 @@ private Q_SLOTS:
                      f.remotePath.c_str());
         QVERIFY(QFileInfo(deployed + "qnn-run").isExecutable());
         QVERIFY(!QFileInfo(deployed + "classes.txt").isExecutable());
-        // Complete: the half-upload marker is gone, and the board's SHA-256 agrees.
-        QCOMPARE(QDir(deployed).entryList(QDir::Files | QDir::Hidden | QDir::NoDotAndDotDot).size(), 3);
+        // Complete: the board's SHA-256 agrees, and only then does the upload marker go (a folder cut off
+        // before the check keeps it, so that the next deploy removes it).
+        const auto names = [&] { return QDir(deployed).entryList(QDir::Files | QDir::Hidden | QDir::NoDotAndDotDot); };
+        QCOMPARE(names().size(), 4);
+        QVERIFY(names().contains(".uploading"));
         QVERIFY2(b.verify("no-tar-1", sha256, error), error.c_str());
+        QCOMPARE(names().size(), 3);
+        QVERIFY(!names().contains(".uploading"));
         QVERIFY2(b.switchCurrent("no-tar-1", error), error.c_str());
         QCOMPARE(QFileInfo(m_sshd.path("board/current")).symLinkTarget(), m_sshd.path("board/deployments/no-tar-1"));
     }
