@@ -968,6 +968,41 @@ private Q_SLOTS:
         QVERIFY(!window.scene()->nodeItem(13)->hasError());
     }
 
+    void issuesListNamesWhatTheFileLeftOutUntilSaved()
+    {
+        // A hand-written LFC whose dense1 has no "bias": it loads with one, and the Issues list says so,
+        // as `qnnw check` does, until a save writes it.
+        QTemporaryDir dir;
+        QFile lfc(QNN_SOURCE_DIR "/projects/lfc-w1a1-mnist.qnnproj");
+        QVERIFY(lfc.open(QIODevice::ReadOnly));
+        nlohmann::json j = nlohmann::json::parse(lfc.readAll().toStdString());
+        for (auto& n : j["graph"]["nodes"])
+            if (n["name"] == "dense1")
+                n["attrs"].erase("bias");
+        const QString path = dir.filePath("lfc.qnnproj");
+        QFile out(path);
+        QVERIFY(out.open(QIODevice::WriteOnly));
+        out.write(QByteArray::fromStdString(j.dump()));
+        out.close();
+        GraphDocument doc;
+        IssuesList issues(&doc);
+        QString error;
+        QVERIFY2(doc.load(path, &error), qPrintable(error));
+        auto biasRows = [&] {
+            int rows = 0;
+            for (int i = 0; i < issues.topLevelItemCount(); ++i)
+                if (issues.topLevelItem(i)->text(3).contains("\"bias\"") && issues.topLevelItem(i)->text(1) == "dense1")
+                    ++rows;
+            return rows;
+        };
+        QCOMPARE(biasRows(), 1);
+        QVERIFY2(doc.save(path, &error), qPrintable(error));
+        QCOMPARE(biasRows(), 0);
+        // Opening the saved file again: nothing to say.
+        QVERIFY(doc.load(path, &error));
+        QCOMPARE(biasRows(), 0);
+    }
+
     void summaryBarFollowsEdits()
     {
         GraphDocument doc;

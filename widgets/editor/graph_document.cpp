@@ -142,6 +142,8 @@ void GraphDocument::setProject(const qnn::Project& project, const QString& fileN
     m_undoStack->clear(); // emits cleanChanged, and so modifiedChanged, when there were changes
     m_project = project;
     m_fileName = fileName;
+    // What the file left out and was filled with a default (qnnw check says the same): shown until saved.
+    setExternalDiagnostics("file", project.fileNotes);
     Q_EMIT graphReset();
     reanalyze();
     Q_EMIT fileNameChanged(m_fileName);
@@ -196,6 +198,8 @@ bool GraphDocument::save(const QString& path, QString* error)
     if (p.runs != m_project.runs)
         setRunsRaw(p.runs);
     m_project.name = p.name;
+    m_project.fileNotes.clear();
+    setExternalDiagnostics("file", {}); // the saved file now gives every attribute
     m_fileName = path;
     m_undoStack->setClean();
     Q_EMIT fileNameChanged(m_fileName);
