@@ -41,13 +41,6 @@ using namespace qnn::deploy;
 
 namespace {
 
-std::string fileBytes(const QString& path)
-{
-    QFile f(path);
-    f.open(QIODevice::ReadOnly);
-    return f.readAll().toStdString();
-}
-
 // A packed folder of real files with a manifest that lists their SHA-256,
 // enough for the transport steps (the model tests use `qnnw pack`).
 void writePackedFolder(const QString& dir, size_t bytes)
@@ -114,14 +107,8 @@ private:
 
     BoardConfig sshBoard(const QString& key) const
     {
-        BoardConfig b;
-        b.name = "loopback";
-        b.kind = "pynq-z1";
-        b.host = "127.0.0.1";
-        b.port = m_sshd.port();
-        b.user = qEnvironmentVariable("USER", "root").toStdString();
-        b.keyPath = key.toStdString();
-        b.remoteDir = m_sshd.path("board").toStdString();
+        BoardConfig b = m_sshd.loopbackBoard("loopback");
+        b.keyPath = key.toStdString(); // empty: no key, for the password tests
         return b;
     }
     SshOptions trusting() const

@@ -38,14 +38,7 @@ private Q_SLOTS:
         qputenv("XDG_CONFIG_HOME", (m_work.path() + "/config").toUtf8());
         qputenv("QNNW", QNNW_PATH);
         BoardStore store;
-        BoardConfig b;
-        b.name = "loopback";
-        b.kind = "pynq-z1";
-        b.host = "127.0.0.1";
-        b.port = m_sshd.port();
-        b.user = qEnvironmentVariable("USER", "root").toStdString();
-        b.keyPath = m_sshd.path("client_key").toStdString();
-        b.remoteDir = m_sshd.path("board").toStdString();
+        BoardConfig b = m_sshd.loopbackBoard("loopback");
         b.knownHosts = m_sshd.path("known_hosts").toStdString();
         store.put(b);
         std::string why;

@@ -18,13 +18,6 @@ using namespace qnn::deploy;
 
 namespace {
 
-std::string fileBytes(const QString& path)
-{
-    QFile f(path);
-    f.open(QIODevice::ReadOnly);
-    return f.readAll().toStdString();
-}
-
 // Links to every program in the system's folders except tar: a PATH for a board without it.
 bool pathWithoutTar(const QString& dir, QString& error)
 {
@@ -54,14 +47,7 @@ private:
 
     SshBoard board() const
     {
-        BoardConfig b;
-        b.name = "no-tar";
-        b.kind = "pynq-z1";
-        b.host = "127.0.0.1";
-        b.port = m_sshd.port();
-        b.user = qEnvironmentVariable("USER", "root").toStdString();
-        b.keyPath = m_sshd.path("client_key").toStdString();
-        b.remoteDir = m_sshd.path("board").toStdString();
+        const BoardConfig b = m_sshd.loopbackBoard("no-tar");
         SshOptions o;
         o.knownHosts = m_sshd.path("known_hosts").toStdString();
         o.acceptNewHostKey = true;

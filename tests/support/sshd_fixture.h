@@ -3,6 +3,7 @@
 // A real OpenSSH server for tests: /usr/sbin/sshd started unprivileged-style
 // on 127.0.0.1 on a free port, with its own host key, sshd_config and
 // authorized key in a temporary folder; stopped when the fixture goes.
+#include "core/deploy/board_config.h"
 #include "tests/support/free_port.h"
 
 #include <QDir>
@@ -21,6 +22,13 @@
 #include <unistd.h>
 
 #include <chrono>
+
+/** The whole file, or "" when it cannot be read (the comparison that follows then fails). */
+inline std::string fileBytes(const QString& path)
+{
+    QFile f(path);
+    return f.open(QIODevice::ReadOnly) ? f.readAll().toStdString() : std::string();
+}
 
 class SshdFixture
 {
@@ -143,6 +151,20 @@ public:
      *  A folder without tar in it makes a board that has no tar. */
     void setBoardPath(const QString& path) { m_boardPath = path; }
     QString path(const QString& name) const { return m_dir.path() + "/" + name; }
+    /** A board that logs in to this sshd as the current user with the test's
+     *  client key, and deploys into board/. */
+    qnn::deploy::BoardConfig loopbackBoard(const std::string& name) const
+    {
+        qnn::deploy::BoardConfig b;
+        b.name = name;
+        b.kind = "pynq-z1";
+        b.host = "127.0.0.1";
+        b.port = m_port;
+        b.user = qEnvironmentVariable("USER", "root").toStdString();
+        b.keyPath = path("client_key").toStdString();
+        b.remoteDir = path("board").toStdString();
+        return b;
+    }
     QString log() { return QString::fromUtf8(m_sshd.readAllStandardError()); }
 
 private:
