@@ -88,6 +88,19 @@ void sayError(const Options& o, const std::string& message)
         protocol::writeEvent(std::cout, protocol::errorEvent(message));
 }
 
+// What the project file left out and was given a default for, as `qnnw check`
+// says it: a run trains with those defaults, so the terminal names them too.
+// (The workbench shows them in its Issues list.)
+void printFileNotes(const Project& p)
+{
+    for (const Diagnostic& d : p.fileNotes) {
+        const Node* n = d.node == kInvalidNode ? nullptr : p.graph.node(d.node);
+        std::fprintf(stderr, "qnnw: %s%s%s: %s%s%s\n", n ? n->name.c_str() : "", n ? ": " : "",
+                     severityName(d.severity).c_str(), d.message.c_str(), d.fix.empty() ? "" : " (",
+                     d.fix.empty() ? "" : (d.fix + ")").c_str());
+    }
+}
+
 int trainOne(const Options& o, const RunRequest& request)
 {
     std::string error, warning;
@@ -97,6 +110,8 @@ int trainOne(const Options& o, const RunRequest& request)
         sayError(o, error);
         return 1;
     }
+    if (!o.json)
+        printFileNotes(run.project);
     if (!o.json)
         std::fprintf(stderr, "%s: %zu train, %zu validation, %zu test images from %s (%.1f s)\n",
                      run.project.dataset.name.c_str(), run.data.train.size(), run.data.validation.size(),
@@ -215,11 +230,11 @@ int trainOne(const Options& o, const RunRequest& request)
     } else {
         if (r.status == "completed") {
             if (r.selectBy == "test")
-                std::printf("test accuracy %.2f%%  (the best epoch's, %d, chosen on the test set)\n",
-                            100 * r.testAccuracy, r.bestEpoch);
+                std::printf("test accuracy %.2f%%  (epoch %d's weights; the best epoch, %d, chosen on the test set)\n",
+                            100 * r.testAccuracy, r.testEpoch, r.bestEpoch);
             else
-                std::printf("test accuracy %.2f%%  (best validation %.2f%% at epoch %d)\n", 100 * r.testAccuracy,
-                            100 * r.bestValAccuracy, r.bestEpoch);
+                std::printf("test accuracy %.2f%%  (epoch %d's weights; best validation %.2f%% at epoch %d)\n",
+                            100 * r.testAccuracy, r.testEpoch, 100 * r.bestValAccuracy, r.bestEpoch);
             std::printf("%.0f training images/s, %.1f s in all\n", r.imagesPerSecond, r.wallSeconds);
         } else if (r.status == "stopped") {
             std::printf("stopped after epoch %d; continue with: qnnw train %s --resume %s\n", r.epochsDone,
@@ -233,6 +248,8 @@ int trainOne(const Options& o, const RunRequest& request)
     }
     if (r.status == "failed")
         std::fprintf(stderr, "qnnw: %s\n", r.error.c_str());
+    if (!r.warning.empty())
+        std::fprintf(stderr, "qnnw: warning: %s\n", r.warning.c_str());
     if (r.status == "completed")
         return 0;
     if (r.status == "stopped")

@@ -165,7 +165,9 @@ struct Trainer::Impl {
     TrainResult train();
     void finishFailed(TrainResult& r);
     /** The test set scored with the best epoch's weights (the model is left as it was). */
-    EvalResult evaluateBest();
+    /** The test set scored with the best epoch's weights; `epoch` says whose
+     *  they were, `warning` why they are the last epoch's when they are. */
+    EvalResult evaluateBest(int& epoch, std::string& warning);
 
     // The steps of train(), in the order it takes them.
     /** How many samples an epoch draws and in how many batches. */
@@ -812,7 +814,7 @@ bool Trainer::Impl::endEpoch(int epoch, double lr, const Partial& sums, Clock::t
     return true;
 }
 
-EvalResult Trainer::Impl::evaluateBest()
+EvalResult Trainer::Impl::evaluateBest(int& epoch, std::string& warning)
 {
     // The best epoch's weights, not the last epoch's: weights-best.qnnw is what
     // pack, export and deploy use by default, so the run's test accuracy must be theirs.
@@ -821,11 +823,23 @@ EvalResult Trainer::Impl::evaluateBest()
     const WeightFile* best = bestWeights.nodes.empty() ? nullptr : &bestWeights;
     if (!best && store && readWeightFile(store->dir() + "/" + kWeightFileBest, fromDisk, error))
         best = &fromDisk;
-    if (!best || best->epoch == epochsDone)
+    epoch = epochsDone;
+    if (!best) {
+        if (bestEpoch != epochsDone)
+            warning = "the best epoch's weights (epoch " + std::to_string(bestEpoch) +
+                      ") could not be read back, so the test accuracy is the last epoch's" +
+                      (error.empty() ? "" : ": " + error);
+        return evaluate(data->test);
+    }
+    if (best->epoch == epochsDone)
         return evaluate(data->test);
     const WeightFile last = detail::weightFileFromModel(graph, model, epochsDone, "last");
-    if (!detail::loadWeightFileIntoModel(graph, *best, model, error))
+    if (!detail::loadWeightFileIntoModel(graph, *best, model, error)) {
+        warning = "the best epoch's weights (epoch " + std::to_string(best->epoch) +
+                  ") could not be loaded back, so the test accuracy is the last epoch's: " + error;
         return evaluate(data->test);
+    }
+    epoch = best->epoch;
     const EvalResult test = evaluate(data->test);
     detail::loadWeightFileIntoModel(graph, last, model, error);
     return test;
@@ -838,7 +852,7 @@ void Trainer::Impl::finishRun(const RunPace& pace, Clock::time_point wallStart, 
     result.bestValAccuracy = bestValAccuracy;
     result.imagesPerSecond = pace.trainSeconds > 0 ? pace.trainImages / pace.trainSeconds : 0;
     if (result.status == "completed") {
-        const EvalResult test = evaluateBest();
+        const EvalResult test = evaluateBest(result.testEpoch, result.warning);
         result.testAccuracy = data->test.size() ? test.accuracy : -1;
         result.confusion = test.confusion;
     }
@@ -903,6 +917,8 @@ nlohmann::json summaryJson(const TrainResult& r)
     j["best_epoch"] = r.bestEpoch;
     j["best_val_accuracy"] = r.bestValAccuracy;
     j["test_accuracy"] = r.testAccuracy >= 0 ? nlohmann::json(r.testAccuracy) : nlohmann::json(nullptr);
+    if (r.testAccuracy >= 0)
+        j["test_epoch"] = r.testEpoch;
     j["confusion_matrix"] = r.confusion;
     j["wall_s"] = r.wallSeconds;
     j["images_per_s"] = r.imagesPerSecond;
@@ -910,6 +926,8 @@ nlohmann::json summaryJson(const TrainResult& r)
         j["diverged_epoch"] = r.divergedEpoch;
     if (!r.error.empty())
         j["error"] = r.error;
+    if (!r.warning.empty())
+        j["warning"] = r.warning;
     if (!r.recipe.empty())
         j["recipe"] = r.recipe;
     if (r.selectBy != "validation")

@@ -74,8 +74,13 @@ struct TrainResult {
     int divergedEpoch = 0;
     int bestEpoch = 0;
     double bestValAccuracy = 0;
-    /** Of the final model; negative when not evaluated (stopped, diverged). */
+    /** Of the best epoch's weights (testEpoch); negative when not evaluated (stopped, diverged). */
     double testAccuracy = -1;
+    /** The epoch whose weights testAccuracy is of: the best epoch, or the last
+     *  with a warning when the best epoch's weights could not be loaded back. */
+    int testEpoch = 0;
+    /** Something the user should know about a completed run (summary.json "warning"); empty = none. */
+    std::string warning;
     std::vector<std::vector<int64_t>> confusion;
     double wallSeconds = 0;
     /** Training images per second of this session, evaluation excluded. */

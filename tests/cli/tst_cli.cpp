@@ -204,12 +204,12 @@ void TestCli::malformedFileIsASentence()
 
 void TestCli::checkNamesTheDefaultsAFileLeftOut()
 {
-    // A hand-written LFC without a Dense's "bias": it loads with a bias, as
-    // before, but `check` no longer says "0 warnings" about it.
+    // A hand-written project without a Dense's "bias": it loads with a bias, as
+    // before, but neither `check` nor `train` keeps quiet about it.
     QTemporaryDir dir;
-    QFile lfc(example("lfc-w1a1-mnist"));
-    QVERIFY(lfc.open(QIODevice::ReadOnly));
-    QJsonObject project = QJsonDocument::fromJson(lfc.readAll()).object();
+    QFile file(example("synthetic-digits-w1a1"));
+    QVERIFY(file.open(QIODevice::ReadOnly));
+    QJsonObject project = QJsonDocument::fromJson(file.readAll()).object();
     QJsonObject graph = project["graph"].toObject();
     QJsonArray nodes = graph["nodes"].toArray();
     QString name;
@@ -227,16 +227,29 @@ void TestCli::checkNamesTheDefaultsAFileLeftOut()
     graph["nodes"] = nodes;
     project["graph"] = graph;
     const QString path = writeFile(dir, "nobias.qnnproj", QJsonDocument(project).toJson());
+    const QString note = name + ": warning: the file gives no \"bias\", so true is used";
     const Result r = qnnw({"check", path});
     QCOMPARE(r.exitCode, 0);
     const QString text = QString::fromUtf8(r.out);
-    QVERIFY2(text.startsWith(name + ": warning: the file gives no \"bias\", so true is used"), qPrintable(text));
+    QVERIFY2(text.startsWith(note), qPrintable(text));
     QVERIFY2(text.endsWith("nobias.qnnproj: 0 errors, 1 warning\n"), qPrintable(text));
     const Result j = qnnw({"check", path, "--json"});
     const QJsonObject first = j.last("result")["diagnostics"].toArray()[0].toObject();
     QCOMPARE(first["name"].toString(), name);
     QCOMPARE(first["severity"].toString(), QString("warning"));
     QCOMPARE(first["category"].toString(), QString("attribute"));
+
+    // A run trains with the default, so the terminal says so before it starts.
+    const Result t = qnnw({"train", path, "--epochs", "1", "--train-limit", "200", "--threads", "1", "--out",
+                           dir.filePath("runs")});
+    QVERIFY2(t.exitCode == 0, t.err.constData());
+    const QString err = QString::fromUtf8(t.err);
+    QVERIFY2(err.startsWith("qnnw: " + note), qPrintable(err));
+    // The original file left nothing out: no such line.
+    const Result clean = qnnw({"train", example("synthetic-digits-w1a1"), "--epochs", "1", "--train-limit", "200",
+                               "--threads", "1", "--out", dir.filePath("runs")});
+    QVERIFY2(clean.exitCode == 0, clean.err.constData());
+    QVERIFY2(!clean.err.contains("warning"), clean.err.constData());
 }
 
 void TestCli::hostileInputsAreSentences()
@@ -311,6 +324,7 @@ void TestCli::trainSyntheticThenEval()
         QVERIFY2(QFile::exists(run + "/" + file), file);
     const QJsonObject summary = readJsonObject(run + "/summary.json");
     QCOMPARE(summary["status"].toString(), QString("completed"));
+    QCOMPARE(summary["test_epoch"].toInt(), summary["best_epoch"].toInt());
     const double testAccuracy = summary["test_accuracy"].toDouble();
     QVERIFY2(testAccuracy > 0.5, "ten classes: chance is 0.1, a working trainer is far above it");
     QVERIFY(testAccuracy <= 1.0);

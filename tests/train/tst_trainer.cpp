@@ -559,6 +559,11 @@ private Q_SLOTS:
         WeightFile best;
         QVERIFY2(readWeightFile(store.dir() + "/" + kWeightFileBest, best, error), error.c_str());
         QCOMPARE(best.epoch, r.bestEpoch);
+        // The run says whose weights it scored, in summary.json too, and had nothing to warn about.
+        QCOMPARE(r.testEpoch, r.bestEpoch);
+        QVERIFY(r.warning.empty());
+        QCOMPARE(summaryJson(r).value("test_epoch", -1), r.bestEpoch);
+        QVERIFY(!summaryJson(r).contains("warning"));
         Trainer fresh;
         QVERIFY(fresh.setup(parseGraph(kSmallBnn), m_data, "synthetic-digits", o, error));
         QVERIFY2(fresh.loadWeightFile(best, error), error.c_str());
