@@ -3,6 +3,7 @@
 
 #include "core/data/dataset.h"
 #include "core/project/project.h"
+#include "core/project/recipe.h"
 #include "core/run/run_setup.h"
 #include "core/run/run_store.h"
 #include "core/train/torch_info.h"
@@ -377,8 +378,8 @@ void addTrainCommand(CLI::App& app, int& exitCode)
     addProjectArgument(*c, o->project);
     c->add_option("--data", o->data, "dataset folder (default: the project's, then shared/datasets/<name>)");
     c->add_option("--recipe", r.recipe,
-                  "a recipe preset for this run: binarynet, brevitas, brevitas-short or quick (its settings and dropout; "
-                  "the other options still override it)");
+                  "a recipe preset for this run: " + recipeNames() +
+                      " (its settings and dropout; the other options still override it)");
     c->add_option("--epochs", r.epochs, "epochs (overrides the project's setting)")->check(CLI::PositiveNumber);
     c->add_option("--batch-size", r.batchSize, "images per batch")->check(CLI::PositiveNumber);
     c->add_option("--lr", r.lr, "learning rate")->check(CLI::PositiveNumber);

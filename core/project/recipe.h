@@ -13,7 +13,7 @@ namespace qnn {
  *  preset later bumps its version and never changes what an old run says it
  *  used. Torch-free: the window and `qnnw train --recipe` apply the same one. */
 struct Recipe {
-    std::string name;     ///< binarynet, brevitas, brevitas-short, quick: what `--recipe` takes
+    std::string name;     ///< binarynet, brevitas, brevitas-short, brevitas-shift, quick: what `--recipe` takes
     int version = 1;
     std::string title;    ///< what the window's list shows
     std::string citation; ///< where the recipe comes from
@@ -37,7 +37,7 @@ struct Recipe {
 const std::vector<Recipe>& recipes();
 /** By name ("binarynet") or by id ("binarynet@1"); nullptr when unknown. */
 const Recipe* findRecipe(const std::string& nameOrId);
-/** "binarynet, brevitas, brevitas-short, quick": for the sentence that refuses an unknown name. */
+/** "binarynet, brevitas, brevitas-short, brevitas-shift, quick": for the sentence that refuses an unknown name. */
 std::string recipeNames();
 
 /** What applying a recipe changed, in words a user reads in the log or the undo label. */

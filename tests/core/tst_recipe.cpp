@@ -50,7 +50,7 @@ class TestRecipe : public QObject
 private slots:
     void lookup()
     {
-        QCOMPARE(QString::fromStdString(recipeNames()), QString("binarynet, brevitas, brevitas-short, quick"));
+        QCOMPARE(QString::fromStdString(recipeNames()), QString("binarynet, brevitas, brevitas-short, brevitas-shift, quick"));
         QVERIFY(findRecipe("binarynet"));
         QCOMPARE(findRecipe("binarynet@1"), findRecipe("binarynet"));
         QVERIFY(!findRecipe("binarynet@2"));
@@ -155,6 +155,25 @@ private slots:
         QCOMPARE(QString::fromStdString(p.training.weightInit), QString::fromStdString(full.training.weightInit));
     }
 
+    void brevitasShiftIsBrevitasShortWithShifts()
+    {
+        std::string error;
+        Project shifted = load("lfc-w1a1-mnist.qnnproj");
+        QVERIFY(applyRecipe(*findRecipe("brevitas-shift"), shifted, nullptr, error));
+        QCOMPARE(QString::fromStdString(shifted.training.recipe), QString("brevitas-shift@1"));
+        QCOMPARE(shifted.training.randomShift, 2);
+        // Everything else as brevitas-short: the settings and the graph it draws.
+        Project brevitasShort = load("lfc-w1a1-mnist.qnnproj");
+        QVERIFY(applyRecipe(*findRecipe("brevitas-short"), brevitasShort, nullptr, error));
+        QCOMPARE(brevitasShort.training.randomShift, 0);
+        TrainingConfig a = shifted.training, b = brevitasShort.training;
+        a.randomShift = b.randomShift = 0;
+        a.recipe = b.recipe = "";
+        QVERIFY(a == b);
+        QCOMPARE(shifted.graph.size(), brevitasShort.graph.size());
+        QVERIFY(dropoutRates(shifted.graph) == dropoutRates(brevitasShort.graph));
+    }
+
     void selectingOnTheTestSetTrainsOnEveryTrainingImage()
     {
         QTemporaryDir tmp;
@@ -255,7 +274,7 @@ private slots:
         PreparedRun refused;
         QVERIFY(!prepareRun(request, refused, error));
         QCOMPARE(QString::fromStdString(error),
-                 QString("unknown recipe 'fast'; the recipes are binarynet, brevitas, brevitas-short, quick"));
+                 QString("unknown recipe 'fast'; the recipes are binarynet, brevitas, brevitas-short, brevitas-shift, quick"));
     }
 };
 
