@@ -4,6 +4,7 @@
 
 #include <cerrno>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <filesystem>
 #include <string_view>
@@ -58,6 +59,16 @@ int execTrainExecutable(int argc, char** argv)
     std::vector<char*> args(argv, argv + argc);
     args[0] = const_cast<char*>(path.c_str());
     args.push_back(nullptr);
+    // LibTorch's OpenMP threads (libgomp) spin at every barrier by default. On
+    // a machine that also runs anything else (the window, a second run of a
+    // sweep, a build), a spinning thread holds the core that the thread it
+    // waits for needs: LFC W1A1 on two threads beside one other busy process
+    // trained 1,100 images/s spinning and 4,300 waiting passively, two such
+    // runs at once 570 and 4,100 each. Passive waiting costs about a fifth
+    // on an idle machine (docs/training.md, "Threads on a busy machine").
+    // libgomp reads the policy when it loads, so it must be in qnnw-train's
+    // environment from the start; a policy the user set is kept.
+    ::setenv("OMP_WAIT_POLICY", "PASSIVE", 0);
     std::fflush(stdout);
     ::execv(path.c_str(), args.data());
     const int why = errno;

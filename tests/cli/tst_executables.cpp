@@ -52,6 +52,7 @@ private Q_SLOTS:
     void x86BoardBuildIsStaticAndAgrees();
     void trainHelpComesFromQnnwTrain();
     void missingQnnwTrainIsASentence();
+    void qnnwTrainWaitsPassivelyUnlessTold();
 };
 
 void TestExecutables::qnnwLinksNeitherTorchNorQt()
@@ -171,6 +172,39 @@ void TestExecutables::missingQnnwTrainIsASentence()
     const Result estimate =
         run(lonely, {"estimate", QStringLiteral(QNN_SOURCE_DIR "/projects/lfc-w1a1-mnist.qnnproj"), "--json"});
     QVERIFY2(estimate.exitCode == 0 && estimate.out.contains("fps"), (estimate.out + estimate.err).constData());
+}
+
+void TestExecutables::qnnwTrainWaitsPassivelyUnlessTold()
+{
+    // qnnw hands train to the qnnw-train beside it: a script there reports the
+    // OpenMP wait policy it was started with.
+    QTemporaryDir dir;
+    const QString qnnw = dir.filePath("qnnw");
+    QVERIFY(QFile::copy(QNNW_PATH, qnnw));
+    QVERIFY(QFile::setPermissions(qnnw, QFile::permissions(qnnw) | QFileDevice::ExeOwner));
+    QFile script(dir.filePath("qnnw-train"));
+    QVERIFY(script.open(QIODevice::WriteOnly));
+    script.write("#!/bin/sh\necho \"policy=${OMP_WAIT_POLICY-unset} args=$*\"\n");
+    script.close();
+    QVERIFY(script.setPermissions(script.permissions() | QFileDevice::ExeOwner));
+
+    QProcess p;
+    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    env.remove("OMP_WAIT_POLICY");
+    p.setProcessEnvironment(env);
+    p.start(qnnw, {"train", "x.qnnproj", "--epochs", "2"});
+    QVERIFY(p.waitForFinished(60000));
+    QCOMPARE(p.readAllStandardOutput(), QByteArray("policy=PASSIVE args=train x.qnnproj --epochs 2\n"));
+    // One the user chose is theirs.
+    env.insert("OMP_WAIT_POLICY", "ACTIVE");
+    p.setProcessEnvironment(env);
+    p.start(qnnw, {"eval", "x.qnnproj"});
+    QVERIFY(p.waitForFinished(60000));
+    QCOMPARE(p.readAllStandardOutput(), QByteArray("policy=ACTIVE args=eval x.qnnproj\n"));
+    // Commands that stay in qnnw do not run it at all.
+    p.start(qnnw, {"--version"});
+    QVERIFY(p.waitForFinished(60000));
+    QVERIFY(!p.readAllStandardOutput().contains("policy="));
 }
 
 QTEST_GUILESS_MAIN(TestExecutables)
