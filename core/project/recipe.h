@@ -13,7 +13,7 @@ namespace qnn {
  *  preset later bumps its version and never changes what an old run says it
  *  used. Torch-free: the window and `qnnw train --recipe` apply the same one. */
 struct Recipe {
-    std::string name;     ///< binarynet, brevitas, brevitas-short, brevitas-shift, quick: what `--recipe` takes
+    std::string name;     ///< binarynet, brevitas, brevitas-short, brevitas-shift, brevitas-nodropout, quick: what `--recipe` takes
     int version = 1;
     std::string title;    ///< what the window's list shows
     std::string citation; ///< where the recipe comes from
@@ -23,7 +23,8 @@ struct Recipe {
     TrainingConfig training;
     /** False: the recipe sets only the epochs and keeps the project's other settings. */
     bool setsTraining = true;
-    /** Dropout before the first layer and after each hidden activation; < 0 = leave the graph alone. */
+    /** Dropout before the first layer and after each hidden activation; < 0 = leave the graph alone,
+     *  0 = take out the Dropout layers in those places. */
     double inputDropout = -1;
     double hiddenDropout = -1;
     /** BatchNorm eps and momentum; < 0 = leave them. */
@@ -37,13 +38,14 @@ struct Recipe {
 const std::vector<Recipe>& recipes();
 /** By name ("binarynet") or by id ("binarynet@1"); nullptr when unknown. */
 const Recipe* findRecipe(const std::string& nameOrId);
-/** "binarynet, brevitas, brevitas-short, brevitas-shift, quick": for the sentence that refuses an unknown name. */
+/** "binarynet, brevitas, …, quick": for the sentence that refuses an unknown name. */
 std::string recipeNames();
 
 /** What applying a recipe changed, in words a user reads in the log or the undo label. */
 struct RecipeChanges {
     std::vector<std::string> lines;
     int dropoutAdded = 0;
+    int dropoutRemoved = 0;
 };
 
 /** Applies the recipe to the project: the training settings, then the

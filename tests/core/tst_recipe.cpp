@@ -50,7 +50,7 @@ class TestRecipe : public QObject
 private slots:
     void lookup()
     {
-        QCOMPARE(QString::fromStdString(recipeNames()), QString("binarynet, brevitas, brevitas-short, brevitas-shift, quick"));
+        QCOMPARE(QString::fromStdString(recipeNames()), QString("binarynet, brevitas, brevitas-short, brevitas-shift, brevitas-nodropout, quick"));
         QVERIFY(findRecipe("binarynet"));
         QCOMPARE(findRecipe("binarynet@1"), findRecipe("binarynet"));
         QVERIFY(!findRecipe("binarynet@2"));
@@ -174,6 +174,38 @@ private slots:
         QVERIFY(dropoutRates(shifted.graph) == dropoutRates(brevitasShort.graph));
     }
 
+    void brevitasNoDropoutTakesTheDropoutOut()
+    {
+        std::string error;
+        const Project bare = load("tfc-w1a2-mnist.qnnproj");
+        // On a graph without dropout it adds none and keeps the graph as drawn.
+        Project p = bare;
+        RecipeChanges changes;
+        QVERIFY2(applyRecipe(*findRecipe("brevitas-nodropout"), p, &changes, error), error.c_str());
+        QCOMPARE(changes.dropoutAdded, 0);
+        QCOMPARE(changes.dropoutRemoved, 0);
+        QVERIFY(p.graph == bare.graph);
+        QCOMPARE(QString::fromStdString(p.training.recipe), QString("brevitas-nodropout@1"));
+        // The settings are brevitas' own.
+        Project withDropout = bare;
+        QVERIFY(applyRecipe(*findRecipe("brevitas"), withDropout, nullptr, error));
+        TrainingConfig a = p.training, b = withDropout.training;
+        a.recipe = b.recipe = "";
+        QVERIFY(a == b);
+        // After 'brevitas' it takes out the four layers that one put in, and the
+        // chain is joined again as it was.
+        QCOMPARE(dropoutRates(withDropout.graph).size(), size_t(4));
+        QVERIFY(applyRecipe(*findRecipe("brevitas-nodropout"), withDropout, &changes, error));
+        QCOMPARE(changes.dropoutRemoved, 4);
+        QVERIFY(dropoutRates(withDropout.graph).empty());
+        QVERIFY(withDropout.graph.edges() == bare.graph.edges());
+        QCOMPARE(withDropout.graph.size(), bare.graph.size());
+        QCOMPARE(QString::fromStdString(after(withDropout.graph, "input")), QString("dense1"));
+        QVERIFY(!analyzeGraph(withDropout.graph).hasErrors());
+        QVERIFY(std::any_of(changes.lines.begin(), changes.lines.end(),
+                            [](const std::string& l) { return l == "drop_input removed (no dropout after input)"; }));
+    }
+
     void selectingOnTheTestSetTrainsOnEveryTrainingImage()
     {
         QTemporaryDir tmp;
@@ -274,7 +306,7 @@ private slots:
         PreparedRun refused;
         QVERIFY(!prepareRun(request, refused, error));
         QCOMPARE(QString::fromStdString(error),
-                 QString("unknown recipe 'fast'; the recipes are binarynet, brevitas, brevitas-short, brevitas-shift, quick"));
+                 QString("unknown recipe 'fast'; the recipes are binarynet, brevitas, brevitas-short, brevitas-shift, brevitas-nodropout, quick"));
     }
 };
 
