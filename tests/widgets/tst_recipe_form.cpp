@@ -67,6 +67,63 @@ private slots:
         QCOMPARE(doc.project().training.epochs, 250);
     }
 
+    void noDropoutTakesTheLayersOutInOneUndoStep()
+    {
+        GraphDocument doc;
+        QString error;
+        QVERIFY2(doc.load(QNN_SOURCE_DIR "/projects/tfc-w1a2-mnist.qnnproj", &error), qPrintable(error));
+        const Project bare = doc.project();
+        TrainingSettingsForm form(&doc);
+        form.recipeBox()->setCurrentIndex(form.recipeBox()->findData("brevitas"));
+        form.applyRecipeButton()->click();
+        const Project withDropout = doc.project();
+        QCOMPARE(withDropout.graph.size(), bare.graph.size() + 4);
+
+        form.recipeBox()->setCurrentIndex(form.recipeBox()->findData("brevitas-nodropout"));
+        QVERIFY2(form.recipeNote().contains("narrow networks such as TFC"), qPrintable(form.recipeNote()));
+        const int steps = doc.undoStack()->count();
+        form.applyRecipeButton()->click();
+        QCOMPARE(doc.undoStack()->count(), steps + 1);
+        QVERIFY(doc.project().graph.edges() == bare.graph.edges());
+        QCOMPARE(doc.project().graph.size(), bare.graph.size());
+        QCOMPARE(QString::fromStdString(doc.project().training.recipe), QString("brevitas-nodropout@1"));
+        QVERIFY(!doc.analysis().hasErrors());
+        // Undo brings the four Dropout layers back, wired as they were.
+        doc.undoStack()->undo();
+        QVERIFY(doc.project().graph == withDropout.graph);
+        QCOMPARE(QString::fromStdString(doc.project().training.recipe), QString("brevitas@2"));
+    }
+
+    void randomShiftIsShownAndEditable()
+    {
+        GraphDocument doc;
+        QString error;
+        QVERIFY2(doc.load(QNN_SOURCE_DIR "/projects/lfc-w1a1-mnist.qnnproj", &error), qPrintable(error));
+        TrainingSettingsForm form(&doc);
+        QCOMPARE(form.randomShiftBox()->value(), doc.project().training.randomShift);
+        form.recipeBox()->setCurrentIndex(form.recipeBox()->findData("brevitas-short"));
+        form.applyRecipeButton()->click();
+        QCOMPARE(form.randomShiftBox()->value(), 0);
+        form.recipeBox()->setCurrentIndex(form.recipeBox()->findData("brevitas-shift"));
+        form.applyRecipeButton()->click();
+        QCOMPARE(form.randomShiftBox()->value(), 2);
+        QCOMPARE(form.randomShiftBox()->text(), QString("2 px"));
+        QCOMPARE(QString::fromStdString(doc.project().training.recipe), QString("brevitas-shift@1"));
+        // A shift typed by hand is an undo step and is not the recipe's.
+        const int steps = doc.undoStack()->count();
+        form.randomShiftBox()->setValue(1);
+        QCOMPARE(doc.project().training.randomShift, 1);
+        QVERIFY(doc.project().training.recipe.empty());
+        QCOMPARE(doc.undoStack()->count(), steps + 1);
+        doc.undoStack()->undo();
+        QCOMPARE(doc.project().training.randomShift, 2);
+        QCOMPARE(form.randomShiftBox()->value(), 2);
+        // The lowest value leaves it to the dataset, and says so.
+        form.randomShiftBox()->setValue(-1);
+        QCOMPARE(doc.project().training.randomShift, -1);
+        QCOMPARE(form.randomShiftBox()->text(), QString("the dataset's default"));
+    }
+
     void brevitasShowsItsInitialisationAndProtocol()
     {
         GraphDocument doc;

@@ -31,9 +31,14 @@ QUndoCommand* makeApplyRecipeCommand(GraphDocument* doc, const Recipe& recipe, Q
         QCoreApplication::translate("ApplyRecipe", "Recipe %1").arg(QString::fromStdString(recipe.title)));
     const Graph& g0 = before.graph;
     const Graph& g1 = after.graph;
-    // The recipe only adds Dropout layers, rewires the edges around them and
-    // changes attributes; each part becomes the matching editor command.
+    // The recipe adds or takes out Dropout layers, rewires the edges around
+    // them and changes attributes; each part becomes the matching editor command.
     std::vector<Node> changedBefore, changedAfter, added;
+    std::vector<NodeId> removed;
+    for (const auto& [id, n] : g0.nodes())
+        if (!g1.node(id))
+            removed.push_back(id);
+    auto touchesRemoved = [&](const Edge& e) { return !g1.node(e.fromNode) || !g1.node(e.toNode); };
     for (const auto& [id, n] : g1.nodes()) {
         const Node* old = g0.node(id);
         if (!old)
@@ -53,8 +58,11 @@ QUndoCommand* makeApplyRecipeCommand(GraphDocument* doc, const Recipe& recipe, Q
     if (!changedAfter.empty())
         new ChangeNodesCommand(doc, changedBefore, changedAfter, macro->text(), {}, macro.get());
     for (const Edge& edge : g0.edges())
-        if (!g1.edges().count(edge))
+        if (!g1.edges().count(edge) && !touchesRemoved(edge))
             new EdgeCommand(doc, edge, false, macro.get());
+    // Takes the removed layers' edges with them (and puts both back on undo).
+    if (!removed.empty())
+        new RemoveItemsCommand(doc, removed, {}, macro.get());
     if (!added.empty() || !addedEdges.empty())
         new AddNodesCommand(doc, added, addedEdges, macro->text(), macro.get());
     return macro.release();

@@ -10,6 +10,8 @@
 #include "widgets/training/apply_recipe_command.h"
 #include "widgets/training/set_training_command.h"
 
+#include <algorithm>
+
 #include <QComboBox>
 #include <QDir>
 #include <QDoubleSpinBox>
@@ -55,6 +57,7 @@ TrainingSettingsForm::TrainingSettingsForm(GraphDocument* document, QWidget* par
     , m_stepEpochs(new QSpinBox(this))
     , m_stepGamma(new QDoubleSpinBox(this))
     , m_selectBy(new QComboBox(this))
+    , m_randomShift(new QSpinBox(this))
     , m_seed(new QSpinBox(this))
     , m_threads(new QSpinBox(this))
     , m_recipe(new QComboBox(this))
@@ -90,6 +93,12 @@ TrainingSettingsForm::TrainingSettingsForm(GraphDocument* document, QWidget* par
     m_selectBy->setToolTip(tr("Which images choose the best epoch. With the test set, every training image is "
                               "trained on and the test accuracy is the best epoch's: how published figures were "
                               "made, and optimistic"));
+    // -1 is the project file's "random_shift" left to the dataset: CIFAR-10's crops and flips, none for MNIST.
+    m_randomShift->setRange(-1, 16);
+    m_randomShift->setSuffix(tr(" px"));
+    m_randomShift->setSpecialValueText(tr("the dataset's default"));
+    m_randomShift->setToolTip(tr("Each training image is moved by up to this many pixels each time it is drawn "
+                                 "(0: never). Helps wide networks generalise; narrow ones cannot fit moved digits"));
     m_seed->setRange(0, 2147483647);
     m_threads->setRange(0, 1024);
     m_threads->setSpecialValueText(tr("every core"));
@@ -128,6 +137,7 @@ TrainingSettingsForm::TrainingSettingsForm(GraphDocument* document, QWidget* par
     form->addRow(tr("Loss"), m_loss);
     form->addRow(tr("Latent weights"), m_weightInit);
     form->addRow(tr("Best epoch by"), m_selectBy);
+    form->addRow(tr("Random shift"), m_randomShift);
     form->addRow(tr("Seed"), m_seed);
     form->addRow(tr("Threads"), m_threads);
     auto* layout = new QVBoxLayout(this);
@@ -169,6 +179,7 @@ TrainingSettingsForm::TrainingSettingsForm(GraphDocument* document, QWidget* par
     connect(m_loss, &QComboBox::currentTextChanged, this, [this] { commit(tr("loss")); });
     connect(m_weightInit, &QComboBox::currentIndexChanged, this, [this] { commit(tr("latent weights")); });
     connect(m_selectBy, &QComboBox::currentIndexChanged, this, [this] { commit(tr("best epoch choice")); });
+    connect(m_randomShift, &QSpinBox::valueChanged, this, [this] { commit(tr("random shift"), true); });
     connect(m_seed, &QSpinBox::valueChanged, this, [this] { commit(tr("seed"), true); });
     connect(m_threads, &QSpinBox::valueChanged, this, [this] { commit(tr("threads"), true); });
     connect(m_recipe, &QComboBox::currentIndexChanged, this, &TrainingSettingsForm::showRecipe);
@@ -198,6 +209,7 @@ void TrainingSettingsForm::load()
     m_loss->setCurrentText(QString::fromStdString(c.loss));
     m_weightInit->setCurrentIndex(m_weightInit->findData(QString::fromStdString(c.weightInit)));
     m_selectBy->setCurrentIndex(m_selectBy->findData(QString::fromStdString(c.selectBy)));
+    m_randomShift->setValue(std::clamp(c.randomShift, -1, 16));
     m_seed->setValue(static_cast<int>(std::min<uint64_t>(c.seed, 2147483647)));
     m_threads->setValue(c.threads);
     if (const qnn::Recipe* r = qnn::findRecipe(c.recipe))
@@ -267,6 +279,9 @@ void TrainingSettingsForm::commit(const QString& field, bool merges)
         c.weightInit = m_weightInit->currentData().toString().toStdString();
     if (m_selectBy->currentIndex() >= 0)
         c.selectBy = m_selectBy->currentData().toString().toStdString();
+    // A shift beyond the box's 16 px (a hand-edited file) stays as it is unless the box was changed.
+    if (m_randomShift->value() != std::clamp(c.randomShift, -1, 16))
+        c.randomShift = m_randomShift->value();
     c.seed = static_cast<uint64_t>(m_seed->value());
     c.threads = m_threads->value();
     // A setting changed by hand is no longer the recipe's: the run must not claim it.

@@ -34,6 +34,7 @@ public:
     QDoubleSpinBox* stepGammaBox() const { return m_stepGamma; }
     QDoubleSpinBox* finalRateBox() const { return m_lrEnd; }
     QComboBox* selectByBox() const { return m_selectBy; }
+    QSpinBox* randomShiftBox() const { return m_randomShift; }
     QSpinBox* seedBox() const { return m_seed; }
     /** Empty when the dataset is found; otherwise the sentence shown. */
     QString datasetProblem() const;
@@ -73,6 +74,7 @@ private:
     QSpinBox* m_stepEpochs;
     QDoubleSpinBox* m_stepGamma;
     QComboBox* m_selectBy;
+    QSpinBox* m_randomShift;
     QSpinBox* m_seed;
     QSpinBox* m_threads;
     QComboBox* m_recipe;
