@@ -71,8 +71,8 @@ std::vector<Recipe> makeRecipes()
         r.training.epochs = 200;
         r.training.stepEpochs = 20;
         all.push_back(r);
-        // Added 7 December 2026: the one preset here that is not a published
-        // recipe as written, so its name says what it adds.
+        // Added 7 December 2026. Not a published recipe as written, so its
+        // name says what it adds.
         Recipe shift = r;
         shift.name = "brevitas-shift";
         shift.version = 1;
@@ -262,7 +262,8 @@ bool applyRecipe(const Recipe& recipe, Project& project, RecipeChanges* changesO
             bool dense = false;
             for (const Edge& e : out)
                 dense = dense || leadsToDense(e.toNode);
-            if (!dense)
+            // No dropout to put in: a place that feeds several layers has none of the recipe's to take out.
+            if (!dense || (p == 0 && out.size() != 1))
                 return 0;
             if (out.size() != 1) {
                 error = "the recipe puts dropout after '" + g.node(id)->name +

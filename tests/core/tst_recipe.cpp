@@ -273,6 +273,10 @@ private slots:
         QVERIFY(!applyRecipe(*findRecipe("binarynet"), p, nullptr, error));
         QVERIFY2(QString::fromStdString(error).contains("'act1', which feeds more than one layer"), error.c_str());
         QVERIFY(p == before);
+        // A recipe without dropout has nothing to put there, so the branch is no reason to refuse it.
+        QVERIFY2(applyRecipe(*findRecipe("brevitas-nodropout"), p, nullptr, error), error.c_str());
+        QVERIFY(p.graph == before.graph);
+        QCOMPARE(QString::fromStdString(p.training.recipe), QString("brevitas-nodropout@1"));
     }
 
     void aRunRecordsTheRecipe()
