@@ -1,5 +1,7 @@
 #pragma once
 
+#include "core/graph/edge.h"
+
 #include <CLI/CLI.hpp>
 #include <nlohmann/json_fwd.hpp>
 
@@ -7,6 +9,8 @@
 
 namespace qnn {
 struct Project;
+class Graph;
+struct Diagnostic;
 }
 
 namespace qnn::cli {
@@ -44,6 +48,13 @@ int reportError(const std::string& message, bool json);
 
 /** The command's outcome as the protocol's one "result" line (--json). */
 void printResult(const nlohmann::json& fields);
+
+/** A node's name ("#7" when it has none, "(graph)" for no node). */
+std::string nodeLabel(const Graph& graph, NodeId id);
+
+/** "dense1: warning: <message> (<fix>)": a diagnostic as `qnnw check` and
+ *  `qnnw train` print it; "(graph)" when it names no node. */
+std::string diagnosticLine(const Graph& graph, const Diagnostic& d);
 
 /** A positional PROJECT argument that must be an existing file. */
 CLI::Option* addProjectArgument(CLI::App& command, std::string& path);

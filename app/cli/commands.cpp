@@ -1,5 +1,7 @@
 #include "app/cli/cli_command.h"
 
+#include "core/graph/diagnostic.h"
+#include "core/graph/graph.h"
 #include "core/project/project.h"
 #include "core/util/child_protocol.h"
 
@@ -26,6 +28,18 @@ int reportError(const std::string& message, bool json)
 }
 
 void printResult(const nlohmann::json& fields) { protocol::writeEvent(std::cout, protocol::resultEvent(fields)); }
+
+std::string nodeLabel(const Graph& g, NodeId id)
+{
+    if (const Node* n = g.node(id))
+        return n->name.empty() ? "#" + std::to_string(id) : n->name;
+    return "(graph)";
+}
+
+std::string diagnosticLine(const Graph& graph, const Diagnostic& d)
+{
+    return nodeLabel(graph, d.node) + ": " + severityName(d.severity) + ": " + d.message + (d.fix.empty() ? "" : " (" + d.fix + ")");
+}
 
 CLI::Option* addProjectArgument(CLI::App& command, std::string& path)
 {

@@ -12,13 +12,6 @@ namespace qnn::cli {
 
 namespace {
 
-std::string nodeLabel(const Graph& g, NodeId id)
-{
-    if (const Node* n = g.node(id))
-        return n->name.empty() ? "#" + std::to_string(id) : n->name;
-    return "(graph)";
-}
-
 struct Options {
     std::string project;
     bool json = false;
@@ -61,10 +54,7 @@ int runCheck(const Options& o)
         printResult({{"diagnostics", list}, {"errors", analysis.errorCount()}});
     } else {
         for (const Diagnostic& d : analysis.diagnostics) {
-            std::cout << nodeLabel(p.graph, d.node) << ": " << severityName(d.severity) << ": " << d.message;
-            if (!d.fix.empty())
-                std::cout << " (" << d.fix << ")";
-            std::cout << "  [" << categoryName(d.category) << "]\n";
+            std::cout << diagnosticLine(p.graph, d) << "  [" << categoryName(d.category) << "]\n";
         }
         // Notes (Info) are neither errors nor warnings, as in the editor's Issues list.
         const size_t errors = analysis.errorCount();

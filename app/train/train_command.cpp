@@ -94,12 +94,8 @@ void sayError(const Options& o, const std::string& message)
 // (The workbench shows them in its Issues list.)
 void printFileNotes(const Project& p)
 {
-    for (const Diagnostic& d : p.fileNotes) {
-        const Node* n = d.node == kInvalidNode ? nullptr : p.graph.node(d.node);
-        std::fprintf(stderr, "qnnw: %s%s%s: %s%s%s\n", n ? n->name.c_str() : "", n ? ": " : "",
-                     severityName(d.severity).c_str(), d.message.c_str(), d.fix.empty() ? "" : " (",
-                     d.fix.empty() ? "" : (d.fix + ")").c_str());
-    }
+    for (const Diagnostic& d : p.fileNotes)
+        std::fprintf(stderr, "qnnw: %s\n", diagnosticLine(p.graph, d).c_str());
 }
 
 int trainOne(const Options& o, const RunRequest& request)

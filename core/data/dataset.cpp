@@ -324,11 +324,15 @@ bool loadDataset(const DatasetRequest& r, DatasetSplits& out, std::string& error
     return true;
 }
 
-void selectOnTestSet(DatasetSplits& splits)
+bool selectOnTestSet(DatasetSplits& splits, std::string& error)
 {
-    if (!splits.train.append(splits.validation))
-        return; // every loader gives its splits one geometry
+    if (!splits.train.append(splits.validation)) {
+        error = "the validation images are not the size of the training images, so they cannot join them "
+                "for select_by \"test\"";
+        return false;
+    }
     splits.validation = splits.test;
+    return true;
 }
 
 } // namespace qnn

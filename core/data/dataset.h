@@ -55,7 +55,8 @@ bool loadDataset(const DatasetRequest& request, DatasetSplits& out, std::string&
 
 /** The splits of training.select_by "test": the held-out validation images
  *  join the training set, and the test set picks the best epoch (Brevitas'
- *  and BNN-PYNQ's protocol). */
-void selectOnTestSet(DatasetSplits& splits);
+ *  and BNN-PYNQ's protocol). False with a sentence, splits unchanged, when
+ *  the validation images are not the training images' size. */
+bool selectOnTestSet(DatasetSplits& splits, std::string& error);
 
 } // namespace qnn

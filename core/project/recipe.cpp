@@ -6,6 +6,18 @@ namespace qnn {
 
 namespace {
 
+/** A preset made from another one: everything of `base` but its name, version 1 and its words. */
+Recipe variantOf(const Recipe& base, const char* name, const char* title, std::string citation, std::string doc)
+{
+    Recipe r = base;
+    r.name = name;
+    r.version = 1;
+    r.title = title;
+    r.citation = std::move(citation);
+    r.doc = std::move(doc);
+    return r;
+}
+
 std::vector<Recipe> makeRecipes()
 {
     std::vector<Recipe> all;
@@ -61,40 +73,31 @@ std::vector<Recipe> makeRecipes()
     brevitas.batchNormMomentum = 0.1;
     all.push_back(brevitas);
     {
-        Recipe r = brevitas;
-        r.name = "brevitas-short";
-        r.version = 1;
-        r.title = "Brevitas bnn_pynq in 200 epochs";
-        r.doc = "Brevitas bnn_pynq with its schedule compressed to half the epochs: the same rates, each held "
-                "for 20 epochs instead of 40, 200 epochs in all. For the larger networks (LFC: about an hour "
-                "on two cores) where the full preset takes too long; everything else as in 'brevitas'.";
+        Recipe r = variantOf(
+            brevitas, "brevitas-short", "Brevitas bnn_pynq in 200 epochs", brevitas.citation,
+            "Brevitas bnn_pynq with its schedule compressed to half the epochs: the same rates, each held for 20 "
+            "epochs instead of 40, 200 epochs in all. For the larger networks (LFC: about an hour on two cores) "
+            "where the full preset takes too long; everything else as in 'brevitas'.");
         r.training.epochs = 200;
         r.training.stepEpochs = 20;
         all.push_back(r);
-        // Added 7 December 2026. Not a published recipe as written, so its
-        // name says what it adds.
-        Recipe shift = r;
-        shift.name = "brevitas-shift";
-        shift.version = 1;
-        shift.title = "Brevitas bnn_pynq in 200 epochs, shifted digits";
-        shift.citation = "Brevitas bnn_pynq's recipe (as 'brevitas-short') with QNN Workbench's random shifts";
-        shift.doc = "'brevitas-short' with every training image moved by up to 2 pixels each time it is drawn. "
-                    "For the wide MNIST networks (LFC, 1,024 units a layer), which it makes more accurate in "
-                    "the same hour. Not for TFC: 64 units a layer cannot fit shifted digits, and TFC W1A2 "
-                    "lost 2 points with it.";
+        // The two below (7 December 2026) are not published recipes as
+        // written, so each name says what it changes.
+        Recipe shift = variantOf(
+            r, "brevitas-shift", "Brevitas bnn_pynq in 200 epochs, shifted digits",
+            "Brevitas bnn_pynq's recipe (as 'brevitas-short') with QNN Workbench's random shifts",
+            "'brevitas-short' with every training image moved by up to 2 pixels each time it is drawn. For the "
+            "wide MNIST networks (LFC, 1,024 units a layer), which it makes more accurate in the same hour. Not "
+            "for TFC: 64 units a layer cannot fit shifted digits, and TFC W1A2 lost 2 points with it.");
         shift.training.randomShift = 2;
         all.push_back(shift);
-        // Added 7 December 2026, like brevitas-shift: named after what it changes.
-        Recipe noDropout = brevitas;
-        noDropout.name = "brevitas-nodropout";
-        noDropout.version = 1;
-        noDropout.title = "Brevitas bnn_pynq without dropout (narrow networks)";
-        noDropout.citation = "Brevitas bnn_pynq's recipe (as 'brevitas') with no dropout";
-        noDropout.doc = "'brevitas' with no dropout anywhere (Dropout layers in the recipe's places are taken "
-                        "out). For narrow networks such as TFC (64 units a layer), which dropout keeps from "
-                        "fitting the digits at all: TFC W1A2 trains to more than a point above its 'brevitas' "
-                        "figure without it. Wide networks (LFC) over-fit without dropout: use 'brevitas-shift' "
-                        "there.";
+        Recipe noDropout = variantOf(
+            brevitas, "brevitas-nodropout", "Brevitas bnn_pynq without dropout (narrow networks)",
+            "Brevitas bnn_pynq's recipe (as 'brevitas') with no dropout",
+            "'brevitas' with no dropout anywhere (Dropout layers in the recipe's places are taken out). For "
+            "narrow networks such as TFC (64 units a layer), which dropout keeps from fitting the digits at all: "
+            "TFC W1A2 trains to more than a point above its 'brevitas' figure without it. Wide networks (LFC) "
+            "over-fit without dropout: use 'brevitas-shift' there.");
         noDropout.inputDropout = 0;
         noDropout.hiddenDropout = 0;
         all.push_back(noDropout);

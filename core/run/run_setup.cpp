@@ -138,9 +138,7 @@ bool prepareRun(const RunRequest& request, PreparedRun& run, std::string& error)
     data.trainImages = run.trainLimit;
     if (!loadDataset(data, run.data, error))
         return false;
-    if (c.selectBy == "test")
-        selectOnTestSet(run.data);
-    return true;
+    return c.selectBy != "test" || selectOnTestSet(run.data, error);
 }
 
 namespace {

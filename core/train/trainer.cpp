@@ -164,7 +164,6 @@ struct Trainer::Impl {
     }
     TrainResult train();
     void finishFailed(TrainResult& r);
-    /** The test set scored with the best epoch's weights (the model is left as it was). */
     /** The test set scored with the best epoch's weights; `epoch` says whose
      *  they were, `warning` why they are the last epoch's when they are. */
     EvalResult evaluateBest(int& epoch, std::string& warning);

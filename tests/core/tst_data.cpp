@@ -141,6 +141,38 @@ private Q_SLOTS:
                                     "cifar10, image-folder"));
     }
 
+    // select_by "test": the held-out images join the training set and the
+    // test set takes their place; splits of another size are refused whole.
+    void selectingOnTheTestSet()
+    {
+        auto set = [](int side, std::vector<int32_t> labels) {
+            ImageSet s;
+            s.height = s.width = side;
+            s.labels = labels;
+            s.pixels.assign(labels.size() * size_t(side * side), uint8_t(labels.empty() ? 0 : labels[0]));
+            return s;
+        };
+        DatasetSplits splits;
+        splits.train = set(2, {1, 2, 3});
+        splits.validation = set(2, {4, 5});
+        splits.test = set(2, {6});
+        std::string error;
+        QVERIFY2(selectOnTestSet(splits, error), error.c_str());
+        QCOMPARE(splits.train.labels, (std::vector<int32_t>{1, 2, 3, 4, 5}));
+        QCOMPARE(splits.train.pixels.size(), size_t(5 * 4));
+        QCOMPARE(splits.validation.labels, (std::vector<int32_t>{6}));
+        QCOMPARE(splits.test.labels, (std::vector<int32_t>{6}));
+
+        DatasetSplits odd;
+        odd.train = set(2, {1});
+        odd.validation = set(3, {4});
+        odd.test = set(2, {6});
+        QVERIFY(!selectOnTestSet(odd, error));
+        QVERIFY2(QString::fromStdString(error).contains("not the size of the training images"), error.c_str());
+        QCOMPARE(odd.train.size(), size_t(1));
+        QCOMPARE(odd.validation.labels, (std::vector<int32_t>{4}));
+    }
+
     void idxGzipAndRaw_data()
     {
         QTest::addColumn<bool>("gzip");
