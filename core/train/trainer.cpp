@@ -77,6 +77,10 @@ bool checkConfig(const TrainingConfig& c, std::string& error)
         error = "training.select_by '" + c.selectBy + "' is not known; use validation or test";
     else if (!(c.learningRate > 0))
         error = "training.lr must be above 0";
+    // A file's shift of a billion pixels would overflow the crop's arithmetic: refuse it with its range.
+    else if (c.randomShift < -1 || c.randomShift > 64)
+        error = "training.random_shift " + std::to_string(c.randomShift) +
+                " is out of range; use -1 (the dataset's default), 0 (none) or up to 64 pixels";
     return error.empty();
 }
 

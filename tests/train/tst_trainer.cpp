@@ -533,6 +533,13 @@ private Q_SLOTS:
         o.config.selectBy = "luck";
         QVERIFY(!t.setup(parseGraph(kSmallBnn), m_data, "synthetic-digits", o, error));
         QCOMPARE(QString::fromStdString(error), QString("training.select_by 'luck' is not known; use validation or test"));
+        o.config.selectBy = "validation";
+        o.config.randomShift = 1 << 30; // a hand-edited file: 2 * shift + 1 would overflow
+        QVERIFY(!t.setup(parseGraph(kSmallBnn), m_data, "synthetic-digits", o, error));
+        QCOMPARE(QString::fromStdString(error), QString("training.random_shift 1073741824 is out of range; use -1 (the "
+                                                        "dataset's default), 0 (none) or up to 64 pixels"));
+        o.config.randomShift = 64;
+        QVERIFY2(t.setup(parseGraph(kSmallBnn), m_data, "synthetic-digits", o, error), error.c_str());
     }
 
     void testAccuracyIsTheBestEpochs()
